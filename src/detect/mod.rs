@@ -1,0 +1,589 @@
+//! Detection: attributes every workload, pod, CRD and webhook of an [`Inventory`] to a
+//! mesh and a role using the [`Catalog`], and adds up the [`Snapshot`] figures.
+//!
+//! There are no mesh names in this module: what a component, a sidecar, an ambient label
+//! or an owned API group looks like is all catalog data. The counting rules are written
+//! out in `docs/surface-model.md`; keep the two in step.
+
+mod pods;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{image_matches, image_version, Catalog, ComponentRule, MeshEntry};
+use crate::inventory::{Container, Inventory, PodShape};
+use crate::quantity;
+use crate::surface::{
+    Component, CrdEntry, Mesh, Proxy, Role, Scale, Snapshot, Source, Totals, Warning, WarningCode,
+    WebhookEntry, WebhookItem, SCHEMA_VERSION,
+};
+
+use pods::{units, Unit, WorkloadView};
+
+/// The mesh name of CRDs a mesh needs but does not own.
+pub const SHARED: &str = "shared";
+
+#[derive(Debug, Default)]
+struct MeshAcc {
+    components: Vec<Component>,
+    proxies: BTreeMap<(String, String, Option<String>, Option<String>), Proxy>,
+    meshed_pods: u64,
+    cpu: i64,
+    memory: i64,
+}
+
+/// Warnings folded by (code, resource, message), counting what they stand for.
+#[derive(Debug, Default)]
+struct Warnings(BTreeMap<(WarningCode, String, String), u64>);
+
+impl Warnings {
+    fn add(&mut self, code: WarningCode, resource: String, message: String, count: u64) {
+        *self.0.entry((code, resource, message)).or_default() += count;
+    }
+}
+
+/// Requests and limits of one container, parsed; bad quantities become warnings.
+#[derive(Debug, Default, Clone, Copy)]
+struct Figures {
+    cpu_req: i64,
+    mem_req: i64,
+    cpu_lim: i64,
+    mem_lim: i64,
+}
+
+fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figures {
+    let mut parse = |field: &str, q: &Option<String>, f: fn(&str) -> Result<i64, quantity::QuantityError>| {
+        match q.as_deref().map(f) {
+            None => 0,
+            Some(Ok(v)) => v,
+            Some(Err(e)) => {
+                w.add(
+                    WarningCode::InvalidQuantity,
+                    resource.to_owned(),
+                    format!("container {}: {field}: {e}; counted as 0", c.name),
+                    count,
+                );
+                0
+            }
+        }
+    };
+    let f = Figures {
+        cpu_req: parse("resources.requests.cpu", &c.requests.cpu, quantity::cpu_millicores),
+        mem_req: parse("resources.requests.memory", &c.requests.memory, quantity::bytes),
+        cpu_lim: parse("resources.limits.cpu", &c.limits.cpu, quantity::cpu_millicores),
+        mem_lim: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
+    };
+    let missing: Vec<&str> = [("cpu", &c.requests.cpu), ("memory", &c.requests.memory)]
+        .into_iter()
+        .filter(|(_, q)| q.is_none())
+        .map(|(n, _)| n)
+        .collect();
+    if !missing.is_empty() {
+        w.add(
+            WarningCode::MissingRequests,
+            resource.to_owned(),
+            format!("container {} has no {} request; counted as 0", c.name, missing.join("/")),
+            count,
+        );
+    }
+    f
+}
+
+/// The containers of a pod that could be proxies: regular ones and native sidecars.
+fn sidecars<'c>(
+    catalog: &'c Catalog,
+    shape: &'c PodShape,
+) -> impl Iterator<Item = (&'c MeshEntry, &'c crate::catalog::SidecarRule, &'c Container)> {
+    shape.running_containers().flat_map(move |c| {
+        catalog.meshes.iter().flat_map(move |m| {
+            m.sidecars
+                .iter()
+                .filter(move |s| s.container == c.name && image_matches(&c.image, &s.image))
+                .map(move |s| (m, s, c))
+        })
+    })
+}
+
+/// Compares versions so that `1.26.3` > `1.25.10` > `1.9` (numbers compared as numbers).
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |s: &str| -> Vec<(u64, String)> {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .map(|p| (p.parse().unwrap_or(0), p.to_owned()))
+            .collect()
+    };
+    key(a).cmp(&key(b))
+}
+
+struct Detector<'a> {
+    catalog: &'a Catalog,
+    inv: &'a Inventory,
+    meshes: BTreeMap<String, MeshAcc>,
+    warnings: Warnings,
+}
+
+impl<'a> Detector<'a> {
+    fn acc(&mut self, mesh: &str) -> &mut MeshAcc {
+        self.meshes.entry(mesh.to_owned()).or_default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_proxy(
+        &mut self,
+        mesh: &str,
+        implementation: &str,
+        placement: &str,
+        version: Option<String>,
+        from_template: bool,
+        count: u64,
+        f: Figures,
+    ) {
+        let from = from_template.then(|| "template".to_owned());
+        let key = (implementation.to_owned(), placement.to_owned(), version.clone(), from.clone());
+        let p = self.acc(mesh).proxies.entry(key).or_insert_with(|| Proxy {
+            mesh: mesh.to_owned(),
+            implementation: implementation.to_owned(),
+            placement: placement.to_owned(),
+            version,
+            instances: 0,
+            cpu_request_millicores: 0,
+            memory_request_bytes: 0,
+            cpu_limit_millicores: 0,
+            memory_limit_bytes: 0,
+            cpu_usage_millicores: None,
+            memory_usage_bytes: None,
+            from,
+        });
+        let n = i64::try_from(count).unwrap_or(i64::MAX);
+        p.instances += count;
+        p.cpu_request_millicores += f.cpu_req * n;
+        p.memory_request_bytes += f.mem_req * n;
+        p.cpu_limit_millicores += f.cpu_lim * n;
+        p.memory_limit_bytes += f.mem_lim * n;
+    }
+
+    fn bill(&mut self, mesh: &str, f: Figures, count: u64) {
+        let n = i64::try_from(count).unwrap_or(i64::MAX);
+        let acc = self.acc(mesh);
+        acc.cpu += f.cpu_req * n;
+        acc.memory += f.mem_req * n;
+    }
+
+    /// A pod of a mesh component: its containers are the mesh's bill; proxy components
+    /// are proxies; sidecars inside it (Linkerd's control plane) are proxies too.
+    fn component_unit(
+        &mut self,
+        unit: &Unit<'_>,
+        view: &WorkloadView<'_>,
+        mesh: &MeshEntry,
+        rule: &ComponentRule,
+    ) {
+        let resource = view.resource();
+        for c in unit.shape.running_containers() {
+            let f = figures(c, &resource, unit.count, &mut self.warnings);
+            self.bill(&mesh.mesh, f, unit.count);
+        }
+        if let Some(p) = &rule.proxy {
+            let container = unit
+                .shape
+                .running_containers()
+                .find(|c| image_matches(&c.image, &p.image))
+                .or_else(|| unit.shape.containers.first());
+            let mut placement = p.placement.as_str();
+            if let (Some(label), Some(otherwise)) = (&p.namespace_label, &p.placement_otherwise) {
+                let gateway_name = unit
+                    .shape
+                    .labels
+                    .get("gateway.networking.k8s.io/gateway-name")
+                    .unwrap_or(&view.name);
+                let bound = self
+                    .inv
+                    .namespaces
+                    .get(unit.namespace)
+                    .and_then(|ns| ns.labels.get(label))
+                    == Some(gateway_name);
+                if !bound {
+                    placement = otherwise;
+                }
+            }
+            let (version, f) = match container {
+                Some(c) => (
+                    image_version(&c.image),
+                    figures(c, &resource, 0, &mut Warnings::default()),
+                ),
+                None => (None, Figures::default()),
+            };
+            let placement = placement.to_owned();
+            self.add_proxy(&mesh.mesh, &p.implementation, &placement, version, unit.from_template, unit.count, f);
+        } else {
+            let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
+            for (m, s, c) in found {
+                let f = figures(c, &resource, 0, &mut Warnings::default());
+                let version = self.sidecar_version(unit.shape, s, c);
+                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit.from_template, unit.count, f);
+            }
+        }
+    }
+
+    fn sidecar_version(
+        &self,
+        shape: &PodShape,
+        s: &crate::catalog::SidecarRule,
+        c: &Container,
+    ) -> Option<String> {
+        s.version_annotation
+            .as_ref()
+            .and_then(|a| shape.annotations.get(a).cloned())
+            .or_else(|| image_version(&c.image))
+    }
+
+    /// An application pod: meshed by a sidecar, or captured by an ambient label.
+    fn application_unit(
+        &mut self,
+        unit: &Unit<'_>,
+        resource: String,
+        present: &BTreeSet<(String, String)>,
+        meshed_ns: &mut BTreeSet<String>,
+    ) -> u64 {
+        let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
+        if let Some((m, _, _)) = found.first() {
+            let first_mesh = m.mesh.clone();
+            for (m, s, c) in found {
+                let f = figures(c, &resource, unit.count, &mut self.warnings);
+                let version = self.sidecar_version(unit.shape, s, c);
+                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit.from_template, unit.count, f);
+                self.bill(&m.mesh, f, unit.count);
+            }
+            self.acc(&first_mesh).meshed_pods += unit.count;
+            meshed_ns.insert(unit.namespace.to_owned());
+            return unit.count;
+        }
+        let ns_labels = self.inv.namespaces.get(unit.namespace).map(|n| &n.labels);
+        for m in &self.catalog.meshes {
+            for r in &m.capture {
+                if !present.contains(&(m.mesh.clone(), r.requires_component.clone())) {
+                    continue;
+                }
+                let pod_value = unit.shape.labels.get(&r.label);
+                if r.opt_out_value.is_some() && pod_value == r.opt_out_value.as_ref() {
+                    continue;
+                }
+                let enrolled = pod_value == Some(&r.value)
+                    || ns_labels.and_then(|l| l.get(&r.label)) == Some(&r.value);
+                if enrolled {
+                    self.acc(&m.mesh).meshed_pods += unit.count;
+                    meshed_ns.insert(unit.namespace.to_owned());
+                    return unit.count;
+                }
+            }
+        }
+        0
+    }
+}
+
+/// Runs detection over an inventory.
+pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
+    let (views, units) = units(inv);
+    let rules = catalog.component_rules();
+    let matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
+        .iter()
+        .map(|v| {
+            rules.iter().find_map(|(m, r)| {
+                r.r#match.iter().find_map(|mt| {
+                    mt.matches(v.kind, v.namespace, v.labels, v.shape)
+                        .map(|c| (*m, *r, c.and_then(|c| image_version(&c.image))))
+                })
+            })
+        })
+        .collect();
+    let present: BTreeSet<(String, String)> = matched
+        .iter()
+        .flatten()
+        .map(|(m, r, _)| (m.mesh.clone(), r.id.clone()))
+        .collect();
+
+    let mut d = Detector { catalog, inv, meshes: BTreeMap::new(), warnings: Warnings::default() };
+    let mut instances = vec![0u64; views.len()];
+    let mut from_template = vec![false; views.len()];
+    let mut pods = 0;
+    let mut meshed_pods = 0;
+    let mut meshed_ns = BTreeSet::new();
+    let mut service_accounts = inv.service_accounts.clone();
+    for unit in &units {
+        pods += unit.count;
+        service_accounts.insert((unit.namespace.to_owned(), unit.shape.service_account.clone()));
+        let component = unit.workload.and_then(|i| matched[i].as_ref().map(|m| (i, m)));
+        if let Some((i, (mesh, rule, _))) = component {
+            instances[i] += unit.count;
+            from_template[i] |= unit.from_template;
+            d.component_unit(unit, &views[i], mesh, rule);
+        } else {
+            let resource = match unit.workload {
+                Some(i) => views[i].resource(),
+                None => format!("Pod/{}/{}", unit.namespace, unit.example),
+            };
+            meshed_pods += d.application_unit(unit, resource, &present, &mut meshed_ns);
+        }
+    }
+    for (i, v) in views.iter().enumerate() {
+        if let Some((mesh, rule, version)) = &matched[i] {
+            let c = Component {
+                mesh: mesh.mesh.clone(),
+                component: rule.id.clone(),
+                role: rule.role,
+                kind: v.kind.as_str().to_owned(),
+                namespace: v.namespace.to_owned(),
+                name: v.name.clone(),
+                replicas: v.replicas,
+                instances: instances[i],
+                scales_with: rule.scales_with,
+                feature: rule.feature.clone(),
+                version: version.clone(),
+                from: from_template[i].then(|| "template".to_owned()),
+            };
+            d.acc(&mesh.mesh).components.push(c);
+        }
+    }
+
+    // CRDs: owned by a mesh, or needed by a mesh that is present.
+    let mut crds: Vec<CrdEntry> = Vec::new();
+    let mut shared_candidates = Vec::new();
+    for crd in &inv.crds {
+        match catalog.owner_of_group(&crd.group) {
+            Some(m) => {
+                d.acc(&m.mesh);
+                crds.push(CrdEntry {
+                    mesh: m.mesh.clone(),
+                    name: crd.name.clone(),
+                    group: crd.group.clone(),
+                    versions: crd.versions.clone(),
+                });
+            }
+            None => shared_candidates.push(crd),
+        }
+    }
+
+    // Webhooks: a configuration is a mesh's when one of its webhooks carries its suffix.
+    let mut webhooks = Vec::new();
+    for w in &inv.webhooks {
+        let owner = catalog.meshes.iter().find(|m| {
+            w.webhooks
+                .iter()
+                .any(|h| m.webhook_suffixes.iter().any(|s| h.name.ends_with(s.as_str())))
+        });
+        let Some(m) = owner else { continue };
+        d.acc(&m.mesh);
+        let policy = if w.webhooks.iter().any(|h| h.failure_policy == "Fail") {
+            "Fail"
+        } else {
+            "Ignore"
+        };
+        for h in &w.webhooks {
+            if let (Some(svc), true) = (&h.service, h.failure_policy == "Fail" && inv.saw_services) {
+                if !inv.services.contains(svc) {
+                    d.warnings.add(
+                        WarningCode::OrphanedWebhook,
+                        format!("{}WebhookConfiguration/{}", capitalize(kind_str(w.kind)), w.name),
+                        format!(
+                            "webhook {} fails closed (failurePolicy Fail) but its Service {}/{} is not in the input: pod admission may be blocked",
+                            h.name, svc.0, svc.1
+                        ),
+                        1,
+                    );
+                }
+            }
+        }
+        webhooks.push(WebhookEntry {
+            mesh: m.mesh.clone(),
+            kind: kind_str(w.kind).to_owned(),
+            name: w.name.clone(),
+            failure_policy: policy.to_owned(),
+            webhooks: w
+                .webhooks
+                .iter()
+                .map(|h| WebhookItem {
+                    name: h.name.clone(),
+                    failure_policy: h.failure_policy.clone(),
+                    service: h.service.as_ref().map(|(ns, n)| format!("{ns}/{n}")),
+                })
+                .collect(),
+        });
+    }
+    for crd in shared_candidates {
+        let needed = d
+            .meshes
+            .keys()
+            .filter_map(|m| catalog.mesh(m))
+            .any(|m| m.needs_group(&crd.group));
+        if needed {
+            crds.push(CrdEntry {
+                mesh: SHARED.to_owned(),
+                name: crd.name.clone(),
+                group: crd.group.clone(),
+                versions: crd.versions.clone(),
+            });
+        }
+    }
+
+    // Meshes, their modes, versions and totals.
+    let mut meshes = Vec::new();
+    let mut all_components = Vec::new();
+    let mut all_proxies = Vec::new();
+    let mut totals = Totals::default();
+    for (name, acc) in std::mem::take(&mut d.meshes) {
+        let Some(entry) = catalog.mesh(&name) else { continue };
+        let mut components = acc.components;
+        components.sort_by(|a, b| {
+            (a.role, &a.component, &a.namespace, &a.name).cmp(&(b.role, &b.component, &b.namespace, &b.name))
+        });
+        let proxies: Vec<Proxy> = acc.proxies.into_values().collect();
+        let mode = mode_of(entry, &components, &proxies);
+        let mut versions: Vec<String> = components
+            .iter()
+            .filter(|c| entry.version_from.contains(&c.component))
+            .filter_map(|c| c.version.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        versions.sort_by(|a, b| version_cmp(a, b));
+        let version = versions.last().cloned();
+        let namespace = components
+            .iter()
+            .find(|c| c.role == Role::ControlPlane)
+            .map(|c| c.namespace.clone());
+        if !proxies.is_empty() && !components.iter().any(|c| c.role == Role::ControlPlane) {
+            d.warnings.add(
+                WarningCode::ControlPlaneNotFound,
+                name.clone(),
+                format!("{name} proxies run but no {name} control plane is in the input (managed control plane, or another cluster?)"),
+                1,
+            );
+        }
+        let mesh_crds = crds.iter().filter(|c| c.mesh == name).count() as u64;
+        let mesh_webhooks = webhooks.iter().filter(|w| w.mesh == name).count() as u64;
+        let t = Totals {
+            components: components.len() as u64,
+            component_kinds: components.iter().map(|c| &c.component).collect::<BTreeSet<_>>().len() as u64,
+            component_instances: components.iter().map(|c| c.instances).sum(),
+            proxy_types: proxies
+                .iter()
+                .map(|p| (&p.implementation, &p.placement))
+                .collect::<BTreeSet<_>>()
+                .len() as u64,
+            proxy_implementations: proxies.iter().map(|p| &p.implementation).collect::<BTreeSet<_>>().len()
+                as u64,
+            proxy_instances: proxies.iter().map(|p| p.instances).sum(),
+            crds: mesh_crds,
+            webhooks: mesh_webhooks,
+            upgrade_steps: 0,
+            cpu_request_millicores: acc.cpu,
+            memory_request_bytes: acc.memory,
+        };
+        add_totals(&mut totals, &t);
+        meshes.push(Mesh {
+            name: name.clone(),
+            mode,
+            version,
+            versions: if versions.len() > 1 { versions } else { Vec::new() },
+            namespace,
+            meshed_pods: acc.meshed_pods,
+            totals: t,
+        });
+        all_components.extend(components);
+        all_proxies.extend(proxies);
+    }
+    crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
+    webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
+
+    let mut warnings: Vec<Warning> = inv.warnings.clone();
+    warnings.extend(d.warnings.0.into_iter().map(|((code, resource, message), count)| Warning {
+        code,
+        message,
+        resource: Some(resource),
+        count,
+    }));
+    warnings.sort();
+
+    Snapshot {
+        schema_version: SCHEMA_VERSION.to_owned(),
+        source,
+        complete: true,
+        warnings,
+        scale: Scale {
+            nodes: inv.nodes.len() as u64,
+            namespaces: inv.namespaces.len() as u64,
+            pods,
+            meshed_pods,
+            service_accounts: service_accounts.len() as u64,
+            meshed_namespaces: meshed_ns.len() as u64,
+        },
+        meshes,
+        components: all_components,
+        proxies: all_proxies,
+        crds,
+        webhooks,
+        upgrade_steps: Vec::new(),
+        totals,
+    }
+}
+
+fn kind_str(k: crate::inventory::WebhookKind) -> &'static str {
+    match k {
+        crate::inventory::WebhookKind::Mutating => "mutating",
+        crate::inventory::WebhookKind::Validating => "validating",
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> String {
+    let modes: Vec<&str> = entry
+        .modes
+        .rules
+        .iter()
+        .filter(|r| {
+            r.when_placement
+                .as_ref()
+                .is_some_and(|p| proxies.iter().any(|x| &x.placement == p))
+                || r.when_component
+                    .as_ref()
+                    .is_some_and(|id| components.iter().any(|c| &c.component == id))
+        })
+        .map(|r| r.mode.as_str())
+        .collect();
+    if modes.is_empty() {
+        entry.modes.default.clone()
+    } else {
+        modes.join("+")
+    }
+}
+
+/// Adds one mesh's totals to the cluster's.
+pub fn add_totals(total: &mut Totals, t: &Totals) {
+    total.components += t.components;
+    total.component_kinds += t.component_kinds;
+    total.component_instances += t.component_instances;
+    total.proxy_types += t.proxy_types;
+    total.proxy_implementations += t.proxy_implementations;
+    total.proxy_instances += t.proxy_instances;
+    total.crds += t.crds;
+    total.webhooks += t.webhooks;
+    total.upgrade_steps += t.upgrade_steps;
+    total.cpu_request_millicores += t.cpu_request_millicores;
+    total.memory_request_bytes += t.memory_request_bytes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        let mut v = vec!["1.9.0", "1.26.3", "1.25.10"];
+        v.sort_by(|a, b| version_cmp(a, b));
+        assert_eq!(v, ["1.9.0", "1.25.10", "1.26.3"]);
+    }
+}

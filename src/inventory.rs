@@ -1,0 +1,383 @@
+//! The Inventory: the minimal, normalized records that detection needs, and nothing more.
+//!
+//! Live and offline sources both fill an [`InventoryBuilder`], one object at a time, so
+//! everything downstream is the same whichever way the objects arrived. Pods are folded
+//! while they are read: pods of one workload that look alike (same containers, images,
+//! resources and mesh-relevant labels) become one [`PodGroup`] with a count, so memory
+//! follows the number of workloads, not the number of pods.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::surface::Warning;
+
+/// Labels or annotations, sorted so that folding and output are deterministic.
+pub type Labels = BTreeMap<String, String>;
+
+/// Resource requests or limits of one container, as the raw quantity strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Resources {
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+}
+
+/// One container of a pod or pod template.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    /// An init container with `restartPolicy: Always` (a native sidecar).
+    pub restart_always: bool,
+    pub requests: Resources,
+    pub limits: Resources,
+}
+
+/// What a pod looks like, as far as detection cares: the key pods are folded on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PodShape {
+    pub labels: Labels,
+    /// Only the annotations the catalog looks at (others are dropped while reading).
+    pub annotations: Labels,
+    pub service_account: String,
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+}
+
+impl PodShape {
+    /// Containers that hold resources while the pod runs: regular containers and native
+    /// sidecars (run-to-completion init containers are left out).
+    pub fn running_containers(&self) -> impl Iterator<Item = &Container> {
+        self.containers
+            .iter()
+            .chain(self.init_containers.iter().filter(|c| c.restart_always))
+    }
+}
+
+/// A pod's controller, as written in its `ownerReferences`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OwnerRef {
+    pub kind: String,
+    pub name: String,
+}
+
+/// Pods of one owner and one shape, folded into a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodGroup {
+    pub namespace: String,
+    pub owner: Option<OwnerRef>,
+    pub shape: PodShape,
+    pub count: u64,
+    /// Pods per node (a pod not yet scheduled is under the empty name).
+    pub nodes: BTreeMap<String, u64>,
+    /// One pod's name, so that warnings can point at a real object.
+    pub example: String,
+}
+
+/// Workload kinds that can be mesh components.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum WorkloadKind {
+    Deployment,
+    DaemonSet,
+    StatefulSet,
+}
+
+impl WorkloadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::StatefulSet => "StatefulSet",
+        }
+    }
+
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        match kind {
+            "Deployment" => Some(WorkloadKind::Deployment),
+            "DaemonSet" => Some(WorkloadKind::DaemonSet),
+            "StatefulSet" => Some(WorkloadKind::StatefulSet),
+            _ => None,
+        }
+    }
+}
+
+/// A Deployment, DaemonSet or StatefulSet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    pub namespace: String,
+    pub name: String,
+    pub labels: Labels,
+    /// `spec.replicas` (Deployment, StatefulSet).
+    pub replicas: Option<u64>,
+    /// `status.desiredNumberScheduled` (DaemonSet).
+    pub desired_scheduled: Option<u64>,
+    pub template: PodShape,
+}
+
+/// A Namespace object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Namespace {
+    pub labels: Labels,
+    pub annotations: Labels,
+}
+
+/// A CustomResourceDefinition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crd {
+    pub name: String,
+    pub group: String,
+    /// Served versions, in the order the CRD lists them.
+    pub versions: Vec<String>,
+}
+
+/// Mutating or validating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookKind {
+    Mutating,
+    Validating,
+}
+
+/// One webhook inside a configuration object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub name: String,
+    /// `Fail` or `Ignore` (absent means `Fail`, the API default).
+    pub failure_policy: String,
+    /// `namespace/name` of the Service behind it, if it is served in-cluster.
+    pub service: Option<(String, String)>,
+}
+
+/// A Mutating- or ValidatingWebhookConfiguration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    pub kind: WebhookKind,
+    pub name: String,
+    pub labels: Labels,
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A Gateway API Gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gateway {
+    pub namespace: String,
+    pub name: String,
+    pub class: String,
+    pub labels: Labels,
+}
+
+/// Everything detection needs, gathered from one cluster.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub nodes: BTreeSet<String>,
+    pub namespaces: BTreeMap<String, Namespace>,
+    pub workloads: Vec<Workload>,
+    /// ReplicaSet (namespace, name) → owning Deployment name.
+    pub replica_sets: BTreeMap<(String, String), String>,
+    pub pod_groups: Vec<PodGroup>,
+    pub services: BTreeSet<(String, String)>,
+    pub service_accounts: BTreeSet<(String, String)>,
+    pub crds: Vec<Crd>,
+    pub webhooks: Vec<WebhookConfig>,
+    pub gateways: Vec<Gateway>,
+    /// Did the input hold any Service at all? (Orphaned webhooks are judged only then.)
+    pub saw_services: bool,
+    /// Warnings raised while reading (documents that are not objects, ...).
+    pub warnings: Vec<Warning>,
+}
+
+/// Annotation keys kept on pods: everything else is dropped while reading.
+#[derive(Debug, Clone, Default)]
+pub struct KeepKeys {
+    pub annotations: BTreeSet<String>,
+}
+
+/// Label keys that differ from pod to pod of one workload and mean nothing to detection.
+const PER_POD_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+];
+
+/// Fills an [`Inventory`], folding pods as they arrive.
+#[derive(Debug, Default)]
+pub struct InventoryBuilder {
+    inv: Inventory,
+    keep: KeepKeys,
+    groups: BTreeMap<(String, Option<OwnerRef>, PodShape), usize>,
+    namespaces_seen: BTreeSet<String>,
+}
+
+/// One pod as a source read it, before folding.
+#[derive(Debug, Clone, Default)]
+pub struct PodRecord {
+    pub namespace: String,
+    pub name: String,
+    pub node: Option<String>,
+    pub owner: Option<OwnerRef>,
+    pub phase: Option<String>,
+    pub shape: PodShape,
+}
+
+impl InventoryBuilder {
+    pub fn new(keep: KeepKeys) -> Self {
+        Self { keep, ..Self::default() }
+    }
+
+    fn saw_namespace(&mut self, ns: &str) {
+        if !ns.is_empty() && !self.namespaces_seen.contains(ns) {
+            self.namespaces_seen.insert(ns.to_owned());
+        }
+    }
+
+    /// Drops the labels and annotations that would split identical pods apart.
+    pub fn trim_shape(&self, shape: &mut PodShape) {
+        shape.annotations.retain(|k, _| self.keep.annotations.contains(k));
+        for k in PER_POD_LABELS {
+            shape.labels.remove(*k);
+        }
+    }
+
+    pub fn add_pod(&mut self, mut pod: PodRecord) {
+        if matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed")) {
+            return;
+        }
+        self.saw_namespace(&pod.namespace);
+        self.trim_shape(&mut pod.shape);
+        let key = (pod.namespace, pod.owner, pod.shape);
+        let node = pod.node.unwrap_or_default();
+        if let Some(&i) = self.groups.get(&key) {
+            let g = &mut self.inv.pod_groups[i];
+            g.count += 1;
+            *g.nodes.entry(node).or_default() += 1;
+        } else {
+            let (namespace, owner, shape) = key.clone();
+            self.inv.pod_groups.push(PodGroup {
+                namespace,
+                owner,
+                shape,
+                count: 1,
+                nodes: BTreeMap::from([(node, 1)]),
+                example: pod.name,
+            });
+            self.groups.insert(key, self.inv.pod_groups.len() - 1);
+        }
+    }
+
+    pub fn add_workload(&mut self, mut w: Workload) {
+        self.saw_namespace(&w.namespace);
+        let mut template = std::mem::take(&mut w.template);
+        self.trim_shape(&mut template);
+        w.template = template;
+        self.inv.workloads.push(w);
+    }
+
+    pub fn add_replica_set(&mut self, namespace: String, name: String, deployment: String) {
+        self.saw_namespace(&namespace);
+        self.inv.replica_sets.insert((namespace, name), deployment);
+    }
+
+    pub fn add_node(&mut self, name: String) {
+        self.inv.nodes.insert(name);
+    }
+
+    pub fn add_namespace(&mut self, name: String, ns: Namespace) {
+        self.namespaces_seen.insert(name.clone());
+        self.inv.namespaces.insert(name, ns);
+    }
+
+    pub fn add_service(&mut self, namespace: String, name: String) {
+        self.saw_namespace(&namespace);
+        self.inv.saw_services = true;
+        self.inv.services.insert((namespace, name));
+    }
+
+    pub fn add_service_account(&mut self, namespace: String, name: String) {
+        self.saw_namespace(&namespace);
+        self.inv.service_accounts.insert((namespace, name));
+    }
+
+    pub fn add_crd(&mut self, crd: Crd) {
+        self.inv.crds.push(crd);
+    }
+
+    pub fn add_webhook_config(&mut self, w: WebhookConfig) {
+        self.inv.webhooks.push(w);
+    }
+
+    pub fn add_gateway(&mut self, g: Gateway) {
+        self.saw_namespace(&g.namespace);
+        self.inv.gateways.push(g);
+    }
+
+    /// Marks that the object's namespace exists (for kinds that are otherwise ignored).
+    pub fn add_other(&mut self, namespace: Option<&str>) {
+        if let Some(ns) = namespace {
+            self.saw_namespace(ns);
+        }
+    }
+
+    pub fn warn(&mut self, w: Warning) {
+        self.inv.warnings.push(w);
+    }
+
+    /// Finishes reading: namespaces that objects live in but that were not given as
+    /// Namespace objects are added with no labels.
+    pub fn finish(mut self) -> Inventory {
+        for ns in std::mem::take(&mut self.namespaces_seen) {
+            self.inv.namespaces.entry(ns).or_default();
+        }
+        self.inv
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
+        let mut shape = PodShape {
+            service_account: "default".into(),
+            containers: vec![Container { name: "app".into(), image: "nginx:1".into(), ..Default::default() }],
+            ..Default::default()
+        };
+        shape.annotations.insert("ignored/annotation".into(), name.into());
+        if let Some((k, v)) = extra_label {
+            shape.labels.insert(k.into(), v.into());
+        }
+        PodRecord {
+            namespace: "shop".into(),
+            name: name.into(),
+            node: Some(node.into()),
+            owner: Some(OwnerRef { kind: "ReplicaSet".into(), name: "web-abc".into() }),
+            phase: Some("Running".into()),
+            shape,
+        }
+    }
+
+    #[test]
+    fn alike_pods_fold_into_one_group() {
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        b.add_pod(pod("web-abc-1", "n1", None));
+        b.add_pod(pod("web-abc-2", "n2", Some(("statefulset.kubernetes.io/pod-name", "x"))));
+        b.add_pod(pod("web-abc-3", "n2", None));
+        let mut done = pod("web-abc-4", "n2", None);
+        done.phase = Some("Succeeded".into());
+        b.add_pod(done);
+        let inv = b.finish();
+        assert_eq!(inv.pod_groups.len(), 1);
+        let g = &inv.pod_groups[0];
+        assert_eq!(g.count, 3);
+        assert_eq!(g.nodes.get("n2"), Some(&2));
+        assert_eq!(g.example, "web-abc-1");
+        assert!(inv.namespaces.contains_key("shop"));
+    }
+
+    #[test]
+    fn different_shapes_stay_apart() {
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        b.add_pod(pod("a", "n1", None));
+        b.add_pod(pod("b", "n1", Some(("version", "v2"))));
+        assert_eq!(b.finish().pod_groups.len(), 2);
+    }
+}

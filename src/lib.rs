@@ -1,0 +1,15 @@
+//! meshsurface measures the day-2 operational surface of the service meshes in a cluster.
+//!
+//! The modules follow the data flow of `../shared/design.md`:
+//! [`source`] (offline files, later the live cluster) fills an [`inventory::Inventory`];
+//! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
+//! [`surface::Snapshot`]; [`render`] formats it. Everything after `source` is a pure
+//! function of its input, so offline input and tests need no cluster.
+
+pub mod catalog;
+pub mod detect;
+pub mod inventory;
+pub mod quantity;
+pub mod render;
+pub mod source;
+pub mod surface;

@@ -1,0 +1,53 @@
+//! Sources: where Kubernetes objects come from. Only this module knows transports and
+//! file formats; it hands every object to an [`InventoryBuilder`](crate::inventory::InventoryBuilder).
+
+pub mod offline;
+pub mod wire;
+
+pub use offline::{read_offline, OfflineInput};
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Why a source could not be read. Every variant names the file (and document) at fault.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: document {doc} (line {line}) is not valid YAML: {message}")]
+    Yaml { path: String, doc: usize, line: usize, message: String },
+    #[error("{path}: not valid JSON: {source}")]
+    Json {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: document {doc}: {kind} {name}: {source}")]
+    Object {
+        path: String,
+        doc: String,
+        kind: String,
+        name: String,
+        #[source]
+        source: wire::FieldError,
+    },
+    #[error("{path}: snapshot schemaVersion {found:?} is not supported (this build reads {expected:?})")]
+    SchemaVersion { path: String, found: String, expected: &'static str },
+    #[error("{path}: not a valid meshsurface snapshot: {source}")]
+    Snapshot {
+        path: String,
+        #[source]
+        source: wire::FieldError,
+    },
+    #[error("{0}")]
+    Mixed(String),
+    #[error("{path}: no YAML or JSON files found")]
+    Empty { path: PathBuf },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,283 @@
+//! The Surface: what a scan found, in the shape of the `meshsurface/v1` snapshot JSON.
+//!
+//! These structs *are* the machine contract of `../shared/design.md` ("Snapshot JSON"):
+//! field names are camelCase and stable, new fields may be added, existing ones keep their
+//! meaning. `scan -o json` prints a [`Snapshot`], `--save` writes one, and `--from` reads
+//! one back without running detection again.
+
+use serde::{Deserialize, Serialize};
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: &str = "meshsurface/v1";
+
+/// One cluster's operational surface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub schema_version: String,
+    pub source: Source,
+    /// False when some resources could not be read: the figures are then a lower bound.
+    pub complete: bool,
+    pub warnings: Vec<Warning>,
+    pub scale: Scale,
+    pub meshes: Vec<Mesh>,
+    pub components: Vec<Component>,
+    pub proxies: Vec<Proxy>,
+    pub crds: Vec<CrdEntry>,
+    pub webhooks: Vec<WebhookEntry>,
+    pub upgrade_steps: Vec<UpgradeStep>,
+    pub totals: Totals,
+}
+
+/// Where the objects came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub kind: SourceKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// RFC 3339, UTC.
+    pub taken_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Live,
+    Offline,
+}
+
+/// Something the user should know about the figures.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    pub code: WarningCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// How many objects (pods, documents) this one warning stands for.
+    pub count: u64,
+}
+
+impl Warning {
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), resource: None, count: 1 }
+    }
+
+    pub fn on(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    pub fn times(mut self, count: u64) -> Self {
+        self.count = count;
+        self
+    }
+}
+
+/// The warning codes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningCode {
+    Forbidden,
+    Unreachable,
+    Timeout,
+    MetricsUnavailable,
+    MissingRequests,
+    InvalidQuantity,
+    UnknownDocument,
+    OrphanedWebhook,
+    ControlPlaneNotFound,
+}
+
+impl WarningCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::Forbidden => "forbidden",
+            WarningCode::Unreachable => "unreachable",
+            WarningCode::Timeout => "timeout",
+            WarningCode::MetricsUnavailable => "metrics-unavailable",
+            WarningCode::MissingRequests => "missing-requests",
+            WarningCode::InvalidQuantity => "invalid-quantity",
+            WarningCode::UnknownDocument => "unknown-document",
+            WarningCode::OrphanedWebhook => "orphaned-webhook",
+            WarningCode::ControlPlaneNotFound => "control-plane-not-found",
+        }
+    }
+}
+
+/// The cluster's own size: what the surface scales with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scale {
+    pub nodes: u64,
+    pub namespaces: u64,
+    pub pods: u64,
+    pub meshed_pods: u64,
+    pub service_accounts: u64,
+    pub meshed_namespaces: u64,
+}
+
+/// One mesh found in the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mesh {
+    pub name: String,
+    pub mode: String,
+    /// The control plane's version (the newest when several revisions run).
+    pub version: Option<String>,
+    /// Every control-plane version, when more than one runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
+    pub namespace: Option<String>,
+    pub meshed_pods: u64,
+    pub totals: Totals,
+}
+
+/// What a component does for its mesh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ControlPlane,
+    NodeAgent,
+    Gateway,
+    Waypoint,
+    Cni,
+    Addon,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ControlPlane => "control-plane",
+            Role::NodeAgent => "node-agent",
+            Role::Gateway => "gateway",
+            Role::Waypoint => "waypoint",
+            Role::Cni => "cni",
+            Role::Addon => "addon",
+        }
+    }
+}
+
+/// What a component multiplies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScalesWith {
+    Cluster,
+    Node,
+    Namespace,
+    ServiceAccount,
+    Pod,
+}
+
+impl ScalesWith {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScalesWith::Cluster => "cluster",
+            ScalesWith::Node => "node",
+            ScalesWith::Namespace => "namespace",
+            ScalesWith::ServiceAccount => "service-account",
+            ScalesWith::Pod => "pod",
+        }
+    }
+}
+
+/// A workload the team runs for a mesh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Component {
+    pub mesh: String,
+    pub component: String,
+    pub role: Role,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// Desired replicas (DaemonSet: desired scheduled, or the node count offline).
+    pub replicas: u64,
+    /// Pods counted (observed, or projected from the template).
+    pub instances: u64,
+    pub scales_with: ScalesWith,
+    pub feature: String,
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// One data-plane proxy type at one version, with its instances and footprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Proxy {
+    pub mesh: String,
+    pub implementation: String,
+    pub placement: String,
+    pub version: Option<String>,
+    pub instances: u64,
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
+    pub cpu_limit_millicores: i64,
+    pub memory_limit_bytes: i64,
+    /// From `metrics.k8s.io`; null when the cluster does not serve it (or offline).
+    pub cpu_usage_millicores: Option<i64>,
+    pub memory_usage_bytes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// A CustomResourceDefinition owned (or needed) by a mesh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrdEntry {
+    pub mesh: String,
+    pub name: String,
+    pub group: String,
+    pub versions: Vec<String>,
+}
+
+/// A webhook configuration object of a mesh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEntry {
+    pub mesh: String,
+    pub kind: String,
+    pub name: String,
+    pub failure_policy: String,
+    pub webhooks: Vec<WebhookItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookItem {
+    pub name: String,
+    pub failure_policy: String,
+    /// `namespace/name` of the backing Service, null for a URL webhook.
+    pub service: Option<String>,
+}
+
+/// One step of the upgrade runbook (filled by the dependency graph).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeStep {
+    pub step: u64,
+    pub title: String,
+    pub targets: Vec<String>,
+    pub restarts: u64,
+}
+
+/// The headline figures (per mesh, and for the whole cluster).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub components: u64,
+    pub component_kinds: u64,
+    pub component_instances: u64,
+    pub proxy_types: u64,
+    pub proxy_implementations: u64,
+    pub proxy_instances: u64,
+    pub crds: u64,
+    pub webhooks: u64,
+    pub upgrade_steps: u64,
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
+}
