@@ -221,7 +221,10 @@ pub struct PodRecord {
 
 impl InventoryBuilder {
     pub fn new(keep: KeepKeys) -> Self {
-        Self { keep, ..Self::default() }
+        Self {
+            keep,
+            ..Self::default()
+        }
     }
 
     fn saw_namespace(&mut self, ns: &str) {
@@ -232,7 +235,9 @@ impl InventoryBuilder {
 
     /// Drops the labels and annotations that would split identical pods apart.
     pub fn trim_shape(&self, shape: &mut PodShape) {
-        shape.annotations.retain(|k, _| self.keep.annotations.contains(k));
+        shape
+            .annotations
+            .retain(|k, _| self.keep.annotations.contains(k));
         for k in PER_POD_LABELS {
             shape.labels.remove(*k);
         }
@@ -338,10 +343,16 @@ mod tests {
     fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
         let mut shape = PodShape {
             service_account: "default".into(),
-            containers: vec![Container { name: "app".into(), image: "nginx:1".into(), ..Default::default() }],
+            containers: vec![Container {
+                name: "app".into(),
+                image: "nginx:1".into(),
+                ..Default::default()
+            }],
             ..Default::default()
         };
-        shape.annotations.insert("ignored/annotation".into(), name.into());
+        shape
+            .annotations
+            .insert("ignored/annotation".into(), name.into());
         if let Some((k, v)) = extra_label {
             shape.labels.insert(k.into(), v.into());
         }
@@ -349,7 +360,10 @@ mod tests {
             namespace: "shop".into(),
             name: name.into(),
             node: Some(node.into()),
-            owner: Some(OwnerRef { kind: "ReplicaSet".into(), name: "web-abc".into() }),
+            owner: Some(OwnerRef {
+                kind: "ReplicaSet".into(),
+                name: "web-abc".into(),
+            }),
             phase: Some("Running".into()),
             shape,
         }
@@ -359,7 +373,11 @@ mod tests {
     fn alike_pods_fold_into_one_group() {
         let mut b = InventoryBuilder::new(KeepKeys::default());
         b.add_pod(pod("web-abc-1", "n1", None));
-        b.add_pod(pod("web-abc-2", "n2", Some(("statefulset.kubernetes.io/pod-name", "x"))));
+        b.add_pod(pod(
+            "web-abc-2",
+            "n2",
+            Some(("statefulset.kubernetes.io/pod-name", "x")),
+        ));
         b.add_pod(pod("web-abc-3", "n2", None));
         let mut done = pod("web-abc-4", "n2", None);
         done.phase = Some("Succeeded".into());

@@ -6,7 +6,9 @@
 //! [`surface::Snapshot`]; [`render`] formats it. Everything after `source` is a pure
 //! function of its input, so offline input and tests need no cluster.
 
+pub mod app;
 pub mod catalog;
+pub mod cli;
 pub mod detect;
 pub mod inventory;
 pub mod quantity;

@@ -1,1 +1,43 @@
-fn main() {}
+//! `kubectl-meshsurface`: parse the command line, run it, map the outcome to an exit code.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use meshsurface::app::{self, exit};
+use meshsurface::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut io = app::Io {
+        stdin: &mut std::io::stdin().lock(),
+        stdout: &mut stdout.lock(),
+        stderr: &mut std::io::stderr().lock(),
+        color,
+    };
+    match app::run(cli, &mut io) {
+        Ok(code) => ExitCode::from(code),
+        Err(app::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let code = e.exit_code();
+            // Every error message already carries its cause: print it once.
+            eprintln!("error: {e}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -30,7 +30,10 @@ struct Parsed {
 const MAX_DIGITS: usize = 30;
 
 fn parse(input: &str) -> Result<Parsed, QuantityError> {
-    let err = |reason| QuantityError { input: input.to_owned(), reason };
+    let err = |reason| QuantityError {
+        input: input.to_owned(),
+        reason,
+    };
     let s = input.trim();
     if s.is_empty() {
         return Err(err("empty"));
@@ -93,7 +96,12 @@ fn parse(input: &str) -> Result<Parsed, QuantityError> {
         }
         _ => return Err(err("unknown suffix")),
     }
-    Ok(Parsed { negative, mantissa, exp10, exp2 })
+    Ok(Parsed {
+        negative,
+        mantissa,
+        exp10,
+        exp2,
+    })
 }
 
 impl Parsed {
@@ -163,7 +171,18 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        for bad in ["", "m", "abc", "1.2.3", "10Xi", "1e", "-1", "1e999", "9Ei0", "99999999999Ei"] {
+        for bad in [
+            "",
+            "m",
+            "abc",
+            "1.2.3",
+            "10Xi",
+            "1e",
+            "-1",
+            "1e999",
+            "9Ei0",
+            "99999999999Ei",
+        ] {
             assert!(bytes(bad).is_err(), "{bad:?} should be rejected");
         }
         let e = cpu_millicores("12q").unwrap_err();

@@ -63,7 +63,12 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(code: WarningCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), resource: None, count: 1 }
+        Self {
+            code,
+            message: message.into(),
+            resource: None,
+            count: 1,
+        }
     }
 
     pub fn on(mut self, resource: impl Into<String>) -> Self {

@@ -28,7 +28,7 @@ pub enum Error {
     Parse {
         file: &'static str,
         #[source]
-        source: serde_saphyr::Error,
+        source: Box<serde_saphyr::Error>,
     },
     #[error("catalog file {file}: {problem}")]
     Invalid { file: &'static str, problem: String },
@@ -215,9 +215,8 @@ impl Match {
         if !self.namespaces.is_empty() && !self.namespaces.iter().any(|n| n == namespace) {
             return None;
         }
-        let has_label = |k: &String, v: &String| {
-            labels.get(k) == Some(v) || shape.labels.get(k) == Some(v)
-        };
+        let has_label =
+            |k: &String, v: &String| labels.get(k) == Some(v) || shape.labels.get(k) == Some(v);
         if !self.labels.iter().all(|(k, v)| has_label(k, v)) {
             return None;
         }
@@ -241,7 +240,7 @@ impl Catalog {
         let mut meshes = Vec::new();
         for (file, text) in FILES {
             let entry: MeshEntry =
-                serde_saphyr::from_str(text).map_err(|source| Error::Parse { file, source })?;
+                serde_saphyr::from_str(text).map_err(|e| Error::Parse { file, source: Box::new(e) })?;
             entry.validate(file)?;
             meshes.push(entry);
         }
@@ -293,7 +292,9 @@ impl MeshEntry {
     }
 
     pub fn needs_group(&self, group: &str) -> bool {
-        self.shared_crd_groups.iter().any(|g| group_matches(group, g))
+        self.shared_crd_groups
+            .iter()
+            .any(|g| group_matches(group, g))
     }
 
     fn validate(&self, file: &'static str) -> Result<()> {
@@ -308,7 +309,10 @@ impl MeshEntry {
             }
             for m in &c.r#match {
                 if m.kinds.is_empty() && m.images.is_empty() && m.labels.is_empty() {
-                    return bad(format!("component {} has a match rule that matches anything", c.id));
+                    return bad(format!(
+                        "component {} has a match rule that matches anything",
+                        c.id
+                    ));
                 }
             }
         }
@@ -326,7 +330,10 @@ impl MeshEntry {
         }
         for r in &self.capture {
             if !ids.contains(r.requires_component.as_str()) {
-                return bad(format!("capture names unknown component {}", r.requires_component));
+                return bad(format!(
+                    "capture names unknown component {}",
+                    r.requires_component
+                ));
             }
         }
         Ok(())
@@ -360,13 +367,28 @@ mod tests {
     #[test]
     fn image_suffixes_ignore_registry_and_tag() {
         assert!(image_matches("docker.io/istio/proxyv2:1.26.3", "proxyv2"));
-        assert!(image_matches("registry.corp.example/mirror/istio/proxyv2:1.26.3", "proxyv2"));
+        assert!(image_matches(
+            "registry.corp.example/mirror/istio/proxyv2:1.26.3",
+            "proxyv2"
+        ));
         assert!(image_matches("proxyv2", "proxyv2"));
-        assert!(image_matches("cr.l5d.io/linkerd/proxy:edge-25.4.4", "linkerd/proxy"));
+        assert!(image_matches(
+            "cr.l5d.io/linkerd/proxy:edge-25.4.4",
+            "linkerd/proxy"
+        ));
         assert!(!image_matches("docker.io/acme/myproxyv2:1", "proxyv2"));
-        assert!(!image_matches("cr.l5d.io/linkerd/proxy-init:v2", "linkerd/proxy"));
-        assert!(image_matches("localhost:5000/pilot", "pilot"), "registry port is not a tag");
-        assert_eq!(split_image("localhost:5000/pilot"), ("localhost:5000/pilot", None));
+        assert!(!image_matches(
+            "cr.l5d.io/linkerd/proxy-init:v2",
+            "linkerd/proxy"
+        ));
+        assert!(
+            image_matches("localhost:5000/pilot", "pilot"),
+            "registry port is not a tag"
+        );
+        assert_eq!(
+            split_image("localhost:5000/pilot"),
+            ("localhost:5000/pilot", None)
+        );
         assert_eq!(
             split_image("quay.io/cilium/cilium:v1.17.4@sha256:abc"),
             ("quay.io/cilium/cilium", Some("v1.17.4"))

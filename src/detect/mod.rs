@@ -51,25 +51,38 @@ struct Figures {
 }
 
 fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figures {
-    let mut parse = |field: &str, q: &Option<String>, f: fn(&str) -> Result<i64, quantity::QuantityError>| {
-        match q.as_deref().map(f) {
-            None => 0,
-            Some(Ok(v)) => v,
-            Some(Err(e)) => {
-                w.add(
-                    WarningCode::InvalidQuantity,
-                    resource.to_owned(),
-                    format!("container {}: {field}: {e}; counted as 0", c.name),
-                    count,
-                );
-                0
+    let mut parse =
+        |field: &str, q: &Option<String>, f: fn(&str) -> Result<i64, quantity::QuantityError>| {
+            match q.as_deref().map(f) {
+                None => 0,
+                Some(Ok(v)) => v,
+                Some(Err(e)) => {
+                    w.add(
+                        WarningCode::InvalidQuantity,
+                        resource.to_owned(),
+                        format!("container {}: {field}: {e}; counted as 0", c.name),
+                        count,
+                    );
+                    0
+                }
             }
-        }
-    };
+        };
     let f = Figures {
-        cpu_req: parse("resources.requests.cpu", &c.requests.cpu, quantity::cpu_millicores),
-        mem_req: parse("resources.requests.memory", &c.requests.memory, quantity::bytes),
-        cpu_lim: parse("resources.limits.cpu", &c.limits.cpu, quantity::cpu_millicores),
+        cpu_req: parse(
+            "resources.requests.cpu",
+            &c.requests.cpu,
+            quantity::cpu_millicores,
+        ),
+        mem_req: parse(
+            "resources.requests.memory",
+            &c.requests.memory,
+            quantity::bytes,
+        ),
+        cpu_lim: parse(
+            "resources.limits.cpu",
+            &c.limits.cpu,
+            quantity::cpu_millicores,
+        ),
         mem_lim: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
     };
     let missing: Vec<&str> = [("cpu", &c.requests.cpu), ("memory", &c.requests.memory)]
@@ -81,7 +94,11 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
         w.add(
             WarningCode::MissingRequests,
             resource.to_owned(),
-            format!("container {} has no {} request; counted as 0", c.name, missing.join("/")),
+            format!(
+                "container {} has no {} request; counted as 0",
+                c.name,
+                missing.join("/")
+            ),
             count,
         );
     }
@@ -92,7 +109,13 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
 fn sidecars<'c>(
     catalog: &'c Catalog,
     shape: &'c PodShape,
-) -> impl Iterator<Item = (&'c MeshEntry, &'c crate::catalog::SidecarRule, &'c Container)> {
+) -> impl Iterator<
+    Item = (
+        &'c MeshEntry,
+        &'c crate::catalog::SidecarRule,
+        &'c Container,
+    ),
+> {
     shape.running_containers().flat_map(move |c| {
         catalog.meshes.iter().flat_map(move |m| {
             m.sidecars
@@ -137,7 +160,12 @@ impl<'a> Detector<'a> {
         f: Figures,
     ) {
         let from = from_template.then(|| "template".to_owned());
-        let key = (implementation.to_owned(), placement.to_owned(), version.clone(), from.clone());
+        let key = (
+            implementation.to_owned(),
+            placement.to_owned(),
+            version.clone(),
+            from.clone(),
+        );
         let p = self.acc(mesh).proxies.entry(key).or_insert_with(|| Proxy {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
@@ -212,13 +240,29 @@ impl<'a> Detector<'a> {
                 None => (None, Figures::default()),
             };
             let placement = placement.to_owned();
-            self.add_proxy(&mesh.mesh, &p.implementation, &placement, version, unit.from_template, unit.count, f);
+            self.add_proxy(
+                &mesh.mesh,
+                &p.implementation,
+                &placement,
+                version,
+                unit.from_template,
+                unit.count,
+                f,
+            );
         } else {
             let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
             for (m, s, c) in found {
                 let f = figures(c, &resource, 0, &mut Warnings::default());
                 let version = self.sidecar_version(unit.shape, s, c);
-                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit.from_template, unit.count, f);
+                self.add_proxy(
+                    &m.mesh,
+                    &s.implementation,
+                    "sidecar",
+                    version,
+                    unit.from_template,
+                    unit.count,
+                    f,
+                );
             }
         }
     }
@@ -249,7 +293,15 @@ impl<'a> Detector<'a> {
             for (m, s, c) in found {
                 let f = figures(c, &resource, unit.count, &mut self.warnings);
                 let version = self.sidecar_version(unit.shape, s, c);
-                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit.from_template, unit.count, f);
+                self.add_proxy(
+                    &m.mesh,
+                    &s.implementation,
+                    "sidecar",
+                    version,
+                    unit.from_template,
+                    unit.count,
+                    f,
+                );
                 self.bill(&m.mesh, f, unit.count);
             }
             self.acc(&first_mesh).meshed_pods += unit.count;
@@ -300,7 +352,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         .map(|(m, r, _)| (m.mesh.clone(), r.id.clone()))
         .collect();
 
-    let mut d = Detector { catalog, inv, meshes: BTreeMap::new(), warnings: Warnings::default() };
+    let mut d = Detector {
+        catalog,
+        inv,
+        meshes: BTreeMap::new(),
+        warnings: Warnings::default(),
+    };
     let mut instances = vec![0u64; views.len()];
     let mut from_template = vec![false; views.len()];
     let mut pods = 0;
@@ -309,8 +366,13 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut service_accounts = inv.service_accounts.clone();
     for unit in &units {
         pods += unit.count;
-        service_accounts.insert((unit.namespace.to_owned(), unit.shape.service_account.clone()));
-        let component = unit.workload.and_then(|i| matched[i].as_ref().map(|m| (i, m)));
+        service_accounts.insert((
+            unit.namespace.to_owned(),
+            unit.shape.service_account.clone(),
+        ));
+        let component = unit
+            .workload
+            .and_then(|i| matched[i].as_ref().map(|m| (i, m)));
         if let Some((i, (mesh, rule, _))) = component {
             instances[i] += unit.count;
             from_template[i] |= unit.from_template;
@@ -365,9 +427,11 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut webhooks = Vec::new();
     for w in &inv.webhooks {
         let owner = catalog.meshes.iter().find(|m| {
-            w.webhooks
-                .iter()
-                .any(|h| m.webhook_suffixes.iter().any(|s| h.name.ends_with(s.as_str())))
+            w.webhooks.iter().any(|h| {
+                m.webhook_suffixes
+                    .iter()
+                    .any(|s| h.name.ends_with(s.as_str()))
+            })
         });
         let Some(m) = owner else { continue };
         d.acc(&m.mesh);
@@ -377,7 +441,8 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             "Ignore"
         };
         for h in &w.webhooks {
-            if let (Some(svc), true) = (&h.service, h.failure_policy == "Fail" && inv.saw_services) {
+            if let (Some(svc), true) = (&h.service, h.failure_policy == "Fail" && inv.saw_services)
+            {
                 if !inv.services.contains(svc) {
                     d.warnings.add(
                         WarningCode::OrphanedWebhook,
@@ -429,10 +494,17 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut all_proxies = Vec::new();
     let mut totals = Totals::default();
     for (name, acc) in std::mem::take(&mut d.meshes) {
-        let Some(entry) = catalog.mesh(&name) else { continue };
+        let Some(entry) = catalog.mesh(&name) else {
+            continue;
+        };
         let mut components = acc.components;
         components.sort_by(|a, b| {
-            (a.role, &a.component, &a.namespace, &a.name).cmp(&(b.role, &b.component, &b.namespace, &b.name))
+            (a.role, &a.component, &a.namespace, &a.name).cmp(&(
+                b.role,
+                &b.component,
+                &b.namespace,
+                &b.name,
+            ))
         });
         let proxies: Vec<Proxy> = acc.proxies.into_values().collect();
         let mode = mode_of(entry, &components, &proxies);
@@ -461,15 +533,22 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         let mesh_webhooks = webhooks.iter().filter(|w| w.mesh == name).count() as u64;
         let t = Totals {
             components: components.len() as u64,
-            component_kinds: components.iter().map(|c| &c.component).collect::<BTreeSet<_>>().len() as u64,
+            component_kinds: components
+                .iter()
+                .map(|c| &c.component)
+                .collect::<BTreeSet<_>>()
+                .len() as u64,
             component_instances: components.iter().map(|c| c.instances).sum(),
             proxy_types: proxies
                 .iter()
                 .map(|p| (&p.implementation, &p.placement))
                 .collect::<BTreeSet<_>>()
                 .len() as u64,
-            proxy_implementations: proxies.iter().map(|p| &p.implementation).collect::<BTreeSet<_>>().len()
-                as u64,
+            proxy_implementations: proxies
+                .iter()
+                .map(|p| &p.implementation)
+                .collect::<BTreeSet<_>>()
+                .len() as u64,
             proxy_instances: proxies.iter().map(|p| p.instances).sum(),
             crds: mesh_crds,
             webhooks: mesh_webhooks,
@@ -482,7 +561,11 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             name: name.clone(),
             mode,
             version,
-            versions: if versions.len() > 1 { versions } else { Vec::new() },
+            versions: if versions.len() > 1 {
+                versions
+            } else {
+                Vec::new()
+            },
             namespace,
             meshed_pods: acc.meshed_pods,
             totals: t,
@@ -494,12 +577,17 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
 
     let mut warnings: Vec<Warning> = inv.warnings.clone();
-    warnings.extend(d.warnings.0.into_iter().map(|((code, resource, message), count)| Warning {
-        code,
-        message,
-        resource: Some(resource),
-        count,
-    }));
+    warnings.extend(
+        d.warnings
+            .0
+            .into_iter()
+            .map(|((code, resource, message), count)| Warning {
+                code,
+                message,
+                resource: Some(resource),
+                count,
+            }),
+    );
     warnings.sort();
 
     Snapshot {

@@ -52,7 +52,10 @@ fn owner_workload(
         "DaemonSet" => Some((WorkloadKind::DaemonSet, owner.name.clone())),
         "StatefulSet" => Some((WorkloadKind::StatefulSet, owner.name.clone())),
         "ReplicaSet" => {
-            if let Some(d) = inv.replica_sets.get(&(namespace.to_owned(), owner.name.clone())) {
+            if let Some(d) = inv
+                .replica_sets
+                .get(&(namespace.to_owned(), owner.name.clone()))
+            {
                 return Some((WorkloadKind::Deployment, d.clone()));
             }
             let stripped = match shape.labels.get("pod-template-hash") {
@@ -154,7 +157,10 @@ mod tests {
         PodRecord {
             namespace: ns.into(),
             name: format!("{}-x", owner.1),
-            owner: Some(OwnerRef { kind: owner.0.into(), name: owner.1.into() }),
+            owner: Some(OwnerRef {
+                kind: owner.0.into(),
+                name: owner.1.into(),
+            }),
             shape,
             ..Default::default()
         }
@@ -163,7 +169,11 @@ mod tests {
     #[test]
     fn replica_set_owner_resolves_to_deployment() {
         let mut b = InventoryBuilder::new(KeepKeys::default());
-        b.add_pod(pod("a", ("ReplicaSet", "web-7d9f8b6c5d"), Some("7d9f8b6c5d")));
+        b.add_pod(pod(
+            "a",
+            ("ReplicaSet", "web-7d9f8b6c5d"),
+            Some("7d9f8b6c5d"),
+        ));
         b.add_pod(pod("a", ("ReplicaSet", "api-server-5c4b"), None));
         b.add_pod(pod("a", ("Job", "backup-1"), None));
         let inv = b.finish();

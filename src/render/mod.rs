@@ -1,1 +1,373 @@
-//! Rendering.
+//! Rendering: the only place that formats text.
+//!
+//! A snapshot is first laid out as [`Section`]s (a title, headers, rows) by
+//! [`sections`]; the table and Markdown renderers only differ in how they draw a section,
+//! so both always show the same figures. JSON and YAML are the snapshot itself.
+
+mod markdown;
+mod table;
+
+pub use markdown::markdown;
+pub use table::table;
+
+use std::collections::BTreeSet;
+
+use thiserror::Error;
+
+use crate::surface::{Snapshot, SourceKind, Totals};
+
+/// A snapshot that could not be serialized.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot encode YAML: {0}")]
+    Yaml(#[from] serde_saphyr::ser_error::Error),
+}
+
+/// The snapshot as pretty JSON, with a trailing newline.
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The snapshot as YAML.
+pub fn yaml<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    Ok(serde_saphyr::to_string(value)?)
+}
+
+/// One block of output: a heading, column names and rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Heading level: 1 for a mesh, 2 for a part of it.
+    pub level: u8,
+    pub title: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    /// A line of text printed instead of (or before) the table.
+    pub note: Option<String>,
+}
+
+impl Section {
+    fn new(level: u8, title: impl Into<String>, headers: Vec<&'static str>) -> Self {
+        Self {
+            level,
+            title: title.into(),
+            headers,
+            rows: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// CPU in Kubernetes notation (`1100m`, `2`).
+pub fn cpu(millicores: i64) -> String {
+    if millicores != 0 && millicores % 1000 == 0 {
+        format!("{}", millicores / 1000)
+    } else {
+        format!("{millicores}m")
+    }
+}
+
+/// Memory in binary units, rounded for reading (`128Mi`, `2.63Gi`).
+pub fn memory(bytes: i64) -> String {
+    const MI: i64 = 1 << 20;
+    const GI: i64 = 1 << 30;
+    #[allow(clippy::cast_precision_loss)] // display only
+    let f = |b: i64, unit: i64| b as f64 / unit as f64;
+    if bytes >= GI {
+        if bytes % GI == 0 {
+            format!("{}Gi", bytes / GI)
+        } else {
+            format!("{:.2}Gi", f(bytes, GI))
+        }
+    } else if bytes >= MI {
+        if bytes % MI == 0 {
+            format!("{}Mi", bytes / MI)
+        } else {
+            format!("{:.1}Mi", f(bytes, MI))
+        }
+    } else {
+        bytes.to_string()
+    }
+}
+
+fn opt(s: Option<&String>) -> String {
+    s.cloned().unwrap_or_else(|| "-".to_owned())
+}
+
+fn totals_row(first: Vec<String>, t: &Totals) -> Vec<String> {
+    let mut row = first;
+    row.extend([
+        t.components.to_string(),
+        t.component_kinds.to_string(),
+        t.component_instances.to_string(),
+        t.proxy_types.to_string(),
+        t.proxy_instances.to_string(),
+        t.crds.to_string(),
+        t.webhooks.to_string(),
+        cpu(t.cpu_request_millicores),
+        memory(t.memory_request_bytes),
+    ]);
+    row
+}
+
+/// The header lines: what was scanned, whether it is complete, the cluster's scale.
+pub fn headline(s: &Snapshot) -> Vec<String> {
+    let what = match s.source.kind {
+        SourceKind::Live => format!(
+            "context {}",
+            s.source.context.as_deref().unwrap_or("(current)")
+        ),
+        SourceKind::Offline => s.source.paths.join(", "),
+    };
+    let status = if s.complete {
+        "complete"
+    } else {
+        "INCOMPLETE: some resources could not be read"
+    };
+    let sc = &s.scale;
+    vec![
+        format!("Scanned {what} at {} ({status})", s.source.taken_at),
+        format!(
+            "Cluster: {} nodes, {} namespaces, {} pods ({} meshed, in {} namespaces), {} service accounts",
+            sc.nodes, sc.namespaces, sc.pods, sc.meshed_pods, sc.meshed_namespaces, sc.service_accounts
+        ),
+    ]
+}
+
+/// Lays a snapshot out as sections; `wide` adds columns and per-CRD rows.
+pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut overview = Section::new(
+        1,
+        "Meshes",
+        vec![
+            "MESH",
+            "MODE",
+            "VERSION",
+            "NAMESPACE",
+            "MESHED PODS",
+            "COMPONENTS",
+            "KINDS",
+            "INSTANCES",
+            "PROXY TYPES",
+            "PROXIES",
+            "CRDS",
+            "WEBHOOKS",
+            "CPU REQ",
+            "MEM REQ",
+        ],
+    );
+    if s.meshes.is_empty() {
+        overview.note = Some("No service mesh found.".to_owned());
+    }
+    for m in &s.meshes {
+        let version = if m.versions.is_empty() {
+            opt(m.version.as_ref())
+        } else {
+            m.versions.join(", ")
+        };
+        overview.rows.push(totals_row(
+            vec![
+                m.name.clone(),
+                m.mode.clone(),
+                version,
+                opt(m.namespace.as_ref()),
+                m.meshed_pods.to_string(),
+            ],
+            &m.totals,
+        ));
+    }
+    if s.meshes.len() > 1 {
+        overview.rows.push(totals_row(
+            vec![
+                "TOTAL".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                s.scale.meshed_pods.to_string(),
+            ],
+            &s.totals,
+        ));
+    }
+    out.push(overview);
+
+    for m in &s.meshes {
+        let title = format!(
+            "{} ({}{})",
+            m.name,
+            m.mode,
+            m.version
+                .as_ref()
+                .map(|v| format!(", {v}"))
+                .unwrap_or_default()
+        );
+        out.push(Section::new(1, title, Vec::new()));
+
+        let mut headers = vec![
+            "COMPONENT",
+            "ROLE",
+            "KIND",
+            "NAMESPACE",
+            "NAME",
+            "REPLICAS",
+            "PODS",
+            "SCALES WITH",
+            "VERSION",
+        ];
+        if wide {
+            headers.extend(["FEATURE", "FROM"]);
+        }
+        let mut sec = Section::new(2, "Components", headers);
+        for c in s.components.iter().filter(|c| c.mesh == m.name) {
+            let mut row = vec![
+                c.component.clone(),
+                c.role.as_str().to_owned(),
+                c.kind.clone(),
+                c.namespace.clone(),
+                c.name.clone(),
+                c.replicas.to_string(),
+                c.instances.to_string(),
+                c.scales_with.as_str().to_owned(),
+                opt(c.version.as_ref()),
+            ];
+            if wide {
+                row.extend([
+                    c.feature.clone(),
+                    c.from.clone().unwrap_or_else(|| "pods".into()),
+                ]);
+            }
+            sec.rows.push(row);
+        }
+        out.push(sec);
+
+        let mut headers = vec![
+            "IMPLEMENTATION",
+            "PLACEMENT",
+            "VERSION",
+            "INSTANCES",
+            "CPU REQ",
+            "MEM REQ",
+        ];
+        if wide {
+            headers.extend(["CPU LIM", "MEM LIM", "FROM"]);
+        }
+        let mut sec = Section::new(2, "Proxies", headers);
+        for p in s.proxies.iter().filter(|p| p.mesh == m.name) {
+            let mut row = vec![
+                p.implementation.clone(),
+                p.placement.clone(),
+                opt(p.version.as_ref()),
+                p.instances.to_string(),
+                cpu(p.cpu_request_millicores),
+                memory(p.memory_request_bytes),
+            ];
+            if wide {
+                row.extend([
+                    cpu(p.cpu_limit_millicores),
+                    memory(p.memory_limit_bytes),
+                    p.from.clone().unwrap_or_else(|| "pods".into()),
+                ]);
+            }
+            sec.rows.push(row);
+        }
+        out.push(sec);
+
+        out.push(crd_section(s, &m.name, "CRDs", wide));
+
+        let mut headers = vec!["KIND", "NAME", "FAILURE POLICY", "WEBHOOKS"];
+        if wide {
+            headers.push("SERVICES");
+        }
+        let mut sec = Section::new(2, "Webhooks", headers);
+        for w in s.webhooks.iter().filter(|w| w.mesh == m.name) {
+            let mut row = vec![
+                w.kind.clone(),
+                w.name.clone(),
+                w.failure_policy.clone(),
+                w.webhooks.len().to_string(),
+            ];
+            if wide {
+                let services: BTreeSet<&str> = w
+                    .webhooks
+                    .iter()
+                    .filter_map(|h| h.service.as_deref())
+                    .collect();
+                row.push(services.into_iter().collect::<Vec<_>>().join(", "));
+            }
+            sec.rows.push(row);
+        }
+        out.push(sec);
+    }
+
+    if s.crds.iter().any(|c| c.mesh == crate::detect::SHARED) {
+        let mut sec = crd_section(
+            s,
+            crate::detect::SHARED,
+            "Shared CRDs (needed by a mesh, owned by none)",
+            wide,
+        );
+        sec.level = 1;
+        out.push(sec);
+    }
+
+    if !s.warnings.is_empty() {
+        let mut sec = Section::new(1, "Warnings", vec!["CODE", "COUNT", "RESOURCE", "MESSAGE"]);
+        for w in &s.warnings {
+            sec.rows.push(vec![
+                w.code.as_str().to_owned(),
+                w.count.to_string(),
+                opt(w.resource.as_ref()),
+                w.message.clone(),
+            ]);
+        }
+        out.push(sec);
+    }
+    out
+}
+
+fn crd_section(s: &Snapshot, mesh: &str, title: &str, wide: bool) -> Section {
+    let crds: Vec<_> = s.crds.iter().filter(|c| c.mesh == mesh).collect();
+    if wide {
+        let mut sec = Section::new(2, title, vec!["NAME", "GROUP", "SERVED VERSIONS"]);
+        for c in crds {
+            sec.rows
+                .push(vec![c.name.clone(), c.group.clone(), c.versions.join(", ")]);
+        }
+        return sec;
+    }
+    let mut sec = Section::new(2, title, vec!["GROUP", "CRDS", "SERVED VERSIONS"]);
+    let groups: BTreeSet<&str> = crds.iter().map(|c| c.group.as_str()).collect();
+    for g in groups {
+        let in_group: Vec<_> = crds.iter().filter(|c| c.group == g).collect();
+        let versions: BTreeSet<&str> = in_group
+            .iter()
+            .flat_map(|c| c.versions.iter().map(String::as_str))
+            .collect();
+        sec.rows.push(vec![
+            g.to_owned(),
+            in_group.len().to_string(),
+            versions.into_iter().collect::<Vec<_>>().join(", "),
+        ]);
+    }
+    sec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_read_well() {
+        assert_eq!(cpu(1100), "1100m");
+        assert_eq!(cpu(2000), "2");
+        assert_eq!(cpu(0), "0m");
+        assert_eq!(memory(134_217_728), "128Mi");
+        assert_eq!(memory(2_818_572_288), "2.63Gi");
+        assert_eq!(memory(2 << 30), "2Gi");
+        assert_eq!(memory(20_971_520 + 1), "20.0Mi");
+        assert_eq!(memory(512), "512");
+    }
+}

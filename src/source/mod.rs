@@ -20,7 +20,12 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error("{path}: document {doc} (line {line}) is not valid YAML: {message}")]
-    Yaml { path: String, doc: usize, line: usize, message: String },
+    Yaml {
+        path: String,
+        doc: usize,
+        line: usize,
+        message: String,
+    },
     #[error("{path}: not valid JSON: {source}")]
     Json {
         path: String,
@@ -34,15 +39,21 @@ pub enum Error {
         kind: String,
         name: String,
         #[source]
-        source: wire::FieldError,
+        source: Box<wire::FieldError>,
     },
-    #[error("{path}: snapshot schemaVersion {found:?} is not supported (this build reads {expected:?})")]
-    SchemaVersion { path: String, found: String, expected: &'static str },
+    #[error(
+        "{path}: snapshot schemaVersion {found:?} is not supported (this build reads {expected:?})"
+    )]
+    SchemaVersion {
+        path: String,
+        found: String,
+        expected: &'static str,
+    },
     #[error("{path}: not a valid meshsurface snapshot: {source}")]
     Snapshot {
         path: String,
         #[source]
-        source: wire::FieldError,
+        source: Box<wire::FieldError>,
     },
     #[error("{0}")]
     Mixed(String),

@@ -27,14 +27,25 @@ pub struct OfflineInput {
 }
 
 /// Reads every `--from` path (`-` is stdin) into one Inventory and/or snapshots.
-pub fn read_offline(paths: &[String], stdin: &mut dyn Read, keep: KeepKeys) -> Result<OfflineInput> {
-    let mut reader = Reader { b: InventoryBuilder::new(keep), objects: 0, snapshots: Vec::new() };
+pub fn read_offline(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    keep: KeepKeys,
+) -> Result<OfflineInput> {
+    let mut reader = Reader {
+        b: InventoryBuilder::new(keep),
+        objects: 0,
+        snapshots: Vec::new(),
+    };
     for p in paths {
         if p == "-" {
             let mut text = String::new();
             stdin
                 .read_to_string(&mut text)
-                .map_err(|source| Error::Io { path: PathBuf::from("<stdin>"), source })?;
+                .map_err(|source| Error::Io {
+                    path: PathBuf::from("<stdin>"),
+                    source,
+                })?;
             reader.text("<stdin>", &text, None)?;
         } else {
             let path = Path::new(p);
@@ -42,7 +53,9 @@ pub fn read_offline(paths: &[String], stdin: &mut dyn Read, keep: KeepKeys) -> R
                 let mut files = Vec::new();
                 collect_files(path, &mut files)?;
                 if files.is_empty() {
-                    return Err(Error::Empty { path: path.to_owned() });
+                    return Err(Error::Empty {
+                        path: path.to_owned(),
+                    });
                 }
                 for f in files {
                     reader.file(&f)?;
@@ -53,11 +66,18 @@ pub fn read_offline(paths: &[String], stdin: &mut dyn Read, keep: KeepKeys) -> R
         }
     }
     let inventory = (reader.objects > 0 || reader.snapshots.is_empty()).then(|| reader.b.finish());
-    Ok(OfflineInput { inventory, snapshots: reader.snapshots, paths: paths.to_vec() })
+    Ok(OfflineInput {
+        inventory,
+        snapshots: reader.snapshots,
+        paths: paths.to_vec(),
+    })
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io { path: dir.to_owned(), source };
+    let io = |source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(io)?
         .collect::<std::result::Result<_, _>>()
@@ -105,18 +125,23 @@ fn split_documents(text: &str) -> Vec<(&str, usize)> {
 
 impl Reader {
     fn file(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let ext = path.extension().and_then(|x| x.to_str());
         self.text(&path.display().to_string(), &text, ext)
     }
 
     fn text(&mut self, name: &str, text: &str, ext: Option<&str>) -> Result<()> {
         let trimmed = text.trim_start();
-        let looks_json = ext == Some("json") || trimmed.starts_with('{') || trimmed.starts_with('[');
+        let looks_json =
+            ext == Some("json") || trimmed.starts_with('{') || trimmed.starts_with('[');
         if looks_json {
-            let v: Value = serde_json::from_str(text)
-                .map_err(|source| Error::Json { path: name.to_owned(), source })?;
+            let v: Value = serde_json::from_str(text).map_err(|source| Error::Json {
+                path: name.to_owned(),
+                source,
+            })?;
             return self.top_value(name, "1", v);
         }
         for (i, (doc, line)) in split_documents(text).into_iter().enumerate() {
@@ -143,13 +168,14 @@ impl Reader {
                     expected: SCHEMA_VERSION,
                 });
             }
-            let snap: Snapshot = serde_path_to_error::deserialize(v).map_err(|e| Error::Snapshot {
-                path: name.to_owned(),
-                source: super::wire::FieldError {
-                    path: e.path().to_string(),
-                    message: e.inner().to_string(),
-                },
-            })?;
+            let snap: Snapshot =
+                serde_path_to_error::deserialize(v).map_err(|e| Error::Snapshot {
+                    path: name.to_owned(),
+                    source: Box::new(super::wire::FieldError {
+                        path: e.path().to_string(),
+                        message: e.inner().to_string(),
+                    }),
+                })?;
             self.snapshots.push((name.to_owned(), snap));
             return Ok(());
         }
@@ -166,7 +192,10 @@ impl Reader {
         if v.is_null() {
             return Ok(());
         }
-        let api_version = v.get("apiVersion").and_then(Value::as_str).map(str::to_owned);
+        let api_version = v
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let kind = v.get("kind").and_then(Value::as_str).map(str::to_owned);
         let (Some(api_version), Some(kind)) = (api_version, kind) else {
             self.b.warn(
@@ -204,7 +233,7 @@ impl Reader {
             doc: doc.to_owned(),
             kind,
             name: obj_name,
-            source,
+            source: Box::new(source),
         })
     }
 }
@@ -250,10 +279,14 @@ mod tests {
 
     #[test]
     fn malformed_yaml_names_document_and_line() {
-        let e = read_text("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: [unclosed\n")
-            .unwrap_err();
+        let e =
+            read_text("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: [unclosed\n")
+                .unwrap_err();
         let msg = e.to_string();
-        assert!(msg.starts_with("<stdin>: document 2 (line 4) is not valid YAML"), "{msg}");
+        assert!(
+            msg.starts_with("<stdin>: document 2 (line 4) is not valid YAML"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -274,8 +307,15 @@ mod tests {
 
     #[test]
     fn missing_path_is_named() {
-        let e = read_offline(&["/no/such/file.yaml".to_owned()], &mut std::io::empty(), KeepKeys::default())
-            .unwrap_err();
-        assert!(e.to_string().starts_with("cannot read /no/such/file.yaml"), "{e}");
+        let e = read_offline(
+            &["/no/such/file.yaml".to_owned()],
+            &mut std::io::empty(),
+            KeepKeys::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("cannot read /no/such/file.yaml"),
+            "{e}"
+        );
     }
 }

@@ -14,8 +14,8 @@ use k8s_openapi::Resource;
 use serde::{Deserialize, Deserializer};
 
 use crate::inventory::{
-    Container, Crd, Gateway, InventoryBuilder, Namespace, OwnerRef, PodRecord, PodShape,
-    Resources, Webhook, WebhookConfig, WebhookKind, Workload, WorkloadKind,
+    Container, Crd, Gateway, InventoryBuilder, Namespace, OwnerRef, PodRecord, PodShape, Resources,
+    Webhook, WebhookConfig, WebhookKind, Workload, WorkloadKind,
 };
 
 /// The Gateway API group, whose Gateways mark waypoints and gateways.
@@ -283,7 +283,10 @@ struct WireGatewaySpec {
 
 fn resources(map: StrMap) -> Resources {
     let mut m = map.0;
-    Resources { cpu: m.remove("cpu"), memory: m.remove("memory") }
+    Resources {
+        cpu: m.remove("cpu"),
+        memory: m.remove("memory"),
+    }
 }
 
 fn container(c: WireContainer) -> Container {
@@ -314,14 +317,16 @@ fn controller(owners: Vec<WireOwner>) -> Option<OwnerRef> {
         .iter()
         .position(|o| o.controller == Some(true))
         .unwrap_or(0);
-    owners
-        .into_iter()
-        .nth(pick)
-        .map(|o| OwnerRef { kind: o.kind, name: o.name })
+    owners.into_iter().nth(pick).map(|o| OwnerRef {
+        kind: o.kind,
+        name: o.name,
+    })
 }
 
 fn namespace(meta: &Meta) -> String {
-    meta.namespace.clone().unwrap_or_else(|| "default".to_owned())
+    meta.namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_owned())
 }
 
 /// Why one object could not be turned into records: the field path and what was wrong.
@@ -396,7 +401,10 @@ where
             let n: WireMetaOnly = parse(object)?;
             b.add_namespace(
                 n.metadata.name,
-                Namespace { labels: n.metadata.labels.0, annotations: n.metadata.annotations.0 },
+                Namespace {
+                    labels: n.metadata.labels.0,
+                    annotations: n.metadata.annotations.0,
+                },
             );
         }
         ObjectKind::Service => {
@@ -453,7 +461,6 @@ where
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,7 +474,10 @@ mod tests {
             Some(ObjectKind::Workload(WorkloadKind::DaemonSet))
         );
         assert_eq!(ObjectKind::classify("networking.istio.io", "Gateway"), None);
-        assert_eq!(ObjectKind::classify(GATEWAY_GROUP, "Gateway"), Some(ObjectKind::Gateway));
+        assert_eq!(
+            ObjectKind::classify(GATEWAY_GROUP, "Gateway"),
+            Some(ObjectKind::Gateway)
+        );
         assert_eq!(ObjectKind::classify("extensions", "Deployment"), None);
     }
 
@@ -488,7 +498,10 @@ mod tests {
         let inv = b.finish();
         let g = &inv.pod_groups[0];
         assert_eq!(g.shape.labels.get("version").map(String::as_str), Some("2"));
-        assert_eq!(g.shape.containers[0].requests.memory.as_deref(), Some("1024"));
+        assert_eq!(
+            g.shape.containers[0].requests.memory.as_deref(),
+            Some("1024")
+        );
         assert_eq!(g.owner.as_ref().map(|o| o.name.as_str()), Some("w-1"));
     }
 

@@ -1,0 +1,211 @@
+//! Runs a parsed command line: source → inventory → detect → render, composed in one place.
+//!
+//! Returns the process exit code of the design's contract: 0 success, 1 error, 2 usage,
+//! 3 scan incomplete (results still printed), 4 a budget was exceeded.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::catalog::Catalog;
+use crate::cli::{Cli, Command, Output, ScanArgs};
+use crate::inventory::KeepKeys;
+use crate::render;
+use crate::source::{self, read_offline};
+use crate::surface::{Snapshot, Source, SourceKind};
+
+/// Exit codes.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INCOMPLETE: u8 = 3;
+}
+
+/// A command that could not run.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Source(#[from] source::Error),
+    #[error("the built-in catalog is broken: {0}")]
+    Catalog(#[from] crate::catalog::Error),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+    #[error("{0}")]
+    Render(#[from] render::Error),
+    /// The command line is well-formed but asks for something impossible.
+    #[error("{0}")]
+    Usage(String),
+    #[error("live cluster scans are not built yet: give offline input with --from PATH (a file, a folder, a snapshot, or - for stdin)")]
+    LiveNotAvailable,
+}
+
+impl Error {
+    /// The exit code this error maps to.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            _ => exit::ERROR,
+        }
+    }
+}
+
+/// Standard streams, passed in so that tests can run commands in-process.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether stdout is a terminal that may be coloured (and `NO_COLOR` is unset).
+    pub color: bool,
+}
+
+/// Runs one command; returns the exit code.
+pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
+    match cli.command {
+        Command::Scan(args) => scan(&args, io),
+    }
+}
+
+/// The current time as RFC 3339 UTC (no time crate needed for one timestamp).
+/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention) pins it, for golden output.
+pub fn now_rfc3339() -> String {
+    let pinned = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    let secs = pinned.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    rfc3339(secs)
+}
+
+fn rfc3339(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Loads the one cluster a command works on, from `--from` (live comes later).
+pub fn load_snapshot(from: &[String], io: &mut Io<'_>) -> Result<Snapshot, Error> {
+    if from.is_empty() {
+        return Err(Error::LiveNotAvailable);
+    }
+    let catalog = Catalog::load()?;
+    let keep = KeepKeys {
+        annotations: catalog.annotation_keys(),
+    };
+    let input = read_offline(from, io.stdin, keep)?;
+    match (input.inventory, input.snapshots.len()) {
+        (None, 1) => Ok(input
+            .snapshots
+            .into_iter()
+            .map(|(_, s)| s)
+            .next()
+            .ok_or_else(|| Error::Usage("no snapshot was read".to_owned()))?),
+        (Some(_), n) if n > 0 => Err(Error::Usage(
+            "--from mixes a meshsurface snapshot with raw manifests: give one or the other"
+                .to_owned(),
+        )),
+        (None, n) => Err(Error::Usage(format!(
+            "this command takes one cluster, but --from gave {n} snapshots ({})",
+            input
+                .snapshots
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        (Some(inv), _) => {
+            let src = Source {
+                kind: SourceKind::Offline,
+                context: None,
+                paths: input.paths,
+                taken_at: now_rfc3339(),
+            };
+            Ok(crate::detect::detect(&inv, &catalog, src))
+        }
+    }
+}
+
+fn scan(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    let snap = load_snapshot(&args.input.from, io)?;
+    if let Some(path) = &args.save {
+        let text = render::json(&snap)?;
+        std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let text = match args.output {
+        Output::Table => render::table(&snap, false, io.color),
+        Output::Wide => render::table(&snap, true, io.color),
+        Output::Json => render::json(&snap)?,
+        Output::Yaml => render::yaml(&snap)?,
+        Output::Markdown => render::markdown(&snap),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    let machine = matches!(args.output, Output::Json | Output::Yaml);
+    if machine && !args.quiet {
+        for w in &snap.warnings {
+            let count = if w.count > 1 {
+                format!(" (x{})", w.count)
+            } else {
+                String::new()
+            };
+            let on = w
+                .resource
+                .as_ref()
+                .map(|r| format!("{r}: "))
+                .unwrap_or_default();
+            writeln!(
+                io.stderr,
+                "warning: [{}] {on}{}{count}",
+                w.code.as_str(),
+                w.message
+            )
+            .map_err(Error::Output)?;
+        }
+    }
+    Ok(if snap.complete {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_shape() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_435_200), "2026-11-23T12:00:00Z");
+    }
+}

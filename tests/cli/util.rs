@@ -1,0 +1,63 @@
+//! Helpers: run the binary from the crate root, with a pinned clock and no colour.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The crate root (fixture paths in output are relative to it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every fixture case folder, sorted.
+pub fn cases() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("fixtures/clusters"))
+        .expect("fixtures/clusters exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs `kubectl-meshsurface ARGS` with STDIN; returns the finished process.
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-meshsurface"))
+        .args(args)
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1795435200")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("stdin written");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("binary finishes")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs a scan that must succeed and returns the parsed JSON snapshot.
+pub fn scan_json(args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["scan", "-o", "json", "--quiet"];
+    full.extend_from_slice(args);
+    let o = run(&full, None);
+    assert_eq!(o.status.code(), Some(0), "scan failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("scan -o json prints JSON")
+}
