@@ -239,8 +239,10 @@ impl Catalog {
     pub fn load() -> Result<Self> {
         let mut meshes = Vec::new();
         for (file, text) in FILES {
-            let entry: MeshEntry =
-                serde_saphyr::from_str(text).map_err(|e| Error::Parse { file, source: Box::new(e) })?;
+            let entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
+                file,
+                source: Box::new(e),
+            })?;
             entry.validate(file)?;
             meshes.push(entry);
         }

@@ -93,6 +93,14 @@ pub fn memory(bytes: i64) -> String {
     }
 }
 
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn opt(s: Option<&String>) -> String {
     s.cloned().unwrap_or_else(|| "-".to_owned())
 }
@@ -131,8 +139,13 @@ pub fn headline(s: &Snapshot) -> Vec<String> {
     vec![
         format!("Scanned {what} at {} ({status})", s.source.taken_at),
         format!(
-            "Cluster: {} nodes, {} namespaces, {} pods ({} meshed, in {} namespaces), {} service accounts",
-            sc.nodes, sc.namespaces, sc.pods, sc.meshed_pods, sc.meshed_namespaces, sc.service_accounts
+            "Cluster: {}, {}, {} ({} meshed, in {}), {}",
+            plural(sc.nodes, "node"),
+            plural(sc.namespaces, "namespace"),
+            plural(sc.pods, "pod"),
+            sc.meshed_pods,
+            plural(sc.meshed_namespaces, "namespace"),
+            plural(sc.service_accounts, "service account"),
         ),
     ]
 }
@@ -365,7 +378,7 @@ mod tests {
         assert_eq!(cpu(2000), "2");
         assert_eq!(cpu(0), "0m");
         assert_eq!(memory(134_217_728), "128Mi");
-        assert_eq!(memory(2_818_572_288), "2.63Gi");
+        assert_eq!(memory(2_818_572_288), "2.62Gi"); // 2.625: ties round to even
         assert_eq!(memory(2 << 30), "2Gi");
         assert_eq!(memory(20_971_520 + 1), "20.0Mi");
         assert_eq!(memory(512), "512");
