@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, Command, Output, ScanArgs};
+use crate::cli::{Cli, Command};
 use crate::inventory::KeepKeys;
 use crate::render;
 use crate::source::{self, read_offline};
@@ -69,7 +69,7 @@ pub struct Io<'a> {
 /// Runs one command; returns the exit code.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
     match cli.command {
-        Command::Scan(args) => scan(&args, io),
+        Command::Scan(args) => crate::commands::scan::run(&args, io),
     }
 }
 
@@ -148,54 +148,6 @@ pub fn load_snapshot(from: &[String], io: &mut Io<'_>) -> Result<Snapshot, Error
             Ok(crate::detect::detect(&inv, &catalog, src))
         }
     }
-}
-
-fn scan(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
-    let snap = load_snapshot(&args.input.from, io)?;
-    if let Some(path) = &args.save {
-        let text = render::json(&snap)?;
-        std::fs::write(path, text).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    let text = match args.output {
-        Output::Table => render::table(&snap, false, io.color),
-        Output::Wide => render::table(&snap, true, io.color),
-        Output::Json => render::json(&snap)?,
-        Output::Yaml => render::yaml(&snap)?,
-        Output::Markdown => render::markdown(&snap),
-    };
-    io.stdout
-        .write_all(text.as_bytes())
-        .map_err(Error::Output)?;
-    let machine = matches!(args.output, Output::Json | Output::Yaml);
-    if machine && !args.quiet {
-        for w in &snap.warnings {
-            let count = if w.count > 1 {
-                format!(" (x{})", w.count)
-            } else {
-                String::new()
-            };
-            let on = w
-                .resource
-                .as_ref()
-                .map(|r| format!("{r}: "))
-                .unwrap_or_default();
-            writeln!(
-                io.stderr,
-                "warning: [{}] {on}{}{count}",
-                w.code.as_str(),
-                w.message
-            )
-            .map_err(Error::Output)?;
-        }
-    }
-    Ok(if snap.complete {
-        exit::OK
-    } else {
-        exit::INCOMPLETE
-    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod detect;
 pub mod inventory;
 pub mod quantity;

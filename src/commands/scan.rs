@@ -1,0 +1,54 @@
+//! `scan`: load one cluster (offline now, live later), print its surface, save a snapshot.
+
+use crate::app::{exit, load_snapshot, Error, Io};
+use crate::cli::{Output, ScanArgs};
+use crate::render;
+
+/// `scan`: inventory the surface and print it.
+pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    let snap = load_snapshot(&args.input.from, io)?;
+    if let Some(path) = &args.save {
+        let text = render::json(&snap)?;
+        std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let text = match args.output {
+        Output::Table => render::table(&snap, false, io.color),
+        Output::Wide => render::table(&snap, true, io.color),
+        Output::Json => render::json(&snap)?,
+        Output::Yaml => render::yaml(&snap)?,
+        Output::Markdown => render::markdown(&snap),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    let machine = matches!(args.output, Output::Json | Output::Yaml);
+    if machine && !args.quiet {
+        for w in &snap.warnings {
+            let count = if w.count > 1 {
+                format!(" (x{})", w.count)
+            } else {
+                String::new()
+            };
+            let on = w
+                .resource
+                .as_ref()
+                .map(|r| format!("{r}: "))
+                .unwrap_or_default();
+            writeln!(
+                io.stderr,
+                "warning: [{}] {on}{}{count}",
+                w.code.as_str(),
+                w.message
+            )
+            .map_err(Error::Output)?;
+        }
+    }
+    Ok(if snap.complete {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
+}
