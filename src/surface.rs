@@ -25,6 +25,9 @@ pub struct Snapshot {
     pub proxies: Vec<Proxy>,
     pub crds: Vec<CrdEntry>,
     pub webhooks: Vec<WebhookEntry>,
+    /// Namespaces a mesh captures or serves, with their share of the data plane.
+    #[serde(default)]
+    pub namespaces: Vec<NamespaceEntry>,
     pub upgrade_steps: Vec<UpgradeStep>,
     pub totals: Totals,
 }
@@ -258,6 +261,27 @@ pub struct WebhookItem {
     pub failure_policy: String,
     /// `namespace/name` of the backing Service, null for a URL webhook.
     pub service: Option<String>,
+}
+
+/// One namespace's share of a mesh's data plane: how its pods are captured, how many
+/// workloads and proxies it holds, and the waypoints bound to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceEntry {
+    pub mesh: String,
+    pub namespace: String,
+    /// `sidecar`, `ambient`, `sidecar+ambient`, or `none` (a namespace that only hosts a
+    /// waypoint).
+    pub capture: String,
+    /// Distinct application workloads with meshed pods.
+    pub workloads: u64,
+    pub meshed_pods: u64,
+    /// Proxy instances running in the namespace (sidecars, and waypoints placed here).
+    pub proxies: u64,
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
+    /// Waypoints (by name) that serve this namespace.
+    pub waypoints: Vec<String>,
 }
 
 /// One step of the upgrade runbook (filled by the dependency graph).

@@ -13,8 +13,8 @@ use crate::catalog::{image_matches, image_version, Catalog, ComponentRule, MeshE
 use crate::inventory::{Container, Inventory, PodShape};
 use crate::quantity;
 use crate::surface::{
-    Component, CrdEntry, Mesh, Proxy, Role, Scale, Snapshot, Source, Totals, Warning, WarningCode,
-    WebhookEntry, WebhookItem, SCHEMA_VERSION,
+    Component, CrdEntry, Mesh, NamespaceEntry, Proxy, Role, Scale, Snapshot, Source, Totals,
+    Warning, WarningCode, WebhookEntry, WebhookItem, SCHEMA_VERSION,
 };
 
 use pods::{units, Unit, WorkloadView};
@@ -23,8 +23,20 @@ use pods::{units, Unit, WorkloadView};
 pub const SHARED: &str = "shared";
 
 #[derive(Debug, Default)]
+struct NsAcc {
+    workloads: BTreeSet<String>,
+    meshed_pods: u64,
+    proxies: u64,
+    cpu: i64,
+    memory: i64,
+    captures: BTreeSet<String>,
+    waypoints: BTreeSet<String>,
+}
+
+#[derive(Debug, Default)]
 struct MeshAcc {
     components: Vec<Component>,
+    namespaces: BTreeMap<String, NsAcc>,
     proxies: BTreeMap<(String, String, Option<String>, Option<String>), Proxy>,
     meshed_pods: u64,
     cpu: i64,
@@ -188,6 +200,13 @@ impl<'a> Detector<'a> {
         p.memory_limit_bytes += f.mem_lim * n;
     }
 
+    fn ns(&mut self, mesh: &str, namespace: &str) -> &mut NsAcc {
+        self.acc(mesh)
+            .namespaces
+            .entry(namespace.to_owned())
+            .or_default()
+    }
+
     fn bill(&mut self, mesh: &str, f: Figures, count: u64) {
         let n = i64::try_from(count).unwrap_or(i64::MAX);
         let acc = self.acc(mesh);
@@ -240,6 +259,14 @@ impl<'a> Detector<'a> {
                 None => (None, Figures::default()),
             };
             let placement = placement.to_owned();
+            if placement == p.placement && p.namespace_label.is_some() {
+                let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
+                let ns = self.ns(&mesh.mesh, unit.namespace);
+                ns.waypoints.insert(view.name.clone());
+                ns.proxies += unit.count;
+                ns.cpu += f.cpu_req * n;
+                ns.memory += f.mem_req * n;
+            }
             self.add_proxy(
                 &mesh.mesh,
                 &p.implementation,
@@ -283,6 +310,7 @@ impl<'a> Detector<'a> {
     fn application_unit(
         &mut self,
         unit: &Unit<'_>,
+        workload: &str,
         resource: String,
         present: &BTreeSet<(String, String)>,
         meshed_ns: &mut BTreeSet<String>,
@@ -303,8 +331,17 @@ impl<'a> Detector<'a> {
                     f,
                 );
                 self.bill(&m.mesh, f, unit.count);
+                let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
+                let ns = self.ns(&m.mesh, unit.namespace);
+                ns.proxies += unit.count;
+                ns.cpu += f.cpu_req * n;
+                ns.memory += f.mem_req * n;
             }
             self.acc(&first_mesh).meshed_pods += unit.count;
+            let ns = self.ns(&first_mesh, unit.namespace);
+            ns.meshed_pods += unit.count;
+            ns.workloads.insert(workload.to_owned());
+            ns.captures.insert("sidecar".to_owned());
             meshed_ns.insert(unit.namespace.to_owned());
             return unit.count;
         }
@@ -321,7 +358,13 @@ impl<'a> Detector<'a> {
                 let enrolled = pod_value == Some(&r.value)
                     || ns_labels.and_then(|l| l.get(&r.label)) == Some(&r.value);
                 if enrolled {
-                    self.acc(&m.mesh).meshed_pods += unit.count;
+                    let mesh = m.mesh.clone();
+                    let capture = r.value.clone();
+                    self.acc(&mesh).meshed_pods += unit.count;
+                    let ns = self.ns(&mesh, unit.namespace);
+                    ns.meshed_pods += unit.count;
+                    ns.workloads.insert(workload.to_owned());
+                    ns.captures.insert(capture);
                     meshed_ns.insert(unit.namespace.to_owned());
                     return unit.count;
                 }
@@ -378,11 +421,14 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             from_template[i] |= unit.from_template;
             d.component_unit(unit, &views[i], mesh, rule);
         } else {
-            let resource = match unit.workload {
-                Some(i) => views[i].resource(),
-                None => format!("Pod/{}/{}", unit.namespace, unit.example),
+            let (workload, resource) = match unit.workload {
+                Some(i) => (views[i].name.clone(), views[i].resource()),
+                None => (
+                    format!("pod/{}", unit.example),
+                    format!("Pod/{}/{}", unit.namespace, unit.example),
+                ),
             };
-            meshed_pods += d.application_unit(unit, resource, &present, &mut meshed_ns);
+            meshed_pods += d.application_unit(unit, &workload, resource, &present, &mut meshed_ns);
         }
     }
     for (i, v) in views.iter().enumerate() {
@@ -492,6 +538,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut meshes = Vec::new();
     let mut all_components = Vec::new();
     let mut all_proxies = Vec::new();
+    let mut all_namespaces = Vec::new();
     let mut totals = Totals::default();
     for (name, acc) in std::mem::take(&mut d.meshes) {
         let Some(entry) = catalog.mesh(&name) else {
@@ -572,6 +619,21 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         });
         all_components.extend(components);
         all_proxies.extend(proxies);
+        all_namespaces.extend(
+            acc.namespaces
+                .into_iter()
+                .map(|(namespace, n)| NamespaceEntry {
+                    mesh: name.clone(),
+                    namespace,
+                    capture: capture_label(&n.captures),
+                    workloads: n.workloads.len() as u64,
+                    meshed_pods: n.meshed_pods,
+                    proxies: n.proxies,
+                    cpu_request_millicores: n.cpu,
+                    memory_request_bytes: n.memory,
+                    waypoints: n.waypoints.into_iter().collect(),
+                }),
+        );
     }
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
@@ -608,9 +670,20 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         proxies: all_proxies,
         crds,
         webhooks,
+        namespaces: all_namespaces,
         upgrade_steps: Vec::new(),
         totals,
     }
+}
+
+/// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).
+fn capture_label(captures: &BTreeSet<String>) -> String {
+    if captures.is_empty() {
+        return "none".to_owned();
+    }
+    let mut parts: Vec<&str> = captures.iter().map(String::as_str).collect();
+    parts.sort_by_key(|c| (*c != "sidecar", *c));
+    parts.join("+")
 }
 
 fn kind_str(k: crate::inventory::WebhookKind) -> &'static str {

@@ -288,6 +288,8 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         }
         out.push(sec);
 
+        out.push(namespace_section(s, &m.name, wide));
+
         out.push(crd_section(s, &m.name, "CRDs", wide));
 
         let mut headers = vec!["KIND", "NAME", "FAILURE POLICY", "WEBHOOKS"];
@@ -339,6 +341,67 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         out.push(sec);
     }
     out
+}
+
+/// Namespaces shown in the default table before the rest is summarised (`-o wide`: all).
+const NAMESPACES_SHOWN: usize = 10;
+
+fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
+    let mut sec = Section::new(
+        2,
+        "Namespaces",
+        vec![
+            "NAMESPACE",
+            "CAPTURE",
+            "WORKLOADS",
+            "MESHED PODS",
+            "PROXIES",
+            "CPU REQ",
+            "MEM REQ",
+            "WAYPOINTS",
+        ],
+    );
+    let mut entries: Vec<_> = s.namespaces.iter().filter(|n| n.mesh == mesh).collect();
+    // Biggest first: the namespaces that cost the most are the ones to look at.
+    entries.sort_by(|a, b| {
+        b.proxies
+            .cmp(&a.proxies)
+            .then(b.meshed_pods.cmp(&a.meshed_pods))
+            .then(a.namespace.cmp(&b.namespace))
+    });
+    let total = entries.len();
+    if !wide && total > NAMESPACES_SHOWN {
+        entries.truncate(NAMESPACES_SHOWN);
+    }
+    for n in &entries {
+        sec.rows.push(vec![
+            n.namespace.clone(),
+            n.capture.clone(),
+            n.workloads.to_string(),
+            n.meshed_pods.to_string(),
+            n.proxies.to_string(),
+            cpu(n.cpu_request_millicores),
+            memory(n.memory_request_bytes),
+            if n.waypoints.is_empty() {
+                "-".to_owned()
+            } else {
+                n.waypoints.join(", ")
+            },
+        ]);
+    }
+    if entries.len() < total {
+        sec.rows.push(vec![
+            format!("... {} more (-o wide lists all)", total - entries.len()),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    sec
 }
 
 fn crd_section(s: &Snapshot, mesh: &str, title: &str, wide: bool) -> Section {
