@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, InputArgs};
 use crate::inventory::KeepKeys;
 use crate::render;
+use crate::source::live::{scan_live, LiveOptions};
 use crate::source::{self, read_offline};
 use crate::surface::{Snapshot, Source, SourceKind};
 
@@ -43,8 +44,8 @@ pub enum Error {
     /// The command line is well-formed but asks for something impossible.
     #[error("{0}")]
     Usage(String),
-    #[error("live cluster scans are not built yet: give offline input with --from PATH (a file, a folder, a snapshot, or - for stdin)")]
-    LiveNotAvailable,
+    #[error(transparent)]
+    Live(#[from] source::live::Error),
 }
 
 impl Error {
@@ -64,12 +65,15 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether stdout is a terminal that may be coloured (and `NO_COLOR` is unset).
     pub color: bool,
+    /// Whether stderr is a terminal (progress is drawn only there).
+    pub stderr_terminal: bool,
 }
 
 /// Runs one command; returns the exit code.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => crate::commands::scan::run(&args, io),
+        Command::Rbac => crate::commands::rbac::run(io),
     }
 }
 
@@ -108,12 +112,36 @@ fn rfc3339(secs: u64) -> String {
     )
 }
 
-/// Loads the one cluster a command works on, from `--from` (live comes later).
-pub fn load_snapshot(from: &[String], io: &mut Io<'_>) -> Result<Snapshot, Error> {
-    if from.is_empty() {
-        return Err(Error::LiveNotAvailable);
-    }
+/// Loads the one cluster a command works on: offline with `--from`, else live.
+/// `quiet` suppresses the progress line.
+pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<Snapshot, Error> {
     let catalog = Catalog::load()?;
+    if input.from.is_empty() {
+        let c = &input.cluster;
+        let opts = LiveOptions {
+            kubeconfig: c.kubeconfig.clone(),
+            context: c.context.clone(),
+            namespace: c.namespace.clone(),
+            request_timeout: Some(c.request_timeout).filter(|d| !d.is_zero()),
+            concurrency: usize::from(c.concurrency),
+            page_size: c.page_size,
+            progress: io.stderr_terminal && !quiet,
+        };
+        let keep = KeepKeys {
+            annotations: catalog.annotation_keys(),
+        };
+        let live = scan_live(&opts, keep)?;
+        let src = Source {
+            kind: SourceKind::Live,
+            context: Some(live.context),
+            paths: Vec::new(),
+            taken_at: now_rfc3339(),
+        };
+        let mut snap = crate::detect::detect(&live.inventory, &catalog, src);
+        snap.complete = live.complete;
+        return Ok(snap);
+    }
+    let from = &input.from;
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };

@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Inventory the mesh surface: components, proxy types, CRDs, webhooks, footprint.
     Scan(ScanArgs),
+    /// Print the minimal read-only ClusterRole the live scan needs.
+    Rbac,
 }
 
 /// Output formats of `scan`.
@@ -41,12 +43,79 @@ pub enum Output {
 }
 
 /// Where objects come from: offline files (`--from`) or, without it, the live cluster.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct InputArgs {
     /// Read YAML/JSON manifests, a folder of them, a saved snapshot, or `-` for stdin,
     /// instead of the live cluster. Repeatable; raw manifests together are one cluster.
     #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// How to reach a live cluster: the same flags, and the same meaning, as kubectl's.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the
+    /// in-cluster service account).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub kubeconfig: Option<std::path::PathBuf>,
+    /// The kubeconfig context to use (default: its current context).
+    #[arg(long, value_name = "NAME", global = true)]
+    pub context: Option<String>,
+    /// Limit namespaced lists to this namespace (cluster-scoped objects are still read).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NAMESPACE",
+        conflicts_with = "all_namespaces",
+        global = true
+    )]
+    pub namespace: Option<String>,
+    /// Read every namespace (the default).
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// How long to wait for one request (`30s`, `1m`, `500ms`; `0` waits forever).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub request_timeout: std::time::Duration,
+    /// How many resource types are listed at once.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=64), global = true)]
+    pub concurrency: u16,
+    /// Objects per page (`limit`) when listing.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10000), global = true)]
+    pub page_size: u32,
+}
+
+impl Default for ClusterArgs {
+    fn default() -> Self {
+        Self {
+            kubeconfig: None,
+            context: None,
+            namespace: None,
+            all_namespaces: false,
+            request_timeout: std::time::Duration::from_secs(30),
+            concurrency: 6,
+            page_size: 500,
+        }
+    }
+}
+
+/// kubectl's `--request-timeout` forms: `0`, `15` (seconds), `500ms`, `30s`, `2m`, `1h`.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 30s, 2m or 500ms"))?;
+    let ms = match unit {
+        "" | "s" => n.saturating_mul(1000),
+        "ms" => n,
+        "m" => n.saturating_mul(60_000),
+        "h" => n.saturating_mul(3_600_000),
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+    };
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -62,4 +131,27 @@ pub struct ScanArgs {
     /// Do not print warnings on stderr (they stay in the output).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn request_timeouts_parse_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("15"), Ok(Duration::from_secs(15)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5d").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -7,6 +7,7 @@
 //! follows the number of workloads, not the number of pods.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,16 @@ pub struct OwnerRef {
     pub name: String,
 }
 
+/// Measured usage of one container, summed over the pods of a group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub cpu_millicores: i64,
+    pub memory_bytes: i64,
+}
+
+/// `metrics.k8s.io` samples: (namespace, pod) → (container, usage).
+pub type UsageMap = BTreeMap<(String, String), Vec<(String, Usage)>>;
+
 /// Pods of one owner and one shape, folded into a count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodGroup {
@@ -72,6 +83,8 @@ pub struct PodGroup {
     pub nodes: BTreeMap<String, u64>,
     /// One pod's name, so that warnings can point at a real object.
     pub example: String,
+    /// Measured usage per container name (empty without metrics).
+    pub usage: BTreeMap<String, Usage>,
 }
 
 /// Workload kinds that can be mesh components.
@@ -183,6 +196,8 @@ pub struct Inventory {
     pub gateways: Vec<Gateway>,
     /// Did the input hold any Service at all? (Orphaned webhooks are judged only then.)
     pub saw_services: bool,
+    /// Were pod metrics read? (Usage is then reported, else null.)
+    pub metrics: bool,
     /// Warnings raised while reading (documents that are not objects, ...).
     pub warnings: Vec<Warning>,
 }
@@ -206,6 +221,7 @@ pub struct InventoryBuilder {
     keep: KeepKeys,
     groups: BTreeMap<(String, Option<OwnerRef>, PodShape), usize>,
     namespaces_seen: BTreeSet<String>,
+    usage: Option<Arc<UsageMap>>,
 }
 
 /// One pod as a source read it, before folding.
@@ -225,6 +241,13 @@ impl InventoryBuilder {
             keep,
             ..Self::default()
         }
+    }
+
+    /// Pods added from now on get their measured usage from these samples.
+    pub fn with_usage(mut self, usage: Arc<UsageMap>) -> Self {
+        self.usage = Some(usage);
+        self.inv.metrics = true;
+        self
     }
 
     fn saw_namespace(&mut self, ns: &str) {
@@ -249,12 +272,17 @@ impl InventoryBuilder {
         }
         self.saw_namespace(&pod.namespace);
         self.trim_shape(&mut pod.shape);
+        let samples = self
+            .usage
+            .as_ref()
+            .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())).cloned());
         let key = (pod.namespace, pod.owner, pod.shape);
         let node = pod.node.unwrap_or_default();
-        if let Some(&i) = self.groups.get(&key) {
+        let i = if let Some(&i) = self.groups.get(&key) {
             let g = &mut self.inv.pod_groups[i];
             g.count += 1;
             *g.nodes.entry(node).or_default() += 1;
+            i
         } else {
             let (namespace, owner, shape) = key.clone();
             self.inv.pod_groups.push(PodGroup {
@@ -264,8 +292,15 @@ impl InventoryBuilder {
                 count: 1,
                 nodes: BTreeMap::from([(node, 1)]),
                 example: pod.name,
+                usage: BTreeMap::new(),
             });
             self.groups.insert(key, self.inv.pod_groups.len() - 1);
+            self.inv.pod_groups.len() - 1
+        };
+        for (container, u) in samples.unwrap_or_default() {
+            let sum = self.inv.pod_groups[i].usage.entry(container).or_default();
+            sum.cpu_millicores += u.cpu_millicores;
+            sum.memory_bytes += u.memory_bytes;
         }
     }
 
@@ -324,6 +359,44 @@ impl InventoryBuilder {
 
     pub fn warn(&mut self, w: Warning) {
         self.inv.warnings.push(w);
+    }
+
+    /// Adds everything another builder read (a resource listed on its own) to this one.
+    pub fn merge(&mut self, other: InventoryBuilder) {
+        let o = other.inv;
+        self.inv.nodes.extend(o.nodes);
+        for (name, ns) in o.namespaces {
+            self.inv.namespaces.insert(name, ns);
+        }
+        self.inv.workloads.extend(o.workloads);
+        self.inv.replica_sets.extend(o.replica_sets);
+        for g in o.pod_groups {
+            let key = (g.namespace.clone(), g.owner.clone(), g.shape.clone());
+            if let Some(&i) = self.groups.get(&key) {
+                let mine = &mut self.inv.pod_groups[i];
+                mine.count += g.count;
+                for (node, n) in g.nodes {
+                    *mine.nodes.entry(node).or_default() += n;
+                }
+                for (c, u) in g.usage {
+                    let sum = mine.usage.entry(c).or_default();
+                    sum.cpu_millicores += u.cpu_millicores;
+                    sum.memory_bytes += u.memory_bytes;
+                }
+            } else {
+                self.inv.pod_groups.push(g);
+                self.groups.insert(key, self.inv.pod_groups.len() - 1);
+            }
+        }
+        self.inv.services.extend(o.services);
+        self.inv.service_accounts.extend(o.service_accounts);
+        self.inv.crds.extend(o.crds);
+        self.inv.webhooks.extend(o.webhooks);
+        self.inv.gateways.extend(o.gateways);
+        self.inv.saw_services |= o.saw_services;
+        self.inv.metrics |= o.metrics;
+        self.inv.warnings.extend(o.warnings);
+        self.namespaces_seen.extend(other.namespaces_seen);
     }
 
     /// Finishes reading: namespaces that objects live in but that were not given as
@@ -389,6 +462,21 @@ mod tests {
         assert_eq!(g.nodes.get("n2"), Some(&2));
         assert_eq!(g.example, "web-abc-1");
         assert!(inv.namespaces.contains_key("shop"));
+    }
+
+    #[test]
+    fn merged_builders_fold_like_one() {
+        let mut a = InventoryBuilder::new(KeepKeys::default());
+        a.add_pod(pod("web-abc-1", "n1", None));
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        b.add_pod(pod("web-abc-2", "n2", None));
+        b.add_node("n2".into());
+        b.add_service("shop".into(), "web".into());
+        a.merge(b);
+        let inv = a.finish();
+        assert_eq!(inv.pod_groups.len(), 1);
+        assert_eq!(inv.pod_groups[0].count, 2);
+        assert!(inv.saw_services && inv.nodes.contains("n2"));
     }
 
     #[test]

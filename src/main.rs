@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         stdout: &mut stdout.lock(),
         stderr: &mut std::io::stderr().lock(),
         color,
+        stderr_terminal: std::io::stderr().is_terminal(),
     };
     match app::run(cli, &mut io) {
         Ok(code) => ExitCode::from(code),

@@ -6,7 +6,7 @@ use crate::render;
 
 /// `scan`: inventory the surface and print it.
 pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
-    let snap = load_snapshot(&args.input.from, io)?;
+    let snap = load_snapshot(&args.input, args.quiet, io)?;
     if let Some(path) = &args.save {
         let text = render::json(&snap)?;
         std::fs::write(path, text).map_err(|source| Error::Write {

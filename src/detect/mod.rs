@@ -167,10 +167,18 @@ impl<'a> Detector<'a> {
         implementation: &str,
         placement: &str,
         version: Option<String>,
-        from_template: bool,
-        count: u64,
+        unit: &Unit<'_>,
+        container: &Container,
         f: Figures,
     ) {
+        let (from_template, count) = (unit.from_template, unit.count);
+        // Measured usage: only for observed pods, and only when metrics were read.
+        let usage = (self.inv.metrics && !from_template).then(|| {
+            unit.usage
+                .and_then(|u| u.get(&container.name))
+                .copied()
+                .unwrap_or_default()
+        });
         let from = from_template.then(|| "template".to_owned());
         let key = (
             implementation.to_owned(),
@@ -198,6 +206,10 @@ impl<'a> Detector<'a> {
         p.memory_request_bytes += f.mem_req * n;
         p.cpu_limit_millicores += f.cpu_lim * n;
         p.memory_limit_bytes += f.mem_lim * n;
+        if let Some(u) = usage {
+            p.cpu_usage_millicores = Some(p.cpu_usage_millicores.unwrap_or(0) + u.cpu_millicores);
+            p.memory_usage_bytes = Some(p.memory_usage_bytes.unwrap_or(0) + u.memory_bytes);
+        }
     }
 
     fn ns(&mut self, mesh: &str, namespace: &str) -> &mut NsAcc {
@@ -258,6 +270,8 @@ impl<'a> Detector<'a> {
                 ),
                 None => (None, Figures::default()),
             };
+            let empty = Container::default();
+            let proxy_container = container.unwrap_or(&empty);
             let placement = placement.to_owned();
             if placement == p.placement && p.namespace_label.is_some() {
                 let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
@@ -272,8 +286,8 @@ impl<'a> Detector<'a> {
                 &p.implementation,
                 &placement,
                 version,
-                unit.from_template,
-                unit.count,
+                unit,
+                proxy_container,
                 f,
             );
         } else {
@@ -281,15 +295,7 @@ impl<'a> Detector<'a> {
             for (m, s, c) in found {
                 let f = figures(c, &resource, 0, &mut Warnings::default());
                 let version = self.sidecar_version(unit.shape, s, c);
-                self.add_proxy(
-                    &m.mesh,
-                    &s.implementation,
-                    "sidecar",
-                    version,
-                    unit.from_template,
-                    unit.count,
-                    f,
-                );
+                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit, c, f);
             }
         }
     }
@@ -321,15 +327,7 @@ impl<'a> Detector<'a> {
             for (m, s, c) in found {
                 let f = figures(c, &resource, unit.count, &mut self.warnings);
                 let version = self.sidecar_version(unit.shape, s, c);
-                self.add_proxy(
-                    &m.mesh,
-                    &s.implementation,
-                    "sidecar",
-                    version,
-                    unit.from_template,
-                    unit.count,
-                    f,
-                );
+                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit, c, f);
                 self.bill(&m.mesh, f, unit.count);
                 let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
                 let ns = self.ns(&m.mesh, unit.namespace);

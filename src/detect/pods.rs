@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::inventory::{Inventory, Labels, OwnerRef, PodShape, WorkloadKind};
+use crate::inventory::{Inventory, Labels, OwnerRef, PodShape, Usage, WorkloadKind};
 
 /// A workload as detection sees it (from the input, or rebuilt from its pods).
 #[derive(Debug, Clone)]
@@ -39,6 +39,8 @@ pub struct Unit<'a> {
     pub workload: Option<usize>,
     /// A pod name, for warnings about pods without a workload.
     pub example: &'a str,
+    /// Measured usage per container (None for projected pods).
+    pub usage: Option<&'a BTreeMap<String, Usage>>,
 }
 
 /// The workload name a pod's owner stands for, when it is a Deployment/DaemonSet/StatefulSet.
@@ -127,6 +129,7 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
             from_template: false,
             workload,
             example: &g.example,
+            usage: Some(&g.usage),
         });
     }
     for (i, w) in inv.workloads.iter().enumerate() {
@@ -138,6 +141,7 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
                 from_template: true,
                 workload: Some(i),
                 example: &w.name,
+                usage: None,
             });
         }
     }

@@ -5,6 +5,7 @@
 //! so both always show the same figures. JSON and YAML are the snapshot itself.
 
 mod markdown;
+pub mod rbac;
 mod table;
 
 pub use markdown::markdown;
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 
 use thiserror::Error;
 
-use crate::surface::{Snapshot, SourceKind, Totals};
+use crate::surface::{Proxy, Snapshot, SourceKind, Totals};
 
 /// A snapshot that could not be serialized.
 #[derive(Debug, Error)]
@@ -256,37 +257,7 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         }
         out.push(sec);
 
-        let mut headers = vec![
-            "IMPLEMENTATION",
-            "PLACEMENT",
-            "VERSION",
-            "INSTANCES",
-            "CPU REQ",
-            "MEM REQ",
-        ];
-        if wide {
-            headers.extend(["CPU LIM", "MEM LIM", "FROM"]);
-        }
-        let mut sec = Section::new(2, "Proxies", headers);
-        for p in s.proxies.iter().filter(|p| p.mesh == m.name) {
-            let mut row = vec![
-                p.implementation.clone(),
-                p.placement.clone(),
-                opt(p.version.as_ref()),
-                p.instances.to_string(),
-                cpu(p.cpu_request_millicores),
-                memory(p.memory_request_bytes),
-            ];
-            if wide {
-                row.extend([
-                    cpu(p.cpu_limit_millicores),
-                    memory(p.memory_limit_bytes),
-                    p.from.clone().unwrap_or_else(|| "pods".into()),
-                ]);
-            }
-            sec.rows.push(row);
-        }
-        out.push(sec);
+        out.push(proxy_section(s, &m.name, wide));
 
         out.push(namespace_section(s, &m.name, wide));
 
@@ -341,6 +312,85 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         out.push(sec);
     }
     out
+}
+
+fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
+    let mut headers = vec![
+        "IMPLEMENTATION",
+        "PLACEMENT",
+        "VERSION",
+        "INSTANCES",
+        "CPU REQ",
+        "MEM REQ",
+    ];
+    // Measured usage (live scans where metrics.k8s.io is served) sits beside the requests.
+    let measured = s.proxies.iter().any(|p| p.cpu_usage_millicores.is_some());
+    if measured {
+        headers.extend(["CPU USED", "MEM USED"]);
+    }
+    if wide {
+        headers.extend(["CPU LIM", "MEM LIM", "FROM"]);
+    }
+    let mut sec = Section::new(2, "Proxies", headers);
+    let used = |v: Option<i64>, f: fn(i64) -> String| v.map_or_else(|| "-".to_owned(), f);
+    let mine: Vec<&Proxy> = s.proxies.iter().filter(|p| p.mesh == mesh).collect();
+    let row = |label: [String; 3],
+               instances: u64,
+               figures: [i64; 4],
+               usage: [Option<i64>; 2],
+               from: String| {
+        let mut row = label.to_vec();
+        row.extend([instances.to_string(), cpu(figures[0]), memory(figures[1])]);
+        if measured {
+            row.extend([used(usage[0], cpu), used(usage[1], memory)]);
+        }
+        if wide {
+            row.extend([cpu(figures[2]), memory(figures[3]), from]);
+        }
+        row
+    };
+    for p in &mine {
+        sec.rows.push(row(
+            [
+                p.implementation.clone(),
+                p.placement.clone(),
+                opt(p.version.as_ref()),
+            ],
+            p.instances,
+            [
+                p.cpu_request_millicores,
+                p.memory_request_bytes,
+                p.cpu_limit_millicores,
+                p.memory_limit_bytes,
+            ],
+            [p.cpu_usage_millicores, p.memory_usage_bytes],
+            p.from.clone().unwrap_or_else(|| "pods".into()),
+        ));
+    }
+    if mine.len() > 1 {
+        let sum = |f: fn(&Proxy) -> i64| mine.iter().map(|p| f(p)).sum::<i64>();
+        let sum_opt = |f: fn(&Proxy) -> Option<i64>| {
+            mine.iter()
+                .map(|p| f(p))
+                .try_fold(0i64, |acc, v| v.map(|v| acc + v))
+        };
+        sec.rows.push(row(
+            ["TOTAL".to_owned(), String::new(), String::new()],
+            mine.iter().map(|p| p.instances).sum(),
+            [
+                sum(|p| p.cpu_request_millicores),
+                sum(|p| p.memory_request_bytes),
+                sum(|p| p.cpu_limit_millicores),
+                sum(|p| p.memory_limit_bytes),
+            ],
+            [
+                sum_opt(|p| p.cpu_usage_millicores),
+                sum_opt(|p| p.memory_usage_bytes),
+            ],
+            String::new(),
+        ));
+    }
+    sec
 }
 
 /// Namespaces shown in the default table before the rest is summarised (`-o wide`: all).

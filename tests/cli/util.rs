@@ -23,8 +23,14 @@ pub fn cases() -> Vec<String> {
 
 /// Runs `kubectl-meshsurface ARGS` with STDIN; returns the finished process.
 pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    run_env(args, stdin, &[])
+}
+
+/// Like [`run`], with extra environment variables (`KUBECONFIG`, `HOME`).
+pub fn run_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-meshsurface"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .env("SOURCE_DATE_EPOCH", "1795435200")
         .env("NO_COLOR", "1")

@@ -1,0 +1,13 @@
+//! `rbac`: print the ClusterRole a live scan needs, built from the scan's own resource
+//! table, so that what is granted is exactly what is used: get and list, never Secrets.
+
+use crate::app::{exit, Error, Io};
+use crate::render;
+
+/// Prints the ClusterRole YAML.
+pub fn run(io: &mut Io<'_>) -> Result<u8, Error> {
+    io.stdout
+        .write_all(render::rbac::cluster_role().as_bytes())
+        .map_err(Error::Output)?;
+    Ok(exit::OK)
+}

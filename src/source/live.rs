@@ -1,0 +1,784 @@
+//! Live input: read a running cluster the way kubectl does, read-only, and fast.
+//!
+//! Connection and authentication are kube-rs's (kubeconfig with several files,
+//! `--context`, client certificates, tokens, exec credential plugins, in-cluster service
+//! accounts). Listing is ours, because the Inventory needs only a few fields:
+//!
+//! * every list is paginated (`limit` + `continue`) and each page is reduced to records
+//!   before the next is fetched: items stay raw JSON slices until `wire` parses the few
+//!   fields it keeps;
+//! * resources are listed concurrently with a bound, each into its own builder that is
+//!   merged at the end, so a `410 Gone` (expired continue token) restarts only that list;
+//! * lists whose records need only metadata ask for `PartialObjectMetadataList`;
+//! * a `403` makes the scan incomplete, not failed; `429` and `5xx` are retried with
+//!   backoff a bounded number of times; a timeout names the resource.
+//!
+//! The table [`resources`] is the single list of what the scan reads; `rbac` prints the
+//! ClusterRole from the same table, so the two cannot drift apart.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use k8s_openapi::api::admissionregistration::v1 as admission;
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
+use k8s_openapi::Resource;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use thiserror::Error;
+
+use super::wire::{add_object, ObjectKind, GATEWAY_GROUP};
+use crate::inventory::{
+    Inventory, InventoryBuilder, KeepKeys, Usage, UsageMap, WebhookKind, WorkloadKind,
+};
+use crate::quantity;
+use crate::surface::{Warning, WarningCode};
+
+/// The metrics API group, read when the cluster serves it.
+pub const METRICS_GROUP: &str = "metrics.k8s.io";
+
+/// How to reach the cluster and how hard to pull.
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    /// Limit namespaced lists to this namespace (cluster-scoped ones are still read).
+    pub namespace: Option<String>,
+    /// Per request; `None` waits as long as the server takes.
+    pub request_timeout: Option<Duration>,
+    /// How many resources are listed at once.
+    pub concurrency: usize,
+    pub page_size: u32,
+    /// Draw a progress line on stderr.
+    pub progress: bool,
+}
+
+/// Why the live scan could not run at all (partial failures are warnings instead).
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("cannot load the kubeconfig: {0}")]
+    Kubeconfig(String),
+    #[error("cannot reach the cluster (context {context}, server {server}): {message}")]
+    Unreachable {
+        context: String,
+        server: String,
+        message: String,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// What a live scan read.
+#[derive(Debug)]
+pub struct LiveInput {
+    pub inventory: Inventory,
+    /// False when some resource could not be read completely.
+    pub complete: bool,
+    pub context: String,
+    pub server: String,
+}
+
+/// One resource the scan lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceSpec {
+    pub group: &'static str,
+    pub version: Cow<'static, str>,
+    pub plural: &'static str,
+    pub kind: ObjectKind,
+    pub namespaced: bool,
+    /// Ask for `PartialObjectMetadataList`: the records need only metadata.
+    pub metadata_only: bool,
+}
+
+fn spec<R: Resource>(kind: ObjectKind, namespaced: bool, metadata_only: bool) -> ResourceSpec {
+    ResourceSpec {
+        group: R::GROUP,
+        version: Cow::Borrowed(R::VERSION),
+        plural: R::URL_PATH_SEGMENT,
+        kind,
+        namespaced,
+        metadata_only,
+    }
+}
+
+/// Every resource the scan may list (Gateways only where the API group is served).
+pub fn resources() -> Vec<ResourceSpec> {
+    vec![
+        spec::<core::Node>(ObjectKind::Node, false, true),
+        spec::<core::Namespace>(ObjectKind::Namespace, false, false),
+        spec::<apiext::CustomResourceDefinition>(ObjectKind::Crd, false, false),
+        spec::<admission::MutatingWebhookConfiguration>(
+            ObjectKind::Webhook(WebhookKind::Mutating),
+            false,
+            false,
+        ),
+        spec::<admission::ValidatingWebhookConfiguration>(
+            ObjectKind::Webhook(WebhookKind::Validating),
+            false,
+            false,
+        ),
+        spec::<core::Pod>(ObjectKind::Pod, true, false),
+        spec::<apps::Deployment>(ObjectKind::Workload(WorkloadKind::Deployment), true, false),
+        spec::<apps::DaemonSet>(ObjectKind::Workload(WorkloadKind::DaemonSet), true, false),
+        spec::<apps::StatefulSet>(ObjectKind::Workload(WorkloadKind::StatefulSet), true, false),
+        spec::<apps::ReplicaSet>(ObjectKind::ReplicaSet, true, true),
+        spec::<core::Service>(ObjectKind::Service, true, true),
+        spec::<core::ServiceAccount>(ObjectKind::ServiceAccount, true, true),
+        ResourceSpec {
+            group: GATEWAY_GROUP,
+            version: Cow::Borrowed("v1"),
+            plural: "gateways",
+            kind: ObjectKind::Gateway,
+            namespaced: true,
+            metadata_only: false,
+        },
+    ]
+}
+
+impl ResourceSpec {
+    /// `pods`, `apps/deployments`: how warnings and RBAC name it.
+    pub fn name(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_owned()
+        } else {
+            format!("{}/{}", self.group, self.plural)
+        }
+    }
+
+    fn path(&self, namespace: Option<&str>) -> String {
+        let base = if self.group.is_empty() {
+            format!("/api/{}", self.version)
+        } else {
+            format!("/apis/{}/{}", self.group, self.version)
+        };
+        match namespace.filter(|_| self.namespaced) {
+            Some(ns) => format!("{base}/namespaces/{ns}/{}", self.plural),
+            None => format!("{base}/{}", self.plural),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct GroupList {
+    #[serde(default)]
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Group {
+    name: String,
+    #[serde(rename = "preferredVersion")]
+    preferred: Option<GroupVersion>,
+    #[serde(default)]
+    versions: Vec<GroupVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GroupVersion {
+    version: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Page<'a> {
+    #[serde(default)]
+    metadata: ListMeta,
+    #[serde(borrow, default)]
+    items: Vec<&'a RawValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListMeta {
+    #[serde(rename = "continue", default)]
+    next: Option<String>,
+}
+
+/// How one resource's list ended, when it did not end well.
+#[derive(Debug)]
+enum Fault {
+    Forbidden(String),
+    Timeout,
+    Failed(String),
+    /// The server does not serve it (404): nothing to read, not a fault of the scan.
+    NotServed,
+}
+
+const TRIES: u32 = 5;
+const GONE_RESTARTS: u32 = 3;
+const METADATA_ACCEPT: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+struct Lister {
+    client: kube::Client,
+    timeout: Option<Duration>,
+    page_size: u32,
+    keep: KeepKeys,
+    objects: AtomicU64,
+    /// Pod metrics, read before the pods when the cluster serves them.
+    usage: OnceLock<Arc<UsageMap>>,
+}
+
+enum Sent {
+    Ok(bytes::Bytes),
+    Status(u16, String),
+}
+
+impl Lister {
+    /// One GET with bounded retries for 429/5xx and transport errors.
+    async fn get(&self, path: &str, accept: &str) -> Result<Sent, Fault> {
+        let mut delay = Duration::from_millis(100);
+        let mut last = String::new();
+        for attempt in 0..TRIES {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            let req = http::Request::get(path)
+                .header(http::header::ACCEPT, accept)
+                .body(kube::client::Body::empty())
+                .map_err(|e| Fault::Failed(e.to_string()))?;
+            let send = self.client.send(req);
+            let resp = match self.timeout {
+                Some(t) => match tokio::time::timeout(t, send).await {
+                    Ok(r) => r,
+                    Err(_) => return Err(Fault::Timeout),
+                },
+                None => send.await,
+            };
+            let resp = match resp {
+                Ok(r) => r,
+                Err(e) => {
+                    last = e.to_string();
+                    continue;
+                }
+            };
+            let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            let body = resp.into_body().collect();
+            let body = match self.timeout {
+                Some(t) => match tokio::time::timeout(t, body).await {
+                    Ok(b) => b,
+                    Err(_) => return Err(Fault::Timeout),
+                },
+                None => body.await,
+            };
+            let bytes = match body {
+                Ok(b) => b.to_bytes(),
+                Err(e) => {
+                    last = e.to_string();
+                    continue;
+                }
+            };
+            if status == 429 || status >= 500 {
+                last = format!(
+                    "HTTP {status}: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                );
+                if let Some(s) = retry_after {
+                    delay = Duration::from_secs(s.min(5));
+                }
+                continue;
+            }
+            if (200..300).contains(&status) {
+                return Ok(Sent::Ok(bytes));
+            }
+            return Ok(Sent::Status(status, status_message(&bytes)));
+        }
+        Err(Fault::Failed(format!(
+            "gave up after {TRIES} tries: {last}"
+        )))
+    }
+
+    /// Walks every page of a list, handing each raw item to `each`. On `410 Gone` (an
+    /// expired continue token) the list starts over, after `restart` forgets what was
+    /// collected.
+    async fn pages(
+        &self,
+        base: &str,
+        accept: &str,
+        mut restart: impl FnMut(),
+        mut each: impl FnMut(&str) -> Result<(), String>,
+    ) -> Result<(), Fault> {
+        let mut restarts = 0;
+        let mut next: Option<String> = None;
+        loop {
+            let mut path = format!("{base}?limit={}", self.page_size);
+            if let Some(token) = &next {
+                path.push_str("&continue=");
+                path.push_str(&encode(token));
+            }
+            let bytes = match self.get(&path, accept).await? {
+                Sent::Ok(bytes) => bytes,
+                Sent::Status(403, msg) => return Err(Fault::Forbidden(msg)),
+                Sent::Status(404, _) => return Err(Fault::NotServed),
+                Sent::Status(410, _) if restarts < GONE_RESTARTS && next.is_some() => {
+                    restarts += 1;
+                    next = None;
+                    restart();
+                    continue;
+                }
+                Sent::Status(code, msg) => {
+                    return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
+                }
+            };
+            let page: Page<'_> = serde_json::from_slice(&bytes).map_err(|e| {
+                Fault::Failed(format!("the server sent a list that is not JSON: {e}"))
+            })?;
+            for item in &page.items {
+                each(item.get()).map_err(Fault::Failed)?;
+            }
+            self.objects
+                .fetch_add(page.items.len() as u64, Ordering::Relaxed);
+            match page.metadata.next.filter(|t| !t.is_empty()) {
+                Some(t) => next = Some(t),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Lists one resource completely into a fresh builder.
+    async fn list(
+        &self,
+        spec: &ResourceSpec,
+        namespace: Option<&str>,
+    ) -> Result<InventoryBuilder, Fault> {
+        let accept = if spec.metadata_only {
+            METADATA_ACCEPT
+        } else {
+            "application/json"
+        };
+        let fresh = || {
+            let b = InventoryBuilder::new(self.keep.clone());
+            match (spec.kind, self.usage.get()) {
+                (ObjectKind::Pod, Some(u)) => b.with_usage(u.clone()),
+                _ => b,
+            }
+        };
+        // Both callbacks touch the builder; a Mutex (never contended) keeps the future Send.
+        let b = Mutex::new(fresh());
+        self.pages(
+            &spec.path(namespace),
+            accept,
+            || *lock(&b) = fresh(),
+            |item| {
+                let mut de = serde_json::Deserializer::from_str(item);
+                add_object(spec.kind, &mut de, &mut lock(&b))
+                    .map_err(|e| format!("an object the server sent: {e}"))
+            },
+        )
+        .await?;
+        Ok(b.into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Reads pod metrics: (namespace, pod) → per-container usage.
+    async fn metrics(&self, namespace: Option<&str>) -> Result<UsageMap, Fault> {
+        let base = match namespace {
+            Some(ns) => format!("/apis/{METRICS_GROUP}/v1beta1/namespaces/{ns}/pods"),
+            None => format!("/apis/{METRICS_GROUP}/v1beta1/pods"),
+        };
+        let map = Mutex::new(UsageMap::new());
+        self.pages(
+            &base,
+            "application/json",
+            || lock(&map).clear(),
+            |item| {
+                let m: PodMetrics =
+                    serde_json::from_str(item).map_err(|e| format!("a PodMetrics object: {e}"))?;
+                let usage = m
+                    .containers
+                    .into_iter()
+                    .map(|c| {
+                        let cpu = c
+                            .usage
+                            .cpu
+                            .as_deref()
+                            .and_then(|q| quantity::cpu_millicores(q).ok());
+                        let mem = c
+                            .usage
+                            .memory
+                            .as_deref()
+                            .and_then(|q| quantity::bytes(q).ok());
+                        (
+                            c.name,
+                            Usage {
+                                cpu_millicores: cpu.unwrap_or(0),
+                                memory_bytes: mem.unwrap_or(0),
+                            },
+                        )
+                    })
+                    .collect();
+                lock(&map).insert((m.metadata.namespace, m.metadata.name), usage);
+                Ok(())
+            },
+        )
+        .await?;
+        Ok(map
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PodMetrics {
+    metadata: PodMetricsMeta,
+    #[serde(default)]
+    containers: Vec<ContainerMetrics>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PodMetricsMeta {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    namespace: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ContainerMetrics {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    usage: ContainerUsage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ContainerUsage {
+    cpu: Option<String>,
+    memory: Option<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Percent-encodes a continue token for a query string.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `message` of a Kubernetes `Status` body, or the start of whatever came back.
+fn status_message(bytes: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Status {
+        message: Option<String>,
+    }
+    serde_json::from_slice::<Status>(bytes)
+        .ok()
+        .and_then(|s| s.message)
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect())
+}
+
+async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), Error> {
+    let kopts = KubeConfigOptions {
+        context: opts.context.clone(),
+        ..Default::default()
+    };
+    let kubeconfig_err = |e: &dyn std::fmt::Display| Error::Kubeconfig(e.to_string());
+    let (config, context) = match &opts.kubeconfig {
+        Some(path) => {
+            let kc = Kubeconfig::read_from(path)
+                .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?;
+            let name = opts
+                .context
+                .clone()
+                .or_else(|| kc.current_context.clone())
+                .unwrap_or_default();
+            let config = kube::Config::from_custom_kubeconfig(kc, &kopts)
+                .await
+                .map_err(|e| kubeconfig_err(&e))?;
+            (config, name)
+        }
+        None => match Kubeconfig::read() {
+            Ok(kc) => {
+                let name = opts
+                    .context
+                    .clone()
+                    .or_else(|| kc.current_context.clone())
+                    .unwrap_or_default();
+                let config = kube::Config::from_custom_kubeconfig(kc, &kopts)
+                    .await
+                    .map_err(|e| kubeconfig_err(&e))?;
+                (config, name)
+            }
+            Err(_) if opts.context.is_none() => {
+                // No kubeconfig: running in a pod (a Job) with a service account.
+                let config = kube::Config::incluster().map_err(|e| {
+                    Error::Kubeconfig(format!("no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: {e}"))
+                })?;
+                (config, "in-cluster".to_owned())
+            }
+            Err(e) => return Err(kubeconfig_err(&e)),
+        },
+    };
+    let server = config.cluster_url.to_string();
+    let client = kube::Client::try_from(config).map_err(|e| Error::Unreachable {
+        context: context.clone(),
+        server: server.clone(),
+        message: e.to_string(),
+    })?;
+    Ok((client, context, server))
+}
+
+/// Scans the cluster. Partial failures (403, timeouts) become warnings and `complete: false`.
+pub fn scan_live(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
+    rt.block_on(scan(opts, keep))
+}
+
+async fn scan(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
+    let (client, context, server) = connect(opts).await?;
+    let lister = Arc::new(Lister {
+        client,
+        timeout: opts.request_timeout,
+        page_size: opts.page_size.max(1),
+        keep: keep.clone(),
+        objects: AtomicU64::new(0),
+        usage: OnceLock::new(),
+    });
+    let unreachable = |message: String| Error::Unreachable {
+        context: context.clone(),
+        server: server.clone(),
+        message,
+    };
+
+    // Discovery: which API groups does this server serve?
+    let groups: BTreeMap<String, Vec<String>> = match lister.get("/apis", "application/json").await
+    {
+        Ok(Sent::Ok(bytes)) => {
+            let list: GroupList = serde_json::from_slice(&bytes)
+                .map_err(|e| unreachable(format!("/apis is not an APIGroupList: {e}")))?;
+            list.groups
+                .into_iter()
+                .map(|g| {
+                    let mut versions: Vec<String> =
+                        g.preferred.into_iter().map(|v| v.version).collect();
+                    versions.extend(g.versions.into_iter().map(|v| v.version));
+                    (g.name, versions)
+                })
+                .collect()
+        }
+        Ok(Sent::Status(code, msg)) => {
+            return Err(unreachable(format!(
+                "discovery (/apis) answered HTTP {code}: {msg}"
+            )))
+        }
+        Err(Fault::Timeout) => return Err(unreachable("discovery (/apis) timed out".to_owned())),
+        Err(Fault::Forbidden(m) | Fault::Failed(m)) => return Err(unreachable(m)),
+        Err(Fault::NotServed) => {
+            return Err(unreachable("discovery (/apis) is not served".to_owned()))
+        }
+    };
+
+    let mut b = InventoryBuilder::new(keep);
+    let mut complete = true;
+    let mut plan = Vec::new();
+    for mut r in resources() {
+        if r.group.is_empty() {
+            plan.push(r);
+            continue;
+        }
+        match groups.get(r.group) {
+            None => {} // a group this cluster does not serve: nothing to read
+            Some(versions) => {
+                if r.kind == ObjectKind::Gateway {
+                    // Use the server's preferred version of the Gateway API.
+                    if let Some(v) = versions.first() {
+                        r.version = Cow::Owned(v.clone());
+                    }
+                }
+                plan.push(r);
+            }
+        }
+    }
+    if groups.contains_key(METRICS_GROUP) {
+        match lister.metrics(opts.namespace.as_deref()).await {
+            Ok(map) => {
+                let _ = lister.usage.set(Arc::new(map));
+            }
+            Err(fault) => {
+                let why = match fault {
+                    Fault::Forbidden(m) | Fault::Failed(m) => m,
+                    Fault::Timeout => "timed out".to_owned(),
+                    Fault::NotServed => "not served".to_owned(),
+                };
+                b.warn(Warning::new(
+                    WarningCode::MetricsUnavailable,
+                    format!("cannot read pod metrics ({why}): proxy CPU/memory usage is unknown"),
+                ));
+            }
+        }
+    } else {
+        b.warn(Warning::new(
+            WarningCode::MetricsUnavailable,
+            "metrics.k8s.io is not served: proxy CPU/memory usage is unknown (requests and limits are still reported)",
+        ));
+    }
+
+    let total = plan.len();
+    let done = Arc::new(AtomicUsize::new(0));
+    let ticker = opts.progress.then(|| {
+        let (done, lister) = (done.clone(), lister.clone());
+        tokio::spawn(async move {
+            loop {
+                {
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(
+                        err,
+                        "\r\x1b[Kmeshsurface: listed {}/{total} resources, {} objects",
+                        done.load(Ordering::Relaxed),
+                        lister.objects.load(Ordering::Relaxed)
+                    );
+                    let _ = err.flush();
+                }
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        })
+    });
+
+    let permits = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for r in plan {
+        let (lister, permits, done) = (lister.clone(), permits.clone(), done.clone());
+        let r = r.clone();
+        let namespace = opts.namespace.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let result = lister.list(&r, namespace.as_deref()).await;
+            done.fetch_add(1, Ordering::Relaxed);
+            (r, result)
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(r) => results.push(r),
+            Err(e) => return Err(unreachable(format!("a list task failed: {e}"))),
+        }
+    }
+    if let Some(t) = ticker {
+        t.abort();
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[K");
+        let _ = err.flush();
+    }
+    // Merge in the table's order so that the Inventory does not depend on timing.
+    let order = resources();
+    results.sort_by_key(|(r, _)| {
+        order
+            .iter()
+            .position(|o| o.plural == r.plural && o.group == r.group)
+    });
+    let mut reached = false;
+    let mut failures = Vec::new();
+    for (r, result) in results {
+        match result {
+            Ok(part) => {
+                reached = true;
+                b.merge(part);
+            }
+            Err(Fault::NotServed) => reached = true,
+            Err(Fault::Forbidden(msg)) => {
+                reached = true;
+                complete = false;
+                b.warn(
+                    Warning::new(
+                        WarningCode::Forbidden,
+                        format!(
+                            "cannot list {}: {msg} (see `kubectl meshsurface rbac`)",
+                            r.name()
+                        ),
+                    )
+                    .on(r.name()),
+                );
+            }
+            Err(Fault::Timeout) => {
+                complete = false;
+                b.warn(
+                    Warning::new(
+                        WarningCode::Timeout,
+                        format!("listing {} timed out (--request-timeout)", r.name()),
+                    )
+                    .on(r.name()),
+                );
+            }
+            Err(Fault::Failed(msg)) => {
+                complete = false;
+                failures.push(format!("{}: {msg}", r.name()));
+                b.warn(
+                    Warning::new(
+                        WarningCode::Unreachable,
+                        format!("cannot list {}: {msg}", r.name()),
+                    )
+                    .on(r.name()),
+                );
+            }
+        }
+    }
+    if !reached && !failures.is_empty() {
+        return Err(unreachable(failures.join("; ")));
+    }
+    Ok(LiveInput {
+        inventory: b.finish(),
+        complete,
+        context,
+        server,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_the_api_layout() {
+        let r = resources();
+        let pods = r.iter().find(|s| s.plural == "pods").unwrap();
+        assert_eq!(pods.path(None), "/api/v1/pods");
+        assert_eq!(pods.path(Some("shop")), "/api/v1/namespaces/shop/pods");
+        let nodes = r.iter().find(|s| s.plural == "nodes").unwrap();
+        assert_eq!(
+            nodes.path(Some("shop")),
+            "/api/v1/nodes",
+            "cluster-scoped ignores -n"
+        );
+        let deploy = r.iter().find(|s| s.plural == "deployments").unwrap();
+        assert_eq!(deploy.path(None), "/apis/apps/v1/deployments");
+        assert_eq!(deploy.name(), "apps/deployments");
+        assert!(
+            !r.iter().any(|s| s.plural == "secrets"),
+            "the scan never lists Secrets"
+        );
+    }
+
+    #[test]
+    fn continue_tokens_are_encoded() {
+        assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
+    }
+}
