@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod detect;
+pub mod growth;
 pub mod inventory;
 pub mod quantity;
 pub mod render;

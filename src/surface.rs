@@ -32,6 +32,63 @@ pub struct Snapshot {
     pub totals: Totals,
 }
 
+impl Snapshot {
+    /// Recomputes every count of each mesh's totals and of the cluster's from the lists
+    /// (components, proxies, CRDs, webhooks, upgrade steps). The CPU and memory bills are
+    /// kept as they are per mesh (they are sums over containers the lists do not hold) and
+    /// added up for the cluster.
+    pub fn recount(&mut self) {
+        use std::collections::BTreeSet;
+        let mut total = Totals::default();
+        for m in &mut self.meshes {
+            let comps: Vec<&Component> = self
+                .components
+                .iter()
+                .filter(|c| c.mesh == m.name)
+                .collect();
+            let proxies: Vec<&Proxy> = self.proxies.iter().filter(|p| p.mesh == m.name).collect();
+            let t = Totals {
+                components: comps.len() as u64,
+                component_kinds: comps
+                    .iter()
+                    .map(|c| &c.component)
+                    .collect::<BTreeSet<_>>()
+                    .len() as u64,
+                component_instances: comps.iter().map(|c| c.instances).sum(),
+                proxy_types: proxies
+                    .iter()
+                    .map(|p| (&p.implementation, &p.placement))
+                    .collect::<BTreeSet<_>>()
+                    .len() as u64,
+                proxy_implementations: proxies
+                    .iter()
+                    .map(|p| &p.implementation)
+                    .collect::<BTreeSet<_>>()
+                    .len() as u64,
+                proxy_instances: proxies.iter().map(|p| p.instances).sum(),
+                crds: self.crds.iter().filter(|c| c.mesh == m.name).count() as u64,
+                webhooks: self.webhooks.iter().filter(|w| w.mesh == m.name).count() as u64,
+                upgrade_steps: m.totals.upgrade_steps,
+                cpu_request_millicores: m.totals.cpu_request_millicores,
+                memory_request_bytes: m.totals.memory_request_bytes,
+            };
+            m.totals = t;
+            total.components += t.components;
+            total.component_kinds += t.component_kinds;
+            total.component_instances += t.component_instances;
+            total.proxy_types += t.proxy_types;
+            total.proxy_implementations += t.proxy_implementations;
+            total.proxy_instances += t.proxy_instances;
+            total.crds += t.crds;
+            total.webhooks += t.webhooks;
+            total.cpu_request_millicores += t.cpu_request_millicores;
+            total.memory_request_bytes += t.memory_request_bytes;
+        }
+        total.upgrade_steps = self.upgrade_steps.len() as u64;
+        self.totals = total;
+    }
+}
+
 /// Where the objects came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

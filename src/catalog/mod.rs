@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use thiserror::Error;
 
+pub mod profiles;
+
 use crate::inventory::{Container, Labels, PodShape, WorkloadKind};
 use crate::surface::{Role, ScalesWith};
 

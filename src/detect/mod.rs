@@ -537,7 +537,6 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut all_components = Vec::new();
     let mut all_proxies = Vec::new();
     let mut all_namespaces = Vec::new();
-    let mut totals = Totals::default();
     for (name, acc) in std::mem::take(&mut d.meshes) {
         let Some(entry) = catalog.mesh(&name) else {
             continue;
@@ -574,34 +573,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 1,
             );
         }
-        let mesh_crds = crds.iter().filter(|c| c.mesh == name).count() as u64;
-        let mesh_webhooks = webhooks.iter().filter(|w| w.mesh == name).count() as u64;
+        // Counts are filled by `Snapshot::recount` once every list is complete.
         let t = Totals {
-            components: components.len() as u64,
-            component_kinds: components
-                .iter()
-                .map(|c| &c.component)
-                .collect::<BTreeSet<_>>()
-                .len() as u64,
-            component_instances: components.iter().map(|c| c.instances).sum(),
-            proxy_types: proxies
-                .iter()
-                .map(|p| (&p.implementation, &p.placement))
-                .collect::<BTreeSet<_>>()
-                .len() as u64,
-            proxy_implementations: proxies
-                .iter()
-                .map(|p| &p.implementation)
-                .collect::<BTreeSet<_>>()
-                .len() as u64,
-            proxy_instances: proxies.iter().map(|p| p.instances).sum(),
-            crds: mesh_crds,
-            webhooks: mesh_webhooks,
-            upgrade_steps: 0,
             cpu_request_millicores: acc.cpu,
             memory_request_bytes: acc.memory,
+            ..Totals::default()
         };
-        add_totals(&mut totals, &t);
         meshes.push(Mesh {
             name: name.clone(),
             mode,
@@ -650,7 +627,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     );
     warnings.sort();
 
-    Snapshot {
+    let mut snap = Snapshot {
         schema_version: SCHEMA_VERSION.to_owned(),
         source,
         complete: true,
@@ -670,8 +647,10 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         webhooks,
         namespaces: all_namespaces,
         upgrade_steps: Vec::new(),
-        totals,
-    }
+        totals: Totals::default(),
+    };
+    snap.recount();
+    snap
 }
 
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).
@@ -718,21 +697,6 @@ fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> St
     } else {
         modes.join("+")
     }
-}
-
-/// Adds one mesh's totals to the cluster's.
-pub fn add_totals(total: &mut Totals, t: &Totals) {
-    total.components += t.components;
-    total.component_kinds += t.component_kinds;
-    total.component_instances += t.component_instances;
-    total.proxy_types += t.proxy_types;
-    total.proxy_implementations += t.proxy_implementations;
-    total.proxy_instances += t.proxy_instances;
-    total.crds += t.crds;
-    total.webhooks += t.webhooks;
-    total.upgrade_steps += t.upgrade_steps;
-    total.cpu_request_millicores += t.cpu_request_millicores;
-    total.memory_request_bytes += t.memory_request_bytes;
 }
 
 #[cfg(test)]

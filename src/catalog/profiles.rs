@@ -1,0 +1,329 @@
+//! Feature profiles: for each mesh and mode, what its install brings (the baseline) and
+//! what each feature a team adopts adds, as data in `profiles/*.yaml`, with every entry
+//! citing its source. Growth projections read only these files and the mesh catalog.
+
+use serde::Deserialize;
+
+use super::{Catalog, Error, Result};
+use crate::quantity;
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "profiles/istio-sidecar.yaml",
+        include_str!("profiles/istio-sidecar.yaml"),
+    ),
+    (
+        "profiles/istio-ambient.yaml",
+        include_str!("profiles/istio-ambient.yaml"),
+    ),
+    (
+        "profiles/linkerd.yaml",
+        include_str!("profiles/linkerd.yaml"),
+    ),
+    ("profiles/cilium.yaml", include_str!("profiles/cilium.yaml")),
+];
+
+/// The shared feature vocabulary, so that meshes can be compared feature by feature.
+pub const FEATURES: &[&str] = &[
+    "mtls",
+    "l7-policy",
+    "l7-routing",
+    "ingress",
+    "egress",
+    "multicluster",
+    "observability",
+    "tracing",
+    "cni",
+    "mutual-auth",
+];
+
+/// One mesh in one mode (`istio-ambient`), with its baseline and features.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    pub profile: String,
+    pub mesh: String,
+    pub mode: String,
+    pub baseline: Additions,
+    pub features: Vec<Feature>,
+}
+
+/// What an install or a feature adds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Additions {
+    #[serde(default)]
+    pub components: Vec<ComponentSpec>,
+    /// The sidecar injected into every meshed pod (sidecar modes only).
+    #[serde(default)]
+    pub sidecar: Option<SidecarSpec>,
+    #[serde(default)]
+    pub crds: Vec<CrdGroupSpec>,
+    #[serde(default)]
+    pub webhooks: Vec<WebhookSpec>,
+}
+
+/// Does a feature add workloads, or only configuration?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Changes {
+    Topology,
+    Configuration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Feature {
+    pub feature: String,
+    pub changes: Changes,
+    #[serde(default)]
+    pub components: Vec<ComponentSpec>,
+    #[serde(default)]
+    pub crds: Vec<CrdGroupSpec>,
+    #[serde(default)]
+    pub webhooks: Vec<WebhookSpec>,
+}
+
+/// How many of a component run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// `replicas` pods in the cluster.
+    Cluster,
+    /// One pod per node.
+    Node,
+    /// `replicas` pods in every namespace the feature applies to.
+    Namespace,
+}
+
+/// A workload a baseline or feature adds, with its default size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentSpec {
+    /// The mesh catalog's component id.
+    pub component: String,
+    pub kind: String,
+    /// Absent for per-namespace components (they live in the namespace they serve).
+    #[serde(default)]
+    pub namespace: Option<String>,
+    pub name: String,
+    #[serde(default = "one")]
+    pub replicas: u64,
+    #[serde(default = "cluster")]
+    pub per: Per,
+    /// Requests of the pod's own containers (absent: none by default upstream).
+    #[serde(default)]
+    pub cpu: Option<String>,
+    #[serde(default)]
+    pub memory: Option<String>,
+    /// The mesh injects its sidecar into this component's pods (Linkerd's control plane).
+    #[serde(default)]
+    pub sidecar: bool,
+    /// Each pod is a proxy (gateways, ztunnel, waypoints, cilium-envoy): the proxy container's figures.
+    #[serde(default)]
+    pub proxy: Option<Resources>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn cluster() -> Per {
+    Per::Cluster
+}
+
+/// Requests and limits as quantity strings (absent: none).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Resources {
+    #[serde(default)]
+    pub cpu: Option<String>,
+    #[serde(default)]
+    pub memory: Option<String>,
+    #[serde(default)]
+    pub cpu_limit: Option<String>,
+    #[serde(default)]
+    pub memory_limit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SidecarSpec {
+    pub implementation: String,
+    #[serde(default)]
+    pub cpu: Option<String>,
+    #[serde(default)]
+    pub memory: Option<String>,
+    #[serde(default)]
+    pub cpu_limit: Option<String>,
+    #[serde(default)]
+    pub memory_limit: Option<String>,
+}
+
+impl SidecarSpec {
+    pub fn resources(&self) -> Resources {
+        Resources {
+            cpu: self.cpu.clone(),
+            memory: self.memory.clone(),
+            cpu_limit: self.cpu_limit.clone(),
+            memory_limit: self.memory_limit.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CrdGroupSpec {
+    pub group: String,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookSpec {
+    pub kind: String,
+    pub name: String,
+    pub webhooks: u64,
+    pub failure_policy: String,
+}
+
+/// Parsed figures of a [`Resources`]: (cpu m, memory B, cpu limit m, memory limit B).
+pub fn figures(r: &Resources) -> [i64; 4] {
+    let cpu = |q: &Option<String>| {
+        q.as_deref()
+            .and_then(|q| quantity::cpu_millicores(q).ok())
+            .unwrap_or(0)
+    };
+    let mem = |q: &Option<String>| {
+        q.as_deref()
+            .and_then(|q| quantity::bytes(q).ok())
+            .unwrap_or(0)
+    };
+    [
+        cpu(&r.cpu),
+        mem(&r.memory),
+        cpu(&r.cpu_limit),
+        mem(&r.memory_limit),
+    ]
+}
+
+impl Profile {
+    pub fn feature(&self, id: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.feature == id)
+    }
+
+    pub fn feature_names(&self) -> Vec<&str> {
+        self.features.iter().map(|f| f.feature.as_str()).collect()
+    }
+
+    fn validate(&self, file: &'static str, catalog: &Catalog) -> Result<()> {
+        let bad = |problem: String| Err(Error::Invalid { file, problem });
+        let Some(mesh) = catalog.mesh(&self.mesh) else {
+            return bad(format!("unknown mesh {}", self.mesh));
+        };
+        let all_components = self
+            .baseline
+            .components
+            .iter()
+            .chain(self.features.iter().flat_map(|f| f.components.iter()));
+        for c in all_components {
+            if mesh.component(&c.component).is_none() {
+                return bad(format!(
+                    "component {} is not in the {} catalog",
+                    c.component, self.mesh
+                ));
+            }
+            if c.per == Per::Namespace && c.namespace.is_some() {
+                return bad(format!(
+                    "{}: a per-namespace component lives in the namespace it serves",
+                    c.component
+                ));
+            }
+            let quantities = [&c.cpu, &c.memory].into_iter().chain(
+                c.proxy
+                    .iter()
+                    .flat_map(|p| [&p.cpu, &p.memory, &p.cpu_limit, &p.memory_limit]),
+            );
+            for q in quantities.flatten() {
+                if quantity::bytes(q).is_err() && quantity::cpu_millicores(q).is_err() {
+                    return bad(format!("{}: invalid quantity {q:?}", c.component));
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        for f in &self.features {
+            if !FEATURES.contains(&f.feature.as_str()) {
+                return bad(format!(
+                    "feature {} is not in the shared vocabulary {FEATURES:?}",
+                    f.feature
+                ));
+            }
+            if seen.contains(&f.feature.as_str()) {
+                return bad(format!("feature {} is listed twice", f.feature));
+            }
+            seen.push(f.feature.as_str());
+            if f.changes == Changes::Configuration && !f.components.is_empty() {
+                return bad(format!(
+                    "feature {} says configuration but adds components",
+                    f.feature
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Loads every profile and checks it against the mesh catalog.
+pub fn load(catalog: &Catalog) -> Result<Vec<Profile>> {
+    let mut out = Vec::new();
+    for (file, text) in FILES {
+        let p: Profile = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
+            file,
+            source: Box::new(e),
+        })?;
+        p.validate(file, catalog)?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_load_and_agree_with_the_catalog() {
+        let catalog = Catalog::load().unwrap();
+        let profiles = load(&catalog).unwrap();
+        let names: Vec<_> = profiles.iter().map(|p| p.profile.as_str()).collect();
+        assert_eq!(
+            names,
+            ["istio-sidecar", "istio-ambient", "linkerd", "cilium"]
+        );
+        for p in &profiles {
+            assert!(
+                p.feature("l7-policy").is_some(),
+                "{} lacks l7-policy",
+                p.profile
+            );
+            assert!(
+                p.feature("observability").is_some(),
+                "{} lacks observability",
+                p.profile
+            );
+        }
+    }
+
+    #[test]
+    fn crd_counts_match_the_references() {
+        let catalog = Catalog::load().unwrap();
+        let count = |p: &Profile| p.baseline.crds.iter().map(|g| g.names.len()).sum::<usize>();
+        let profiles = load(&catalog).unwrap();
+        let by = |name: &str| profiles.iter().find(|p| p.profile == name).unwrap();
+        // FACTS.md: Istio 15, Linkerd 10, Cilium 22.
+        assert_eq!(count(by("istio-sidecar")), 15);
+        assert_eq!(count(by("istio-ambient")), 15);
+        assert_eq!(count(by("linkerd")), 10);
+        assert_eq!(count(by("cilium")), 22);
+    }
+}

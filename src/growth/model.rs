@@ -1,0 +1,245 @@
+//! The shapes of `plan -o json` (`meshsurface/plan/v1`) and `compare -o json`
+//! (`meshsurface/compare/v1`), as `../shared/design.md` ("Plan and compare JSON") defines them.
+
+use serde::Serialize;
+
+use crate::catalog::profiles::Changes;
+use crate::surface::{Snapshot, Totals};
+
+/// The scale a projection is made at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scale {
+    pub nodes: u64,
+    /// Meshed namespaces (per-namespace features multiply with these).
+    pub namespaces: u64,
+    /// Meshed pods (sidecars multiply with these).
+    pub pods: u64,
+    pub service_accounts: u64,
+}
+
+impl Scale {
+    /// A scanned cluster's own scale.
+    pub fn of(s: &Snapshot) -> Self {
+        Self {
+            nodes: s.scale.nodes,
+            namespaces: s.scale.meshed_namespaces,
+            pods: s.scale.meshed_pods,
+            service_accounts: s.scale.service_accounts,
+        }
+    }
+}
+
+/// Every total minus the previous step's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotalsDelta {
+    pub components: i64,
+    pub component_kinds: i64,
+    pub component_instances: i64,
+    pub proxy_types: i64,
+    pub proxy_implementations: i64,
+    pub proxy_instances: i64,
+    pub crds: i64,
+    pub webhooks: i64,
+    pub upgrade_steps: i64,
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
+}
+
+fn d(a: u64, b: u64) -> i64 {
+    i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX)
+}
+
+impl TotalsDelta {
+    pub fn between(after: &Totals, before: &Totals) -> Self {
+        Self {
+            components: d(after.components, before.components),
+            component_kinds: d(after.component_kinds, before.component_kinds),
+            component_instances: d(after.component_instances, before.component_instances),
+            proxy_types: d(after.proxy_types, before.proxy_types),
+            proxy_implementations: d(after.proxy_implementations, before.proxy_implementations),
+            proxy_instances: d(after.proxy_instances, before.proxy_instances),
+            crds: d(after.crds, before.crds),
+            webhooks: d(after.webhooks, before.webhooks),
+            upgrade_steps: d(after.upgrade_steps, before.upgrade_steps),
+            cpu_request_millicores: after.cpu_request_millicores - before.cpu_request_millicores,
+            memory_request_bytes: after.memory_request_bytes - before.memory_request_bytes,
+        }
+    }
+}
+
+/// Components a step added, per catalog component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedComponent {
+    pub component: String,
+    /// Workloads (one per namespace for per-namespace components).
+    pub count: u64,
+    pub instances: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedProxy {
+    pub implementation: String,
+    pub placement: String,
+    pub instances: u64,
+}
+
+/// What one step added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Added {
+    pub components: Vec<AddedComponent>,
+    pub proxies: Vec<AddedProxy>,
+    pub crds: Vec<String>,
+    pub webhooks: Vec<String>,
+}
+
+impl Added {
+    pub(super) fn proxy(&mut self, implementation: &str, placement: &str, n: u64) {
+        match self
+            .proxies
+            .iter_mut()
+            .find(|p| p.implementation == implementation && p.placement == placement)
+        {
+            Some(p) => p.instances += n,
+            None => self.proxies.push(AddedProxy {
+                implementation: implementation.to_owned(),
+                placement: placement.to_owned(),
+                instances: n,
+            }),
+        }
+    }
+}
+
+/// One step: today (`feature: null`), or the surface after one more feature.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub feature: Option<String>,
+    pub totals: Totals,
+    pub delta: TotalsDelta,
+    pub added: Added,
+    /// `topology` when the step adds workloads or proxy types, else `configuration`.
+    pub changes: Changes,
+    /// How the added workloads scale (`node`, `namespace`, `cluster`), for reading growth.
+    pub scales_with: Vec<String>,
+    /// The surface after this step (kept for tests and the graph; not serialized).
+    #[serde(skip)]
+    pub snapshot: Snapshot,
+}
+
+impl Step {
+    pub(super) fn first(s: &Snapshot) -> Self {
+        Self {
+            feature: None,
+            totals: s.totals,
+            delta: TotalsDelta::default(),
+            added: Added::default(),
+            changes: Changes::Configuration,
+            scales_with: Vec::new(),
+            snapshot: s.clone(),
+        }
+    }
+
+    pub(super) fn after(
+        feature: String,
+        before: Totals,
+        s: &Snapshot,
+        added: Added,
+        _declared: Changes,
+    ) -> Self {
+        let delta = TotalsDelta::between(&s.totals, &before);
+        let topology = delta.components > 0 || delta.proxy_types > 0;
+        let mut scales: Vec<String> = added
+            .components
+            .iter()
+            .filter_map(|a| s.components.iter().find(|c| c.component == a.component))
+            .map(|c| c.scales_with.as_str().to_owned())
+            .collect();
+        scales.sort();
+        scales.dedup();
+        Self {
+            feature: Some(feature),
+            totals: s.totals,
+            delta,
+            added,
+            changes: if topology {
+                Changes::Topology
+            } else {
+                Changes::Configuration
+            },
+            scales_with: scales,
+            snapshot: s.clone(),
+        }
+    }
+}
+
+/// One point of a growth curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepPoint {
+    pub scale: Scale,
+    pub totals: Totals,
+}
+
+/// `plan -o json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub schema_version: &'static str,
+    pub mesh: String,
+    pub profile: String,
+    pub scale: Scale,
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<SweepPoint>,
+}
+
+impl Plan {
+    pub(super) fn new(mesh: String, profile: String, scale: Scale, steps: Vec<Step>) -> Self {
+        Self {
+            schema_version: "meshsurface/plan/v1",
+            mesh,
+            profile,
+            scale,
+            steps,
+            sweep: Vec::new(),
+        }
+    }
+}
+
+/// One mesh/mode column of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Column {
+    pub profile: String,
+    pub mesh: String,
+    pub mode: String,
+    /// The baseline is the scanned cluster's own surface (`--from`), not the catalog's.
+    pub calibrated: bool,
+    /// Features asked for that this mesh does not offer.
+    pub not_offered: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// `compare -o json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComparePlan {
+    pub schema_version: &'static str,
+    pub scale: Scale,
+    pub columns: Vec<Column>,
+}
+
+impl ComparePlan {
+    pub(super) fn new(scale: Scale, columns: Vec<Column>) -> Self {
+        Self {
+            schema_version: "meshsurface/compare/v1",
+            scale,
+            columns,
+        }
+    }
+}
