@@ -687,3 +687,66 @@ pub fn budget_failures(failures: &[Failure]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::budget::Budget;
+    use crate::surface::{Snapshot, Totals};
+
+    fn snapshot(components: u64) -> Snapshot {
+        let json = serde_json::json!({
+            "schemaVersion": "meshsurface/v1",
+            "source": {"kind": "offline", "paths": ["x"], "takenAt": "2026-01-01T00:00:00Z"},
+            "complete": true, "warnings": [],
+            "scale": {"nodes": 1, "namespaces": 1, "pods": 1, "meshedPods": 0,
+                      "serviceAccounts": 1, "meshedNamespaces": 0},
+            "meshes": [], "components": [], "proxies": [], "crds": [], "webhooks": [],
+            "upgradeSteps": [],
+            "totals": {"components": components, "componentKinds": 0, "componentInstances": 0,
+                       "proxyTypes": 0, "proxyImplementations": 0, "proxyInstances": 0,
+                       "crds": 0, "webhooks": 0, "upgradeSteps": 0,
+                       "cpuRequestMillicores": 0, "memoryRequestBytes": 0}
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = crate::diff::diff(&snapshot(1), &snapshot(3));
+        let plain = diff_table(&d, false);
+        assert!(!plain.contains('\x1b'));
+        assert!(plain.contains("+   components"), "{plain}");
+        let coloured = diff_table(&d, true);
+        assert!(coloured.contains("\x1b[1mTotals\x1b[0m"), "{coloured}");
+        assert!(coloured.contains("\x1b[32m+   components"), "{coloured}");
+        let shrunk = diff_table(&crate::diff::diff(&snapshot(3), &snapshot(1)), true);
+        assert!(shrunk.contains("\x1b[31m-   components"), "{shrunk}");
+    }
+
+    #[test]
+    fn budget_failure_lines() {
+        let b = Budget::parse("components>+1,components>+10%,components>2").unwrap();
+        let (before, after) = (
+            Totals {
+                components: 0,
+                ..Totals::default()
+            },
+            Totals {
+                components: 3,
+                ..Totals::default()
+            },
+        );
+        assert_eq!(
+            budget_failures(&b.check_diff(&before, &after)),
+            "budget exceeded: components>+1: 0 → 3 (+3, from 0)\n\
+             budget exceeded: components>+10%: 0 → 3 (+3, from 0)\n\
+             budget exceeded: components>2: 0 → 3 (+3, from 0)\n"
+        );
+        let b = Budget::parse("components>2").unwrap();
+        assert_eq!(
+            budget_failures(&b.check_scan(&after)),
+            "budget exceeded: components>2: the value is 3\n"
+        );
+    }
+}
