@@ -290,7 +290,6 @@ pub struct UpgradeStepChange {
 }
 
 /// Matches two lists by key: (only before, in both, only after), each in key order.
-#[allow(clippy::type_complexity)]
 fn pair<'a, T, K: Ord>(
     before: &'a [T],
     after: &'a [T],
