@@ -22,6 +22,16 @@ pub mod exit {
     pub const ERROR: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const INCOMPLETE: u8 = 3;
+    pub const BUDGET: u8 = 4;
+
+    /// The code when several apply: the lowest non-zero wins. So an incomplete scan (3)
+    /// beats an exceeded budget (4), as the design asks: a budget judged on partial data
+    /// is not trusted.
+    pub fn combine(codes: impl IntoIterator<Item = u8>) -> u8 {
+        let mut nonzero: Vec<u8> = codes.into_iter().filter(|c| *c != OK).collect();
+        nonzero.sort_unstable();
+        nonzero.first().copied().unwrap_or(OK)
+    }
 }
 
 /// A command that could not run.
@@ -46,13 +56,15 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Live(#[from] source::live::Error),
+    #[error("{0}")]
+    Budget(#[from] crate::diff::budget::Error),
 }
 
 impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage(_) => exit::USAGE,
+            Error::Usage(_) | Error::Budget(_) => exit::USAGE,
             _ => exit::ERROR,
         }
     }
@@ -73,6 +85,7 @@ pub struct Io<'a> {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => crate::commands::scan::run(&args, io),
+        Command::Diff(args) => crate::commands::diff::run(&args, io),
         Command::Rbac => crate::commands::rbac::run(io),
     }
 }
@@ -178,9 +191,41 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
     }
 }
 
+/// Reads one saved snapshot (JSON or YAML, `-` for stdin), refusing anything else: for
+/// commands that compare snapshots, where raw manifests would be a different question.
+pub fn load_saved_snapshot(path: &str, io: &mut Io<'_>) -> Result<Snapshot, Error> {
+    let input = read_offline(&[path.to_owned()], io.stdin, KeepKeys::default())?;
+    if input.inventory.is_some() {
+        return Err(Error::Usage(format!(
+            "{path} is not a meshsurface snapshot (it holds Kubernetes manifests, or nothing): \
+             diff compares snapshots written by `scan --save`; save one first with \
+             `scan --from {path} --save FILE`"
+        )));
+    }
+    let mut snaps = input.snapshots;
+    if snaps.len() != 1 {
+        return Err(Error::Usage(format!(
+            "{path} holds {} snapshots: give one snapshot file on each side",
+            snaps.len()
+        )));
+    }
+    Ok(snaps.remove(0).1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exit_code_precedence() {
+        use exit::*;
+        assert_eq!(combine([]), OK);
+        assert_eq!(combine([OK, OK]), OK);
+        assert_eq!(combine([BUDGET, OK]), BUDGET);
+        assert_eq!(combine([BUDGET, INCOMPLETE]), INCOMPLETE, "3 beats 4");
+        assert_eq!(combine([INCOMPLETE, USAGE, BUDGET]), USAGE);
+        assert_eq!(combine([BUDGET, ERROR]), ERROR);
+    }
 
     #[test]
     fn timestamp_shape() {

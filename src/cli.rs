@@ -25,6 +25,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the minimal read-only ClusterRole the live scan needs.
     Rbac,
+    /// What grew and shrank between two snapshots; `--fail-on` budgets for CI.
+    Diff(DiffArgs),
 }
 
 /// Output formats of `scan`.
@@ -131,6 +133,50 @@ pub struct ScanArgs {
     /// Do not print warnings on stderr (they stay in the output).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Exit 4 when a total is over a budget: absolute terms such as 'proxyTypes>2,crds>20'
+    /// (totals field names as in the JSON), comma-separated.
+    #[arg(long = "fail-on", value_name = "BUDGET")]
+    pub fail_on: Option<String>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffOutput {
+    /// Grouped sections with +/- signs (for people).
+    Table,
+    /// The `meshsurface/diff/v1` object (for machines).
+    Json,
+    /// Markdown tables, for a pull request comment.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The snapshot before the change: a file written by `scan --save` (JSON or YAML), or `-`
+    /// for stdin.
+    #[arg(value_name = "BEFORE")]
+    pub before: String,
+    /// The snapshot after the change.
+    #[arg(
+        value_name = "AFTER",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub after: Option<String>,
+    /// Compare BEFORE with the live cluster now instead of with AFTER.
+    #[arg(long)]
+    pub live: bool,
+    /// How to reach the cluster for `--live`.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: DiffOutput,
+    /// Exit 4 when the change is over a budget: comma-separated terms over the totals
+    /// (field names as in the JSON) such as 'components>+2' (grew by more than 2),
+    /// 'memoryRequestBytes>+20%' (grew by more than 20%), 'proxyTypes>3' (after is above 3).
+    #[arg(long = "fail-on", value_name = "BUDGET")]
+    pub fail_on: Option<String>,
 }
 
 #[cfg(test)]

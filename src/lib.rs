@@ -3,14 +3,16 @@
 //! The modules follow the data flow of `../shared/design.md`:
 //! [`source`] (offline files, later the live cluster) fills an [`inventory::Inventory`];
 //! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
-//! [`surface::Snapshot`]; [`render`] formats it. Everything after `source` is a pure
-//! function of its input, so offline input and tests need no cluster.
+//! [`surface::Snapshot`]; [`diff`] compares two of them; [`render`] formats it. Everything
+//! after `source` is a pure function of its input, so offline input and tests need no
+//! cluster.
 
 pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod detect;
+pub mod diff;
 pub mod growth;
 pub mod inventory;
 pub mod quantity;

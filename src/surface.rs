@@ -185,6 +185,20 @@ pub struct Scale {
     pub meshed_namespaces: u64,
 }
 
+impl Scale {
+    /// Every figure with its JSON name, in the order of the contract.
+    pub fn figures(&self) -> [(&'static str, i64); 6] {
+        [
+            ("nodes", as_i64(self.nodes)),
+            ("namespaces", as_i64(self.namespaces)),
+            ("pods", as_i64(self.pods)),
+            ("meshedPods", as_i64(self.meshed_pods)),
+            ("serviceAccounts", as_i64(self.service_accounts)),
+            ("meshedNamespaces", as_i64(self.meshed_namespaces)),
+        ]
+    }
+}
+
 /// One mesh found in the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -366,4 +380,99 @@ pub struct Totals {
     pub upgrade_steps: u64,
     pub cpu_request_millicores: i64,
     pub memory_request_bytes: i64,
+}
+
+impl Totals {
+    /// The JSON names of the figures, in the order of the contract (budgets use them).
+    pub const FIELDS: [&'static str; 11] = [
+        "components",
+        "componentKinds",
+        "componentInstances",
+        "proxyTypes",
+        "proxyImplementations",
+        "proxyInstances",
+        "crds",
+        "webhooks",
+        "upgradeSteps",
+        "cpuRequestMillicores",
+        "memoryRequestBytes",
+    ];
+
+    /// Every figure with its JSON name, in the order of [`Totals::FIELDS`].
+    pub fn figures(&self) -> [(&'static str, i64); 11] {
+        let values = [
+            as_i64(self.components),
+            as_i64(self.component_kinds),
+            as_i64(self.component_instances),
+            as_i64(self.proxy_types),
+            as_i64(self.proxy_implementations),
+            as_i64(self.proxy_instances),
+            as_i64(self.crds),
+            as_i64(self.webhooks),
+            as_i64(self.upgrade_steps),
+            self.cpu_request_millicores,
+            self.memory_request_bytes,
+        ];
+        let mut out = [("", 0); 11];
+        for (i, (name, value)) in Self::FIELDS.iter().zip(values).enumerate() {
+            out[i] = (name, value);
+        }
+        out
+    }
+
+    /// One figure by its JSON name.
+    pub fn get(&self, field: &str) -> Option<i64> {
+        self.figures()
+            .into_iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, v)| v)
+    }
+}
+
+/// A count as a signed figure (counts never come near `i64::MAX`; saturate if they did).
+pub fn as_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figure_names_are_the_json_names() {
+        let t = Totals {
+            components: 1,
+            component_kinds: 2,
+            component_instances: 3,
+            proxy_types: 4,
+            proxy_implementations: 5,
+            proxy_instances: 6,
+            crds: 7,
+            webhooks: 8,
+            upgrade_steps: 9,
+            cpu_request_millicores: 10,
+            memory_request_bytes: 11,
+        };
+        let json = serde_json::to_value(t).unwrap();
+        let obj = json.as_object().unwrap();
+        assert_eq!(obj.len(), Totals::FIELDS.len());
+        for (name, value) in t.figures() {
+            assert_eq!(obj[name], serde_json::json!(value), "{name}");
+        }
+        let scale = Scale {
+            nodes: 1,
+            namespaces: 2,
+            pods: 3,
+            meshed_pods: 4,
+            service_accounts: 5,
+            meshed_namespaces: 6,
+        };
+        let json = serde_json::to_value(scale).unwrap();
+        assert_eq!(json.as_object().unwrap().len(), 6);
+        for (name, value) in scale.figures() {
+            assert_eq!(json[name], serde_json::json!(value), "{name}");
+        }
+        assert_eq!(t.get("crds"), Some(7));
+        assert_eq!(t.get("nope"), None);
+    }
 }

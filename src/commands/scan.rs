@@ -2,10 +2,17 @@
 
 use crate::app::{exit, load_snapshot, Error, Io};
 use crate::cli::{Output, ScanArgs};
+use crate::diff::budget::Budget;
 use crate::render;
 
 /// `scan`: inventory the surface and print it.
 pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    // A bad budget is a usage error before anything is read; one snapshot has no before,
+    // so only absolute terms apply.
+    let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
+    if let Some(b) = &budget {
+        b.require_absolute()?;
+    }
     let snap = load_snapshot(&args.input, args.quiet, io)?;
     if let Some(path) = &args.save {
         let text = render::json(&snap)?;
@@ -46,9 +53,22 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             .map_err(Error::Output)?;
         }
     }
-    Ok(if snap.complete {
-        exit::OK
-    } else {
-        exit::INCOMPLETE
-    })
+    let failures = budget
+        .map(|b| b.check_scan(&snap.totals))
+        .unwrap_or_default();
+    io.stderr
+        .write_all(render::budget_failures(&failures).as_bytes())
+        .map_err(Error::Output)?;
+    Ok(exit::combine([
+        if snap.complete {
+            exit::OK
+        } else {
+            exit::INCOMPLETE
+        },
+        if failures.is_empty() {
+            exit::OK
+        } else {
+            exit::BUDGET
+        },
+    ]))
 }

@@ -381,8 +381,16 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         .map(|v| {
             rules.iter().find_map(|(m, r)| {
                 r.r#match.iter().find_map(|mt| {
-                    mt.matches(v.kind, v.namespace, v.labels, v.shape)
-                        .map(|c| (*m, *r, c.and_then(|c| image_version(&c.image))))
+                    mt.matches(v.kind, v.namespace, v.labels, v.shape).map(|c| {
+                        // A proxy component's version is its proxy's (a Linkerd gateway's
+                        // first container is `pause`); otherwise the matched container's.
+                        let proxy = r.proxy.as_ref().and_then(|p| {
+                            v.shape
+                                .running_containers()
+                                .find(|c| image_matches(&c.image, &p.image))
+                        });
+                        (*m, *r, proxy.or(c).and_then(|c| image_version(&c.image)))
+                    })
                 })
             })
         })
@@ -401,6 +409,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     };
     let mut instances = vec![0u64; views.len()];
     let mut from_template = vec![false; views.len()];
+    let mut pod_versions: Vec<Option<String>> = vec![None; views.len()];
     let mut pods = 0;
     let mut meshed_pods = 0;
     let mut meshed_ns = BTreeSet::new();
@@ -417,6 +426,14 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         if let Some((i, (mesh, rule, _))) = component {
             instances[i] += unit.count;
             from_template[i] |= unit.from_template;
+            // Pods are the truth: an injected proxy is in the pods, not in the template.
+            if let (Some(p), None) = (&rule.proxy, &pod_versions[i]) {
+                pod_versions[i] = unit
+                    .shape
+                    .running_containers()
+                    .find(|c| image_matches(&c.image, &p.image))
+                    .and_then(|c| image_version(&c.image));
+            }
             d.component_unit(unit, &views[i], mesh, rule);
         } else {
             let (workload, resource) = match unit.workload {
@@ -442,7 +459,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 instances: instances[i],
                 scales_with: rule.scales_with,
                 feature: rule.feature.clone(),
-                version: version.clone(),
+                version: pod_versions[i].clone().or_else(|| version.clone()),
                 from: from_template[i].then(|| "template".to_owned()),
             };
             d.acc(&mesh.mesh).components.push(c);

@@ -15,7 +15,7 @@ fn bold(s: &str, color: bool) -> String {
     }
 }
 
-fn draw(sec: &Section) -> String {
+pub(super) fn draw(sec: &Section) -> String {
     let mut b = Builder::default();
     b.push_record(sec.headers.iter().map(|h| (*h).to_owned()));
     for r in &sec.rows {

@@ -136,4 +136,19 @@ cases! {
     linkerd => "linkerd",
     cilium => "cilium",
     cilium_istio_ambient => "cilium-istio-ambient",
+    linkerd_base => "linkerd-base",
+    linkerd_multicluster => "linkerd-multicluster",
+    cilium_base => "cilium-base",
+    istio_sidecar_base => "istio-sidecar-base",
+}
+
+#[test]
+fn every_case_folder_has_a_test_above() {
+    let listed = include_str!("fixtures.rs");
+    for case in cases() {
+        assert!(
+            listed.contains(&format!("=> \"{case}\"")),
+            "add {case} to the cases! list"
+        );
+    }
 }

@@ -2,8 +2,10 @@
 //!
 //! One test binary, modules by theme (as ripgrep does): `fixtures` checks every case
 //! against its hand-worked `EXPECTED.md`, `golden` pins rendered output with insta,
-//! `input` covers the input forms and errors, `reader` fuzzes the manifest reader.
+//! `input` covers the input forms and errors, `reader` fuzzes the manifest reader, `diff`
+//! covers before/after diffs and `--fail-on` budgets.
 
+mod diff;
 mod fixtures;
 mod golden;
 mod input;

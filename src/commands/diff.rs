@@ -1,0 +1,66 @@
+//! `diff`: compare two saved snapshots (or one with the live cluster), print what grew and
+//! shrank, and judge `--fail-on` budgets for CI.
+
+use crate::app::{exit, load_saved_snapshot, load_snapshot, Error, Io};
+use crate::cli::{DiffArgs, DiffOutput, InputArgs};
+use crate::diff::budget::Budget;
+use crate::render;
+
+/// `diff BEFORE AFTER` or `diff BEFORE --live`.
+pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    // A bad budget is a usage error before any file is read.
+    let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
+    let before = load_saved_snapshot(&args.before, io)?;
+    let after = match (&args.after, args.live) {
+        (Some(path), false) => load_saved_snapshot(path, io)?,
+        (None, true) => {
+            let live = InputArgs {
+                from: Vec::new(),
+                cluster: args.cluster.clone(),
+            };
+            load_snapshot(&live, false, io)?
+        }
+        _ => {
+            return Err(Error::Usage(
+                "diff takes BEFORE and either AFTER or --live".to_owned(),
+            ))
+        }
+    };
+    let d = crate::diff::diff(&before, &after);
+    let text = match args.output {
+        DiffOutput::Table => render::diff_table(&d, io.color),
+        DiffOutput::Json => render::json(&d)?,
+        DiffOutput::Markdown => render::diff_markdown(&d),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+
+    for (label, snap) in [("before", &before), ("after", &after)] {
+        if !snap.complete {
+            writeln!(
+                io.stderr,
+                "warning: the {label} snapshot is incomplete (complete: false): its figures are lower bounds"
+            )
+            .map_err(Error::Output)?;
+        }
+    }
+    let failures = budget
+        .map(|b| b.check_diff(&before.totals, &after.totals))
+        .unwrap_or_default();
+    io.stderr
+        .write_all(render::budget_failures(&failures).as_bytes())
+        .map_err(Error::Output)?;
+    Ok(exit::combine([
+        if d.complete {
+            exit::OK
+        } else {
+            exit::INCOMPLETE
+        },
+        if failures.is_empty() {
+            exit::OK
+        } else {
+            exit::BUDGET
+        },
+    ]))
+}

@@ -1,0 +1,319 @@
+//! Budgets (`--fail-on`): a small expression language over the totals, so that a CI
+//! pipeline can refuse a change that grows the operating surface too much.
+//!
+//! An expression is terms joined by commas; a term is a totals field (its camelCase JSON
+//! name), `>`, and a limit:
+//! - `field>N`: the value (on `diff`, the after value) is above N;
+//! - `field>+N`: on `diff`, the value grew by more than N;
+//! - `field>+N%`: on `diff`, the value grew by more than N percent of its before value
+//!   (from 0, any growth is more than any percentage).
+//!
+//! Only `diff` has a before, so `scan` takes absolute terms only. Parsing fails with a
+//! message naming the term and what is wrong; checking returns every term that failed.
+
+use thiserror::Error;
+
+use crate::surface::Totals;
+
+/// Why a `--fail-on` expression is not understood (a usage error).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    #[error("--fail-on is empty: give terms such as 'components>+2,proxyTypes>2'")]
+    Empty,
+    #[error("--fail-on term {term:?}: unknown field {field:?}; valid fields: {}", Totals::FIELDS.join(", "))]
+    UnknownField { term: String, field: String },
+    #[error("--fail-on term {term:?}: operator {op:?} is not supported; use >N, >+N or >+N%")]
+    BadOperator { term: String, op: String },
+    #[error("--fail-on term {term:?}: {number:?} is not a {expected}")]
+    BadNumber {
+        term: String,
+        number: String,
+        expected: &'static str,
+    },
+    #[error("--fail-on term {term:?}: a percentage limit must be relative: use >+N%")]
+    AbsolutePercent { term: String },
+    #[error("--fail-on term {term:?}: `scan` has no before to grow from; use an absolute term such as {field}>N (relative terms work on `diff`)")]
+    RelativeOnScan { term: String, field: String },
+}
+
+/// The limit of one term.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// `>N`: the value is above N.
+    Above(i64),
+    /// `>+N`: the value grew by more than N.
+    GrowsBy(i64),
+    /// `>+N%`: the value grew by more than N percent.
+    GrowsByPercent(f64),
+}
+
+/// One term, as the user wrote it (whitespace removed) and as understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub text: String,
+    pub field: &'static str,
+    pub limit: Limit,
+}
+
+/// A parsed `--fail-on` expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Budget {
+    pub terms: Vec<Term>,
+}
+
+/// A term that the figures exceed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub term: String,
+    pub field: &'static str,
+    /// Absent on `scan`.
+    pub before: Option<i64>,
+    pub after: i64,
+    /// The growth in percent, when the term is relative to a non-zero before.
+    pub percent: Option<f64>,
+}
+
+impl Budget {
+    /// Parses `term,term,...`.
+    pub fn parse(expr: &str) -> Result<Self, Error> {
+        let terms = expr
+            .split(',')
+            .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .filter(|t| !t.is_empty())
+            .map(|t| parse_term(&t))
+            .collect::<Result<Vec<_>, _>>()?;
+        if terms.is_empty() {
+            return Err(Error::Empty);
+        }
+        Ok(Self { terms })
+    }
+
+    /// Refuses relative terms (for `scan`, which has no before).
+    pub fn require_absolute(&self) -> Result<(), Error> {
+        match self
+            .terms
+            .iter()
+            .find(|t| !matches!(t.limit, Limit::Above(_)))
+        {
+            Some(t) => Err(Error::RelativeOnScan {
+                term: t.text.clone(),
+                field: t.field.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The terms one snapshot's totals exceed (absolute terms only; see [`Self::require_absolute`]).
+    pub fn check_scan(&self, totals: &Totals) -> Vec<Failure> {
+        self.terms
+            .iter()
+            .filter_map(|t| {
+                let value = totals.get(t.field)?;
+                let over = matches!(t.limit, Limit::Above(n) if value > n);
+                over.then(|| Failure {
+                    term: t.text.clone(),
+                    field: t.field,
+                    before: None,
+                    after: value,
+                    percent: None,
+                })
+            })
+            .collect()
+    }
+
+    /// The terms a before/after pair exceeds.
+    pub fn check_diff(&self, before: &Totals, after: &Totals) -> Vec<Failure> {
+        self.terms
+            .iter()
+            .filter_map(|t| {
+                let (b, a) = (before.get(t.field)?, after.get(t.field)?);
+                let delta = a.saturating_sub(b);
+                #[allow(clippy::cast_precision_loss)] // a percentage
+                let percent = (b != 0).then(|| delta as f64 * 100.0 / b as f64);
+                let over = match t.limit {
+                    Limit::Above(n) => a > n,
+                    Limit::GrowsBy(n) => delta > n,
+                    // From 0, any growth is infinitely many percent.
+                    Limit::GrowsByPercent(p) => percent.map_or(delta > 0, |pc| pc > p),
+                };
+                over.then(|| Failure {
+                    term: t.text.clone(),
+                    field: t.field,
+                    before: Some(b),
+                    after: a,
+                    percent,
+                })
+            })
+            .collect()
+    }
+}
+
+fn parse_term(term: &str) -> Result<Term, Error> {
+    let split = term
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(term.len());
+    let (name, rest) = term.split_at(split);
+    let op_len = rest
+        .find(|c: char| c.is_ascii_alphanumeric() || c == '.')
+        .unwrap_or(rest.len());
+    let (op, number) = rest.split_at(op_len);
+    let Some(field) = Totals::FIELDS.iter().find(|f| **f == name) else {
+        return Err(Error::UnknownField {
+            term: term.to_owned(),
+            field: name.to_owned(),
+        });
+    };
+    let bad_number = |expected| Error::BadNumber {
+        term: term.to_owned(),
+        number: number.to_owned(),
+        expected,
+    };
+    let limit = match op {
+        ">" => {
+            if number.ends_with('%') {
+                return Err(Error::AbsolutePercent {
+                    term: term.to_owned(),
+                });
+            }
+            Limit::Above(whole(number).ok_or_else(|| bad_number("whole number"))?)
+        }
+        ">+" => match number.strip_suffix('%') {
+            Some(pc) => Limit::GrowsByPercent(
+                pc.parse::<f64>()
+                    .ok()
+                    .filter(|p| p.is_finite() && *p >= 0.0 && !pc.starts_with(['+', '-']))
+                    .ok_or_else(|| bad_number("percentage (such as 20%)"))?,
+            ),
+            None => Limit::GrowsBy(whole(number).ok_or_else(|| bad_number("whole number"))?),
+        },
+        _ => {
+            return Err(Error::BadOperator {
+                term: term.to_owned(),
+                op: if op.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    op.to_owned()
+                },
+            })
+        }
+    };
+    Ok(Term {
+        text: term.to_owned(),
+        field,
+        limit,
+    })
+}
+
+/// A non-negative whole number, digits only.
+fn whole(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn totals(components: u64, cpu: i64) -> Totals {
+        Totals {
+            components,
+            cpu_request_millicores: cpu,
+            ..Totals::default()
+        }
+    }
+
+    #[test]
+    fn parses_every_operator() {
+        let b = Budget::parse(" components>+2, proxyTypes>+0 ,memoryRequestBytes>+20%,crds>15")
+            .unwrap();
+        let limits: Vec<_> = b.terms.iter().map(|t| (t.field, t.limit)).collect();
+        assert_eq!(
+            limits,
+            vec![
+                ("components", Limit::GrowsBy(2)),
+                ("proxyTypes", Limit::GrowsBy(0)),
+                ("memoryRequestBytes", Limit::GrowsByPercent(20.0)),
+                ("crds", Limit::Above(15)),
+            ]
+        );
+        assert_eq!(b.terms[0].text, "components>+2");
+        assert!(b.require_absolute().is_err());
+        assert!(Budget::parse("crds>15,webhooks>1")
+            .unwrap()
+            .require_absolute()
+            .is_ok());
+        assert_eq!(
+            Budget::parse("cpuRequestMillicores>+2.5%").unwrap().terms[0].limit,
+            Limit::GrowsByPercent(2.5)
+        );
+    }
+
+    #[test]
+    fn bad_expressions_say_what_is_wrong() {
+        let err = |e: &str| Budget::parse(e).unwrap_err();
+        assert_eq!(err(""), Error::Empty);
+        assert_eq!(err(" , "), Error::Empty);
+        let unknown = err("pods>2").to_string();
+        assert!(unknown.contains("unknown field \"pods\""), "{unknown}");
+        assert!(unknown.contains("components, componentKinds"), "{unknown}");
+        assert!(matches!(err("Components>2"), Error::UnknownField { .. }));
+        assert!(matches!(err("components<2"), Error::BadOperator { op, .. } if op == "<"));
+        assert!(matches!(err("components>=2"), Error::BadOperator { op, .. } if op == ">="));
+        assert!(matches!(err("components>-2"), Error::BadOperator { op, .. } if op == ">-"));
+        assert!(matches!(err("components"), Error::BadOperator { op, .. } if op == "(none)"));
+        assert!(matches!(err("components>two"), Error::BadNumber { .. }));
+        assert!(matches!(err("components>"), Error::BadNumber { .. }));
+        assert!(matches!(err("components>+1.5"), Error::BadNumber { .. }));
+        assert!(matches!(err("components>+x%"), Error::BadNumber { .. }));
+        assert!(matches!(
+            err("components>99999999999999999999"),
+            Error::BadNumber { .. }
+        ));
+        assert!(matches!(
+            err("components>20%"),
+            Error::AbsolutePercent { .. }
+        ));
+    }
+
+    #[test]
+    fn absolute_terms_on_one_snapshot() {
+        let b = Budget::parse("components>3").unwrap();
+        assert!(b.check_scan(&totals(3, 0)).is_empty(), "equal is within");
+        let f = b.check_scan(&totals(4, 0));
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].before, f[0].after), (None, 4));
+    }
+
+    #[test]
+    fn relative_terms_on_a_pair() {
+        let b = Budget::parse("components>+2").unwrap();
+        assert!(b.check_diff(&totals(3, 0), &totals(5, 0)).is_empty());
+        assert_eq!(b.check_diff(&totals(3, 0), &totals(6, 0)).len(), 1);
+        assert!(
+            b.check_diff(&totals(9, 0), &totals(1, 0)).is_empty(),
+            "shrinking"
+        );
+
+        let pc = Budget::parse("cpuRequestMillicores>+20%").unwrap();
+        assert!(pc.check_diff(&totals(0, 1000), &totals(0, 1200)).is_empty());
+        let f = pc.check_diff(&totals(0, 1000), &totals(0, 1201));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].before, Some(1000));
+        assert!((f[0].percent.unwrap() - 20.1).abs() < 1e-9);
+        assert_eq!(
+            pc.check_diff(&totals(0, 0), &totals(0, 1)).len(),
+            1,
+            "from 0"
+        );
+        assert!(pc.check_diff(&totals(0, 0), &totals(0, 0)).is_empty());
+
+        let abs = Budget::parse("components>4").unwrap();
+        assert!(
+            abs.check_diff(&totals(9, 0), &totals(4, 0)).is_empty(),
+            "after"
+        );
+        assert_eq!(abs.check_diff(&totals(0, 0), &totals(5, 0)).len(), 1);
+    }
+}

@@ -1,0 +1,429 @@
+//! Version moves and skew, and where growth came from: the parts of a diff that read
+//! across sections rather than matching one list against another.
+//!
+//! Skew is judged without the catalog (the diff is a function of two snapshots only): an
+//! object is *behind* when it runs a version that the mesh's control plane ran in either
+//! snapshot but that is not the control plane's current (newest) version. Images that are
+//! versioned on their own (cilium-envoy, Prometheus, Hubble UI) never run a control-plane
+//! version, so they are never reported as skew.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{
+    by_type, component_key, cp_versions, version_counts, Diff, Figure, FootprintChange, ProxyType,
+    VersionCount,
+};
+use crate::surface::Snapshot;
+
+/// What moved from which version to which, and the skew before and after.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Versions {
+    pub control_planes: Vec<ControlPlaneMove>,
+    pub components: Vec<ComponentMove>,
+    pub proxies: Vec<ProxyMove>,
+    pub skew_before: Skew,
+    pub skew_after: Skew,
+}
+
+impl Versions {
+    /// No version moved and the skew is what it was.
+    pub fn is_empty(&self) -> bool {
+        self.control_planes.is_empty()
+            && self.components.is_empty()
+            && self.proxies.is_empty()
+            && self.skew_before == self.skew_after
+    }
+}
+
+/// A mesh whose control-plane versions changed (e.g. a second revision came up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlPlaneMove {
+    pub mesh: String,
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+/// A component (same identity in both) that runs another version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentMove {
+    pub mesh: String,
+    pub component: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A proxy type whose instances run another set of versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProxyMove {
+    pub mesh: String,
+    pub implementation: String,
+    pub placement: String,
+    pub before: Vec<VersionCount>,
+    pub after: Vec<VersionCount>,
+}
+
+/// Objects of one snapshot running behind their control plane.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skew {
+    pub components: Vec<ComponentSkew>,
+    pub proxies: Vec<ProxySkew>,
+}
+
+impl Skew {
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty() && self.proxies.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentSkew {
+    pub mesh: String,
+    /// The control plane's current version, which this component is not on.
+    pub control_plane_version: String,
+    pub component: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub version: String,
+    pub instances: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProxySkew {
+    pub mesh: String,
+    pub control_plane_version: String,
+    pub implementation: String,
+    pub placement: String,
+    pub version: String,
+    pub instances: u64,
+}
+
+pub(super) fn versions(before: &Snapshot, after: &Snapshot) -> Versions {
+    let mut out = Versions::default();
+
+    let cp = |s: &Snapshot| -> BTreeMap<String, Vec<String>> {
+        s.meshes
+            .iter()
+            .map(|m| (m.name.clone(), cp_versions(m)))
+            .collect()
+    };
+    let (cb, ca) = (cp(before), cp(after));
+    for (mesh, vb) in &cb {
+        if let Some(va) = ca.get(mesh) {
+            if vb != va {
+                out.control_planes.push(ControlPlaneMove {
+                    mesh: mesh.clone(),
+                    before: vb.clone(),
+                    after: va.clone(),
+                });
+            }
+        }
+    }
+
+    let b: BTreeMap<_, _> = before
+        .components
+        .iter()
+        .map(|c| (component_key(c), c))
+        .collect();
+    for a in &after.components {
+        if let Some(b) = b.get(&component_key(a)) {
+            if b.version != a.version {
+                out.components.push(ComponentMove {
+                    mesh: a.mesh.clone(),
+                    component: a.component.clone(),
+                    kind: a.kind.clone(),
+                    namespace: a.namespace.clone(),
+                    name: a.name.clone(),
+                    before: b.version.clone(),
+                    after: a.version.clone(),
+                });
+            }
+        }
+    }
+    out.components
+        .sort_by_key(|m| (m.mesh.clone(), m.namespace.clone(), m.name.clone()));
+
+    let (pb, pa) = (by_type(&before.proxies), by_type(&after.proxies));
+    for (k, ps) in &pa {
+        let Some(old) = pb.get(k) else { continue };
+        let set = |list: &[VersionCount]| -> BTreeSet<Option<String>> {
+            list.iter()
+                .filter(|c| c.instances > 0)
+                .map(|c| c.version.clone())
+                .collect()
+        };
+        let (vb, va) = (version_counts(old), version_counts(ps));
+        if set(&vb) != set(&va) {
+            out.proxies.push(ProxyMove {
+                mesh: k.0.clone(),
+                implementation: k.1.clone(),
+                placement: k.2.clone(),
+                before: vb,
+                after: va,
+            });
+        }
+    }
+
+    // Every version a mesh's control plane ran, in either snapshot.
+    let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (mesh, vs) in cb.iter().chain(&ca) {
+        known
+            .entry(mesh.clone())
+            .or_default()
+            .extend(vs.iter().cloned());
+    }
+    out.skew_before = skew(before, &known);
+    out.skew_after = skew(after, &known);
+    out
+}
+
+fn skew(s: &Snapshot, known: &BTreeMap<String, BTreeSet<String>>) -> Skew {
+    let mut out = Skew::default();
+    for m in &s.meshes {
+        let Some(current) = &m.version else { continue };
+        let Some(cp) = known.get(&m.name) else {
+            continue;
+        };
+        let behind = |v: &Option<String>| -> Option<String> {
+            v.as_ref()
+                .filter(|v| *v != current && cp.contains(*v))
+                .cloned()
+        };
+        for c in s.components.iter().filter(|c| c.mesh == m.name) {
+            if let Some(version) = behind(&c.version) {
+                out.components.push(ComponentSkew {
+                    mesh: m.name.clone(),
+                    control_plane_version: current.clone(),
+                    component: c.component.clone(),
+                    kind: c.kind.clone(),
+                    namespace: c.namespace.clone(),
+                    name: c.name.clone(),
+                    version,
+                    instances: c.instances,
+                });
+            }
+        }
+        for p in s.proxies.iter().filter(|p| p.mesh == m.name) {
+            if let Some(version) = behind(&p.version) {
+                out.proxies.push(ProxySkew {
+                    mesh: m.name.clone(),
+                    control_plane_version: current.clone(),
+                    implementation: p.implementation.clone(),
+                    placement: p.placement.clone(),
+                    version,
+                    instances: p.instances,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Why the surface changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    /// The cluster or the mesh's reach grew or shrank: nodes, application pods (not the
+    /// mesh's own), meshed pods or meshed namespaces.
+    Scale,
+    /// Something new to operate, or something gone: a mesh, component kind, proxy type,
+    /// CRD (or served version) or webhook configuration.
+    Features,
+    /// Components, proxies or control planes moved to other versions.
+    Upgrade,
+    /// What remains: replicas, more or fewer workloads of a kind already there, failure
+    /// policies, proxy instances while the cluster's scale stayed the same.
+    Configuration,
+}
+
+impl Cause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Scale => "scale",
+            Cause::Features => "features",
+            Cause::Upgrade => "upgrade",
+            Cause::Configuration => "configuration",
+        }
+    }
+}
+
+/// A catalog component (all its workloads together: every waypoint is one kind).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentKind {
+    pub mesh: String,
+    pub component: String,
+}
+
+/// Where a footprint change came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attribution {
+    /// The change of the whole bill (the `totals` figure).
+    pub delta: i64,
+    /// From proxy types present in both: they grow with pods, nodes or namespaces.
+    pub existing_proxy_types: i64,
+    /// From proxy types that appeared: a feature.
+    pub added_proxy_types: i64,
+    /// From proxy types that went away (negative).
+    pub removed_proxy_types: i64,
+    /// The rest: control planes and components that are not proxies.
+    pub other: i64,
+}
+
+/// What grew, and why: scale (more pods) told apart from features (new things to run).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Growth {
+    /// Empty when nothing changed.
+    pub causes: Vec<Cause>,
+    /// Pods that are not a mesh's own components (`scale.pods - totals.componentInstances`):
+    /// the application side of the cluster, which new mesh components do not move.
+    pub workload_pods: Figure,
+    pub added_component_kinds: Vec<ComponentKind>,
+    pub removed_component_kinds: Vec<ComponentKind>,
+    pub cpu_request_millicores: Attribution,
+    pub memory_request_bytes: Attribution,
+}
+
+impl Growth {
+    /// A placeholder until [`growth`] has read the rest of the diff.
+    pub(super) fn empty() -> Self {
+        Self {
+            causes: Vec::new(),
+            workload_pods: Figure::new(0, 0),
+            added_component_kinds: Vec::new(),
+            removed_component_kinds: Vec::new(),
+            cpu_request_millicores: Attribution::default(),
+            memory_request_bytes: Attribution::default(),
+        }
+    }
+}
+
+fn kinds(s: &Snapshot) -> BTreeSet<ComponentKind> {
+    s.components
+        .iter()
+        .map(|c| ComponentKind {
+            mesh: c.mesh.clone(),
+            component: c.component.clone(),
+        })
+        .collect()
+}
+
+fn attribution(
+    d: &Diff,
+    total: &str,
+    footprint: fn(&FootprintChange) -> i64,
+    proxy_type: fn(&ProxyType) -> i64,
+) -> Attribution {
+    let delta = d.totals.get(total).map_or(0, |f| f.delta);
+    let is_new_or_gone = |f: &FootprintChange| {
+        d.proxy_types
+            .added
+            .iter()
+            .chain(&d.proxy_types.removed)
+            .any(|t| {
+                t.mesh == f.mesh
+                    && t.implementation == f.implementation
+                    && t.placement == f.placement
+            })
+    };
+    let existing = d
+        .footprint
+        .iter()
+        .filter(|f| !is_new_or_gone(f))
+        .map(footprint)
+        .sum();
+    let added: i64 = d.proxy_types.added.iter().map(proxy_type).sum();
+    let removed: i64 = -d.proxy_types.removed.iter().map(proxy_type).sum::<i64>();
+    Attribution {
+        delta,
+        existing_proxy_types: existing,
+        added_proxy_types: added,
+        removed_proxy_types: removed,
+        other: delta - existing - added - removed,
+    }
+}
+
+pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> Growth {
+    let (kb, ka) = (kinds(before), kinds(after));
+    let added_component_kinds: Vec<_> = ka.difference(&kb).cloned().collect();
+    let removed_component_kinds: Vec<_> = kb.difference(&ka).cloned().collect();
+
+    let workload = |s: &Snapshot| s.scale.pods.saturating_sub(s.totals.component_instances);
+    let workload_pods = Figure::counts(workload(before), workload(after));
+    // Scale is the cluster and the mesh's reach: nodes, application pods, what is meshed.
+    // Not namespaces, pods or service accounts as such: a mesh's own components add those.
+    let scale = workload_pods.delta != 0
+        || ["nodes", "meshedPods", "meshedNamespaces"]
+            .iter()
+            .any(|f| d.scale.get(f).is_some_and(|f| f.delta != 0));
+    let features = !d.meshes.is_empty()
+        || !added_component_kinds.is_empty()
+        || !removed_component_kinds.is_empty()
+        || !d.proxy_types.added.is_empty()
+        || !d.proxy_types.removed.is_empty()
+        || !d.crds.is_empty()
+        || !d.webhooks.added.is_empty()
+        || !d.webhooks.removed.is_empty();
+    let upgrade = !d.versions.control_planes.is_empty()
+        || !d.versions.components.is_empty()
+        || !d.versions.proxies.is_empty();
+    // Workloads added or removed of a kind that exists on both sides, or changed in place.
+    let same_kind = |c: &crate::surface::Component| {
+        let k = ComponentKind {
+            mesh: c.mesh.clone(),
+            component: c.component.clone(),
+        };
+        kb.contains(&k) && ka.contains(&k)
+    };
+    let configuration = d
+        .components
+        .changed
+        .iter()
+        .any(|c| c.replicas.is_some() || c.instances.is_some())
+        || d.components.added.iter().any(same_kind)
+        || d.components.removed.iter().any(same_kind)
+        || !d.webhooks.changed.is_empty()
+        || !d.upgrade_steps.is_empty()
+        || (!scale && !d.proxy_types.changed.is_empty());
+    let causes = [
+        (scale, Cause::Scale),
+        (features, Cause::Features),
+        (upgrade, Cause::Upgrade),
+        (configuration, Cause::Configuration),
+    ]
+    .into_iter()
+    .filter_map(|(on, c)| on.then_some(c))
+    .collect();
+    Growth {
+        causes,
+        workload_pods,
+        added_component_kinds,
+        removed_component_kinds,
+        cpu_request_millicores: attribution(
+            d,
+            "cpuRequestMillicores",
+            |f| f.cpu_request_millicores.delta,
+            |t| t.cpu_request_millicores,
+        ),
+        memory_request_bytes: attribution(
+            d,
+            "memoryRequestBytes",
+            |f| f.memory_request_bytes.delta,
+            |t| t.memory_request_bytes,
+        ),
+    }
+}
