@@ -58,6 +58,8 @@ pub enum Error {
     Live(#[from] source::live::Error),
     #[error("{0}")]
     Budget(#[from] crate::diff::budget::Error),
+    #[error(transparent)]
+    Growth(#[from] crate::growth::Error),
 }
 
 impl Error {
@@ -65,6 +67,10 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Budget(_) => exit::USAGE,
+            Error::Growth(
+                crate::growth::Error::UnknownFeature { .. }
+                | crate::growth::Error::UnknownProfile(..),
+            ) => exit::USAGE,
             _ => exit::ERROR,
         }
     }
@@ -86,6 +92,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => crate::commands::scan::run(&args, io),
         Command::Diff(args) => crate::commands::diff::run(&args, io),
+        Command::Plan(args) => crate::commands::plan::run(&args, io),
+        Command::Compare(args) => crate::commands::plan::compare(&args, io),
         Command::Rbac => crate::commands::rbac::run(io),
     }
 }

@@ -23,6 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Inventory the mesh surface: components, proxy types, CRDs, webhooks, footprint.
     Scan(ScanArgs),
+    /// This cluster's surface after enabling features, step by step, at its own scale.
+    Plan(PlanArgs),
+    /// Meshes side by side, feature by feature, before anything is installed.
+    Compare(CompareArgs),
     /// Print the minimal read-only ClusterRole the live scan needs.
     Rbac,
     /// What grew and shrank between two snapshots; `--fail-on` budgets for CI.
@@ -200,4 +204,107 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+/// Output formats of `plan` and `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportOutput {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// `--sweep namespaces=10,100,1000`: one axis and its scale points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweep {
+    pub axis: String,
+    pub values: Vec<u64>,
+}
+
+/// Parses `AXIS=V1,V2,...` with AXIS one of nodes, namespaces, pods.
+pub fn parse_sweep(s: &str) -> Result<Sweep, String> {
+    let (axis, values) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected AXIS=V1,V2 such as namespaces=10,100,1000"))?;
+    if !matches!(axis, "nodes" | "namespaces" | "pods") {
+        return Err(format!("{axis:?}: the axis is nodes, namespaces or pods"));
+    }
+    let values = values
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("{v:?} is not a whole number"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Sweep {
+        axis: axis.to_owned(),
+        values,
+    })
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Features to enable, in this order (mtls, l7-policy, l7-routing, ingress, egress,
+    /// multicluster, observability, tracing, cni, mutual-auth).
+    #[arg(long, value_name = "F1,F2", value_delimiter = ',', required = true)]
+    pub enable: Vec<String>,
+    /// The mesh to plan for, when the cluster runs several.
+    #[arg(long, value_name = "MESH")]
+    pub mesh: Option<String>,
+    /// Which meshed namespaces per-namespace features (waypoints) reach: `all`, a count,
+    /// or a fraction such as 0.25.
+    #[arg(long = "namespaces-with-l7", value_name = "N", default_value = "all", value_parser = crate::growth::NamespaceShare::parse)]
+    pub l7: crate::growth::NamespaceShare,
+    /// The growth curve: the surface with every feature at each scale point of one axis.
+    #[arg(long, value_name = "AXIS=V1,V2", value_parser = parse_sweep)]
+    pub sweep: Option<Sweep>,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: ReportOutput,
+    /// Do not draw progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Meshes and modes to compare.
+    #[arg(
+        long,
+        value_name = "M1,M2",
+        value_delimiter = ',',
+        default_value = "istio-sidecar,istio-ambient,linkerd,cilium"
+    )]
+    pub mesh: Vec<String>,
+    /// Features to adopt, in this order.
+    #[arg(
+        long,
+        value_name = "F1,F2",
+        value_delimiter = ',',
+        default_value = "mtls,l7-policy,ingress,observability,multicluster"
+    )]
+    pub features: Vec<String>,
+    /// Nodes (default: the scanned cluster's with --from, else 10).
+    #[arg(long)]
+    pub nodes: Option<u64>,
+    /// Meshed namespaces (default: the scanned cluster's, else 20).
+    #[arg(long)]
+    pub namespaces: Option<u64>,
+    /// Meshed pods (default: the scanned cluster's, else 500).
+    #[arg(long)]
+    pub pods: Option<u64>,
+    /// Service accounts (default: the scanned cluster's, else 3 per namespace).
+    #[arg(long)]
+    pub service_accounts: Option<u64>,
+    /// Which namespaces per-namespace features reach: `all`, a count, or a fraction.
+    #[arg(long = "namespaces-with-l7", value_name = "N", default_value = "all", value_parser = crate::growth::NamespaceShare::parse)]
+    pub l7: crate::growth::NamespaceShare,
+    /// Calibrate with a real scan (a snapshot or manifests): the installed mesh's column
+    /// starts from its scanned surface, and the scale defaults to the cluster's.
+    #[arg(long = "from", value_name = "PATH")]
+    pub from: Vec<String>,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: ReportOutput,
 }

@@ -2,5 +2,6 @@
 //! and returns an exit code; shared loading lives in [`crate::app`].
 
 pub mod diff;
+pub mod plan;
 pub mod rbac;
 pub mod scan;

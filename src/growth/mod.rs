@@ -582,7 +582,12 @@ impl<'c> Growth<'c> {
                 let mut scale = *base;
                 match axis {
                     "nodes" => scale.nodes = v,
-                    "namespaces" => scale.namespaces = v,
+                    "namespaces" => {
+                        // More namespaces of the same kind: pods per namespace stay as they are.
+                        let per_ns = base.pods.div_ceil(base.namespaces.max(1)).max(1);
+                        scale.namespaces = v;
+                        scale.pods = v.saturating_mul(per_ns);
+                    }
                     _ => scale.pods = v,
                 }
                 let mut snap = self.baseline(profile, &scale);

@@ -1,6 +1,6 @@
 //! Markdown output: the same sections as the table, as GitHub pipe tables.
 
-use super::{headline, sections};
+use super::{headline, sections, Section};
 use crate::surface::Snapshot;
 
 fn cell(s: &str) -> String {
@@ -9,12 +9,17 @@ fn cell(s: &str) -> String {
 
 /// The snapshot as Markdown.
 pub fn markdown(s: &Snapshot) -> String {
-    let mut out = String::from("# meshsurface scan\n\n");
-    for line in headline(s) {
-        out.push_str(&line);
+    write_all("meshsurface scan", &headline(s), sections(s, false))
+}
+
+/// A title, header lines, then every section as a pipe table.
+pub(super) fn write_all(title: &str, headline: &[String], sections: Vec<Section>) -> String {
+    let mut out = format!("# {title}\n\n");
+    for line in headline {
+        out.push_str(line);
         out.push_str("  \n");
     }
-    for sec in sections(s, false) {
+    for sec in sections {
         let hashes = if sec.level == 1 { "##" } else { "###" };
         out.push_str(&format!("\n{hashes} {}\n\n", sec.title));
         if sec.headers.is_empty() {

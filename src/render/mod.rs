@@ -6,6 +6,7 @@
 //! [`crate::diff::Diff`] is laid out the same way by [`diff_sections`].
 
 mod diff;
+pub mod growth;
 mod markdown;
 pub mod rbac;
 mod table;
@@ -54,7 +55,7 @@ pub struct Section {
 }
 
 impl Section {
-    fn new(level: u8, title: impl Into<String>, headers: Vec<&'static str>) -> Self {
+    pub(crate) fn new(level: u8, title: impl Into<String>, headers: Vec<&'static str>) -> Self {
         Self {
             level,
             title: title.into(),
@@ -65,13 +66,9 @@ impl Section {
     }
 }
 
-/// CPU in Kubernetes notation (`1100m`, `2`).
+/// CPU in millicores (`1100m`, `2000m`): one unit everywhere, so deltas never read as cores.
 pub fn cpu(millicores: i64) -> String {
-    if millicores != 0 && millicores % 1000 == 0 {
-        format!("{}", millicores / 1000)
-    } else {
-        format!("{millicores}m")
-    }
+    format!("{millicores}m")
 }
 
 /// Memory in binary units, rounded for reading (`128Mi`, `2.63Gi`).
@@ -97,7 +94,7 @@ pub fn memory(bytes: i64) -> String {
     }
 }
 
-fn plural(n: u64, what: &str) -> String {
+pub(crate) fn plural(n: u64, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {
@@ -491,7 +488,7 @@ mod tests {
     #[test]
     fn quantities_read_well() {
         assert_eq!(cpu(1100), "1100m");
-        assert_eq!(cpu(2000), "2");
+        assert_eq!(cpu(2000), "2000m");
         assert_eq!(cpu(0), "0m");
         assert_eq!(memory(134_217_728), "128Mi");
         assert_eq!(memory(2_818_572_288), "2.62Gi"); // 2.625: ties round to even

@@ -34,9 +34,14 @@ pub(super) fn draw(sec: &Section) -> String {
 
 /// The snapshot as text tables; `wide` adds columns; `color` makes headings bold.
 pub fn table(s: &Snapshot, wide: bool, color: bool) -> String {
-    let mut out = headline(s).join("\n");
+    draw_all(&headline(s), sections(s, wide), color)
+}
+
+/// Header lines, then every section as a titled table.
+pub(super) fn draw_all(headline: &[String], sections: Vec<Section>, color: bool) -> String {
+    let mut out = headline.join("\n");
     out.push('\n');
-    for sec in sections(s, wide) {
+    for sec in sections {
         out.push('\n');
         if sec.headers.is_empty() {
             out.push_str(&bold(&format!("== {} ==", sec.title), color));

@@ -8,6 +8,7 @@
 mod diff;
 mod fixtures;
 mod golden;
+mod growth;
 mod input;
 mod reader;
 mod util;

@@ -1,0 +1,77 @@
+//! `plan` and `compare`: growth projections from the feature profiles, on this cluster's
+//! own surface and scale (`plan`) or on an empty cluster of a given size (`compare`).
+
+use crate::app::{exit, load_snapshot, Error, Io};
+use crate::catalog::Catalog;
+use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
+use crate::growth::{Growth, Scale};
+use crate::render;
+
+/// `plan --enable F1,F2`.
+pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    let today = load_snapshot(&args.input, args.quiet, io)?;
+    let catalog = Catalog::load()?;
+    let g = Growth::new(&catalog)?;
+    let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
+    if let Some(sw) = &args.sweep {
+        let profile = g.profile(&plan.profile)?;
+        let features = g.features(profile, &args.enable)?;
+        plan.sweep = g.sweep(
+            profile,
+            &features,
+            &plan.scale,
+            &sw.axis,
+            &sw.values,
+            args.l7,
+        );
+    }
+    let text = match args.output {
+        ReportOutput::Table => render::growth::plan_table(&plan, io.color),
+        ReportOutput::Json => render::json(&plan)?,
+        ReportOutput::Markdown => render::growth::plan_markdown(&plan),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    Ok(if today.complete {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
+}
+
+/// `compare --mesh ... --features ...`.
+pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    let scan = if args.from.is_empty() {
+        None
+    } else {
+        let input = InputArgs {
+            from: args.from.clone(),
+            ..InputArgs::default()
+        };
+        Some(load_snapshot(&input, true, io)?)
+    };
+    let base = scan.as_ref().map(Scale::of);
+    let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
+    let scale = Scale {
+        nodes: args.nodes.or(base.map(|b| b.nodes)).unwrap_or(10),
+        namespaces,
+        pods: args.pods.or(base.map(|b| b.pods)).unwrap_or(500),
+        service_accounts: args
+            .service_accounts
+            .or(base.map(|b| b.service_accounts))
+            .unwrap_or(namespaces * 3),
+    };
+    let catalog = Catalog::load()?;
+    let g = Growth::new(&catalog)?;
+    let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
+    let text = match args.output {
+        ReportOutput::Table => render::growth::compare_table(&plan, io.color),
+        ReportOutput::Json => render::json(&plan)?,
+        ReportOutput::Markdown => render::growth::compare_markdown(&plan),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    Ok(exit::OK)
+}
