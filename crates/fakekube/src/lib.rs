@@ -70,6 +70,7 @@ pub struct FakeKube {
     metrics: bool,
     port: u16,
     legacy_discovery_only: bool,
+    bare_list_items: bool,
 }
 
 impl FakeKube {
@@ -121,6 +122,15 @@ impl FakeKube {
         self
     }
 
+    /// Leaves `apiVersion` and `kind` off the items of built-in lists (`PodList`,
+    /// `DeploymentList`, ...), exactly as the real API server's JSON does. By default
+    /// every item carries them, as `kubectl get -o json` prints them; use this to check
+    /// that a client does not depend on them. Custom resources always carry them.
+    pub fn with_bare_list_items(mut self) -> Self {
+        self.bare_list_items = true;
+        self
+    }
+
     /// Listens on this port instead of a free one.
     pub fn with_port(mut self, port: u16) -> Self {
         self.port = port;
@@ -144,6 +154,7 @@ impl FakeKube {
             token: self.token,
             addr,
             aggregated_discovery: !self.legacy_discovery_only,
+            bare_list_items: self.bare_list_items,
         });
         let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
         let accept_shared = Arc::clone(&shared);

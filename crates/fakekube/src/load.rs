@@ -1,9 +1,8 @@
 //! Reading fixture folders into plain objects.
 //!
 //! Fixtures are what `kubectl get -o yaml` and rendered charts look like: multi-document
-//! YAML, `kind: List` and typed `*List` wrappers, or JSON (a generated cluster of 50,000
-//! pods loads much faster as JSON). Lists are flattened here so the server only ever sees
-//! single objects.
+//! YAML, `kind: List` and typed `*List` wrappers, or JSON (what a generator writes for a
+//! big cluster). Lists are flattened here so the server only ever sees single objects.
 
 use std::path::{Path, PathBuf};
 

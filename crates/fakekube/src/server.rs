@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub addr: SocketAddr,
     /// Serve `apidiscovery.k8s.io` aggregated discovery on `/api` and `/apis`.
     pub aggregated_discovery: bool,
+    /// Leave `apiVersion`/`kind` off the items of built-in lists.
+    pub bare_list_items: bool,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -109,6 +111,8 @@ pub(crate) struct ListBody {
 
 fn item_len(item: &Item, head: &[u8], shape: Shape) -> usize {
     match shape {
+        // No head: the stored object as it is (no apiVersion/kind).
+        Shape::Full if head.is_empty() => item.body.len(),
         // head + `,` + body without its `{`, or head + `}` for an empty object.
         Shape::Full => {
             head.len()
@@ -124,6 +128,7 @@ fn item_len(item: &Item, head: &[u8], shape: Shape) -> usize {
 
 fn write_item(buf: &mut BytesMut, item: &Item, head: &[u8], shape: Shape) {
     match shape {
+        Shape::Full if head.is_empty() => buf.put_slice(&item.body),
         Shape::Full => {
             buf.put_slice(head);
             if item.body.len() <= 2 {
@@ -526,7 +531,15 @@ impl Ctx<'_> {
                 write_item(&mut buf, item, &item_head, shape);
                 bytes_response(StatusCode::OK, &content_type(shape, false), buf.freeze())
             }
-            None => self.list(ti, namespace, shape, &group_version, item_head),
+            None => {
+                // A real API server leaves apiVersion/kind off the items of built-in lists.
+                let item_head = if self.shared.bare_list_items && t.builtin {
+                    Bytes::new()
+                } else {
+                    item_head
+                };
+                self.list(ti, namespace, shape, &group_version, item_head)
+            }
         }
     }
 
@@ -579,6 +592,13 @@ impl Ctx<'_> {
             },
         };
 
+        // `resourceVersion=0` without a continue token is served from the watch cache,
+        // which ignores `limit`: the whole list comes back in one page, as on a real server.
+        let limit = if self.param("resourceVersion") == Some("0") && start_key.is_none() {
+            None
+        } else {
+            limit
+        };
         let items = &t.items;
         let (lo, hi) = match namespace {
             Some(ns) => {

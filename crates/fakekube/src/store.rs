@@ -356,6 +356,8 @@ pub(crate) struct ResourceType {
     pub fields: &'static [FieldSpec],
     /// Shown in discovery and servable.
     pub served: bool,
+    /// A built-in type (not from a CRD, not guessed).
+    pub builtin: bool,
     /// Sorted by key (etcd order: `namespace/name`, or `name`).
     pub items: Vec<Item>,
 }
@@ -539,6 +541,7 @@ impl Builder {
             verbs: &["get", "list", "watch"],
             fields: &[],
             served: true,
+            builtin: false,
             items: Vec::new(),
         });
     }
@@ -587,6 +590,7 @@ impl Store {
                 },
                 fields,
                 served: !is_metrics || has_metrics,
+                builtin: true,
                 items: Vec::new(),
             });
         }
@@ -648,6 +652,7 @@ impl Store {
                             verbs: &["get", "list", "watch"],
                             fields: &[],
                             served: true,
+                            builtin: false,
                             items: Vec::new(),
                         });
                         staged.push(BTreeMap::new());

@@ -99,6 +99,10 @@ async fn paging_returns_every_object_exactly_once_in_order() {
     // The first page says how many remain, as the API server does without selectors.
     let first = get_json(&fake, "/api/v1/pods?limit=50").await;
     assert_eq!(first["metadata"]["remainingItemCount"], 70);
+    // resourceVersion=0 is answered from the "watch cache": limit is ignored.
+    let cached = get_json(&fake, "/api/v1/pods?limit=5&resourceVersion=0").await;
+    assert_eq!(names(&cached).len(), 120);
+    assert!(cached["metadata"].get("continue").is_none());
     // An invalid token is a 400 with a Status.
     let r = get(&fake, "/api/v1/pods?limit=5&continue=garbage").await;
     assert_eq!(r.status, 400);
@@ -141,6 +145,35 @@ async fn items_carry_api_version_and_kind() {
     assert_eq!(one["metadata"]["name"], name);
     let ns_obj = get_json(&fake, &format!("/api/v1/namespaces/{ns}")).await;
     assert_eq!(ns_obj["kind"], "Namespace");
+
+    // Like the real server: built-in list items without apiVersion/kind, CRs with them.
+    let bare = FakeKube::new(crate::util::fixture("istio-ambient-waypoints"))
+        .with_bare_list_items()
+        .start()
+        .await
+        .unwrap();
+    let deps = get_json(&bare, "/apis/apps/v1/deployments?limit=2").await;
+    assert_eq!(deps["kind"], "DeploymentList");
+    for item in deps["items"].as_array().unwrap() {
+        assert!(item.get("kind").is_none() && item.get("apiVersion").is_none());
+        assert!(item["metadata"]["name"].is_string());
+    }
+    let gws = get_json(&bare, "/apis/gateway.networking.k8s.io/v1/gateways").await;
+    assert_eq!(gws["items"][0]["kind"], "Gateway");
+    let m = &deps["items"][0]["metadata"];
+    let (ns, name) = (
+        m["namespace"].as_str().unwrap(),
+        m["name"].as_str().unwrap(),
+    );
+    let one = get_json(
+        &bare,
+        &format!("/apis/apps/v1/namespaces/{ns}/deployments/{name}"),
+    )
+    .await;
+    assert_eq!(
+        one["kind"], "Deployment",
+        "single objects always carry their kind"
+    );
 }
 
 #[tokio::test]
