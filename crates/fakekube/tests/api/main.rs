@@ -1,0 +1,14 @@
+//! The fake API server over real HTTP: discovery, lists, selectors, metadata-only
+//! lists, faults, auth, the request log, fixtures, and (when installed) real kubectl.
+
+// The whole binary is test code, helpers included: a panic there is a failed test
+// (clippy.toml allows unwrap only inside #[test] functions themselves).
+#![allow(clippy::unwrap_used)]
+
+mod discovery;
+mod faults;
+mod fixtures;
+mod kube_types;
+mod kubectl;
+mod lists;
+mod util;
