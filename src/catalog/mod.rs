@@ -6,6 +6,8 @@
 //! from (`../shared/reference/...`) in a comment next to it. The tests at the bottom keep
 //! the data honest: ids unique, references resolvable, every file parses.
 
+mod graph;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
@@ -13,6 +15,8 @@ use thiserror::Error;
 
 use crate::inventory::{Container, Labels, PodShape, WorkloadKind};
 use crate::surface::{Role, ScalesWith};
+
+pub use graph::{EdgeRule, EdgeType, Endpoint, UpgradeKind, UpgradeRule};
 
 /// The embedded catalog files, in the order their rules are tried.
 const FILES: &[(&str, &str)] = &[
@@ -67,6 +71,12 @@ pub struct MeshEntry {
     #[serde(default)]
     pub capture: Vec<CaptureRule>,
     pub components: Vec<ComponentRule>,
+    /// Dependency-graph edges between this mesh's parts (see [`graph`]).
+    #[serde(default)]
+    pub edges: Vec<EdgeRule>,
+    /// The upgrade runbook: steps and their "must be upgraded before" relation.
+    #[serde(default)]
+    pub upgrade: Vec<UpgradeRule>,
 }
 
 /// How a mesh's mode is told.
@@ -135,6 +145,11 @@ pub struct ComponentRule {
     /// Set when every pod of this component is a proxy.
     #[serde(default)]
     pub proxy: Option<ProxyRule>,
+    /// Services in front of this component's pods besides one named like its workload:
+    /// a webhook whose `service` is one of these (in the component's namespace) is served
+    /// by it.
+    #[serde(default)]
+    pub services: Vec<String>,
 }
 
 /// Conditions that must all hold.
@@ -281,7 +296,7 @@ impl Catalog {
     }
 }
 
-fn group_matches(group: &str, pattern: &str) -> bool {
+pub(crate) fn group_matches(group: &str, pattern: &str) -> bool {
     group == pattern
         || group
             .strip_suffix(pattern)
@@ -338,7 +353,8 @@ impl MeshEntry {
                 ));
             }
         }
-        Ok(())
+        self.validate_graph()
+            .map_err(|problem| Error::Invalid { file, problem })
     }
 }
 
