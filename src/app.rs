@@ -70,6 +70,7 @@ pub struct Io<'a> {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Scan(args) => crate::commands::scan::run(&args, io),
+        Command::Graph(args) => crate::commands::graph::run(&args, io),
     }
 }
 
@@ -145,7 +146,9 @@ pub fn load_snapshot(from: &[String], io: &mut Io<'_>) -> Result<Snapshot, Error
                 paths: input.paths,
                 taken_at: now_rfc3339(),
             };
-            Ok(crate::detect::detect(&inv, &catalog, src))
+            let mut snap = crate::detect::detect(&inv, &catalog, src);
+            crate::graph::fill_upgrade_steps(&mut snap, &catalog);
+            Ok(snap)
         }
     }
 }

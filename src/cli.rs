@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Inventory the mesh surface: components, proxy types, CRDs, webhooks, footprint.
     Scan(ScanArgs),
+    /// The dependency graph: blast radius, single points of failure, the upgrade order.
+    Graph(GraphArgs),
 }
 
 /// Output formats of `scan`.
@@ -60,6 +62,31 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub save: Option<std::path::PathBuf>,
     /// Do not print warnings on stderr (they stay in the output).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphOutput {
+    /// Components by blast radius, single points of failure, then the upgrade order.
+    Table,
+    /// Graphviz DOT (`| dot -Tsvg > mesh.svg`).
+    Dot,
+    /// A Mermaid flowchart (pastes into a GitHub issue or wiki).
+    Mermaid,
+    /// Nodes, typed edges and the analyses (`meshsurface/graph/v1`).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: GraphOutput,
+    /// Do not print warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -3,7 +3,8 @@
 //! The modules follow the data flow of `../shared/design.md`:
 //! [`source`] (offline files, later the live cluster) fills an [`inventory::Inventory`];
 //! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
-//! [`surface::Snapshot`]; [`render`] formats it. Everything after `source` is a pure
+//! [`surface::Snapshot`]; [`graph`] derives the dependency graph and the upgrade runbook
+//! from a snapshot; [`render`] formats it. Everything after `source` is a pure
 //! function of its input, so offline input and tests need no cluster.
 
 pub mod app;
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod detect;
+pub mod graph;
 pub mod inventory;
 pub mod quantity;
 pub mod render;

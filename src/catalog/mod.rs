@@ -77,6 +77,9 @@ pub struct MeshEntry {
     /// The upgrade runbook: steps and their "must be upgraded before" relation.
     #[serde(default)]
     pub upgrade: Vec<UpgradeRule>,
+    /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
+    #[serde(skip)]
+    pub runbook: Vec<usize>,
 }
 
 /// How a mesh's mode is told.
@@ -254,11 +257,14 @@ impl Catalog {
     pub fn load() -> Result<Self> {
         let mut meshes = Vec::new();
         for (file, text) in FILES {
-            let entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
+            let mut entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
                 file,
                 source: Box::new(e),
             })?;
             entry.validate(file)?;
+            entry.runbook = entry
+                .upgrade_order()
+                .map_err(|problem| Error::Invalid { file, problem })?;
             meshes.push(entry);
         }
         Ok(Self { meshes })

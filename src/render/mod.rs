@@ -3,10 +3,13 @@
 //! A snapshot is first laid out as [`Section`]s (a title, headers, rows) by
 //! [`sections`]; the table and Markdown renderers only differ in how they draw a section,
 //! so both always show the same figures. JSON and YAML are the snapshot itself.
+//! [`graph_table`], [`dot`] and [`mermaid`] draw the dependency graph (`graph` command).
 
+mod graph;
 mod markdown;
 mod table;
 
+pub use graph::{dot, graph_table, mermaid};
 pub use markdown::markdown;
 pub use table::table;
 

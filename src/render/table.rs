@@ -7,7 +7,7 @@ use tabled::settings::{Padding, Style};
 use super::{headline, sections, Section};
 use crate::surface::Snapshot;
 
-fn bold(s: &str, color: bool) -> String {
+pub(super) fn bold(s: &str, color: bool) -> String {
     if color {
         format!("\x1b[1m{s}\x1b[0m")
     } else {
@@ -15,7 +15,7 @@ fn bold(s: &str, color: bool) -> String {
     }
 }
 
-fn draw(sec: &Section) -> String {
+pub(super) fn draw(sec: &Section) -> String {
     let mut b = Builder::default();
     b.push_record(sec.headers.iter().map(|h| (*h).to_owned()));
     for r in &sec.rows {
