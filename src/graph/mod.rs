@@ -117,10 +117,6 @@ impl Graph {
     pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, &Node)> {
         self.graph.node_indices().map(move |i| (i, &self.graph[i]))
     }
-
-    pub fn node_by_id(&self, id: &str) -> Option<NodeIndex> {
-        self.graph.node_indices().find(|&i| self.graph[i].id == id)
-    }
 }
 
 /// The analyses a `graph` command shows.
@@ -514,48 +510,53 @@ impl Builder {
         out
     }
 
-    /// Waypoint nodes bound to a namespace node (by the snapshot's `namespaces[].waypoints`).
-    fn bound_waypoints(&self, snap: &Snapshot, mesh: &str, ns_node: NodeIndex) -> Vec<NodeIndex> {
-        let NodeKind::Namespace { namespace, .. } = &self.g[ns_node].kind else {
-            return Vec::new();
-        };
-        let Some(entry) = snap
-            .namespaces
-            .iter()
-            .find(|e| e.mesh == mesh && &e.namespace == namespace)
-        else {
-            return Vec::new();
-        };
-        self.mesh_nodes(mesh)
-            .filter(|(_, n)| match &n.kind {
-                NodeKind::Component {
-                    role: Role::Waypoint,
-                    workloads,
-                    ..
-                } => workloads.iter().any(|w| {
-                    entry
-                        .waypoints
-                        .iter()
-                        .any(|name| w.name == format!("{namespace}/{name}"))
-                }),
-                _ => false,
-            })
-            .map(|(i, _)| i)
-            .collect()
+    /// For each namespace node of `mesh`, the waypoint nodes bound to it (by the
+    /// snapshot's `namespaces[].waypoints`, which names waypoints of that namespace).
+    fn waypoint_index(&self, snap: &Snapshot, mesh: &str) -> BTreeMap<NodeIndex, Vec<NodeIndex>> {
+        let mut by_workload: BTreeMap<&str, NodeIndex> = BTreeMap::new();
+        for (i, n) in self.mesh_nodes(mesh) {
+            if let NodeKind::Component {
+                role: Role::Waypoint,
+                workloads,
+                ..
+            } = &n.kind
+            {
+                for w in workloads {
+                    by_workload.insert(&w.name, i);
+                }
+            }
+        }
+        let mut out: BTreeMap<NodeIndex, Vec<NodeIndex>> = BTreeMap::new();
+        for e in snap.namespaces.iter().filter(|e| e.mesh == mesh) {
+            let Some(&ns) = self.ids.get(&format!("{mesh}/namespace/{}", e.namespace)) else {
+                continue;
+            };
+            for name in &e.waypoints {
+                if let Some(&w) = by_workload.get(format!("{}/{name}", e.namespace).as_str()) {
+                    let list = out.entry(ns).or_default();
+                    if !list.contains(&w) {
+                        list.push(w);
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn add_rule_edges(&mut self, snap: &Snapshot, entry: &MeshEntry) {
+        let waypoints = self.waypoint_index(snap, &entry.mesh);
         for rule in &entry.edges {
             let mut from = self.resolve(&entry.mesh, &rule.from);
             if rule.r#type == EdgeType::Injects && matches!(rule.from, Endpoint::Component(_)) {
                 // A component injects through the mutating webhooks it serves.
                 from = self.injecting_webhooks(&from);
             }
+            let fixed =
+                (rule.to != Endpoint::BoundWaypoints).then(|| self.resolve(&entry.mesh, &rule.to));
             for f in from {
-                let to = if rule.to == Endpoint::BoundWaypoints {
-                    self.bound_waypoints(snap, &entry.mesh, f)
-                } else {
-                    self.resolve(&entry.mesh, &rule.to)
+                let to = match &fixed {
+                    Some(to) => to.clone(),
+                    None => waypoints.get(&f).cloned().unwrap_or_default(),
                 };
                 for t in to {
                     self.edge(f, t, rule.r#type, &rule.reason);

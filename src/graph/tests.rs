@@ -8,6 +8,7 @@ use petgraph::Direction;
 
 use super::*;
 use crate::app::{load_snapshot, Io};
+use crate::surface::NamespaceEntry;
 
 fn fixtures() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters");
@@ -445,4 +446,46 @@ fn no_mesh_no_graph() {
     let g = build(&fixture("none"), &catalog());
     assert_eq!(g.graph.node_count(), 0);
     assert!(fixture("none").upgrade_steps.is_empty());
+}
+
+#[test]
+fn fifty_thousand_pods_stay_one_node_per_namespace() {
+    let mut snap = fixture("istio-sidecar");
+    let template = snap.namespaces[0].clone();
+    snap.namespaces = (0..500)
+        .map(|i| NamespaceEntry {
+            namespace: format!("team-{i:03}"),
+            workloads: 10,
+            meshed_pods: 100,
+            proxies: 100,
+            ..template.clone()
+        })
+        .collect();
+    for p in snap.proxies.iter_mut().filter(|p| p.placement == "sidecar") {
+        p.instances = 50_000;
+    }
+    let g = build(&snap, &catalog());
+    // 2 components, 2 proxy types, 2 webhooks, 4 CRD groups, 500 namespaces: no pod nodes.
+    assert_eq!(g.graph.node_count(), 2 + 2 + 2 + 4 + 500);
+    let b = blast_radius(&g);
+    let istiod = b.iter().find(|x| x.component == "istiod").unwrap();
+    assert_eq!(
+        (
+            istiod.proxies,
+            istiod.namespaces,
+            istiod.workloads,
+            istiod.meshed_pods
+        ),
+        (50_002, 500, 5000, 50_000)
+    );
+    let steps = upgrade_steps(&snap, &catalog());
+    let restart = steps.last().unwrap();
+    assert_eq!(
+        (
+            restart.kind.as_str(),
+            restart.restarts,
+            restart.targets.len()
+        ),
+        ("workload-restarts", 5000, 500)
+    );
 }
