@@ -95,6 +95,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Plan(args) => crate::commands::plan::run(&args, io),
         Command::Compare(args) => crate::commands::plan::compare(&args, io),
         Command::Rbac => crate::commands::rbac::run(io),
+        Command::Graph(args) => crate::commands::graph::run(&args, io),
     }
 }
 
@@ -159,6 +160,7 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
             taken_at: now_rfc3339(),
         };
         let mut snap = crate::detect::detect(&live.inventory, &catalog, src);
+        crate::graph::fill_upgrade_steps(&mut snap, &catalog);
         snap.complete = live.complete;
         return Ok(snap);
     }
@@ -194,7 +196,9 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
                 paths: input.paths,
                 taken_at: now_rfc3339(),
             };
-            Ok(crate::detect::detect(&inv, &catalog, src))
+            let mut snap = crate::detect::detect(&inv, &catalog, src);
+            crate::graph::fill_upgrade_steps(&mut snap, &catalog);
+            Ok(snap)
         }
     }
 }

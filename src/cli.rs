@@ -31,6 +31,8 @@ pub enum Command {
     Rbac,
     /// What grew and shrank between two snapshots; `--fail-on` budgets for CI.
     Diff(DiffArgs),
+    /// The dependency graph: blast radius, single points of failure, the upgrade order.
+    Graph(GraphArgs),
 }
 
 /// Output formats of `scan`.
@@ -307,4 +309,29 @@ pub struct CompareArgs {
     pub from: Vec<String>,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: ReportOutput,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphOutput {
+    /// Components by blast radius, single points of failure, then the upgrade order.
+    Table,
+    /// Graphviz DOT (`| dot -Tsvg > mesh.svg`).
+    Dot,
+    /// A Mermaid flowchart (pastes into a GitHub issue or wiki).
+    Mermaid,
+    /// Nodes, typed edges and the analyses (`meshsurface/graph/v1`).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: GraphOutput,
+    /// Do not print warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

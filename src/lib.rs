@@ -3,9 +3,10 @@
 //! The modules follow the data flow of `../shared/design.md`:
 //! [`source`] (offline files, later the live cluster) fills an [`inventory::Inventory`];
 //! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
-//! [`surface::Snapshot`]; [`diff`] compares two of them; [`render`] formats it. Everything
-//! after `source` is a pure function of its input, so offline input and tests need no
-//! cluster.
+//! [`surface::Snapshot`]; [`graph`] derives the dependency graph and the upgrade runbook
+//! from a snapshot; [`growth`] projects it as features are enabled; [`diff`] compares two
+//! snapshots; [`render`] formats them. Everything after `source` is a pure function of its
+//! input, so offline input and tests need no cluster.
 
 pub mod app;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod detect;
 pub mod diff;
+pub mod graph;
 pub mod growth;
 pub mod inventory;
 pub mod quantity;

@@ -359,9 +359,19 @@ pub struct NamespaceEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeStep {
+    /// 1, 2, ... across the whole snapshot (meshes in `meshes[]` order).
     pub step: u64,
+    /// The mesh this step upgrades.
+    #[serde(default)]
+    pub mesh: String,
+    /// `crds`, `control-plane`, `node-agents`, `gateways-and-waypoints`, `add-ons`,
+    /// `workload-restarts`.
+    #[serde(default)]
+    pub kind: String,
     pub title: String,
+    /// Workloads (`namespace/name`), CRD groups, or (for restarts) namespaces.
     pub targets: Vec<String>,
+    /// Workloads to restart so that their sidecars are re-injected.
     pub restarts: u64,
 }
 

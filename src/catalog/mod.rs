@@ -6,6 +6,8 @@
 //! from (`../shared/reference/...`) in a comment next to it. The tests at the bottom keep
 //! the data honest: ids unique, references resolvable, every file parses.
 
+mod graph;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
@@ -15,6 +17,8 @@ pub mod profiles;
 
 use crate::inventory::{Container, Labels, PodShape, WorkloadKind};
 use crate::surface::{Role, ScalesWith};
+
+pub use graph::{EdgeRule, EdgeType, Endpoint, UpgradeKind, UpgradeRule};
 
 /// The embedded catalog files, in the order their rules are tried.
 const FILES: &[(&str, &str)] = &[
@@ -69,6 +73,15 @@ pub struct MeshEntry {
     #[serde(default)]
     pub capture: Vec<CaptureRule>,
     pub components: Vec<ComponentRule>,
+    /// Dependency-graph edges between this mesh's parts (see [`graph`]).
+    #[serde(default)]
+    pub edges: Vec<EdgeRule>,
+    /// The upgrade runbook: steps and their "must be upgraded before" relation.
+    #[serde(default)]
+    pub upgrade: Vec<UpgradeRule>,
+    /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
+    #[serde(skip)]
+    pub runbook: Vec<usize>,
 }
 
 /// How a mesh's mode is told.
@@ -137,6 +150,11 @@ pub struct ComponentRule {
     /// Set when every pod of this component is a proxy.
     #[serde(default)]
     pub proxy: Option<ProxyRule>,
+    /// Services in front of this component's pods besides one named like its workload:
+    /// a webhook whose `service` is one of these (in the component's namespace) is served
+    /// by it.
+    #[serde(default)]
+    pub services: Vec<String>,
 }
 
 /// Conditions that must all hold.
@@ -241,11 +259,14 @@ impl Catalog {
     pub fn load() -> Result<Self> {
         let mut meshes = Vec::new();
         for (file, text) in FILES {
-            let entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
+            let mut entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
                 file,
                 source: Box::new(e),
             })?;
             entry.validate(file)?;
+            entry.runbook = entry
+                .upgrade_order()
+                .map_err(|problem| Error::Invalid { file, problem })?;
             meshes.push(entry);
         }
         Ok(Self { meshes })
@@ -283,7 +304,7 @@ impl Catalog {
     }
 }
 
-fn group_matches(group: &str, pattern: &str) -> bool {
+pub(crate) fn group_matches(group: &str, pattern: &str) -> bool {
     group == pattern
         || group
             .strip_suffix(pattern)
@@ -340,7 +361,8 @@ impl MeshEntry {
                 ));
             }
         }
-        Ok(())
+        self.validate_graph()
+            .map_err(|problem| Error::Invalid { file, problem })
     }
 }
 

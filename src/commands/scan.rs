@@ -33,25 +33,7 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         .map_err(Error::Output)?;
     let machine = matches!(args.output, Output::Json | Output::Yaml);
     if machine && !args.quiet {
-        for w in &snap.warnings {
-            let count = if w.count > 1 {
-                format!(" (x{})", w.count)
-            } else {
-                String::new()
-            };
-            let on = w
-                .resource
-                .as_ref()
-                .map(|r| format!("{r}: "))
-                .unwrap_or_default();
-            writeln!(
-                io.stderr,
-                "warning: [{}] {on}{}{count}",
-                w.code.as_str(),
-                w.message
-            )
-            .map_err(Error::Output)?;
-        }
+        super::print_warnings(&snap, io)?;
     }
     let failures = budget
         .map(|b| b.check_scan(&snap.totals))

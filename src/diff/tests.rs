@@ -272,6 +272,8 @@ fn crd_versions_webhook_policy_and_renames() {
 fn upgrade_steps_are_matched_by_title() {
     let step = |n, title: &str, restarts| UpgradeStep {
         step: n,
+        mesh: "istio".into(),
+        kind: String::new(),
         title: title.into(),
         targets: vec!["istiod".into()],
         restarts,

@@ -397,8 +397,9 @@ pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> Growth {
         || d.components.added.iter().any(same_kind)
         || d.components.removed.iter().any(same_kind)
         || !d.webhooks.changed.is_empty()
-        || !d.upgrade_steps.is_empty()
-        || (!scale && !d.proxy_types.changed.is_empty());
+        || (!scale && !d.proxy_types.changed.is_empty())
+        // The runbook follows from the rest: it is a cause only when nothing else explains it.
+        || (!d.upgrade_steps.is_empty() && !scale && !features && !upgrade);
     let causes = [
         (scale, Cause::Scale),
         (features, Cause::Features),

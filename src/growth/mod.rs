@@ -253,6 +253,7 @@ impl<'c> Growth<'c> {
                 .map(|c| c.namespace.clone())
         });
         snap.recount();
+        crate::graph::fill_upgrade_steps(&mut snap, self.catalog);
         snap
     }
 
@@ -276,6 +277,7 @@ impl<'c> Growth<'c> {
             share,
         );
         snap.recount();
+        crate::graph::fill_upgrade_steps(snap, self.catalog);
         added
     }
 
@@ -620,6 +622,7 @@ fn keep_mesh(snap: &mut Snapshot, mesh: &str) {
     snap.crds.retain(|c| c.mesh == mesh);
     snap.webhooks.retain(|w| w.mesh == mesh);
     snap.namespaces.retain(|n| n.mesh == mesh);
+    snap.upgrade_steps.retain(|s| s.mesh == mesh);
     snap.recount();
 }
 

@@ -19,7 +19,7 @@ fn count(n: i64) -> String {
 }
 
 /// One figure of a step with its change: `5 (+2)`.
-fn cells(s: &Step) -> [String; 9] {
+fn cells(s: &Step) -> [String; 10] {
     let (t, d) = (&s.totals, &s.delta);
     [
         format!("{}{}", t.components, signed(d.components, count)),
@@ -33,6 +33,7 @@ fn cells(s: &Step) -> [String; 9] {
         format!("{}{}", t.proxy_instances, signed(d.proxy_instances, count)),
         format!("{}{}", t.crds, signed(d.crds, count)),
         format!("{}{}", t.webhooks, signed(d.webhooks, count)),
+        format!("{}{}", t.upgrade_steps, signed(d.upgrade_steps, count)),
         format!(
             "{}{}",
             cpu(t.cpu_request_millicores),
@@ -46,7 +47,7 @@ fn cells(s: &Step) -> [String; 9] {
     ]
 }
 
-const FIGURES: [&str; 9] = [
+const FIGURES: [&str; 10] = [
     "COMPONENTS",
     "KINDS",
     "INSTANCES",
@@ -54,6 +55,7 @@ const FIGURES: [&str; 9] = [
     "PROXIES",
     "CRDS",
     "WEBHOOKS",
+    "UPGRADE STEPS",
     "CPU REQ",
     "MEM REQ",
 ];

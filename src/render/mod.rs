@@ -3,15 +3,18 @@
 //! A snapshot is first laid out as [`Section`]s (a title, headers, rows) by
 //! [`sections`]; the table and Markdown renderers only differ in how they draw a section,
 //! so both always show the same figures. JSON and YAML are the snapshot itself. A
-//! [`crate::diff::Diff`] is laid out the same way by [`diff_sections`].
+//! [`crate::diff::Diff`] is laid out the same way by [`diff_sections`];
+//! [`graph_table`], [`dot`] and [`mermaid`] draw the dependency graph (`graph` command).
 
 mod diff;
+mod graph;
 pub mod growth;
 mod markdown;
 pub mod rbac;
 mod table;
 
 pub use diff::{budget_failures, diff_markdown, diff_sections, diff_table};
+pub use graph::{dot, graph_table, mermaid};
 pub use markdown::markdown;
 pub use table::table;
 

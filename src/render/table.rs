@@ -7,7 +7,7 @@ use tabled::settings::{Padding, Style};
 use super::{headline, sections, Section};
 use crate::surface::Snapshot;
 
-fn bold(s: &str, color: bool) -> String {
+pub(super) fn bold(s: &str, color: bool) -> String {
     if color {
         format!("\x1b[1m{s}\x1b[0m")
     } else {

@@ -526,7 +526,10 @@ async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), E
             Err(_) if opts.context.is_none() => {
                 // No kubeconfig: running in a pod (a Job) with a service account.
                 let config = kube::Config::incluster().map_err(|e| {
-                    Error::Kubeconfig(format!("no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: {e}"))
+                    Error::Kubeconfig(format!(
+                        "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster ({e}); \
+                         to read files instead of a cluster, give --from PATH"
+                    ))
                 })?;
                 (config, "in-cluster".to_owned())
             }

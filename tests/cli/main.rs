@@ -3,11 +3,13 @@
 //! One test binary, modules by theme (as ripgrep does): `fixtures` checks every case
 //! against its hand-worked `EXPECTED.md`, `golden` pins rendered output with insta,
 //! `input` covers the input forms and errors, `reader` fuzzes the manifest reader, `diff`
-//! covers before/after diffs and `--fail-on` budgets.
+//! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
+//! `growth` plan/compare and the honesty tests.
 
 mod diff;
 mod fixtures;
 mod golden;
+mod graph;
 mod growth;
 mod input;
 mod reader;

@@ -1,0 +1,623 @@
+//! The catalog's graph data: which parts of a mesh depend on which (edge rules), and the
+//! upgrade runbook's steps with their "must be upgraded before" relation.
+//!
+//! Like the rest of the catalog this is data, read from the mesh's YAML file, so that the
+//! dependency graph (`crate::graph`) has no mesh names in it. Edge endpoints are short
+//! strings (`istiod`, `proxy:envoy`, `crds:security.istio.io`, `namespaces:ambient`, ...), parsed
+//! here and checked against the mesh's own component ids, proxy implementations, API
+//! groups and capture modes when the catalog loads.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use super::{group_matches, MeshEntry};
+
+/// What an edge of the dependency graph means. The direction is always "A does this to B".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeType {
+    /// A control plane pushes configuration to proxies.
+    Configures,
+    /// A certificate authority signs the proxies' workload certificates.
+    IssuesIdentity,
+    /// A mutating webhook adds proxies to the pods of these namespaces.
+    Injects,
+    /// A webhook configuration is served by this component (its Service's pods).
+    ServesWebhook,
+    /// A controller watches (or registers) this API group.
+    Reconciles,
+    /// A node agent sets up traffic redirection for the pods of these namespaces.
+    RedirectsTraffic,
+    /// The traffic of these namespaces passes through this proxy or waypoint.
+    RoutesThrough,
+    /// An add-on needs this other component to work.
+    DependsOn,
+    /// The component's pods are these proxies (derived from the catalog's `proxy` rules).
+    Runs,
+}
+
+impl EdgeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeType::Configures => "configures",
+            EdgeType::IssuesIdentity => "issues-identity",
+            EdgeType::Injects => "injects",
+            EdgeType::ServesWebhook => "serves-webhook",
+            EdgeType::Reconciles => "reconciles",
+            EdgeType::RedirectsTraffic => "redirects-traffic",
+            EdgeType::RoutesThrough => "routes-through",
+            EdgeType::DependsOn => "depends-on",
+            EdgeType::Runs => "runs",
+        }
+    }
+}
+
+/// One end of an edge rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Endpoint {
+    /// `istiod` (or `component:istiod`): every component node with this catalog id.
+    Component(String),
+    /// `proxy:envoy` or `proxy:envoy/sidecar`: proxy types of this implementation.
+    Proxy {
+        implementation: String,
+        placement: Option<String>,
+    },
+    /// `crds:networking.istio.io`: the CRD group with exactly this name.
+    Crds(String),
+    /// `namespaces` (any capture) or `namespaces:ambient` (that capture mode).
+    Namespaces(Option<String>),
+    /// `bound-waypoints`: for each namespace, the waypoints bound to it (a target only).
+    BoundWaypoints,
+}
+
+impl TryFrom<String> for Endpoint {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let nonempty = |v: &str, what: &str| {
+            if v.is_empty() {
+                Err(format!("endpoint {s:?}: empty {what}"))
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        match s.split_once(':') {
+            None if s == "namespaces" => Ok(Endpoint::Namespaces(None)),
+            None if s == "bound-waypoints" => Ok(Endpoint::BoundWaypoints),
+            None => Ok(Endpoint::Component(nonempty(&s, "component id")?)),
+            Some(("component", id)) => Ok(Endpoint::Component(nonempty(id, "component id")?)),
+            Some(("proxy", rest)) => {
+                let (implementation, placement) = match rest.split_once('/') {
+                    Some((i, p)) => (i, Some(nonempty(p, "placement")?)),
+                    None => (rest, None),
+                };
+                Ok(Endpoint::Proxy {
+                    implementation: nonempty(implementation, "implementation")?,
+                    placement,
+                })
+            }
+            Some(("crds", group)) => Ok(Endpoint::Crds(nonempty(group, "API group")?)),
+            Some(("namespaces", capture)) => Ok(Endpoint::Namespaces(Some(nonempty(
+                capture,
+                "capture mode",
+            )?))),
+            Some((prefix, _)) => Err(format!(
+                "endpoint {s:?}: unknown prefix {prefix:?} (component:, proxy:, crds:, namespaces:)"
+            )),
+        }
+    }
+}
+
+/// `{from, to, type, reason}`: an edge the graph draws between every node `from` names and
+/// every node `to` names, when both are in the snapshot.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EdgeRule {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub r#type: EdgeType,
+    /// Why the edge exists, in a few words (shown in JSON output).
+    pub reason: String,
+}
+
+/// The kind of an upgrade step: the runbook orders steps by the relation first, then by
+/// this (so that, among steps that may run, CRDs come before control planes, and so on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpgradeKind {
+    Crds,
+    ControlPlane,
+    NodeAgents,
+    GatewaysAndWaypoints,
+    AddOns,
+    WorkloadRestarts,
+}
+
+impl UpgradeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpgradeKind::Crds => "crds",
+            UpgradeKind::ControlPlane => "control-plane",
+            UpgradeKind::NodeAgents => "node-agents",
+            UpgradeKind::GatewaysAndWaypoints => "gateways-and-waypoints",
+            UpgradeKind::AddOns => "add-ons",
+            UpgradeKind::WorkloadRestarts => "workload-restarts",
+        }
+    }
+}
+
+/// One step of a mesh's upgrade runbook. It appears in a snapshot's runbook when one of
+/// its targets is present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpgradeRule {
+    /// Names the step in `after` lists.
+    pub id: String,
+    pub kind: UpgradeKind,
+    /// What to do, in the words of the mesh's own upgrade guide.
+    pub title: String,
+    /// Component ids upgraded in this step (their workloads are the targets).
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// API groups (owned or shared, exact names) whose CRDs are upgraded in this step.
+    #[serde(default)]
+    pub crd_groups: Vec<String>,
+    /// Restart the workloads of the namespaces with this capture mode (`sidecar`).
+    #[serde(default)]
+    pub restart: Option<String>,
+    /// Steps that must be done before this one ("must be upgraded before").
+    #[serde(default)]
+    pub after: Vec<String>,
+}
+
+impl MeshEntry {
+    /// Proxy implementations this mesh runs, with their possible placements.
+    pub fn proxy_placements(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .sidecars
+            .iter()
+            .map(|s| (s.implementation.as_str(), "sidecar"))
+            .collect();
+        for c in &self.components {
+            if let Some(p) = &c.proxy {
+                out.push((p.implementation.as_str(), p.placement.as_str()));
+                if let Some(o) = &p.placement_otherwise {
+                    out.push((p.implementation.as_str(), o.as_str()));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Capture modes of this mesh's namespaces (`sidecar`, and each capture rule's value).
+    pub fn capture_modes(&self) -> BTreeSet<&str> {
+        let mut out: BTreeSet<&str> = self.capture.iter().map(|c| c.value.as_str()).collect();
+        if !self.sidecars.is_empty() {
+            out.insert("sidecar");
+        }
+        out
+    }
+
+    fn check_group(&self, group: &str) -> Result<(), String> {
+        let known = self
+            .crd_groups
+            .iter()
+            .chain(&self.shared_crd_groups)
+            .any(|g| group_matches(group, g));
+        if known {
+            Ok(())
+        } else {
+            Err(format!(
+                "API group {group} is neither owned (crdGroups) nor needed (sharedCrdGroups)"
+            ))
+        }
+    }
+
+    fn check_endpoint(&self, e: &Endpoint, ids: &BTreeSet<&str>) -> Result<(), String> {
+        match e {
+            Endpoint::Component(id) if !ids.contains(id.as_str()) => {
+                Err(format!("unknown component {id}"))
+            }
+            Endpoint::Proxy {
+                implementation,
+                placement,
+            } => {
+                let known = self.proxy_placements();
+                let ok = known.iter().any(|(i, p)| {
+                    i == implementation && placement.as_ref().is_none_or(|want| want == p)
+                });
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "unknown proxy {implementation}{} (this mesh runs: {})",
+                        placement
+                            .as_ref()
+                            .map(|p| format!("/{p}"))
+                            .unwrap_or_default(),
+                        known
+                            .iter()
+                            .map(|(i, p)| format!("{i}/{p}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                }
+            }
+            Endpoint::Crds(group) => self.check_group(group),
+            Endpoint::Namespaces(Some(mode)) if !self.capture_modes().contains(mode.as_str()) => {
+                Err(format!("unknown capture mode {mode}"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the edge and upgrade rules; returns the problem, if any.
+    pub(super) fn validate_graph(&self) -> Result<(), String> {
+        let ids: BTreeSet<&str> = self.components.iter().map(|c| c.id.as_str()).collect();
+        for (i, e) in self.edges.iter().enumerate() {
+            let at = format!("edge {} ({} {:?})", i + 1, e.r#type.as_str(), e.reason);
+            if e.reason.trim().is_empty() {
+                return Err(format!("{at}: no reason"));
+            }
+            if e.r#type == EdgeType::Runs || e.r#type == EdgeType::ServesWebhook {
+                return Err(format!(
+                    "{at}: {} edges are derived from the snapshot, not listed",
+                    e.r#type.as_str()
+                ));
+            }
+            match &e.from {
+                Endpoint::Component(_) | Endpoint::Namespaces(_) => {}
+                other => return Err(format!("{at}: cannot start at {other:?}")),
+            }
+            if e.to == Endpoint::BoundWaypoints && !matches!(e.from, Endpoint::Namespaces(_)) {
+                return Err(format!(
+                    "{at}: bound-waypoints needs namespaces as the source"
+                ));
+            }
+            self.check_endpoint(&e.from, &ids)
+                .and_then(|()| self.check_endpoint(&e.to, &ids))
+                .map_err(|p| format!("{at}: {p}"))?;
+        }
+
+        let mut steps = BTreeSet::new();
+        let mut placed = BTreeSet::new();
+        for u in &self.upgrade {
+            let at = format!("upgrade step {}", u.id);
+            if !steps.insert(u.id.as_str()) {
+                return Err(format!("{at} is listed twice"));
+            }
+            if u.title.trim().is_empty() {
+                return Err(format!("{at}: no title"));
+            }
+            if u.components.is_empty() && u.crd_groups.is_empty() && u.restart.is_none() {
+                return Err(format!("{at}: no targets"));
+            }
+            for id in &u.components {
+                if !ids.contains(id.as_str()) {
+                    return Err(format!("{at}: unknown component {id}"));
+                }
+                if !placed.insert(id.as_str()) {
+                    return Err(format!(
+                        "{at}: component {id} is already in an earlier step"
+                    ));
+                }
+            }
+            for g in &u.crd_groups {
+                self.check_group(g).map_err(|p| format!("{at}: {p}"))?;
+            }
+            if let Some(mode) = &u.restart {
+                if !self.capture_modes().contains(mode.as_str()) {
+                    return Err(format!("{at}: unknown capture mode {mode}"));
+                }
+            }
+        }
+        for u in &self.upgrade {
+            for a in &u.after {
+                if !steps.contains(a.as_str()) {
+                    return Err(format!(
+                        "upgrade step {}: after names unknown step {a}",
+                        u.id
+                    ));
+                }
+            }
+        }
+        if !self.upgrade.is_empty() {
+            if let Some(missing) = ids.difference(&placed).next() {
+                return Err(format!("component {missing} is in no upgrade step"));
+            }
+        }
+        self.upgrade_order().map(|_| ())
+    }
+
+    /// The "must be upgraded before" relation of the upgrade steps: an edge `a -> b` says
+    /// step `a` comes before step `b`. Node weights index [`MeshEntry::upgrade`].
+    pub fn upgrade_relation(&self) -> DiGraph<usize, ()> {
+        let mut g = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..self.upgrade.len()).map(|i| g.add_node(i)).collect();
+        for (i, u) in self.upgrade.iter().enumerate() {
+            for a in &u.after {
+                if let Some(j) = self.upgrade.iter().position(|x| &x.id == a) {
+                    g.add_edge(nodes[j], nodes[i], ());
+                }
+            }
+        }
+        g
+    }
+
+    /// The upgrade steps in runbook order (indexes into [`MeshEntry::upgrade`]): a
+    /// topological order of the relation; among steps whose predecessors are all done, the
+    /// one of the earliest [`UpgradeKind`] comes first, then file order. Fails on a cycle.
+    pub fn upgrade_order(&self) -> Result<Vec<usize>, String> {
+        let g = self.upgrade_relation();
+        if let Err(cycle) = petgraph::algo::toposort(&g, None) {
+            let id = g
+                .node_weight(cycle.node_id())
+                .and_then(|&i| self.upgrade.get(i))
+                .map_or("?", |u| u.id.as_str());
+            return Err(format!("the upgrade steps form a cycle through {id}"));
+        }
+        // Kahn's algorithm with a priority, so the order reads like an upgrade guide
+        // (petgraph's toposort is a valid order too, but not a chosen one).
+        let mut indegree: Vec<usize> = g
+            .node_indices()
+            .map(|n| {
+                g.neighbors_directed(n, petgraph::Direction::Incoming)
+                    .count()
+            })
+            .collect();
+        let key = |n: NodeIndex| {
+            let i = g[n];
+            Reverse((self.upgrade[i].kind, i, n.index()))
+        };
+        let mut ready: BinaryHeap<_> = g
+            .node_indices()
+            .filter(|n| indegree[n.index()] == 0)
+            .map(key)
+            .collect();
+        let mut order = Vec::with_capacity(self.upgrade.len());
+        while let Some(Reverse((_, i, n))) = ready.pop() {
+            order.push(i);
+            for m in g.neighbors_directed(NodeIndex::new(n), petgraph::Direction::Outgoing) {
+                indegree[m.index()] -= 1;
+                if indegree[m.index()] == 0 {
+                    ready.push(key(m));
+                }
+            }
+        }
+        Ok(order)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn endpoint(s: &str) -> Result<Endpoint, String> {
+        Endpoint::try_from(s.to_owned())
+    }
+
+    #[test]
+    fn endpoints_parse() {
+        assert_eq!(endpoint("istiod"), Ok(Endpoint::Component("istiod".into())));
+        assert_eq!(
+            endpoint("component:istiod"),
+            Ok(Endpoint::Component("istiod".into()))
+        );
+        assert_eq!(
+            endpoint("proxy:envoy/sidecar"),
+            Ok(Endpoint::Proxy {
+                implementation: "envoy".into(),
+                placement: Some("sidecar".into())
+            })
+        );
+        assert_eq!(endpoint("crds:x.io"), Ok(Endpoint::Crds("x.io".into())));
+        assert_eq!(endpoint("namespaces"), Ok(Endpoint::Namespaces(None)));
+        assert_eq!(
+            endpoint("namespaces:ambient"),
+            Ok(Endpoint::Namespaces(Some("ambient".into())))
+        );
+        assert_eq!(endpoint("bound-waypoints"), Ok(Endpoint::BoundWaypoints));
+        assert!(endpoint("pods:x").is_err());
+        assert!(endpoint("proxy:").is_err());
+        assert!(endpoint("proxy:envoy/").is_err());
+    }
+
+    /// A small mesh whose rules the tests below break one at a time.
+    fn mesh(extra: &str) -> Result<(), String> {
+        let text = format!(
+            r"
+mesh: m
+crdGroups: [m.io]
+modes: {{default: sidecar}}
+sidecars:
+  - {{container: p, image: p, implementation: px}}
+components:
+  - id: ctl
+    role: control-plane
+    scalesWith: cluster
+    feature: mtls
+    match: [{{kinds: [Deployment], images: [ctl]}}]
+  - id: gw
+    role: gateway
+    scalesWith: cluster
+    feature: ingress
+    match: [{{kinds: [Deployment], images: [gw]}}]
+    proxy: {{implementation: px, image: gw, placement: gateway}}
+{extra}"
+        );
+        let entry: MeshEntry = serde_saphyr::from_str(&text).map_err(|e| e.to_string())?;
+        entry.validate_graph()
+    }
+
+    const GOOD_UPGRADE: &str = r"
+upgrade:
+  - {id: crds, kind: crds, title: CRDs, crdGroups: [m.io]}
+  - {id: cp, kind: control-plane, title: CP, components: [ctl], after: [crds]}
+  - {id: gw, kind: gateways-and-waypoints, title: GW, components: [gw], after: [cp]}
+  - {id: restart, kind: workload-restarts, title: R, restart: sidecar, after: [gw]}
+";
+
+    #[test]
+    fn a_good_mesh_validates() {
+        let edges = "edges:\n  - {from: ctl, to: 'proxy:px', type: configures, reason: xds}\n  - {from: 'namespaces:sidecar', to: 'proxy:px/sidecar', type: routes-through, reason: r}\n  - {from: ctl, to: 'crds:sub.m.io', type: reconciles, reason: r}\n";
+        assert_eq!(mesh(&format!("{edges}{GOOD_UPGRADE}")), Ok(()));
+    }
+
+    #[test]
+    fn edge_rules_must_name_known_things() {
+        for (edge, problem) in [
+            (
+                "{from: nope, to: 'proxy:px', type: configures, reason: r}",
+                "unknown component nope",
+            ),
+            (
+                "{from: ctl, to: 'proxy:envoy', type: configures, reason: r}",
+                "unknown proxy envoy",
+            ),
+            (
+                "{from: ctl, to: 'proxy:px/node', type: configures, reason: r}",
+                "unknown proxy px/node",
+            ),
+            (
+                "{from: ctl, to: 'crds:other.io', type: reconciles, reason: r}",
+                "API group other.io",
+            ),
+            (
+                "{from: ctl, to: 'namespaces:ambient', type: injects, reason: r}",
+                "unknown capture mode ambient",
+            ),
+            (
+                "{from: ctl, to: 'proxy:px', type: configures, reason: ' '}",
+                "no reason",
+            ),
+            (
+                "{from: ctl, to: gw, type: runs, reason: r}",
+                "derived from the snapshot",
+            ),
+            (
+                "{from: 'proxy:px', to: ctl, type: depends-on, reason: r}",
+                "cannot start at",
+            ),
+            (
+                "{from: ctl, to: bound-waypoints, type: routes-through, reason: r}",
+                "needs namespaces",
+            ),
+        ] {
+            let got = mesh(&format!("edges:\n  - {edge}\n{GOOD_UPGRADE}"));
+            assert!(
+                got.as_ref().is_err_and(|e| e.contains(problem)),
+                "{edge}: expected {problem:?}, got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_edge_fields_and_types_are_rejected() {
+        assert!(
+            mesh("edges:\n  - {from: ctl, to: gw, type: configures, reason: r, note: x}\n")
+                .is_err()
+        );
+        assert!(mesh("edges:\n  - {from: ctl, to: gw, type: pushes, reason: r}\n").is_err());
+    }
+
+    #[test]
+    fn upgrade_rules_must_be_complete_and_acyclic() {
+        for (upgrade, problem) in [
+            (
+                "  - {id: a, kind: crds, title: A, crdGroups: [m.io], after: [b]}\n  - {id: b, kind: control-plane, title: B, components: [ctl, gw], after: [a]}\n",
+                "cycle",
+            ),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw], after: [zz]}\n", "unknown step zz"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl]}\n", "component gw is in no upgrade step"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw, nope]}\n", "unknown component nope"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw]}\n  - {id: b, kind: add-ons, title: B, components: [gw]}\n", "already in an earlier step"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw]}\n  - {id: b, kind: workload-restarts, title: B, restart: ambient}\n", "unknown capture mode"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw]}\n  - {id: b, kind: add-ons, title: B}\n", "no targets"),
+            ("  - {id: a, kind: control-plane, title: A, components: [ctl, gw]}\n  - {id: a, kind: add-ons, title: B, crdGroups: [m.io]}\n", "listed twice"),
+        ] {
+            let got = mesh(&format!("upgrade:\n{upgrade}"));
+            assert!(
+                got.as_ref().is_err_and(|e| e.contains(problem)),
+                "expected {problem:?}, got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn order_prefers_earlier_kinds_among_ready_steps() {
+        let text = r"
+mesh: m
+modes: {default: node}
+components:
+  - {id: a, role: control-plane, scalesWith: cluster, feature: f, match: [{kinds: [Deployment]}]}
+  - {id: b, role: node-agent, scalesWith: node, feature: f, match: [{kinds: [DaemonSet]}]}
+  - {id: c, role: gateway, scalesWith: cluster, feature: f, match: [{kinds: [StatefulSet]}]}
+upgrade:
+  - {id: gw, kind: gateways-and-waypoints, title: G, components: [c], after: [cp]}
+  - {id: agents, kind: node-agents, title: N, components: [b], after: [cp]}
+  - {id: cp, kind: control-plane, title: C, components: [a]}
+";
+        let entry: MeshEntry = serde_saphyr::from_str(text).unwrap();
+        let ids: Vec<&str> = entry
+            .upgrade_order()
+            .unwrap()
+            .into_iter()
+            .map(|i| entry.upgrade[i].id.as_str())
+            .collect();
+        assert_eq!(ids, ["cp", "agents", "gw"]);
+    }
+
+    #[test]
+    fn shipped_relations_are_acyclic_and_cover_every_component() {
+        let c = Catalog::load().unwrap();
+        for m in &c.meshes {
+            assert!(
+                !petgraph::algo::is_cyclic_directed(&m.upgrade_relation()),
+                "{}",
+                m.mesh
+            );
+            let order = m.upgrade_order().unwrap();
+            assert_eq!(order.len(), m.upgrade.len(), "{}", m.mesh);
+            let placed: BTreeSet<&str> = m
+                .upgrade
+                .iter()
+                .flat_map(|u| u.components.iter().map(String::as_str))
+                .collect();
+            for comp in &m.components {
+                assert!(
+                    placed.contains(comp.id.as_str()),
+                    "{}: {} has no step",
+                    m.mesh,
+                    comp.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_shipped_proxy_is_configured_by_a_rule() {
+        let c = Catalog::load().unwrap();
+        for m in &c.meshes {
+            for (implementation, _) in m.proxy_placements() {
+                let configured = m.edges.iter().any(|e| {
+                    e.r#type == EdgeType::Configures
+                        && matches!(&e.to, Endpoint::Proxy { implementation: i, .. } if i == implementation)
+                        && matches!(&e.from, Endpoint::Component(id)
+                            if m.component(id).is_some_and(|r| matches!(r.role, crate::surface::Role::ControlPlane | crate::surface::Role::NodeAgent)))
+                });
+                assert!(
+                    configured,
+                    "{}: nothing configures {implementation}",
+                    m.mesh
+                );
+            }
+        }
+    }
+}

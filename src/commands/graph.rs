@@ -1,0 +1,32 @@
+//! `graph`: the dependency graph of one cluster, its blast radius, single points of failure
+//! and upgrade runbook, as a table, Graphviz DOT, Mermaid or JSON.
+
+use crate::app::{exit, load_snapshot, Error, Io};
+use crate::catalog::Catalog;
+use crate::cli::{GraphArgs, GraphOutput};
+use crate::{graph, render};
+
+/// `graph`: build the graph of one snapshot and print it.
+pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+    let snap = load_snapshot(&args.input, args.quiet, io)?;
+    let catalog = Catalog::load()?;
+    let g = graph::build(&snap, &catalog);
+    let analysis = graph::analyse(&snap, &g, &catalog);
+    let text = match args.output {
+        GraphOutput::Table => render::graph_table(&snap, &g, &analysis, io.color),
+        GraphOutput::Dot => render::dot(&snap, &g),
+        GraphOutput::Mermaid => render::mermaid(&snap, &g),
+        GraphOutput::Json => render::json(&graph::document(&snap, &g, &analysis))?,
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    if !args.quiet {
+        super::print_warnings(&snap, io)?;
+    }
+    Ok(if snap.complete {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
+}

@@ -1,0 +1,403 @@
+//! The dependency graph as text: a table (blast radius, single points of failure, the
+//! upgrade runbook), Graphviz DOT, and a Mermaid flowchart.
+//!
+//! DOT and Mermaid draw one cluster (subgraph) per mesh, and one for shared CRD groups.
+//! Node ids in both are `n0`, `n1`, ... (the graph's node indexes), so no mesh or object
+//! name can break the syntax; names appear only inside quoted, escaped labels.
+
+use std::fmt::Write as _;
+
+use petgraph::visit::EdgeRef;
+
+use super::table::{bold, draw};
+use super::{headline, plural, Section};
+use crate::graph::{Analysis, Graph, Node, NodeKind, Spof};
+use crate::surface::Snapshot;
+
+/// Targets listed per upgrade step in the table before the rest is counted.
+const TARGETS_SHOWN: usize = 8;
+
+/// The heading of a mesh: `istio (ambient, 1.26.3)`.
+fn mesh_title(s: &Snapshot, mesh: &str) -> String {
+    match s.meshes.iter().find(|m| m.name == mesh) {
+        Some(m) => format!(
+            "{} ({}{})",
+            m.name,
+            m.mode,
+            m.version
+                .as_ref()
+                .map(|v| format!(", {v}"))
+                .unwrap_or_default()
+        ),
+        None => format!("{mesh} CRDs (needed by a mesh, owned by none)"),
+    }
+}
+
+/// A node's label lines.
+fn label(n: &Node) -> Vec<String> {
+    match &n.kind {
+        NodeKind::Component {
+            component,
+            role,
+            namespace,
+            instances,
+            workloads,
+            ..
+        } => {
+            let name = match namespace {
+                Some(ns) => format!("{component} ({ns})"),
+                None => component.clone(),
+            };
+            let mut second = format!("{}, {}", role.as_str(), plural(*instances, "pod"));
+            if workloads.len() > 1 {
+                let _ = write!(second, " in {} workloads", workloads.len());
+            }
+            vec![name, second]
+        }
+        NodeKind::Proxy {
+            implementation,
+            placement,
+            instances,
+            ..
+        } => vec![
+            format!("{implementation} ({placement})"),
+            plural(*instances, "proxy instance"),
+        ],
+        NodeKind::CrdGroup { group, crds } => vec![group.clone(), plural(*crds, "CRD")],
+        NodeKind::Webhook {
+            webhook_kind,
+            name,
+            failure_policy,
+            ..
+        } => vec![
+            name.clone(),
+            format!("{webhook_kind} webhook, failurePolicy {failure_policy}"),
+        ],
+        NodeKind::Namespace {
+            namespace,
+            capture,
+            workloads,
+            meshed_pods,
+            ..
+        } => vec![
+            format!("namespace {namespace}"),
+            format!(
+                "{capture}: {}, {}",
+                plural(*workloads, "workload"),
+                plural(*meshed_pods, "pod")
+            ),
+        ],
+    }
+}
+
+/// Meshes in node order, each with its node indexes; `shared` last.
+fn clusters(g: &Graph) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, n) in g.nodes() {
+        match out.iter_mut().find(|(m, _)| *m == n.mesh) {
+            Some((_, v)) => v.push(i.index()),
+            None => out.push((n.mesh.clone(), vec![i.index()])),
+        }
+    }
+    out
+}
+
+fn dot_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot_shape(k: &NodeKind) -> &'static str {
+    match k {
+        NodeKind::Component { .. } => "box",
+        NodeKind::Proxy { .. } => "ellipse",
+        NodeKind::CrdGroup { .. } => "note",
+        NodeKind::Webhook { .. } => "hexagon",
+        NodeKind::Namespace { .. } => "folder",
+    }
+}
+
+/// Graphviz DOT: `dot -Tsvg` draws it.
+pub fn dot(s: &Snapshot, g: &Graph) -> String {
+    let mut out = String::from(
+        "digraph meshsurface {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+    );
+    for (k, (mesh, nodes)) in clusters(g).iter().enumerate() {
+        let node_lines: String = nodes
+            .iter()
+            .map(|&i| {
+                let n = &g.graph[petgraph::graph::NodeIndex::new(i)];
+                let text = label(n)
+                    .iter()
+                    .map(|l| dot_escape(l))
+                    .collect::<Vec<_>>()
+                    .join("\\n");
+                format!(
+                    "    n{i} [label=\"{text}\", shape={}];\n",
+                    dot_shape(&n.kind)
+                )
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "  subgraph cluster_{k} {{\n    label=\"{}\";\n{node_lines}  }}\n",
+            dot_escape(&mesh_title(s, mesh))
+        );
+    }
+    for e in g.graph.edge_references() {
+        let _ = writeln!(
+            out,
+            "  n{} -> n{} [label=\"{}\"];",
+            e.source().index(),
+            e.target().index(),
+            e.weight().r#type.as_str()
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Text inside a quoted Mermaid label: quotes and angle brackets as entity codes.
+fn mermaid_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn mermaid_node(i: usize, n: &Node) -> String {
+    let text = label(n)
+        .iter()
+        .map(|l| mermaid_escape(l))
+        .collect::<Vec<_>>()
+        .join("<br/>");
+    let (open, close) = match n.kind {
+        NodeKind::Component { .. } => ("[\"", "\"]"),
+        NodeKind::Proxy { .. } => ("([\"", "\"])"),
+        NodeKind::CrdGroup { .. } => ("[(\"", "\")]"),
+        NodeKind::Webhook { .. } => ("{{\"", "\"}}"),
+        NodeKind::Namespace { .. } => ("[/\"", "\"/]"),
+    };
+    format!("n{i}{open}{text}{close}")
+}
+
+/// A Mermaid `flowchart LR`, for a GitHub issue or wiki page.
+pub fn mermaid(s: &Snapshot, g: &Graph) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for (k, (mesh, nodes)) in clusters(g).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  subgraph mesh{k}[\"{}\"]",
+            mermaid_escape(&mesh_title(s, mesh))
+        );
+        for &i in nodes {
+            let n = &g.graph[petgraph::graph::NodeIndex::new(i)];
+            let _ = writeln!(out, "    {}", mermaid_node(i, n));
+        }
+        out.push_str("  end\n");
+    }
+    for e in g.graph.edge_references() {
+        let _ = writeln!(
+            out,
+            "  n{} -->|{}| n{}",
+            e.source().index(),
+            e.weight().r#type.as_str(),
+            e.target().index()
+        );
+    }
+    out
+}
+
+fn blast_section(a: &Analysis) -> Section {
+    let mut sec = Section::new(
+        1,
+        "Blast radius (what is affected while the component is down)",
+        vec![
+            "MESH",
+            "COMPONENT",
+            "REPLICAS",
+            "PROXIES",
+            "NAMESPACES",
+            "WORKLOADS",
+            "MESHED PODS",
+            "FAIL-CLOSED WEBHOOKS",
+        ],
+    );
+    for b in &a.blast_radius {
+        sec.rows.push(vec![
+            b.mesh.clone(),
+            match &b.namespace {
+                Some(ns) => format!("{} ({ns})", b.component),
+                None => b.component.clone(),
+            },
+            b.replicas.to_string(),
+            b.proxies.to_string(),
+            b.namespaces.to_string(),
+            b.workloads.to_string(),
+            b.meshed_pods.to_string(),
+            b.fail_closed_webhooks.to_string(),
+        ]);
+    }
+    sec
+}
+
+fn spof_why(s: &Spof) -> String {
+    match s {
+        Spof::Component {
+            component,
+            proxies,
+            namespaces,
+            serves_webhooks,
+            depended_on_by,
+            reconciles,
+            ..
+        } => {
+            let mut why = Vec::new();
+            if *proxies > 0 || *namespaces > 0 {
+                why.push(format!(
+                    "{component} affects {} in {}",
+                    plural(*proxies, "proxy instance"),
+                    plural(*namespaces, "namespace")
+                ));
+            }
+            if !serves_webhooks.is_empty() {
+                why.push(format!("serves {}", serves_webhooks.join(", ")));
+            }
+            if !depended_on_by.is_empty() {
+                why.push(format!("needed by {}", depended_on_by.join(", ")));
+            }
+            if !reconciles.is_empty() {
+                why.push(format!(
+                    "reconciles {}",
+                    plural(reconciles.len() as u64, "API group")
+                ));
+            }
+            why.join("; ")
+        }
+        Spof::Webhook {
+            webhook_kind,
+            backends,
+            ..
+        } => {
+            if backends.is_empty() {
+                format!("{webhook_kind}, failurePolicy Fail, and no backend in the input")
+            } else {
+                format!(
+                    "{webhook_kind}, failurePolicy Fail, served only by {}",
+                    backends.join(", ")
+                )
+            }
+        }
+    }
+}
+
+fn spof_section(a: &Analysis) -> Section {
+    let mut sec = Section::new(
+        1,
+        "Single points of failure",
+        vec!["MESH", "WHAT", "NAME", "REPLICAS", "WHY"],
+    );
+    for s in &a.single_points_of_failure {
+        let (mesh, what, name, replicas) = match s {
+            Spof::Component {
+                mesh,
+                workload,
+                replicas,
+                ..
+            } => (mesh, "workload", workload, replicas),
+            Spof::Webhook {
+                mesh,
+                name,
+                backend_replicas,
+                ..
+            } => (mesh, "webhook", name, backend_replicas),
+        };
+        sec.rows.push(vec![
+            mesh.clone(),
+            what.to_owned(),
+            name.clone(),
+            replicas.to_string(),
+            spof_why(s),
+        ]);
+    }
+    sec
+}
+
+/// The default `graph` output: blast radius, single points of failure, upgrade order.
+pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool) -> String {
+    let mut out = headline(s).join("\n");
+    let _ = writeln!(
+        out,
+        "\nDependency graph: {}, {} (-o dot, -o mermaid or -o json draws it)",
+        plural(g.graph.node_count() as u64, "node"),
+        plural(g.graph.edge_count() as u64, "edge")
+    );
+    if s.meshes.is_empty() {
+        out.push_str("\nNo service mesh found.\n");
+        return out;
+    }
+    for sec in [blast_section(a), spof_section(a)] {
+        out.push('\n');
+        out.push_str(&bold(&sec.title, color));
+        out.push('\n');
+        if sec.rows.is_empty() {
+            out.push_str("(none)\n");
+        } else {
+            out.push_str(&draw(&sec));
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out.push_str(&bold("Upgrade order", color));
+    out.push('\n');
+    if a.upgrade_steps.is_empty() {
+        out.push_str("(none)\n");
+    }
+    for step in &a.upgrade_steps {
+        let _ = writeln!(
+            out,
+            "{:>2}. [{}, {}] {}",
+            step.step, step.mesh, step.kind, step.title
+        );
+        let shown: Vec<&str> = step
+            .targets
+            .iter()
+            .take(TARGETS_SHOWN)
+            .map(String::as_str)
+            .collect();
+        let more = step.targets.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        if step.restarts > 0 {
+            let _ = writeln!(
+                out,
+                "    restart {} in {}: {}{more}",
+                plural(step.restarts, "workload"),
+                plural(step.targets.len() as u64, "namespace"),
+                shown.join(", ")
+            );
+        } else {
+            let _ = writeln!(out, "    targets: {}{more}", shown.join(", "));
+        }
+    }
+    out
+}
