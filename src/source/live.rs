@@ -491,6 +491,24 @@ fn status_message(bytes: &[u8]) -> String {
         .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect())
 }
 
+/// `$KUBECONFIG` (several files, merged in order; missing files skipped, as kubectl does),
+/// else `~/.kube/config`.
+fn read_kubeconfig_env() -> Result<Kubeconfig, String> {
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let mut merged: Option<Kubeconfig> = None;
+        for path in std::env::split_paths(&list).filter(|p| p.exists()) {
+            let next =
+                Kubeconfig::read_from(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            merged = Some(match merged {
+                None => next,
+                Some(m) => m.merge(next).map_err(|e| e.to_string())?,
+            });
+        }
+        return merged.ok_or_else(|| "no file named in KUBECONFIG exists".to_owned());
+    }
+    Kubeconfig::read().map_err(|e| e.to_string())
+}
+
 async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), Error> {
     let kopts = KubeConfigOptions {
         context: opts.context.clone(),
@@ -511,7 +529,7 @@ async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), E
                 .map_err(|e| kubeconfig_err(&e))?;
             (config, name)
         }
-        None => match Kubeconfig::read() {
+        None => match read_kubeconfig_env() {
             Ok(kc) => {
                 let name = opts
                     .context

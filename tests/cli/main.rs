@@ -12,5 +12,6 @@ mod golden;
 mod graph;
 mod growth;
 mod input;
+mod live;
 mod reader;
 mod util;
