@@ -181,7 +181,12 @@ pub fn plan_markdown(p: &Plan) -> String {
 }
 
 fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
-    let mut head = vec![scale_line("Compare", &c.scale)];
+    let mut head = vec![
+        scale_line("Compare", &c.scale),
+        "CPU/memory are upstream default requests: Linkerd's proxy and Cilium's workloads set none \
+         (0 here, not free); --from calibrates with a real scan."
+            .to_owned(),
+    ];
     for col in c.columns.iter().filter(|col| col.calibrated) {
         head.push(format!(
             "{}: baseline calibrated by the scanned cluster",
