@@ -8,23 +8,11 @@ use std::collections::BTreeSet;
 use super::{cpu, memory, table::draw, Section};
 use crate::diff::budget::Failure;
 use crate::diff::{Attribution, Change, Diff, Figure, Figures, Side, VersionCount};
-use crate::surface::SourceKind;
 
 const ARROW: &str = " → ";
 
 fn side_line(label: &str, s: &Side) -> String {
-    let what = match s.source.kind {
-        SourceKind::Live => format!(
-            "context {}",
-            s.source.context.as_deref().unwrap_or("(current)")
-        ),
-        SourceKind::Offline => s.source.paths.join(", "),
-    };
-    let status = if s.complete {
-        "complete"
-    } else {
-        "INCOMPLETE: some resources could not be read"
-    };
+    let (what, status) = super::origin(&s.source, s.complete);
     format!("{label} {what} at {} ({status})", s.source.taken_at)
 }
 

@@ -125,20 +125,26 @@ fn totals_row(first: Vec<String>, t: &Totals) -> Vec<String> {
     row
 }
 
-/// The header lines: what was scanned, whether it is complete, the cluster's scale.
-pub fn headline(s: &Snapshot) -> Vec<String> {
-    let what = match s.source.kind {
+/// What a snapshot was taken of (`context prod-eu`, or its paths) and whether it is complete.
+pub(crate) fn origin(source: &crate::surface::Source, complete: bool) -> (String, &'static str) {
+    let what = match source.kind {
         SourceKind::Live => format!(
             "context {}",
-            s.source.context.as_deref().unwrap_or("(current)")
+            source.context.as_deref().unwrap_or("(current)")
         ),
-        SourceKind::Offline => s.source.paths.join(", "),
+        SourceKind::Offline => source.paths.join(", "),
     };
-    let status = if s.complete {
+    let status = if complete {
         "complete"
     } else {
         "INCOMPLETE: some resources could not be read"
     };
+    (what, status)
+}
+
+/// The header lines: what was scanned, whether it is complete, the cluster's scale.
+pub fn headline(s: &Snapshot) -> Vec<String> {
+    let (what, status) = origin(&s.source, s.complete);
     let sc = &s.scale;
     vec![
         format!("Scanned {what} at {} ({status})", s.source.taken_at),
