@@ -305,8 +305,13 @@ pub struct CompareArgs {
     pub l7: crate::growth::NamespaceShare,
     /// Calibrate with a real scan (a snapshot or manifests): the installed mesh's column
     /// starts from its scanned surface, and the scale defaults to the cluster's.
-    #[arg(long = "from", value_name = "PATH")]
+    #[arg(long = "from", value_name = "PATH", conflicts_with = "live")]
     pub from: Vec<String>,
+    /// Calibrate with a scan of the live cluster (the live-scan flags apply).
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: ReportOutput,
 }

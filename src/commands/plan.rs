@@ -42,12 +42,13 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
 
 /// `compare --mesh ... --features ...`.
 pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
-    let scan = if args.from.is_empty() {
+    // Without --from or --live the comparison is the catalog's alone: no cluster is read.
+    let scan = if args.from.is_empty() && !args.live {
         None
     } else {
         let input = InputArgs {
             from: args.from.clone(),
-            ..InputArgs::default()
+            cluster: args.cluster.clone(),
         };
         Some(load_snapshot(&input, true, io)?)
     };

@@ -113,7 +113,7 @@ fn spec<R: Resource>(kind: ObjectKind, namespaced: bool, metadata_only: bool) ->
 pub fn resources() -> Vec<ResourceSpec> {
     vec![
         spec::<core::Node>(ObjectKind::Node, false, true),
-        spec::<core::Namespace>(ObjectKind::Namespace, false, false),
+        spec::<core::Namespace>(ObjectKind::Namespace, false, true),
         spec::<apiext::CustomResourceDefinition>(ObjectKind::Crd, false, false),
         spec::<admission::MutatingWebhookConfiguration>(
             ObjectKind::Webhook(WebhookKind::Mutating),

@@ -402,3 +402,85 @@ fn namespace_flag_limits_namespaced_lists() {
         "cluster-scoped lists still run"
     );
 }
+
+#[test]
+fn plan_compare_and_diff_work_on_the_live_cluster() {
+    let live = Live::start("istio-ambient", |f| f);
+    let kc = live.kubeconfig.as_str();
+    let o = run(
+        &[
+            "plan",
+            "--kubeconfig",
+            kc,
+            "--enable",
+            "l7-policy",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let p = json(&o);
+    assert_eq!(
+        p["steps"][1]["delta"]["components"], 2,
+        "a waypoint in each of the two ambient namespaces"
+    );
+    let o = run(
+        &[
+            "plan",
+            "--kubeconfig",
+            kc,
+            "--enable",
+            "l7-policy",
+            "--sweep",
+            "nodes=3,30",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["sweep"].as_array().map(Vec::len), Some(2));
+    let o = run(
+        &[
+            "compare",
+            "--live",
+            "--kubeconfig",
+            kc,
+            "--mesh",
+            "istio-ambient,linkerd",
+            "--features",
+            "l7-policy",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let c = json(&o);
+    assert_eq!(c["columns"][0]["calibrated"], true);
+    assert_eq!(c["scale"]["nodes"], 3);
+    // diff BEFORE --live: the saved offline scan of the same objects has no changes.
+    let before = live.dir.join("before.json");
+    let b = before.to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "scan",
+            "--quiet",
+            "--from",
+            "fixtures/clusters/istio-ambient",
+            "--save",
+            &b,
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(
+        &["diff", &b, "--live", "--kubeconfig", kc, "-o", "json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["changed"], false, "{}", stdout(&o));
+}
