@@ -37,6 +37,12 @@ pub const COEFFICIENTS: [(&str, &str); 14] = [
 /// A model file that cannot be used.
 #[derive(Debug, Error)]
 pub enum Error {
+    #[error("cannot read the model {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{origin}: not a valid model file: {message}")]
     Parse { origin: String, message: String },
     #[error("{origin}: unknown coefficient `{key}` (known: {known})")]
@@ -97,6 +103,15 @@ impl Model {
     /// The embedded default model.
     pub fn default_model() -> Result<Self, Error> {
         Self::parse(DEFAULT_MODEL, "built-in")
+    }
+
+    /// Reads a model file.
+    pub fn read(path: &std::path::Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
     }
 
     /// Parses and checks a model; `origin` names it in errors (a path, or `built-in`).
