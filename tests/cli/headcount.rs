@@ -19,7 +19,7 @@ fn temp(test: &str) -> PathBuf {
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
@@ -34,7 +34,7 @@ fn save_fleet(dir: &Path, cases: &[&str]) {
                 "--from",
                 &fixture,
                 "--save",
-                file.to_str().unwrap(),
+                file.to_str().expect("utf-8 path"),
                 "-q",
                 "-o",
                 "json",
@@ -47,8 +47,8 @@ fn save_fleet(dir: &Path, cases: &[&str]) {
 
 fn write_model(dir: &Path, text: &str) -> String {
     let p = dir.join("model.toml");
-    std::fs::write(&p, text).unwrap();
-    p.to_str().unwrap().to_owned()
+    std::fs::write(&p, text).expect("model written");
+    p.to_str().expect("utf-8 path").to_owned()
 }
 
 fn default_model() -> String {
