@@ -60,6 +60,11 @@ pub enum Error {
     Budget(#[from] crate::diff::budget::Error),
     #[error(transparent)]
     Growth(#[from] crate::growth::Error),
+    #[error(transparent)]
+    Headcount(#[from] crate::headcount::Error),
+    /// Input that was read but cannot be used (e.g. snapshots of another schema version).
+    #[error("{0}")]
+    Input(String),
 }
 
 impl Error {
@@ -71,6 +76,18 @@ impl Error {
                 crate::growth::Error::UnknownFeature { .. }
                 | crate::growth::Error::UnknownProfile(..),
             ) => exit::USAGE,
+            // A bad model file or feature list is a usage error: the command line asked for
+            // an estimate the model cannot make.
+            Error::Headcount(crate::headcount::Error::Model(e))
+                if !matches!(e, crate::headcount::model::Error::Read { .. }) =>
+            {
+                exit::USAGE
+            }
+            Error::Headcount(crate::headcount::Error::UnknownFeature { .. }) => exit::USAGE,
+            Error::Headcount(crate::headcount::Error::Growth(
+                crate::growth::Error::UnknownFeature { .. }
+                | crate::growth::Error::UnknownProfile(..),
+            )) => exit::USAGE,
             _ => exit::ERROR,
         }
     }
@@ -96,6 +113,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Compare(args) => crate::commands::plan::compare(&args, io),
         Command::Rbac => crate::commands::rbac::run(io),
         Command::Graph(args) => crate::commands::graph::run(&args, io),
+        Command::Headcount(args) => crate::commands::headcount::run(&args, io),
     }
 }
 
@@ -200,6 +218,69 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
             crate::graph::fill_upgrade_steps(&mut snap, &catalog);
             Ok(snap)
         }
+    }
+}
+
+/// Loads a fleet: every snapshot `--from` names is one cluster (named after its file);
+/// raw manifests are one cluster; without `--from`, the live cluster. Snapshots of another
+/// schema version are refused, naming the file.
+pub fn load_fleet(
+    input: &InputArgs,
+    quiet: bool,
+    io: &mut Io<'_>,
+) -> Result<Vec<(String, Snapshot)>, Error> {
+    if input.from.is_empty() {
+        let snap = load_snapshot(input, quiet, io)?;
+        let name = snap
+            .source
+            .context
+            .clone()
+            .unwrap_or_else(|| "(current context)".to_owned());
+        return Ok(vec![(name, snap)]);
+    }
+    let catalog = Catalog::load()?;
+    let keep = KeepKeys {
+        annotations: catalog.annotation_keys(),
+    };
+    let read = read_offline(&input.from, io.stdin, keep).map_err(|e| match e {
+        source::Error::SchemaVersion {
+            path,
+            found,
+            expected,
+        } => Error::Input(format!(
+            "{path}: snapshot schemaVersion {found:?}, but this build and a fleet read only \
+             {expected:?}: every snapshot of a fleet must have the same schema version; \
+             re-save this one with `scan --save` from this build"
+        )),
+        e => Error::Source(e),
+    })?;
+    match (read.inventory, read.snapshots.is_empty()) {
+        (Some(_), false) => Err(Error::Usage(
+            "--from mixes meshsurface snapshots with raw manifests: give snapshots (a fleet) \
+             or manifests (one cluster)"
+                .to_owned(),
+        )),
+        (Some(inv), true) => {
+            let src = Source {
+                kind: SourceKind::Offline,
+                context: None,
+                paths: read.paths.clone(),
+                taken_at: now_rfc3339(),
+            };
+            let mut snap = crate::detect::detect(&inv, &catalog, src);
+            crate::graph::fill_upgrade_steps(&mut snap, &catalog);
+            Ok(vec![(read.paths.join(","), snap)])
+        }
+        (None, _) => Ok(read
+            .snapshots
+            .into_iter()
+            .map(|(path, s)| {
+                let name = std::path::Path::new(&path)
+                    .file_stem()
+                    .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+                (name, s)
+            })
+            .collect()),
     }
 }
 

@@ -33,6 +33,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// The dependency graph: blast radius, single points of failure, the upgrade order.
     Graph(GraphArgs),
+    /// The figures for a headcount estimate, per cluster and for a fleet, and a transparent
+    /// model of hours per year and FTE over them.
+    Headcount(HeadcountArgs),
 }
 
 /// Output formats of `scan`.
@@ -337,6 +340,39 @@ pub struct GraphArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: GraphOutput,
     /// Do not print warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Output formats of `headcount`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HeadcountOutput {
+    /// The figures, then the estimate term by term (for people).
+    Table,
+    /// One header row, one row per cluster and mesh, then a total row (for a spreadsheet).
+    Csv,
+    /// The `meshsurface/headcount/v1` object (for machines).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HeadcountArgs {
+    /// Snapshots (files or folders; each snapshot is one cluster: a fleet), or raw
+    /// manifests (one cluster). Without it, the live cluster.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The model: a TOML file of coefficients (default: the built-in one; see --print-model).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<std::path::PathBuf>,
+    /// Print the built-in model (a starting point for --model) and exit.
+    #[arg(long)]
+    pub print_model: bool,
+    /// Also estimate each cluster after enabling these features (as `plan --enable`).
+    #[arg(long, value_name = "F1,F2", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: HeadcountOutput,
+    /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -16,6 +16,7 @@ pub mod detect;
 pub mod diff;
 pub mod graph;
 pub mod growth;
+pub mod headcount;
 pub mod inventory;
 pub mod quantity;
 pub mod render;

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod graph;
+pub mod headcount;
 pub mod plan;
 pub mod rbac;
 pub mod scan;

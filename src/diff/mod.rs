@@ -10,6 +10,7 @@
 pub mod budget;
 mod versions;
 
+pub use versions::skew_of;
 pub use versions::{
     Attribution, Cause, ComponentKind, ComponentMove, ComponentSkew, ControlPlaneMove, Growth,
     ProxyMove, ProxySkew, Skew, Versions,

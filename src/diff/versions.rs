@@ -189,6 +189,18 @@ pub(super) fn versions(before: &Snapshot, after: &Snapshot) -> Versions {
     out
 }
 
+/// The skew inside one snapshot: objects running a version its mesh's control plane runs
+/// (another revision) but not the current one. The same rule as a diff's, with only this
+/// snapshot's control-plane versions known.
+pub fn skew_of(s: &Snapshot) -> Skew {
+    let known: BTreeMap<String, BTreeSet<String>> = s
+        .meshes
+        .iter()
+        .map(|m| (m.name.clone(), cp_versions(m).into_iter().collect()))
+        .collect();
+    skew(s, &known)
+}
+
 fn skew(s: &Snapshot, known: &BTreeMap<String, BTreeSet<String>>) -> Skew {
     let mut out = Skew::default();
     for m in &s.meshes {

@@ -9,6 +9,7 @@
 mod diff;
 mod graph;
 pub mod growth;
+pub mod headcount;
 mod markdown;
 pub mod rbac;
 mod table;

@@ -11,6 +11,7 @@ mod fixtures;
 mod golden;
 mod graph;
 mod growth;
+mod headcount;
 mod input;
 mod live;
 mod reader;

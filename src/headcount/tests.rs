@@ -1,0 +1,127 @@
+//! Fleet arithmetic on catalog baselines (the CLI golden tests scan real fixtures).
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::growth::Scale;
+
+const SCALE: Scale = Scale {
+    nodes: 3,
+    namespaces: 2,
+    pods: 10,
+    service_accounts: 4,
+};
+
+fn base(g: &Growth<'_>, profile: &str) -> Snapshot {
+    g.baseline(g.profile(profile).unwrap(), &SCALE)
+}
+
+#[test]
+fn per_cluster_terms_add_up_fleet_terms_are_learnt_once() {
+    let c = Catalog::load().unwrap();
+    let g = Growth::new(&c).unwrap();
+    let m = Model::default_model().unwrap();
+    let snap = base(&g, "istio-ambient");
+    let one = headcount(&[("a".into(), snap.clone())], &m, &[], &g).unwrap();
+    let two = headcount(
+        &[("a".into(), snap.clone()), ("b".into(), snap.clone())],
+        &m,
+        &[],
+        &g,
+    )
+    .unwrap();
+    assert_eq!(two.totals.clusters, 2);
+    assert_eq!(two.rows.len(), 2);
+    // Per-cluster work doubles with a second identical cluster...
+    assert_eq!(
+        two.estimate.cluster_hours_per_year,
+        2.0 * one.estimate.cluster_hours_per_year
+    );
+    // ...what is learnt once does not.
+    assert_eq!(
+        two.estimate.fleet_hours_per_year,
+        one.estimate.fleet_hours_per_year
+    );
+    assert_eq!(two.totals.distinct_crds, one.totals.crds);
+    assert_eq!(two.totals.crds, 2 * one.totals.crds);
+    // The row's hours are the per-cluster terms on its own figures.
+    let r = &one.rows[0];
+    assert_eq!(r.hours_per_year, one.estimate.cluster_hours_per_year);
+    // The total is the sum of its terms, term by term.
+    let sum: f64 = one
+        .estimate
+        .cluster_terms
+        .iter()
+        .chain(&one.estimate.fleet_terms)
+        .map(|t| t.hours_per_year)
+        .sum();
+    assert!((sum - one.estimate.hours_per_year).abs() < 0.01);
+}
+
+#[test]
+fn hand_checked_row_of_a_small_cluster() {
+    let c = Catalog::load().unwrap();
+    let g = Growth::new(&c).unwrap();
+    let m = Model::default_model().unwrap();
+    let snap = base(&g, "linkerd");
+    let h = headcount(&[("l".into(), snap)], &m, &[], &g).unwrap();
+    let r = &h.rows[0];
+    // Default coefficients, written out:
+    //   4 × 2 × kinds + 4 × 0.5 × steps + 2 × 6 × proxyTypes + 2 × webhooks + 1 × skew
+    //   + 0.02 × 1600 × 1 cluster
+    #[allow(clippy::cast_precision_loss)]
+    let expected = 8.0 * r.component_kinds as f64
+        + 2.0 * r.upgrade_steps as f64
+        + 12.0 * r.proxy_types as f64
+        + 2.0 * r.webhooks as f64
+        + r.version_skew as f64
+        + 32.0;
+    assert_eq!(r.hours_per_year, expected);
+    assert!(r.component_kinds > 0 && r.proxy_types > 0);
+}
+
+#[test]
+fn a_cluster_without_a_mesh_is_a_row_and_a_cluster_but_costs_nothing() {
+    let c = Catalog::load().unwrap();
+    let g = Growth::new(&c).unwrap();
+    let m = Model::default_model().unwrap();
+    let mut empty = base(&g, "linkerd");
+    empty.meshes.clear();
+    empty.components.clear();
+    empty.proxies.clear();
+    empty.crds.clear();
+    empty.webhooks.clear();
+    empty.upgrade_steps.clear();
+    empty.recount();
+    let h = headcount(&[("bare".into(), empty)], &m, &[], &g).unwrap();
+    assert_eq!(h.totals.clusters, 1);
+    assert_eq!(h.totals.meshed_clusters, 0);
+    assert_eq!(h.rows[0].mesh, "none");
+    assert_eq!(h.estimate.hours_per_year, 0.0);
+}
+
+#[test]
+fn enabling_l7_policy_on_ambient_costs_hours() {
+    let c = Catalog::load().unwrap();
+    let g = Growth::new(&c).unwrap();
+    let m = Model::default_model().unwrap();
+    let snap = base(&g, "istio-ambient");
+    let h = headcount(&[("a".into(), snap)], &m, &["l7-policy".into()], &g).unwrap();
+    let p = h.projection.unwrap();
+    // Waypoints: a new component kind and a new proxy type.
+    assert!(p.totals.component_kinds > h.totals.component_kinds);
+    assert!(p.delta.hours_per_year > 0.0, "{:?}", p.delta);
+    assert_eq!(
+        p.delta.hours_per_year,
+        round2(p.estimate.hours_per_year - h.estimate.hours_per_year)
+    );
+}
+
+#[test]
+fn a_feature_no_mesh_offers_is_refused() {
+    let c = Catalog::load().unwrap();
+    let g = Growth::new(&c).unwrap();
+    let m = Model::default_model().unwrap();
+    let snap = base(&g, "istio-ambient");
+    let e = headcount(&[("a".into(), snap)], &m, &["teleport".into()], &g).unwrap_err();
+    assert!(matches!(e, Error::UnknownFeature { ref feature, .. } if feature == "teleport"));
+}

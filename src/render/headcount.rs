@@ -1,0 +1,366 @@
+//! `headcount` output: the figures per cluster and mesh, the estimate term by term (table),
+//! and the spreadsheet view (CSV: stable column names, one row per cluster and mesh, then
+//! one total row).
+
+use super::{cpu, memory, table::draw_all, Section};
+use crate::headcount::model::num;
+use crate::headcount::{Estimate, FleetTotals, Headcount, Row};
+
+/// The CSV columns, in order. Their names are stable: new columns are added at the end.
+pub const CSV_COLUMNS: [&str; 27] = [
+    "cluster",
+    "mesh",
+    "mode",
+    "clusters",
+    "versions",
+    "versionSkew",
+    "componentKinds",
+    "components",
+    "componentInstances",
+    "proxyTypes",
+    "proxyInstances",
+    "crds",
+    "webhooks",
+    "upgradeSteps",
+    "namespaces",
+    "nodes",
+    "nodesWithAgent",
+    "cpuRequestMillicores",
+    "memoryRequestBytes",
+    "clusterHoursPerYear",
+    "fleetHoursPerYear",
+    "hoursPerYear",
+    "fte",
+    "enabled",
+    "projectedHoursPerYear",
+    "deltaHoursPerYear",
+    "deltaFte",
+];
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn figures(r: &Row) -> Vec<String> {
+    vec![
+        r.version_skew.to_string(),
+        r.component_kinds.to_string(),
+        r.components.to_string(),
+        r.component_instances.to_string(),
+        r.proxy_types.to_string(),
+        r.proxy_instances.to_string(),
+        r.crds.to_string(),
+        r.webhooks.to_string(),
+        r.upgrade_steps.to_string(),
+        r.namespaces.to_string(),
+        r.nodes.to_string(),
+        r.nodes_with_agent.to_string(),
+        r.cpu_request_millicores.to_string(),
+        r.memory_request_bytes.to_string(),
+    ]
+}
+
+fn total_figures(t: &FleetTotals) -> Vec<String> {
+    vec![
+        t.version_skew.to_string(),
+        t.component_kinds.to_string(),
+        t.components.to_string(),
+        t.component_instances.to_string(),
+        t.proxy_types.to_string(),
+        t.proxy_instances.to_string(),
+        t.crds.to_string(),
+        t.webhooks.to_string(),
+        t.upgrade_steps.to_string(),
+        t.namespaces.to_string(),
+        t.nodes.to_string(),
+        t.nodes_with_agent.to_string(),
+        t.cpu_request_millicores.to_string(),
+        t.memory_request_bytes.to_string(),
+    ]
+}
+
+/// The spreadsheet view.
+pub fn csv(h: &Headcount) -> String {
+    let mut out = CSV_COLUMNS.join(",");
+    out.push('\n');
+    let enabled = h
+        .projection
+        .as_ref()
+        .map(|p| p.enabled.join(";"))
+        .unwrap_or_default();
+    for (i, r) in h.rows.iter().enumerate() {
+        let mut cells = vec![
+            r.cluster.clone(),
+            r.mesh.clone(),
+            r.mode.clone(),
+            String::new(),
+            r.versions.join(";"),
+        ];
+        cells.extend(figures(r));
+        cells.extend([
+            num(r.hours_per_year),
+            String::new(),
+            num(r.hours_per_year),
+            num(r.fte),
+            enabled.clone(),
+        ]);
+        match h.projection.as_ref().and_then(|p| p.rows.get(i)) {
+            Some(after) => cells.extend([
+                num(after.hours_per_year),
+                num(after.hours_per_year - r.hours_per_year),
+                num(after.fte - r.fte),
+            ]),
+            None => cells.extend([String::new(), String::new(), String::new()]),
+        }
+        push_row(&mut out, &cells);
+    }
+    let t = &h.totals;
+    let e = &h.estimate;
+    let mut cells = vec![
+        "TOTAL".to_owned(),
+        t.meshes.join(";"),
+        String::new(),
+        t.clusters.to_string(),
+        t.versions.join(";"),
+    ];
+    cells.extend(total_figures(t));
+    cells.extend([
+        num(e.cluster_hours_per_year),
+        num(e.fleet_hours_per_year),
+        num(e.hours_per_year),
+        num(e.fte),
+        enabled,
+    ]);
+    match &h.projection {
+        Some(p) => cells.extend([
+            num(p.estimate.hours_per_year),
+            num(p.delta.hours_per_year),
+            num(p.delta.fte),
+        ]),
+        None => cells.extend([String::new(), String::new(), String::new()]),
+    }
+    push_row(&mut out, &cells);
+    out
+}
+
+fn push_row(out: &mut String, cells: &[String]) {
+    let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+    out.push_str(&line.join(","));
+    out.push('\n');
+}
+
+fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
+    let mut sec = Section::new(
+        1,
+        title,
+        vec![
+            "CLUSTER",
+            "MESH",
+            "MODE",
+            "VERSIONS",
+            "SKEW",
+            "KINDS",
+            "COMPONENTS",
+            "PODS",
+            "PROXY TYPES",
+            "PROXIES",
+            "CRDS",
+            "WEBHOOKS",
+            "STEPS",
+            "NAMESPACES",
+            "NODES",
+            "CPU REQ",
+            "MEM REQ",
+            "HOURS/YR",
+            "FTE",
+        ],
+    );
+    let row = |first: [String; 4], f: [u64; 11], c: i64, m: i64, hours: f64, fte: f64| {
+        let mut v: Vec<String> = first.to_vec();
+        v.extend(f.iter().map(u64::to_string));
+        v.extend([cpu(c), memory(m), num(hours), num(fte)]);
+        v
+    };
+    for r in rows {
+        sec.rows.push(row(
+            [
+                r.cluster.clone(),
+                r.mesh.clone(),
+                if r.mode.is_empty() {
+                    "-".to_owned()
+                } else {
+                    r.mode.clone()
+                },
+                if r.versions.is_empty() {
+                    "-".to_owned()
+                } else {
+                    r.versions.join(" ")
+                },
+            ],
+            [
+                r.version_skew,
+                r.component_kinds,
+                r.components,
+                r.component_instances,
+                r.proxy_types,
+                r.proxy_instances,
+                r.crds,
+                r.webhooks,
+                r.upgrade_steps,
+                r.namespaces,
+                r.nodes,
+            ],
+            r.cpu_request_millicores,
+            r.memory_request_bytes,
+            r.hours_per_year,
+            r.fte,
+        ));
+    }
+    sec.rows.push(vec![
+        format!("TOTAL ({} clusters)", t.clusters),
+        t.meshes.join(" "),
+        "-".to_owned(),
+        format!("{} distinct", t.versions.len()),
+        t.version_skew.to_string(),
+        t.component_kinds.to_string(),
+        t.components.to_string(),
+        t.component_instances.to_string(),
+        t.proxy_types.to_string(),
+        t.proxy_instances.to_string(),
+        t.crds.to_string(),
+        t.webhooks.to_string(),
+        t.upgrade_steps.to_string(),
+        t.namespaces.to_string(),
+        t.nodes.to_string(),
+        cpu(t.cpu_request_millicores),
+        memory(t.memory_request_bytes),
+        "(below)".to_owned(),
+        String::new(),
+    ]);
+    sec
+}
+
+fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section> {
+    let terms = |title: String, list: &[crate::headcount::Term]| {
+        let mut sec = Section::new(2, title, vec!["TERM", "FORMULA", "HOURS/YR", "FTE"]);
+        for term in list {
+            sec.rows.push(vec![
+                term.name.clone(),
+                term.formula.clone(),
+                num(term.hours_per_year),
+                num(term.fte),
+            ]);
+        }
+        sec
+    };
+    let mut sum = Section::new(2, format!("{prefix}Estimate"), vec!["", "HOURS/YR", "FTE"]);
+    let per_fte = if e.fte > 0.0 {
+        e.hours_per_year / e.fte
+    } else {
+        0.0
+    };
+    let fte = |h: f64| {
+        if per_fte > 0.0 {
+            num(h / per_fte)
+        } else {
+            "0".to_owned()
+        }
+    };
+    sum.rows = vec![
+        vec![
+            "per-cluster terms".to_owned(),
+            num(e.cluster_hours_per_year),
+            fte(e.cluster_hours_per_year),
+        ],
+        vec![
+            "fleet terms".to_owned(),
+            num(e.fleet_hours_per_year),
+            fte(e.fleet_hours_per_year),
+        ],
+        vec!["total".to_owned(), num(e.hours_per_year), num(e.fte)],
+    ];
+    vec![
+        terms(
+            format!(
+                "{prefix}Per-cluster terms (executed in each of {} meshed clusters)",
+                t.meshed_clusters
+            ),
+            &e.cluster_terms,
+        ),
+        terms(
+            format!(
+                "{prefix}Fleet terms (learnt once: {} distinct CRDs, {} distinct proxy types, {} meshes)",
+                t.distinct_crds,
+                t.distinct_proxy_types,
+                t.meshes.len()
+            ),
+            &e.fleet_terms,
+        ),
+        sum,
+    ]
+}
+
+/// The figures and the estimate, for people.
+pub fn table(h: &Headcount, color: bool) -> String {
+    let headline = vec![
+        format!(
+            "{} clusters, {} with a mesh; model: {} ({})",
+            h.totals.clusters, h.totals.meshed_clusters, h.model.name, h.model.origin
+        ),
+        "An estimate from the coefficients below, not a measurement: calibrate them (docs/headcount.md).".to_owned(),
+    ];
+    let mut sections = vec![figures_section("Figures".to_owned(), &h.rows, &h.totals)];
+    sections.extend(estimate_sections("", &h.estimate, &h.totals));
+    if let Some(p) = &h.projection {
+        let on = p.enabled.join(", ");
+        sections.push(figures_section(
+            format!("After enabling {on}"),
+            &p.rows,
+            &p.totals,
+        ));
+        sections.extend(estimate_sections("After: ", &p.estimate, &p.totals));
+        let mut d = Section::new(
+            2,
+            format!("What enabling {on} costs"),
+            vec!["", "HOURS/YR", "FTE"],
+        );
+        d.rows = vec![
+            vec![
+                "today".to_owned(),
+                num(h.estimate.hours_per_year),
+                num(h.estimate.fte),
+            ],
+            vec![
+                "after".to_owned(),
+                num(p.estimate.hours_per_year),
+                num(p.estimate.fte),
+            ],
+            vec![
+                "delta".to_owned(),
+                signed(p.delta.hours_per_year),
+                signed(p.delta.fte),
+            ],
+        ];
+        if !p.not_offered.is_empty() {
+            d.rows.push(vec![
+                format!("left out: {}", p.not_offered.join("; ")),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        sections.push(d);
+    }
+    draw_all(&headline, sections, color)
+}
+
+fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", num(x))
+    } else {
+        num(x)
+    }
+}
