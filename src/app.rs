@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, Command, InputArgs};
+use crate::cli::{Cli, ClusterArgs, Command, InputArgs};
 use crate::inventory::KeepKeys;
 use crate::render;
 use crate::source::live::{scan_live, LiveOptions};
@@ -152,35 +152,55 @@ fn rfc3339(secs: u64) -> String {
     )
 }
 
+/// Scans one live cluster (`context`, else the kubeconfig's current one) into a snapshot.
+pub fn live_snapshot(
+    c: &ClusterArgs,
+    context: Option<String>,
+    progress: bool,
+    catalog: &Catalog,
+) -> Result<Snapshot, Error> {
+    let opts = LiveOptions {
+        kubeconfig: c.kubeconfig.clone(),
+        context,
+        namespace: c.namespace.clone(),
+        request_timeout: Some(c.request_timeout).filter(|d| !d.is_zero()),
+        concurrency: usize::from(c.concurrency),
+        page_size: c.page_size,
+        progress,
+    };
+    let keep = KeepKeys {
+        annotations: catalog.annotation_keys(),
+    };
+    let live = scan_live(&opts, keep)?;
+    let src = Source {
+        kind: SourceKind::Live,
+        context: Some(live.context),
+        paths: Vec::new(),
+        taken_at: now_rfc3339(),
+    };
+    let mut snap = crate::detect::detect(&live.inventory, catalog, src);
+    crate::graph::fill_upgrade_steps(&mut snap, catalog);
+    snap.complete = live.complete;
+    Ok(snap)
+}
+
 /// Loads the one cluster a command works on: offline with `--from`, else live.
 /// `quiet` suppresses the progress line.
 pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<Snapshot, Error> {
     let catalog = Catalog::load()?;
     if input.from.is_empty() {
-        let c = &input.cluster;
-        let opts = LiveOptions {
-            kubeconfig: c.kubeconfig.clone(),
-            context: c.context.clone(),
-            namespace: c.namespace.clone(),
-            request_timeout: Some(c.request_timeout).filter(|d| !d.is_zero()),
-            concurrency: usize::from(c.concurrency),
-            page_size: c.page_size,
-            progress: io.stderr_terminal && !quiet,
+        let context = match input.cluster.context.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            _ => {
+                return Err(Error::Usage(
+                    "only `scan` takes several --context flags (one snapshot per cluster)"
+                        .to_owned(),
+                ))
+            }
         };
-        let keep = KeepKeys {
-            annotations: catalog.annotation_keys(),
-        };
-        let live = scan_live(&opts, keep)?;
-        let src = Source {
-            kind: SourceKind::Live,
-            context: Some(live.context),
-            paths: Vec::new(),
-            taken_at: now_rfc3339(),
-        };
-        let mut snap = crate::detect::detect(&live.inventory, &catalog, src);
-        crate::graph::fill_upgrade_steps(&mut snap, &catalog);
-        snap.complete = live.complete;
-        return Ok(snap);
+        let progress = io.stderr_terminal && !quiet;
+        return live_snapshot(&input.cluster, context, progress, &catalog);
     }
     let from = &input.from;
     let keep = KeepKeys {

@@ -71,9 +71,10 @@ pub struct ClusterArgs {
     /// in-cluster service account).
     #[arg(long, value_name = "FILE", global = true)]
     pub kubeconfig: Option<std::path::PathBuf>,
-    /// The kubeconfig context to use (default: its current context).
-    #[arg(long, value_name = "NAME", global = true)]
-    pub context: Option<String>,
+    /// The kubeconfig context to use (default: its current context). `scan` takes it
+    /// several times and scans those clusters concurrently.
+    #[arg(long, value_name = "NAME", global = true, action = clap::ArgAction::Append)]
+    pub context: Vec<String>,
     /// Limit namespaced lists to this namespace (cluster-scoped objects are still read).
     #[arg(
         short = 'n',
@@ -101,7 +102,7 @@ impl Default for ClusterArgs {
     fn default() -> Self {
         Self {
             kubeconfig: None,
-            context: None,
+            context: Vec::new(),
             namespace: None,
             all_namespaces: false,
             request_timeout: std::time::Duration::from_secs(30),
@@ -137,8 +138,14 @@ pub struct ScanArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: Output,
     /// Also write the snapshot JSON to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "save_dir")]
     pub save: Option<std::path::PathBuf>,
+    /// Scan every context of the kubeconfig, concurrently (one snapshot per cluster).
+    #[arg(long, conflicts_with = "from")]
+    pub all_contexts: bool,
+    /// Write one snapshot per cluster to DIR/<context>.json (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub save_dir: Option<std::path::PathBuf>,
     /// Do not print warnings on stderr (they stay in the output).
     #[arg(short, long)]
     pub quiet: bool,

@@ -1,9 +1,21 @@
-//! `scan`: load one cluster (offline now, live later), print its surface, save a snapshot.
+//! `scan`: load one cluster (offline or live), print its surface, save a snapshot; or
+//! several live clusters at once (`--context a --context b`, `--all-contexts`), each its
+//! own snapshot, scanned concurrently.
 
-use crate::app::{exit, load_snapshot, Error, Io};
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::app::{exit, live_snapshot, load_snapshot, Error, Io};
+use crate::catalog::Catalog;
 use crate::cli::{Output, ScanArgs};
 use crate::diff::budget::Budget;
 use crate::render;
+use crate::source::live::context_names;
+use crate::surface::Snapshot;
+
+/// How many clusters are scanned at once (each scan lists several resources concurrently
+/// on its own small runtime, so a few clusters already keep the machine busy).
+pub const FLEET_CONCURRENCY: usize = 8;
 
 /// `scan`: inventory the surface and print it.
 pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
@@ -13,13 +25,19 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     if let Some(b) = &budget {
         b.require_absolute()?;
     }
+    let fleet = args.all_contexts || args.input.cluster.context.len() > 1;
+    if fleet || args.save_dir.is_some() {
+        if !args.input.from.is_empty() {
+            return Err(Error::Usage(
+                "--from reads one cluster: several contexts and --save-dir are for live scans"
+                    .to_owned(),
+            ));
+        }
+        return run_fleet(args, budget.as_ref(), io);
+    }
     let snap = load_snapshot(&args.input, args.quiet, io)?;
     if let Some(path) = &args.save {
-        let text = render::json(&snap)?;
-        std::fs::write(path, text).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
+        save(&snap, path)?;
     }
     let text = match args.output {
         Output::Table => render::table(&snap, false, io.color),
@@ -31,9 +49,27 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
+    finish(&snap, args, budget.as_ref(), io)
+}
+
+fn save(snap: &Snapshot, path: &Path) -> Result<(), Error> {
+    let text = render::json(snap)?;
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Warnings and budget of one printed snapshot; its exit code.
+fn finish(
+    snap: &Snapshot,
+    args: &ScanArgs,
+    budget: Option<&Budget>,
+    io: &mut Io<'_>,
+) -> Result<u8, Error> {
     let machine = matches!(args.output, Output::Json | Output::Yaml);
     if machine && !args.quiet {
-        super::print_warnings(&snap, io)?;
+        super::print_warnings(snap, io)?;
     }
     let failures = budget
         .map(|b| b.check_scan(&snap.totals))
@@ -53,4 +89,128 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             exit::BUDGET
         },
     ]))
+}
+
+/// Several clusters: each scanned on its own thread (at most [`FLEET_CONCURRENCY`] at
+/// once), printed in the order given (kubeconfig order for `--all-contexts`). A cluster
+/// that cannot be scanned is reported on stderr and the others are still printed; the
+/// exit code is the worst over the clusters (`exit::combine`).
+fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Result<u8, Error> {
+    let cluster = &args.input.cluster;
+    let contexts = if args.all_contexts {
+        let mut all = context_names(cluster.kubeconfig.as_deref())?;
+        all.dedup();
+        if all.is_empty() {
+            return Err(Error::Usage("the kubeconfig has no contexts".to_owned()));
+        }
+        all
+    } else if cluster.context.is_empty() {
+        return Err(Error::Usage(
+            "--save-dir needs --context NAME (repeatable) or --all-contexts".to_owned(),
+        ));
+    } else {
+        cluster.context.clone()
+    };
+    if let Some(dir) = &args.save_dir {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let catalog = Catalog::load()?;
+    let next = Mutex::new(0usize);
+    let results: Vec<Mutex<Option<Result<Snapshot, Error>>>> =
+        contexts.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..FLEET_CONCURRENCY.min(contexts.len()) {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let i = *n;
+                    *n += 1;
+                    i
+                };
+                let Some(ctx) = contexts.get(i) else { break };
+                let r = live_snapshot(cluster, Some(ctx.clone()), false, &catalog);
+                *results[i]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+            });
+        }
+    });
+    let mut codes = Vec::new();
+    let mut snaps = Vec::new();
+    for (ctx, r) in contexts.iter().zip(results) {
+        match r
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            Some(Ok(snap)) => {
+                if let Some(dir) = &args.save_dir {
+                    save(&snap, &dir.join(format!("{}.json", file_name(ctx))))?;
+                }
+                snaps.push(snap);
+            }
+            Some(Err(e)) => {
+                codes.push(e.exit_code());
+                writeln!(io.stderr, "error: context {ctx}: {e}").map_err(Error::Output)?;
+            }
+            None => codes.push(exit::ERROR),
+        }
+    }
+    let text = match args.output {
+        Output::Json => render::json(&snaps)?,
+        Output::Yaml => render::yaml(&snaps)?,
+        Output::Table | Output::Wide | Output::Markdown => snaps
+            .iter()
+            .map(|snap| match args.output {
+                Output::Wide => render::table(snap, true, io.color),
+                Output::Markdown => render::markdown(snap),
+                _ => render::table(snap, false, io.color),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    for snap in &snaps {
+        codes.push(finish(snap, args, budget, io)?);
+    }
+    Ok(exit::combine(codes))
+}
+
+/// A context name as a file name: path separators and other awkward bytes become `_`.
+fn file_name(context: &str) -> String {
+    let s: String = context
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match s.as_str() {
+        "" | "." | ".." => format!("context{s}"),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_file_names_are_safe() {
+        assert_eq!(file_name("prod-eu"), "prod-eu");
+        assert_eq!(
+            file_name("arn:aws:eks:eu-west-1:1:cluster/prod"),
+            "arn_aws_eks_eu-west-1_1_cluster_prod"
+        );
+        assert_eq!(file_name(".."), "context..");
+    }
 }

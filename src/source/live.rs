@@ -509,6 +509,17 @@ fn read_kubeconfig_env() -> Result<Kubeconfig, String> {
     Kubeconfig::read().map_err(|e| e.to_string())
 }
 
+/// The names of every context in the kubeconfig (`--kubeconfig`, else `$KUBECONFIG` or
+/// `~/.kube/config`), in file order.
+pub fn context_names(kubeconfig: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
+    let kc = match kubeconfig {
+        Some(path) => Kubeconfig::read_from(path)
+            .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?,
+        None => read_kubeconfig_env().map_err(Error::Kubeconfig)?,
+    };
+    Ok(kc.contexts.into_iter().map(|c| c.name).collect())
+}
+
 async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), Error> {
     let kopts = KubeConfigOptions {
         context: opts.context.clone(),

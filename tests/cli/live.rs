@@ -484,3 +484,136 @@ fn plan_compare_and_diff_work_on_the_live_cluster() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json(&o)["changed"], false, "{}", stdout(&o));
 }
+
+/// Three fakes in one kubeconfig: `--all-contexts` scans and saves every one, in
+/// kubeconfig order, each snapshot the same as scanning that context alone; a listed
+/// subset scans only those; a forbidden resource in one cluster makes the fleet exit 3.
+#[test]
+fn fleet_scans_every_context_and_saves_one_snapshot_each() {
+    let a = Live::start("linkerd", |f| f);
+    let b = Live::start("cilium", |f| f);
+    let c = Live::start("istio-ambient", |f| f.with_fault("pods", Fault::Forbidden));
+    let kc = a.dir.join("three-contexts");
+    fakekube::write_kubeconfig(
+        &kc,
+        &[
+            a.server().context("eu"),
+            b.server().context("us"),
+            c.server().context("ap/south"),
+        ],
+        "eu",
+    )
+    .expect("kubeconfig");
+    let kc = kc.to_string_lossy().into_owned();
+    let save_dir = a.dir.join("fleet");
+    let save = save_dir.to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "scan",
+            "--all-contexts",
+            "-o",
+            "json",
+            "--quiet",
+            "--kubeconfig",
+            &kc,
+            "--save-dir",
+            &save,
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "one cluster is incomplete: {}",
+        stderr(&o)
+    );
+    let all = json(&o);
+    let snaps = all.as_array().expect("a JSON array of snapshots");
+    let seen: Vec<(&str, &str, bool)> = snaps
+        .iter()
+        .map(|s| {
+            (
+                s["source"]["context"].as_str().unwrap_or(""),
+                s["meshes"][0]["name"].as_str().unwrap_or(""),
+                s["complete"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("eu", "linkerd", true),
+            ("us", "cilium", true),
+            ("ap/south", "istio", false)
+        ]
+    );
+    for (file, case) in [("eu.json", "linkerd"), ("us.json", "cilium")] {
+        let text = std::fs::read_to_string(save_dir.join(file)).expect("saved snapshot");
+        let saved: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            comparable(saved),
+            comparable(offline(case)),
+            "{file} is that cluster's scan"
+        );
+    }
+    assert!(
+        save_dir.join("ap_south.json").exists(),
+        "context names become safe file names"
+    );
+
+    // A subset, as a table: one section per cluster, in the order given.
+    let o = run(
+        &[
+            "scan",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "us",
+            "--context",
+            "eu",
+            "--quiet",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let (us, eu) = (out.find("us").unwrap(), out.find("eu").unwrap());
+    assert!(us < eu, "printed in the order given:\n{out}");
+    assert!(out.contains("linkerd") && out.contains("cilium"), "{out}");
+    assert!(!out.contains("ap/south"), "{out}");
+
+    // One unreachable context: the others are still printed, the exit code is 1.
+    let dead = a.dir.join("dead");
+    fakekube::write_kubeconfig(
+        &dead,
+        &[
+            a.server().context("eu"),
+            fakekube::KubeconfigContext {
+                name: "gone".into(),
+                server: "http://127.0.0.1:1".into(),
+                token: "x".into(),
+                namespace: None,
+            },
+        ],
+        "eu",
+    )
+    .expect("kubeconfig");
+    let dead = dead.to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "scan",
+            "--all-contexts",
+            "-o",
+            "json",
+            "--quiet",
+            "--request-timeout",
+            "2s",
+            "--kubeconfig",
+            &dead,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("context gone"), "{}", stderr(&o));
+    assert_eq!(json(&o).as_array().map(Vec::len), Some(1));
+}

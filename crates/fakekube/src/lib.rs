@@ -26,6 +26,7 @@
 //! ```
 
 mod fault;
+pub mod generate;
 mod kubeconfig;
 mod load;
 pub mod rbac;

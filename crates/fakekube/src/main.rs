@@ -7,9 +7,17 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: fakekube --fixtures DIR [--fixtures DIR ...] [--port N] \
 [--kubeconfig-out FILE] [--context NAME] [--token TOKEN]
+       [--generate pods=N,nodes=N,namespaces=N,deployments=N] [--clusters N]
 
 Serves the Kubernetes objects in DIR (YAML or JSON, recursively) as a read-only API
-server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.";
+server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.
+
+--generate multiplies the fixture to that scale in memory (see fakekube::generate): its
+application namespaces are cloned with their mesh annotations, sidecars and waypoints,
+node agents get a pod per node, every generated pod a realistic managedFields block.
+--clusters N serves N identical fakes on consecutive ports (from --port, or free ports)
+and writes one kubeconfig with contexts CONTEXT-1 .. CONTEXT-N (the first is current);
+it prints one URL per line.";
 
 struct Args {
     fixtures: Vec<PathBuf>,
@@ -17,6 +25,8 @@ struct Args {
     kubeconfig_out: Option<PathBuf>,
     context: String,
     token: Option<String>,
+    generate: Option<fakekube::generate::Scale>,
+    clusters: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -26,6 +36,8 @@ fn parse_args() -> Result<Args, String> {
         kubeconfig_out: None,
         context: "fakekube".to_owned(),
         token: None,
+        generate: None,
+        clusters: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -51,6 +63,20 @@ fn parse_args() -> Result<Args, String> {
             "--kubeconfig-out" => args.kubeconfig_out = Some(PathBuf::from(value()?)),
             "--context" => args.context = value()?,
             "--token" => args.token = Some(value()?),
+            "--generate" => {
+                args.generate = Some(
+                    fakekube::generate::Scale::parse(&value()?)
+                        .map_err(|e| format!("--generate: {e}"))?,
+                )
+            }
+            "--clusters" => {
+                let v = value()?;
+                args.clusters = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| format!("--clusters: not a number from 1 to 100: {v}"))?;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -99,37 +125,70 @@ async fn run(args: Args) -> ExitCode {
             }
         }
     }
-    let mut fake = fakekube::FakeKube::new(objects).with_port(args.port);
-    if let Some(t) = &args.token {
-        fake = fake.with_token(t);
+    if let Some(scale) = &args.generate {
+        objects = fakekube::generate::generate(objects, scale);
     }
-    let running = match fake.start().await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("fakekube: cannot listen on 127.0.0.1:{}: {e}", args.port);
-            return ExitCode::FAILURE;
+    let mut running = Vec::new();
+    for i in 0..args.clusters {
+        // Each fake owns its objects; the last one takes them, the others a copy.
+        let objs = if i + 1 == args.clusters {
+            std::mem::take(&mut objects)
+        } else {
+            objects.clone()
+        };
+        let port = if args.port == 0 {
+            0
+        } else {
+            args.port.saturating_add(i as u16)
+        };
+        let mut fake = fakekube::FakeKube::new(objs).with_port(port);
+        if let Some(t) = &args.token {
+            fake = fake.with_token(t);
         }
+        match fake.start().await {
+            Ok(r) => running.push(r),
+            Err(e) => {
+                eprintln!("fakekube: cannot listen on 127.0.0.1:{port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let names: Vec<String> = if args.clusters == 1 {
+        vec![args.context.clone()]
+    } else {
+        (1..=args.clusters)
+            .map(|i| format!("{}-{i}", args.context))
+            .collect()
     };
     if let Some(path) = &args.kubeconfig_out {
-        if let Err(e) = running.write_kubeconfig(path, &args.context) {
+        let contexts: Vec<_> = running
+            .iter()
+            .zip(&names)
+            .map(|(r, n)| r.context(n))
+            .collect();
+        if let Err(e) = fakekube::write_kubeconfig(path, &contexts, &names[0]) {
             eprintln!("fakekube: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     }
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", running.url);
+    for r in &running {
+        let _ = writeln!(out, "{}", r.url);
+    }
     let _ = out.flush();
     drop(out);
-    eprintln!(
-        "fakekube: serving {} objects ({} groups) at {}{}",
-        running.object_count(),
-        running.groups().len(),
-        running.url,
-        args.kubeconfig_out
-            .as_ref()
-            .map(|p| format!("; KUBECONFIG={}", p.display()))
-            .unwrap_or_default()
-    );
+    for r in &running {
+        eprintln!(
+            "fakekube: serving {} objects ({} groups) at {}{}",
+            r.object_count(),
+            r.groups().len(),
+            r.url,
+            args.kubeconfig_out
+                .as_ref()
+                .map(|p| format!("; KUBECONFIG={}", p.display()))
+                .unwrap_or_default()
+        );
+    }
     // Serve until killed.
     std::future::pending::<()>().await;
     ExitCode::SUCCESS

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Scale benchmark (docs/performance.md): meshsurface vs kubectl vs a raw HTTP loop against
+# a generated cluster served by fakekube on 127.0.0.1. Not a test: it prints a table.
+#
+#   scripts/bench.sh            # 5k and 50k pods, then the 10-cluster fleet
+#   scripts/bench.sh single     # only 5k and 50k
+#   scripts/bench.sh fleet      # only the fleet
+#   MESH=linkerd SIZES="5000 50000" scripts/bench.sh single
+#
+# MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
+# linkerd, cilium, none); nodes = pods/25, namespaces = pods/100.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WHAT=${1:-all}
+MESH=${MESH:-istio-sidecar}
+SIZES=${SIZES:-"5000 50000"}
+FLEET=${FLEET:-10}
+FLEET_PODS=${FLEET_PODS:-5000}
+WORK=$(mktemp -d /tmp/meshsurface-bench.XXXXXX)
+FAKE_PID=""
+cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+if [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -qq time >/dev/null
+  else
+    echo "bench: /usr/bin/time is missing: install the Debian package 'time' (as root)" >&2
+    exit 1
+  fi
+fi
+cargo build --release --quiet -p meshsurface -p fakekube
+MS=target/release/kubectl-meshsurface
+FK=target/release/fakekube
+KUBECTL=$(command -v kubectl || true)
+
+echo "# machine: $(nproc) cores; $(free -h | awk '/^Mem:/ {print $2" RAM, "$7" available"}'); $(uname -sr)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "$KUBECTL" ] && echo "# kubectl: $($KUBECTL version --client 2>/dev/null | head -1)" \
+  || echo "# kubectl is not installed: its column is skipped"
+
+# start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
+start_fake() {
+  "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" \
+    --context bench --kubeconfig-out "$WORK/kubeconfig" >"$WORK/urls" 2>"$WORK/fake.err" &
+  FAKE_PID=$!
+  for _ in $(seq 1 600); do
+    [ "$(grep -c http "$WORK/urls" 2>/dev/null || true)" -ge "$2" ] && return 0
+    kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.err" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "bench: fakekube did not start" >&2; exit 1
+}
+stop_fake() { kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; FAKE_PID=""; }
+
+# timed NAME CMD...: runs CMD under /usr/bin/time -v (stdout to a file); sets SECS, RSS_KB.
+timed() {
+  local name=$1; shift
+  /usr/bin/time -v "$@" >"$WORK/$name.out" 2>"$WORK/$name.time" || true
+  SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/$name.time")
+  RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time")
+}
+
+# floor URL: every pod page (limit=500, following continue tokens) fetched and thrown away.
+floor() {
+  local url=$1 cont="" q start end
+  start=$(date +%s.%N)
+  while :; do
+    q="limit=500"
+    [ -n "$cont" ] && q="$q&continue=$(printf %s "$cont" | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')"
+    curl -sf -H "Authorization: Bearer fakekube-token" "$url/api/v1/pods?$q" -o "$WORK/page"
+    cont=$(head -c 2000 "$WORK/page" | grep -o '"continue":"[^"]*"' | cut -d'"' -f4 || true)
+    [ -z "$cont" ] && break
+  done
+  end=$(date +%s.%N)
+  SECS=$(echo "$end - $start" | bc -l)
+}
+
+mib() { echo "scale=1; $1 / 1024" | bc -l; }
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+
+if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
+  echo
+  echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | raw page loop (floor) | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for pods in $SIZES; do
+    start_fake "pods=$pods,nodes=$((pods / 25)),namespaces=$((pods / 100))" 1
+    url=$(head -1 "$WORK/urls")
+    timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+    ms_s=$SECS; ms_kb=$RSS_KB
+    ms_pods=$(grep -m1 '"pods":' "$WORK/ms.out" | tr -dc 0-9)
+    if [ -n "$KUBECTL" ]; then
+      timed kc "$KUBECTL" --kubeconfig "$WORK/kubeconfig" get pods -A -o json
+      kc_s=$SECS; kc_kb=$RSS_KB
+      kc_pods=$(grep -c '"kind": "Pod"' "$WORK/kc.out" || true)
+    fi
+    floor "$url"; fl_s=$SECS
+    if [ -n "$KUBECTL" ]; then
+      echo "| $pods | ${ms_s} s | $(mib "$ms_kb") MiB | ${kc_s} s | $(mib "$kc_kb") MiB | ${fl_s} s | $(ratio "$ms_s" "$kc_s") | $(ratio "$ms_kb" "$kc_kb") | $(ratio "$ms_s" "$fl_s") |"
+      echo "#   (meshsurface counted $ms_pods pods; kubectl printed $kc_pods)" >&2
+    else
+      echo "| $pods | ${ms_s} s | $(mib "$ms_kb") MiB | (no kubectl) | | ${fl_s} s | | | $(ratio "$ms_s" "$fl_s") |"
+    fi
+    stop_fake
+  done
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = fleet ]; then
+  echo
+  echo "# fleet: $FLEET fake clusters of $FLEET_PODS pods each, one fakekube process"
+  start_fake "pods=$FLEET_PODS,nodes=$((FLEET_PODS / 25)),namespaces=$((FLEET_PODS / 100))" "$FLEET"
+  echo "| run | wall | peak RSS |"
+  echo "|---|---:|---:|"
+  slowest=0
+  for i in $(seq 1 "$FLEET"); do
+    timed one "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig" --context "bench-$i"
+    slowest=$(echo "if ($SECS > $slowest) $SECS else $slowest" | bc -l)
+    sum=$(echo "${sum:-0} + $SECS" | bc -l)
+  done
+  echo "| each context alone, one after another: slowest | ${slowest} s | |"
+  echo "| each context alone: sum | ${sum} s | |"
+  timed all "$MS" scan --all-contexts -o json -q --kubeconfig "$WORK/kubeconfig" --save-dir "$WORK/fleet"
+  echo "| \`scan --all-contexts\` ($(ls "$WORK/fleet" | wc -l) snapshots saved) | ${SECS} s | $(mib "$RSS_KB") MiB |"
+  stop_fake
+fi
