@@ -1,7 +1,7 @@
 //! `diff`: compare two saved snapshots (or one with the live cluster), print what grew and
 //! shrank, and judge `--fail-on` budgets for CI.
 
-use crate::app::{exit, load_saved_snapshot, load_snapshot, Error, Io};
+use crate::app::{load_saved_snapshot, load_snapshot, Error, Io};
 use crate::cli::{DiffArgs, DiffOutput, InputArgs};
 use crate::diff::budget::Budget;
 use crate::render;
@@ -48,19 +48,5 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let failures = budget
         .map(|b| b.check_diff(&before.totals, &after.totals))
         .unwrap_or_default();
-    io.stderr
-        .write_all(render::budget_failures(&failures).as_bytes())
-        .map_err(Error::Output)?;
-    Ok(exit::combine([
-        if d.complete {
-            exit::OK
-        } else {
-            exit::INCOMPLETE
-        },
-        if failures.is_empty() {
-            exit::OK
-        } else {
-            exit::BUDGET
-        },
-    ]))
+    super::verdict(d.complete, &failures, io)
 }

@@ -34,3 +34,24 @@ pub(crate) fn print_warnings(snap: &Snapshot, io: &mut Io<'_>) -> Result<(), Err
     }
     Ok(())
 }
+
+/// Prints the budget terms that failed, then judges the run: incomplete input (3) beats an
+/// exceeded budget (4), as the design's exit codes say.
+pub(crate) fn verdict(
+    complete: bool,
+    failures: &[crate::diff::budget::Failure],
+    io: &mut Io<'_>,
+) -> Result<u8, Error> {
+    use crate::app::exit;
+    io.stderr
+        .write_all(crate::render::budget_failures(failures).as_bytes())
+        .map_err(Error::Output)?;
+    Ok(exit::combine([
+        if complete { exit::OK } else { exit::INCOMPLETE },
+        if failures.is_empty() {
+            exit::OK
+        } else {
+            exit::BUDGET
+        },
+    ]))
+}

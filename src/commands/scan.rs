@@ -74,21 +74,7 @@ fn finish(
     let failures = budget
         .map(|b| b.check_scan(&snap.totals))
         .unwrap_or_default();
-    io.stderr
-        .write_all(render::budget_failures(&failures).as_bytes())
-        .map_err(Error::Output)?;
-    Ok(exit::combine([
-        if snap.complete {
-            exit::OK
-        } else {
-            exit::INCOMPLETE
-        },
-        if failures.is_empty() {
-            exit::OK
-        } else {
-            exit::BUDGET
-        },
-    ]))
+    super::verdict(snap.complete, &failures, io)
 }
 
 /// Several clusters: each scanned on its own thread (at most [`FLEET_CONCURRENCY`] at

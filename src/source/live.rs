@@ -526,10 +526,20 @@ async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), E
         ..Default::default()
     };
     let kubeconfig_err = |e: &dyn std::fmt::Display| Error::Kubeconfig(e.to_string());
-    let (config, context) = match &opts.kubeconfig {
-        Some(path) => {
-            let kc = Kubeconfig::read_from(path)
-                .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?;
+    // --kubeconfig, else $KUBECONFIG or ~/.kube/config, else the in-cluster service account.
+    let kubeconfig = match &opts.kubeconfig {
+        Some(path) => Some(
+            Kubeconfig::read_from(path)
+                .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?,
+        ),
+        None => match read_kubeconfig_env() {
+            Ok(kc) => Some(kc),
+            Err(_) if opts.context.is_none() => None,
+            Err(e) => return Err(kubeconfig_err(&e)),
+        },
+    };
+    let (config, context) = match kubeconfig {
+        Some(kc) => {
             let name = opts
                 .context
                 .clone()
@@ -540,30 +550,16 @@ async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), E
                 .map_err(|e| kubeconfig_err(&e))?;
             (config, name)
         }
-        None => match read_kubeconfig_env() {
-            Ok(kc) => {
-                let name = opts
-                    .context
-                    .clone()
-                    .or_else(|| kc.current_context.clone())
-                    .unwrap_or_default();
-                let config = kube::Config::from_custom_kubeconfig(kc, &kopts)
-                    .await
-                    .map_err(|e| kubeconfig_err(&e))?;
-                (config, name)
-            }
-            Err(_) if opts.context.is_none() => {
-                // No kubeconfig: running in a pod (a Job) with a service account.
-                let config = kube::Config::incluster().map_err(|e| {
-                    Error::Kubeconfig(format!(
-                        "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster ({e}); \
-                         to read files instead of a cluster, give --from PATH"
-                    ))
-                })?;
-                (config, "in-cluster".to_owned())
-            }
-            Err(e) => return Err(kubeconfig_err(&e)),
-        },
+        None => {
+            // No kubeconfig: running in a pod (a Job) with a service account.
+            let config = kube::Config::incluster().map_err(|e| {
+                Error::Kubeconfig(format!(
+                    "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster ({e}); \
+                     to read files instead of a cluster, give --from PATH"
+                ))
+            })?;
+            (config, "in-cluster".to_owned())
+        }
     };
     let server = config.cluster_url.to_string();
     let client = kube::Client::try_from(config).map_err(|e| Error::Unreachable {
