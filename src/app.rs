@@ -156,7 +156,7 @@ fn rfc3339(secs: u64) -> String {
 pub fn live_snapshot(
     c: &ClusterArgs,
     context: Option<String>,
-    progress: bool,
+    progress: Option<&mut dyn Write>,
     catalog: &Catalog,
 ) -> Result<Snapshot, Error> {
     let opts = LiveOptions {
@@ -166,12 +166,11 @@ pub fn live_snapshot(
         request_timeout: Some(c.request_timeout).filter(|d| !d.is_zero()),
         concurrency: usize::from(c.concurrency),
         page_size: c.page_size,
-        progress,
     };
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
-    let live = scan_live(&opts, keep)?;
+    let live = scan_live(&opts, keep, progress)?;
     let src = Source {
         kind: SourceKind::Live,
         context: Some(live.context),
@@ -199,7 +198,12 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
                 ))
             }
         };
-        let progress = io.stderr_terminal && !quiet;
+        // Progress goes through the command's own stderr handle, only on a terminal.
+        let progress: Option<&mut dyn Write> = if io.stderr_terminal && !quiet {
+            Some(&mut *io.stderr)
+        } else {
+            None
+        };
         return live_snapshot(&input.cluster, context, progress, &catalog);
     }
     let from = &input.from;

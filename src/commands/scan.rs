@@ -119,7 +119,7 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
                     i
                 };
                 let Some(ctx) = contexts.get(i) else { break };
-                let r = live_snapshot(cluster, Some(ctx.clone()), false, &catalog);
+                let r = live_snapshot(cluster, Some(ctx.clone()), None, &catalog);
                 *results[i]
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);

@@ -57,8 +57,6 @@ pub struct LiveOptions {
     /// How many resources are listed at once.
     pub concurrency: usize,
     pub page_size: u32,
-    /// Draw a progress line on stderr.
-    pub progress: bool,
 }
 
 /// Why the live scan could not run at all (partial failures are warnings instead).
@@ -220,7 +218,7 @@ struct Lister {
     timeout: Option<Duration>,
     page_size: u32,
     keep: KeepKeys,
-    objects: AtomicU64,
+    progress: Arc<Progress>,
     /// Pod metrics, read before the pods when the cluster serves them.
     usage: OnceLock<Arc<UsageMap>>,
 }
@@ -341,7 +339,8 @@ impl Lister {
             for item in &page.items {
                 each(item.get()).map_err(Fault::Failed)?;
             }
-            self.objects
+            self.progress
+                .objects
                 .fetch_add(page.items.len() as u64, Ordering::Relaxed);
             match page.metadata.next.filter(|t| !t.is_empty()) {
                 Some(t) => next = Some(t),
@@ -571,23 +570,92 @@ async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), E
 }
 
 /// Scans the cluster. Partial failures (403, timeouts) become warnings and `complete: false`.
-pub fn scan_live(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
+///
+/// With `progress`, a one-line progress report is drawn on that writer (the caller's
+/// stderr, only when it is a terminal) and erased when the scan ends. It is drawn from the
+/// calling thread, by the same future that waits for the lists, never from a worker: the
+/// caller may hold its stderr locked for the whole run (a worker writing to
+/// `std::io::stderr()` then waits forever on that lock).
+pub fn scan_live(
+    opts: &LiveOptions,
+    keep: KeepKeys,
+    progress: Option<&mut dyn Write>,
+) -> Result<LiveInput, Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
-    rt.block_on(scan(opts, keep))
+    let state = Arc::new(Progress::default());
+    rt.block_on(with_progress(
+        scan(opts, keep, state.clone()),
+        progress,
+        &state,
+    ))
 }
 
-async fn scan(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
+/// What the progress line reports, updated by the list tasks.
+#[derive(Debug, Default)]
+struct Progress {
+    /// Resources to list; 0 until discovery has answered.
+    total: AtomicUsize,
+    done: AtomicUsize,
+    objects: AtomicU64,
+}
+
+impl Progress {
+    fn line(&self) -> String {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return "meshsurface: connecting and discovering API groups".to_owned();
+        }
+        format!(
+            "meshsurface: listed {}/{total} resources, {} objects",
+            self.done.load(Ordering::Relaxed),
+            self.objects.load(Ordering::Relaxed)
+        )
+    }
+}
+
+/// Runs `fut`, redrawing the progress line on `out` every 150 ms until it ends, then
+/// erases the line. Without a writer it only runs `fut`.
+async fn with_progress<T>(
+    fut: impl std::future::Future<Output = T>,
+    out: Option<&mut dyn Write>,
+    state: &Progress,
+) -> T {
+    let Some(out) = out else { return fut.await };
+    tokio::pin!(fut);
+    let mut tick = tokio::time::interval(Duration::from_millis(150));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let result = loop {
+        tokio::select! {
+            biased;
+            result = &mut fut => break result,
+            _ = tick.tick() => {
+                // A progress line that cannot be written is not worth failing the scan.
+                let _ = write!(out, "\r\x1b[K{}", state.line());
+                let _ = out.flush();
+            }
+        }
+    };
+    let _ = write!(out, "\r\x1b[K");
+    let _ = out.flush();
+    result
+}
+
+async fn scan(
+    opts: &LiveOptions,
+    keep: KeepKeys,
+    progress: Arc<Progress>,
+) -> Result<LiveInput, Error> {
     let (client, context, server) = connect(opts).await?;
     let lister = Arc::new(Lister {
         client,
         timeout: opts.request_timeout,
         page_size: opts.page_size.max(1),
         keep: keep.clone(),
-        objects: AtomicU64::new(0),
+        progress: progress.clone(),
         usage: OnceLock::new(),
     });
     let unreachable = |message: String| Error::Unreachable {
@@ -669,37 +737,18 @@ async fn scan(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
         ));
     }
 
-    let total = plan.len();
-    let done = Arc::new(AtomicUsize::new(0));
-    let ticker = opts.progress.then(|| {
-        let (done, lister) = (done.clone(), lister.clone());
-        tokio::spawn(async move {
-            loop {
-                {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(
-                        err,
-                        "\r\x1b[Kmeshsurface: listed {}/{total} resources, {} objects",
-                        done.load(Ordering::Relaxed),
-                        lister.objects.load(Ordering::Relaxed)
-                    );
-                    let _ = err.flush();
-                }
-                tokio::time::sleep(Duration::from_millis(150)).await;
-            }
-        })
-    });
+    progress.total.store(plan.len(), Ordering::Relaxed);
 
     let permits = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for r in plan {
-        let (lister, permits, done) = (lister.clone(), permits.clone(), done.clone());
+        let (lister, permits, progress) = (lister.clone(), permits.clone(), progress.clone());
         let r = r.clone();
         let namespace = opts.namespace.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let result = lister.list(&r, namespace.as_deref()).await;
-            done.fetch_add(1, Ordering::Relaxed);
+            progress.done.fetch_add(1, Ordering::Relaxed);
             (r, result)
         });
     }
@@ -709,12 +758,6 @@ async fn scan(opts: &LiveOptions, keep: KeepKeys) -> Result<LiveInput, Error> {
             Ok(r) => results.push(r),
             Err(e) => return Err(unreachable(format!("a list task failed: {e}"))),
         }
-    }
-    if let Some(t) = ticker {
-        t.abort();
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[K");
-        let _ = err.flush();
     }
     // Merge in the table's order so that the Inventory does not depend on timing.
     let order = resources();
