@@ -14,5 +14,6 @@ mod growth;
 mod headcount;
 mod input;
 mod live;
+mod pty;
 mod reader;
 mod util;
