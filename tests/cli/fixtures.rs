@@ -6,12 +6,14 @@ use serde_json::Value;
 
 use crate::util::{cases, root, scan_json};
 
-/// The `key = value` lines of the ```expected block.
+/// The `key = value` lines of the ```expected block of `fixtures/clusters/<case>`.
 fn expected(case: &str) -> BTreeMap<String, String> {
-    let path = root()
-        .join("fixtures/clusters")
-        .join(case)
-        .join("EXPECTED.md");
+    expected_in("fixtures/clusters", case)
+}
+
+/// The `key = value` lines of the ```expected block of `<folder>/<case>/EXPECTED.md`.
+fn expected_in(folder: &str, case: &str) -> BTreeMap<String, String> {
+    let path = root().join(folder).join(case).join("EXPECTED.md");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let block = text
         .split("```expected")
@@ -76,13 +78,18 @@ fn normalize(v: &str) -> String {
 }
 
 fn check(case: &str) {
-    let want = expected(case);
+    check_in("fixtures/clusters", case);
+}
+
+/// Scans `<folder>/<case>` and compares it with that case's EXPECTED.md.
+pub fn check_in(folder: &str, case: &str) {
+    let want = expected_in(folder, case);
     assert!(
         want.len() >= 19,
         "{case}: EXPECTED.md has only {} keys",
         want.len()
     );
-    let s = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
+    let s = scan_json(&["--from", &format!("{folder}/{case}")]);
     let got = actual(&s);
     let mut wrong = Vec::new();
     for (k, v) in &want {
