@@ -6,6 +6,8 @@
 //! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
 //! `growth` plan/compare and the honesty tests.
 
+mod completion;
+mod conventions;
 mod diff;
 mod fixtures;
 mod golden;
