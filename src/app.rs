@@ -74,7 +74,8 @@ impl Error {
             Error::Usage(_) | Error::Budget(_) => exit::USAGE,
             Error::Growth(
                 crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..),
+                | crate::growth::Error::UnknownProfile(..)
+                | crate::growth::Error::ChooseMesh(..),
             ) => exit::USAGE,
             // A bad model file or feature list is a usage error: the command line asked for
             // an estimate the model cannot make.
@@ -114,6 +115,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Rbac => crate::commands::rbac::run(io),
         Command::Graph(args) => crate::commands::graph::run(&args, io),
         Command::Headcount(args) => crate::commands::headcount::run(&args, io),
+        Command::Completion(args) => crate::commands::complete::script(&args, io),
+        Command::Man(args) => crate::commands::complete::man(&args),
     }
 }
 
@@ -183,9 +186,22 @@ pub fn live_snapshot(
     Ok(snap)
 }
 
+/// `--context` picks a live cluster: with `--from` it would be silently ignored, so the
+/// two together are a usage error.
+fn refuse_context_offline(input: &InputArgs) -> Result<(), Error> {
+    if input.from.is_empty() || input.cluster.context.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "--context {} picks a live cluster, but --from reads files instead: give one or the other",
+        input.cluster.context.join(" --context ")
+    )))
+}
+
 /// Loads the one cluster a command works on: offline with `--from`, else live.
 /// `quiet` suppresses the progress line.
 pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<Snapshot, Error> {
+    refuse_context_offline(input)?;
     let catalog = Catalog::load()?;
     if input.from.is_empty() {
         let context = match input.cluster.context.as_slice() {
@@ -262,6 +278,7 @@ pub fn load_fleet(
             .unwrap_or_else(|| "(current context)".to_owned());
         return Ok(vec![(name, snap)]);
     }
+    refuse_context_offline(input)?;
     let catalog = Catalog::load()?;
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),

@@ -22,6 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Inventory the mesh surface: components, proxy types, CRDs, webhooks, footprint.
+    #[command(mut_arg("context", |a| a.help(SCAN_CONTEXT_HELP)))]
     Scan(ScanArgs),
     /// This cluster's surface after enabling features, step by step, at its own scale.
     Plan(PlanArgs),
@@ -36,7 +37,30 @@ pub enum Command {
     /// The figures for a headcount estimate, per cluster and for a fleet, and a transparent
     /// model of hours per year and FTE over them.
     Headcount(HeadcountArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(CompletionArgs),
+    /// Write one man page per command into DIR (how docs/man is made).
+    #[command(hide = true)]
+    Man(ManArgs),
 }
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Where to write the pages (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+}
+
+/// `scan`'s own help for `--context`, the one command that takes it several times.
+const SCAN_CONTEXT_HELP: &str = "The kubeconfig context to use (default: its current context). \
+     Repeat it to scan several clusters concurrently, one snapshot each";
 
 /// Output formats of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,8 +95,7 @@ pub struct ClusterArgs {
     /// in-cluster service account).
     #[arg(long, value_name = "FILE", global = true)]
     pub kubeconfig: Option<std::path::PathBuf>,
-    /// The kubeconfig context to use (default: its current context). `scan` takes it
-    /// several times and scans those clusters concurrently.
+    /// The kubeconfig context to use (default: its current context).
     #[arg(long, value_name = "NAME", global = true, action = clap::ArgAction::Append)]
     pub context: Vec<String>,
     /// Limit namespaced lists to this namespace (cluster-scoped objects are still read).
@@ -162,6 +185,8 @@ pub enum DiffOutput {
     Table,
     /// The `meshsurface/diff/v1` object (for machines).
     Json,
+    /// The same object as YAML.
+    Yaml,
     /// Markdown tables, for a pull request comment.
     Markdown,
 }
@@ -193,6 +218,9 @@ pub struct DiffArgs {
     /// 'memoryRequestBytes>+20%' (grew by more than 20%), 'proxyTypes>3' (after is above 3).
     #[arg(long = "fail-on", value_name = "BUDGET")]
     pub fail_on: Option<String>,
+    /// Do not print warnings or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[cfg(test)]
@@ -223,6 +251,7 @@ mod tests {
 pub enum ReportOutput {
     Table,
     Json,
+    Yaml,
     Markdown,
 }
 
@@ -324,6 +353,9 @@ pub struct CompareArgs {
     pub cluster: ClusterArgs,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: ReportOutput,
+    /// Do not print warnings or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `graph`.
@@ -337,6 +369,8 @@ pub enum GraphOutput {
     Mermaid,
     /// Nodes, typed edges and the analyses (`meshsurface/graph/v1`).
     Json,
+    /// The same document as YAML.
+    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -360,6 +394,8 @@ pub enum HeadcountOutput {
     Csv,
     /// The `meshsurface/headcount/v1` object (for machines).
     Json,
+    /// The same object as YAML.
+    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,6 +12,7 @@ pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod detect;
 pub mod diff;
 pub mod graph;

@@ -10,6 +10,13 @@ use crate::render;
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     // A bad budget is a usage error before any file is read.
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
+    if !args.live && !args.cluster.context.is_empty() {
+        return Err(Error::Usage(
+            "--context picks the live cluster of `diff BEFORE --live`; \
+             with two snapshot files it would be ignored"
+                .to_owned(),
+        ));
+    }
     let before = load_saved_snapshot(&args.before, io)?;
     let after = match (&args.after, args.live) {
         (Some(path), false) => load_saved_snapshot(path, io)?,
@@ -18,7 +25,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
                 from: Vec::new(),
                 cluster: args.cluster.clone(),
             };
-            load_snapshot(&live, false, io)?
+            load_snapshot(&live, args.quiet, io)?
         }
         _ => {
             return Err(Error::Usage(
@@ -30,6 +37,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let text = match args.output {
         DiffOutput::Table => render::diff_table(&d, io.color),
         DiffOutput::Json => render::json(&d)?,
+        DiffOutput::Yaml => render::yaml(&d)?,
         DiffOutput::Markdown => render::diff_markdown(&d),
     };
     io.stdout
@@ -37,7 +45,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         .map_err(Error::Output)?;
 
     for (label, snap) in [("before", &before), ("after", &after)] {
-        if !snap.complete {
+        if !snap.complete && !args.quiet {
             writeln!(
                 io.stderr,
                 "warning: the {label} snapshot is incomplete (complete: false): its figures are lower bounds"

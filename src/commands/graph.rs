@@ -17,6 +17,7 @@ pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         GraphOutput::Dot => render::dot(&snap, &g),
         GraphOutput::Mermaid => render::mermaid(&snap, &g),
         GraphOutput::Json => render::json(&graph::document(&snap, &g, &analysis))?,
+        GraphOutput::Yaml => render::yaml(&graph::document(&snap, &g, &analysis))?,
     };
     io.stdout
         .write_all(text.as_bytes())

@@ -37,6 +37,7 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         HeadcountOutput::Table => render::headcount::table(&h, io.color),
         HeadcountOutput::Csv => render::headcount::csv(&h),
         HeadcountOutput::Json => render::json(&h)?,
+        HeadcountOutput::Yaml => render::yaml(&h)?,
     };
     io.stdout
         .write_all(text.as_bytes())

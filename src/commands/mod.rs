@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments and the standard streams,
 //! and returns an exit code; shared loading lives in [`crate::app`].
 
+pub mod complete;
 pub mod diff;
 pub mod graph;
 pub mod headcount;
@@ -13,6 +14,19 @@ use crate::surface::Snapshot;
 
 /// Prints a snapshot's warnings on stderr, one line each (`warning: [code] resource: ...`).
 pub(crate) fn print_warnings(snap: &Snapshot, io: &mut Io<'_>) -> Result<(), Error> {
+    print_warnings_in(snap, None, io)
+}
+
+/// The same, each line naming the cluster's context when several are printed together
+/// (`warning: context eu: [code] ...`).
+pub(crate) fn print_warnings_in(
+    snap: &Snapshot,
+    context: Option<&str>,
+    io: &mut Io<'_>,
+) -> Result<(), Error> {
+    let from = context
+        .map(|c| format!("context {c}: "))
+        .unwrap_or_default();
     for w in &snap.warnings {
         let count = if w.count > 1 {
             format!(" (x{})", w.count)
@@ -26,7 +40,7 @@ pub(crate) fn print_warnings(snap: &Snapshot, io: &mut Io<'_>) -> Result<(), Err
             .unwrap_or_default();
         writeln!(
             io.stderr,
-            "warning: [{}] {on}{}{count}",
+            "warning: {from}[{}] {on}{}{count}",
             w.code.as_str(),
             w.message
         )

@@ -28,6 +28,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let text = match args.output {
         ReportOutput::Table => render::growth::plan_table(&plan, io.color),
         ReportOutput::Json => render::json(&plan)?,
+        ReportOutput::Yaml => render::yaml(&plan)?,
         ReportOutput::Markdown => render::growth::plan_markdown(&plan),
     };
     io.stdout
@@ -44,13 +45,19 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
 pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     // Without --from or --live the comparison is the catalog's alone: no cluster is read.
     let scan = if args.from.is_empty() && !args.live {
+        if !args.cluster.context.is_empty() {
+            return Err(Error::Usage(
+                "--context picks the cluster of `compare --live`; without --live no cluster is read"
+                    .to_owned(),
+            ));
+        }
         None
     } else {
         let input = InputArgs {
             from: args.from.clone(),
             cluster: args.cluster.clone(),
         };
-        Some(load_snapshot(&input, true, io)?)
+        Some(load_snapshot(&input, args.quiet, io)?)
     };
     let base = scan.as_ref().map(Scale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
@@ -69,6 +76,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let text = match args.output {
         ReportOutput::Table => render::growth::compare_table(&plan, io.color),
         ReportOutput::Json => render::json(&plan)?,
+        ReportOutput::Yaml => render::yaml(&plan)?,
         ReportOutput::Markdown => render::growth::compare_markdown(&plan),
     };
     io.stdout

@@ -49,7 +49,7 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
-    finish(&snap, args, budget.as_ref(), io)
+    finish(&snap, None, args, budget.as_ref(), io)
 }
 
 fn save(snap: &Snapshot, path: &Path) -> Result<(), Error> {
@@ -60,16 +60,18 @@ fn save(snap: &Snapshot, path: &Path) -> Result<(), Error> {
     })
 }
 
-/// Warnings and budget of one printed snapshot; its exit code.
+/// Warnings and budget of one printed snapshot (its warnings naming `context` when several
+/// clusters are printed); its exit code.
 fn finish(
     snap: &Snapshot,
+    context: Option<&str>,
     args: &ScanArgs,
     budget: Option<&Budget>,
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
     let machine = matches!(args.output, Output::Json | Output::Yaml);
     if machine && !args.quiet {
-        super::print_warnings(snap, io)?;
+        super::print_warnings_in(snap, context, io)?;
     }
     let failures = budget
         .map(|b| b.check_scan(&snap.totals))
@@ -163,7 +165,13 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
     for snap in &snaps {
-        codes.push(finish(snap, args, budget, io)?);
+        codes.push(finish(
+            snap,
+            snap.source.context.as_deref(),
+            args,
+            budget,
+            io,
+        )?);
     }
     Ok(exit::combine(codes))
 }

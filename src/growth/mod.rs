@@ -39,6 +39,9 @@ pub enum Error {
     UnknownProfile(String, String),
     #[error("{0}")]
     NoMesh(String),
+    /// The cluster runs several meshes and `--mesh` did not pick one of them.
+    #[error("{0}")]
+    ChooseMesh(String),
 }
 
 /// Which namespaces per-namespace features (waypoints) apply to.
@@ -448,7 +451,7 @@ impl<'c> Growth<'c> {
     ) -> Result<Plan, Error> {
         let m = match mesh {
             Some(name) => today.meshes.iter().find(|m| m.name == name).ok_or_else(|| {
-                Error::NoMesh(format!(
+                Error::ChooseMesh(format!(
                     "--mesh {name}: the cluster runs {}",
                     list_or_none(today.meshes.iter().map(|m| m.name.as_str()))
                 ))
@@ -461,7 +464,7 @@ impl<'c> Growth<'c> {
                     ))
                 }
                 many => {
-                    return Err(Error::NoMesh(format!(
+                    return Err(Error::ChooseMesh(format!(
                         "the cluster runs several meshes ({}): choose one with --mesh",
                         list_or_none(many.iter().map(|m| m.name.as_str()))
                     )))

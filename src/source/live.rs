@@ -30,7 +30,7 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::Resource;
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::KubeConfigOptions;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use thiserror::Error;
@@ -63,7 +63,12 @@ pub struct LiveOptions {
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("cannot load the kubeconfig: {0}")]
-    Kubeconfig(String),
+    Kubeconfig(#[from] super::kubeconfig::Error),
+    #[error(
+        "no kubeconfig found ({searched}) and not in a cluster ({message}); \
+         to read files instead of a cluster, give --from PATH"
+    )]
+    NoCluster { searched: String, message: String },
     #[error("cannot reach the cluster (context {context}, server {server}): {message}")]
     Unreachable {
         context: String,
@@ -490,83 +495,121 @@ fn status_message(bytes: &[u8]) -> String {
         .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect())
 }
 
-/// `$KUBECONFIG` (several files, merged in order; missing files skipped, as kubectl does),
-/// else `~/.kube/config`.
-fn read_kubeconfig_env() -> Result<Kubeconfig, String> {
-    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        let mut merged: Option<Kubeconfig> = None;
-        for path in std::env::split_paths(&list).filter(|p| p.exists()) {
-            let next =
-                Kubeconfig::read_from(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            merged = Some(match merged {
-                None => next,
-                Some(m) => m.merge(next).map_err(|e| e.to_string())?,
-            });
-        }
-        return merged.ok_or_else(|| "no file named in KUBECONFIG exists".to_owned());
-    }
-    Kubeconfig::read().map_err(|e| e.to_string())
-}
-
 /// The names of every context in the kubeconfig (`--kubeconfig`, else `$KUBECONFIG` or
 /// `~/.kube/config`), in file order.
 pub fn context_names(kubeconfig: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
-    let kc = match kubeconfig {
-        Some(path) => Kubeconfig::read_from(path)
-            .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?,
-        None => read_kubeconfig_env().map_err(Error::Kubeconfig)?,
-    };
-    Ok(kc.contexts.into_iter().map(|c| c.name).collect())
+    Ok(super::kubeconfig::context_names(kubeconfig)?)
 }
 
 async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String, String), Error> {
-    let kopts = KubeConfigOptions {
-        context: opts.context.clone(),
-        ..Default::default()
-    };
-    let kubeconfig_err = |e: &dyn std::fmt::Display| Error::Kubeconfig(e.to_string());
+    use super::kubeconfig::{self, Error as KcError};
     // --kubeconfig, else $KUBECONFIG or ~/.kube/config, else the in-cluster service account.
-    let kubeconfig = match &opts.kubeconfig {
-        Some(path) => Some(
-            Kubeconfig::read_from(path)
-                .map_err(|e| Error::Kubeconfig(format!("{}: {e}", path.display())))?,
-        ),
-        None => match read_kubeconfig_env() {
-            Ok(kc) => Some(kc),
-            Err(_) if opts.context.is_none() => None,
-            Err(e) => return Err(kubeconfig_err(&e)),
-        },
-    };
-    let (config, context) = match kubeconfig {
-        Some(kc) => {
-            let name = opts
-                .context
-                .clone()
-                .or_else(|| kc.current_context.clone())
-                .unwrap_or_default();
-            let config = kube::Config::from_custom_kubeconfig(kc, &kopts)
+    // A kubeconfig that exists but cannot be parsed is an error naming the file, never a
+    // reason to try the in-cluster account.
+    let (config, context, plugin) = match kubeconfig::load(opts.kubeconfig.as_deref())? {
+        Ok(kc) => {
+            let name = kc.select(opts.context.as_deref())?;
+            let plugin = kc.exec_plugin(&name);
+            let kopts = KubeConfigOptions {
+                context: Some(name.clone()),
+                ..Default::default()
+            };
+            let files = kc.files_text();
+            let config = kube::Config::from_custom_kubeconfig(kc.config, &kopts)
                 .await
-                .map_err(|e| kubeconfig_err(&e))?;
-            (config, name)
+                .map_err(|e| {
+                    Error::Kubeconfig(KcError::Context {
+                        context: name.clone(),
+                        files,
+                        message: e.to_string(),
+                    })
+                })?;
+            (config, name, plugin)
         }
-        None => {
+        Err(searched) => {
+            if let Some(context) = &opts.context {
+                return Err(KcError::Missing {
+                    context: context.clone(),
+                    searched,
+                }
+                .into());
+            }
             // No kubeconfig: running in a pod (a Job) with a service account.
-            let config = kube::Config::incluster().map_err(|e| {
-                Error::Kubeconfig(format!(
-                    "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster ({e}); \
-                     to read files instead of a cluster, give --from PATH"
-                ))
+            let config = kube::Config::incluster().map_err(|e| Error::NoCluster {
+                searched,
+                message: e.to_string(),
             })?;
-            (config, "in-cluster".to_owned())
+            (config, "in-cluster".to_owned(), None)
         }
     };
     let server = config.cluster_url.to_string();
-    let client = kube::Client::try_from(config).map_err(|e| Error::Unreachable {
-        context: context.clone(),
-        server: server.clone(),
-        message: e.to_string(),
-    })?;
+    let client = build_client(config, plugin, opts.request_timeout)
+        .await
+        .map_err(|message| Error::Unreachable {
+            context: context.clone(),
+            server: server.clone(),
+            message,
+        })?;
     Ok((client, context, server))
+}
+
+/// Builds the client. kube-rs runs the user's exec credential plugin here, synchronously
+/// and without a time limit (`kube-client` 5.0.0, `client/auth/mod.rs`, `auth_exec`:
+/// `Command::output()`), and offers no way to bound it. So with a plugin the client is
+/// built on a thread of its own, and the request timeout bounds the wait, as it bounds
+/// every request: a plugin that hangs fails the scan naming the plugin, instead of hanging
+/// it. The plugin process itself is not ours to kill (kube-rs holds it); it is left to end
+/// on its own.
+async fn build_client(
+    config: kube::Config,
+    plugin: Option<super::kubeconfig::ExecPlugin>,
+    timeout: Option<Duration>,
+) -> Result<kube::Client, String> {
+    let Some(plugin) = plugin else {
+        return kube::Client::try_from(config).map_err(|e| e.to_string());
+    };
+    let named = |what: String| {
+        format!(
+            "exec credential plugin `{}` (user {:?}): {what}",
+            plugin.command, plugin.user
+        )
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::Builder::new()
+        .name("exec-credential".to_owned())
+        .spawn(move || {
+            // The client spawns its connection worker on the scan's runtime.
+            let _entered = runtime.enter();
+            let _ = tx.send(kube::Client::try_from(config));
+        })
+        .map_err(|e| named(format!("cannot start a thread for it: {e}")))?;
+    let built = match timeout {
+        Some(limit) => tokio::time::timeout(limit, rx).await.map_err(|_| {
+            named(format!(
+                "did not finish within {} (--request-timeout); is it waiting for a login?",
+                humane(limit)
+            ))
+        })?,
+        None => rx.await,
+    };
+    match built {
+        Ok(Ok(client)) => Ok(client),
+        Ok(Err(e)) => Err(named(e.to_string())),
+        Err(_) => Err(named("it stopped without an answer".to_owned())),
+    }
+}
+
+/// A duration as the user wrote it (`2s`, `500ms`, `1m`).
+fn humane(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(60_000) {
+        format!("{}m", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
 }
 
 /// Scans the cluster. Partial failures (403, timeouts) become warnings and `complete: false`.

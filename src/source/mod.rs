@@ -1,6 +1,7 @@
 //! Sources: where Kubernetes objects come from. Only this module knows transports and
 //! file formats; it hands every object to an [`InventoryBuilder`](crate::inventory::InventoryBuilder).
 
+pub mod kubeconfig;
 pub mod live;
 pub mod offline;
 pub mod wire;

@@ -321,9 +321,9 @@ fn feature_errors_are_usage_errors() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error");
     assert!(
-        stderr(&o).contains("choose one with --mesh"),
+        stderr(&o).contains("several meshes (cilium, istio): choose one with --mesh"),
         "{}",
         stderr(&o)
     );

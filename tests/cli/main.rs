@@ -7,6 +7,8 @@
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
 //! upstream rendered output (ignored until issue 14).
 
+mod completion;
+mod conventions;
 mod diff;
 mod fixtures;
 mod golden;

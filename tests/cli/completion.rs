@@ -1,0 +1,131 @@
+//! Shell completion scripts, kubectl's plugin completion hook
+//! (`kubectl_complete-meshsurface`), and the man pages in docs/man kept equal to what the
+//! command line generates.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::util::{root, run, stderr, stdout};
+
+/// Runs `kubectl_complete-meshsurface ARGS` with extra environment variables.
+fn complete(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubectl_complete-meshsurface"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .output()
+        .expect("completion binary runs")
+}
+
+#[test]
+fn completion_scripts_name_every_subcommand() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run(&["completion", shell], None);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for sub in [
+            "scan",
+            "plan",
+            "compare",
+            "diff",
+            "graph",
+            "headcount",
+            "rbac",
+        ] {
+            assert!(script.contains(sub), "{shell} script lacks {sub}");
+        }
+        assert!(script.contains("kubectl-meshsurface"), "{shell}");
+    }
+    let o = run(&["completion", "bash"], None);
+    assert!(
+        stdout(&o).contains("complete -F _kubectl__meshsurface"),
+        "a bash completion function is registered"
+    );
+}
+
+#[test]
+fn the_kubectl_plugin_hook_completes_subcommands() {
+    let o = complete(&["sc"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "scan\n:4\n",
+        "one candidate, then the directive"
+    );
+    let o = complete(&["scan", "-o", ""], &[]);
+    assert_eq!(stdout(&o), "table\nwide\njson\nyaml\nmarkdown\n:4\n");
+    // A file argument is left to the shell (directive 0, the default).
+    let o = complete(&["scan", "--from", ""], &[]);
+    assert_eq!(stdout(&o), ":0\n");
+}
+
+#[test]
+fn the_kubectl_plugin_hook_completes_contexts_from_the_kubeconfig() {
+    let dir = std::env::temp_dir().join(format!("meshsurface-complete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let kc = dir.join("config");
+    fakekube::write_kubeconfig(
+        &kc,
+        &[
+            fakekube::KubeconfigContext {
+                name: "prod-eu".into(),
+                server: "http://127.0.0.1:9".into(),
+                token: "t".into(),
+                namespace: None,
+            },
+            fakekube::KubeconfigContext {
+                name: "staging".into(),
+                server: "http://127.0.0.1:9".into(),
+                token: "t".into(),
+                namespace: None,
+            },
+        ],
+        "prod-eu",
+    )
+    .expect("kubeconfig");
+    let kc_s = kc.to_string_lossy().into_owned();
+    let o = complete(&["scan", "--context", ""], &[("KUBECONFIG", &kc_s)]);
+    assert_eq!(stdout(&o), "prod-eu\nstaging\n:4\n", "{}", stderr(&o));
+    let o = complete(&["graph", "--context", "st"], &[("KUBECONFIG", &kc_s)]);
+    assert_eq!(stdout(&o), "staging\n:4\n");
+    // `--kubeconfig` on the line wins over the environment.
+    let o = complete(
+        &["plan", "--kubeconfig", &kc_s, "--context", ""],
+        &[("KUBECONFIG", "/nonexistent")],
+    );
+    assert_eq!(stdout(&o), "prod-eu\nstaging\n:4\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// docs/man is what `kubectl-meshsurface man --dir docs/man` writes; when the command line
+/// changes, run that and commit the result.
+#[test]
+fn committed_man_pages_match_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("meshsurface-man-{}", std::process::id()));
+    let o = run(&["man", "--dir", &dir.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names = |d: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let committed = root().join("docs/man");
+    let generated = names(&dir);
+    assert!(generated.contains(&"kubectl-meshsurface-scan.1".to_owned()));
+    assert_eq!(
+        names(&committed),
+        generated,
+        "docs/man is stale: run `cargo run -- man --dir docs/man`"
+    );
+    for name in &generated {
+        assert_eq!(
+            std::fs::read_to_string(committed.join(name)).expect("committed page"),
+            std::fs::read_to_string(dir.join(name)).expect("generated page"),
+            "docs/man/{name} is stale: run `cargo run -- man --dir docs/man`"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
