@@ -69,6 +69,14 @@ pub struct Usage {
     pub memory_bytes: i64,
 }
 
+impl Usage {
+    /// Adds another sample, saturating (a hostile metrics server cannot wrap the sum).
+    pub fn add(&mut self, u: Usage) {
+        self.cpu_millicores = self.cpu_millicores.saturating_add(u.cpu_millicores);
+        self.memory_bytes = self.memory_bytes.saturating_add(u.memory_bytes);
+    }
+}
+
 /// `metrics.k8s.io` samples: (namespace, pod) → (container, usage).
 pub type UsageMap = BTreeMap<(String, String), Vec<(String, Usage)>>;
 
@@ -280,8 +288,9 @@ impl InventoryBuilder {
         let node = pod.node.unwrap_or_default();
         let i = if let Some(&i) = self.groups.get(&key) {
             let g = &mut self.inv.pod_groups[i];
-            g.count += 1;
-            *g.nodes.entry(node).or_default() += 1;
+            g.count = g.count.saturating_add(1);
+            let on_node = g.nodes.entry(node).or_default();
+            *on_node = on_node.saturating_add(1);
             i
         } else {
             let (namespace, owner, shape) = key.clone();
@@ -298,9 +307,11 @@ impl InventoryBuilder {
             self.inv.pod_groups.len() - 1
         };
         for (container, u) in samples.unwrap_or_default() {
-            let sum = self.inv.pod_groups[i].usage.entry(container).or_default();
-            sum.cpu_millicores += u.cpu_millicores;
-            sum.memory_bytes += u.memory_bytes;
+            self.inv.pod_groups[i]
+                .usage
+                .entry(container)
+                .or_default()
+                .add(u);
         }
     }
 
@@ -374,14 +385,13 @@ impl InventoryBuilder {
             let key = (g.namespace.clone(), g.owner.clone(), g.shape.clone());
             if let Some(&i) = self.groups.get(&key) {
                 let mine = &mut self.inv.pod_groups[i];
-                mine.count += g.count;
+                mine.count = mine.count.saturating_add(g.count);
                 for (node, n) in g.nodes {
-                    *mine.nodes.entry(node).or_default() += n;
+                    let on_node = mine.nodes.entry(node).or_default();
+                    *on_node = on_node.saturating_add(n);
                 }
                 for (c, u) in g.usage {
-                    let sum = mine.usage.entry(c).or_default();
-                    sum.cpu_millicores += u.cpu_millicores;
-                    sum.memory_bytes += u.memory_bytes;
+                    mine.usage.entry(c).or_default().add(u);
                 }
             } else {
                 self.inv.pod_groups.push(g);
