@@ -61,7 +61,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         service_accounts: args
             .service_accounts
             .or(base.map(|b| b.service_accounts))
-            .unwrap_or(namespaces * 3),
+            .unwrap_or(namespaces.saturating_mul(3)),
     };
     let catalog = Catalog::load()?;
     let g = Growth::new(&catalog)?;
