@@ -31,6 +31,13 @@ pub const MAX_CONTAINER_BYTES: i64 = 1 << 50;
 /// pods cannot run anywhere. A workload asking for more gets an `absurd-replicas` warning.
 pub const MAX_REPLICAS: u64 = 1_000_000;
 
+/// The most meshed namespaces a projection (`compare`, `plan --sweep`) is made at:
+/// 100,000, ten times the cluster threshold of the Kubernetes scalability thresholds
+/// (kubernetes/community@0f33f93d `sig-scalability/configs-and-limits/thresholds.md`:
+/// 10,000 namespaces). A projection writes one entry per namespace, so an absurd count
+/// would exhaust memory rather than show anything; it is a usage error instead.
+pub const MAX_PROJECTED_NAMESPACES: u64 = 100_000;
+
 /// Is this figure saturated (so the real value is unknown, and at least this)?
 pub fn is_saturated(v: i64) -> bool {
     v == SATURATED

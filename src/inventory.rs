@@ -490,6 +490,34 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_usage_saturate_when_merged() {
+        let mut a = InventoryBuilder::new(KeepKeys::default());
+        a.add_pod(pod("web-abc-1", "n1", None));
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        b.add_pod(pod("web-abc-2", "n1", None));
+        b.inv.pod_groups[0].count = u64::MAX;
+        b.inv.pod_groups[0].usage.insert(
+            "app".into(),
+            Usage {
+                cpu_millicores: i64::MAX,
+                memory_bytes: i64::MAX,
+            },
+        );
+        a.inv.pod_groups[0].usage.insert(
+            "app".into(),
+            Usage {
+                cpu_millicores: 1,
+                memory_bytes: 1,
+            },
+        );
+        a.merge(b);
+        let g = &a.finish().pod_groups[0];
+        assert_eq!(g.count, u64::MAX);
+        assert_eq!(g.usage["app"].cpu_millicores, i64::MAX);
+        assert_eq!(g.usage["app"].memory_bytes, i64::MAX);
+    }
+
+    #[test]
     fn different_shapes_stay_apart() {
         let mut b = InventoryBuilder::new(KeepKeys::default());
         b.add_pod(pod("a", "n1", None));

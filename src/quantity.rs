@@ -323,6 +323,25 @@ mod tests {
         }
 
         #[test]
+        fn sums_of_arbitrary_quantities_never_go_negative(
+            items in proptest::collection::vec(
+                ("[+-]?[0-9]{0,22}(\\.[0-9]{0,6})?(|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|e[+-]?[0-9]{1,3})", any::<u64>()),
+                0..12,
+            )
+        ) {
+            use crate::arith::{times, SatSum, SATURATED};
+            // As detection counts them: malformed → 0, absurd → saturated.
+            let value = |r: Result<i64, QuantityError>| match r {
+                Ok(v) => v,
+                Err(e) if e.absurd => SATURATED,
+                Err(_) => 0,
+            };
+            let memory = items.iter().map(|(q, n)| times(value(bytes(q)), *n)).sat_sum();
+            let cpu = items.iter().map(|(q, n)| times(value(cpu_millicores(q)), *n)).sat_sum();
+            prop_assert!(memory >= 0 && cpu >= 0);
+        }
+
+        #[test]
         fn integer_mebibytes_roundtrip(n in 0i64..1_000_000) {
             prop_assert_eq!(bytes(&format!("{n}Mi")), Ok(n * 1_048_576));
             prop_assert_eq!(cpu_millicores(&format!("{n}m")), Ok(n));

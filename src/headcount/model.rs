@@ -591,7 +591,7 @@ mod tests {
         // 0.02 × 1600 × 1 = 32
         assert_eq!(t[5].hours_per_year, 32.0);
         // 24 + 10 + 24 + 4 + 1 + 32 = 95 hours = 95 / 1600 = 0.059... FTE
-        assert_eq!(m.cluster_hours(&f), 95.0);
+        assert_eq!(m.cluster_hours(&f, "").unwrap(), 95.0);
         assert_eq!(t[5].fte, 0.02);
     }
 
@@ -718,5 +718,95 @@ mod tests {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(0.125), "0.13");
         assert_eq!(num(1600.0), "1600");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.001), "0", "a tiny negative delta is 0, not -0");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(1e300), "1e300");
+        assert!(round2(-0.0).is_sign_positive());
+        assert_eq!(round2(1e307), 1e307, "no overflow while rounding");
+    }
+
+    #[test]
+    fn non_finite_terms_are_refused_by_name() {
+        let figures = ClusterFigures {
+            component_kinds: 3.0,
+            meshed_clusters: 1.0,
+            ..ClusterFigures::default()
+        };
+        let fleet = FleetFigures {
+            distinct_crds: 2.0,
+            ..FleetFigures::default()
+        };
+        let big = with(
+            "upgrade_hours_per_component",
+            "[coefficients.upgrade_hours_per_component]\nvalue = 1e308\nunit = \"hours/component/upgrade\"",
+        );
+        let m = Model::parse(&big, "big.toml").unwrap();
+        let e = m.checked_estimate(&figures, &fleet).unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "component upgrades"),
+            "{e}"
+        );
+        let e = m
+            .cluster_hours(&figures, " (cluster a, mesh istio)")
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "big.toml: the term `component upgrades` (cluster a, mesh istio) comes to inf"
+            ),
+            "{e}"
+        );
+
+        let tiny = with(
+            "learning_amortization_years",
+            "[coefficients.learning_amortization_years]\nvalue = 1e-320\nunit = \"years\"",
+        );
+        let m = Model::parse(&tiny, "tiny.toml").unwrap();
+        assert!(
+            m.cluster_hours(&figures, "").is_ok(),
+            "cluster terms do not divide by it"
+        );
+        let e = m.checked_estimate(&figures, &fleet).unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "learning CRDs"),
+            "{e}"
+        );
+
+        // Finite terms whose sum overflows: the total is refused.
+        let sum = with(
+            "upgrades_per_year",
+            "[coefficients.upgrades_per_year]\nvalue = 8e307\nunit = \"upgrades/year\"",
+        );
+        let m = Model::parse(&sum, "sum.toml").unwrap();
+        // 8e307 × 2 × 1 and 8e307 × 0.5 × 1: two finite terms, an infinite sum.
+        let two = ClusterFigures {
+            component_kinds: 1.0,
+            upgrade_steps: 1.0,
+            ..ClusterFigures::default()
+        };
+        assert!(m
+            .cluster_terms(&two)
+            .iter()
+            .all(|t| t.hours_per_year.is_finite()));
+        let e = m.cluster_hours(&two, "").unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "per-cluster total"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn minus_zero_coefficients_read_as_zero() {
+        let neg = with(
+            "incident_hours",
+            "[coefficients.incident_hours]\nvalue = -0.0\nunit = \"hours/incident\"",
+        );
+        let m = Model::parse(&neg, "m.toml").unwrap();
+        assert!(m.value("incident_hours").is_sign_positive());
+        let t = m.cluster_terms(&ClusterFigures {
+            proxy_types: 1.0,
+            ..ClusterFigures::default()
+        });
+        assert!(!t[2].formula.contains("-0"), "{}", t[2].formula);
     }
 }

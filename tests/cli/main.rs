@@ -6,6 +6,7 @@
 //! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
 //! `growth` plan/compare and the honesty tests.
 
+mod arith;
 mod diff;
 mod fixtures;
 mod golden;
