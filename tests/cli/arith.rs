@@ -10,13 +10,13 @@ use super::util::{run, stderr, stdout};
 fn temp_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("meshsurface-arith-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
+    std::fs::write(&p, text).expect("manifest written");
     p.to_string_lossy().into_owned()
 }
 
@@ -91,9 +91,9 @@ fn assert_no_negative(v: &serde_json::Value, key: &str) {
 fn codes(snap: &serde_json::Value) -> Vec<String> {
     snap["warnings"]
         .as_array()
-        .unwrap()
+        .expect("warnings[]")
         .iter()
-        .map(|w| w["code"].as_str().unwrap().to_owned())
+        .map(|w| w["code"].as_str().expect("a code").to_owned())
         .collect()
 }
 
