@@ -69,6 +69,14 @@ pub struct Usage {
     pub memory_bytes: i64,
 }
 
+impl Usage {
+    /// Adds another sample, saturating (a hostile metrics server cannot wrap the sum).
+    pub fn add(&mut self, u: Usage) {
+        self.cpu_millicores = self.cpu_millicores.saturating_add(u.cpu_millicores);
+        self.memory_bytes = self.memory_bytes.saturating_add(u.memory_bytes);
+    }
+}
+
 /// `metrics.k8s.io` samples: (namespace, pod) → (container, usage).
 pub type UsageMap = BTreeMap<(String, String), Vec<(String, Usage)>>;
 
@@ -280,8 +288,9 @@ impl InventoryBuilder {
         let node = pod.node.unwrap_or_default();
         let i = if let Some(&i) = self.groups.get(&key) {
             let g = &mut self.inv.pod_groups[i];
-            g.count += 1;
-            *g.nodes.entry(node).or_default() += 1;
+            g.count = g.count.saturating_add(1);
+            let on_node = g.nodes.entry(node).or_default();
+            *on_node = on_node.saturating_add(1);
             i
         } else {
             let (namespace, owner, shape) = key.clone();
@@ -298,9 +307,11 @@ impl InventoryBuilder {
             self.inv.pod_groups.len() - 1
         };
         for (container, u) in samples.unwrap_or_default() {
-            let sum = self.inv.pod_groups[i].usage.entry(container).or_default();
-            sum.cpu_millicores += u.cpu_millicores;
-            sum.memory_bytes += u.memory_bytes;
+            self.inv.pod_groups[i]
+                .usage
+                .entry(container)
+                .or_default()
+                .add(u);
         }
     }
 
@@ -374,14 +385,13 @@ impl InventoryBuilder {
             let key = (g.namespace.clone(), g.owner.clone(), g.shape.clone());
             if let Some(&i) = self.groups.get(&key) {
                 let mine = &mut self.inv.pod_groups[i];
-                mine.count += g.count;
+                mine.count = mine.count.saturating_add(g.count);
                 for (node, n) in g.nodes {
-                    *mine.nodes.entry(node).or_default() += n;
+                    let on_node = mine.nodes.entry(node).or_default();
+                    *on_node = on_node.saturating_add(n);
                 }
                 for (c, u) in g.usage {
-                    let sum = mine.usage.entry(c).or_default();
-                    sum.cpu_millicores += u.cpu_millicores;
-                    sum.memory_bytes += u.memory_bytes;
+                    mine.usage.entry(c).or_default().add(u);
                 }
             } else {
                 self.inv.pod_groups.push(g);
@@ -477,6 +487,34 @@ mod tests {
         assert_eq!(inv.pod_groups.len(), 1);
         assert_eq!(inv.pod_groups[0].count, 2);
         assert!(inv.saw_services && inv.nodes.contains("n2"));
+    }
+
+    #[test]
+    fn counts_and_usage_saturate_when_merged() {
+        let mut a = InventoryBuilder::new(KeepKeys::default());
+        a.add_pod(pod("web-abc-1", "n1", None));
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        b.add_pod(pod("web-abc-2", "n1", None));
+        b.inv.pod_groups[0].count = u64::MAX;
+        b.inv.pod_groups[0].usage.insert(
+            "app".into(),
+            Usage {
+                cpu_millicores: i64::MAX,
+                memory_bytes: i64::MAX,
+            },
+        );
+        a.inv.pod_groups[0].usage.insert(
+            "app".into(),
+            Usage {
+                cpu_millicores: 1,
+                memory_bytes: 1,
+            },
+        );
+        a.merge(b);
+        let g = &a.finish().pod_groups[0];
+        assert_eq!(g.count, u64::MAX);
+        assert_eq!(g.usage["app"].cpu_millicores, i64::MAX);
+        assert_eq!(g.usage["app"].memory_bytes, i64::MAX);
     }
 
     #[test]

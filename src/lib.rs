@@ -9,6 +9,7 @@
 //! input, so offline input and tests need no cluster.
 
 pub mod app;
+pub mod arith;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -38,6 +38,7 @@ impl Snapshot {
     /// kept as they are per mesh (they are sums over containers the lists do not hold) and
     /// added up for the cluster.
     pub fn recount(&mut self) {
+        use crate::arith::SatSum;
         use std::collections::BTreeSet;
         let mut total = Totals::default();
         for m in &mut self.meshes {
@@ -54,7 +55,7 @@ impl Snapshot {
                     .map(|c| &c.component)
                     .collect::<BTreeSet<_>>()
                     .len() as u64,
-                component_instances: comps.iter().map(|c| c.instances).sum(),
+                component_instances: comps.iter().map(|c| c.instances).sat_sum(),
                 proxy_types: proxies
                     .iter()
                     .map(|p| (&p.implementation, &p.placement))
@@ -65,7 +66,7 @@ impl Snapshot {
                     .map(|p| &p.implementation)
                     .collect::<BTreeSet<_>>()
                     .len() as u64,
-                proxy_instances: proxies.iter().map(|p| p.instances).sum(),
+                proxy_instances: proxies.iter().map(|p| p.instances).sat_sum(),
                 crds: self.crds.iter().filter(|c| c.mesh == m.name).count() as u64,
                 webhooks: self.webhooks.iter().filter(|w| w.mesh == m.name).count() as u64,
                 upgrade_steps: m.totals.upgrade_steps,
@@ -73,16 +74,7 @@ impl Snapshot {
                 memory_request_bytes: m.totals.memory_request_bytes,
             };
             m.totals = t;
-            total.components += t.components;
-            total.component_kinds += t.component_kinds;
-            total.component_instances += t.component_instances;
-            total.proxy_types += t.proxy_types;
-            total.proxy_implementations += t.proxy_implementations;
-            total.proxy_instances += t.proxy_instances;
-            total.crds += t.crds;
-            total.webhooks += t.webhooks;
-            total.cpu_request_millicores += t.cpu_request_millicores;
-            total.memory_request_bytes += t.memory_request_bytes;
+            total.add(&t);
         }
         total.upgrade_steps = self.upgrade_steps.len() as u64;
         self.totals = total;
@@ -152,6 +144,7 @@ pub enum WarningCode {
     MetricsUnavailable,
     MissingRequests,
     InvalidQuantity,
+    AbsurdReplicas,
     UnknownDocument,
     OrphanedWebhook,
     ControlPlaneNotFound,
@@ -166,6 +159,7 @@ impl WarningCode {
             WarningCode::MetricsUnavailable => "metrics-unavailable",
             WarningCode::MissingRequests => "missing-requests",
             WarningCode::InvalidQuantity => "invalid-quantity",
+            WarningCode::AbsurdReplicas => "absurd-replicas",
             WarningCode::UnknownDocument => "unknown-document",
             WarningCode::OrphanedWebhook => "orphaned-webhook",
             WarningCode::ControlPlaneNotFound => "control-plane-not-found",
@@ -393,6 +387,26 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Adds another set of totals to this one, saturating (upgrade steps are not added:
+    /// they are counted from the runbook).
+    pub fn add(&mut self, t: &Totals) {
+        let sum = |a: &mut u64, b: u64| *a = a.saturating_add(b);
+        sum(&mut self.components, t.components);
+        sum(&mut self.component_kinds, t.component_kinds);
+        sum(&mut self.component_instances, t.component_instances);
+        sum(&mut self.proxy_types, t.proxy_types);
+        sum(&mut self.proxy_implementations, t.proxy_implementations);
+        sum(&mut self.proxy_instances, t.proxy_instances);
+        sum(&mut self.crds, t.crds);
+        sum(&mut self.webhooks, t.webhooks);
+        self.cpu_request_millicores = self
+            .cpu_request_millicores
+            .saturating_add(t.cpu_request_millicores);
+        self.memory_request_bytes = self
+            .memory_request_bytes
+            .saturating_add(t.memory_request_bytes);
+    }
+
     /// The JSON names of the figures, in the order of the contract (budgets use them).
     pub const FIELDS: [&'static str; 11] = [
         "components",

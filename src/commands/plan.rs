@@ -2,6 +2,7 @@
 //! own surface and scale (`plan`) or on an empty cluster of a given size (`compare`).
 
 use crate::app::{exit, load_snapshot, Error, Io};
+use crate::arith::MAX_PROJECTED_NAMESPACES;
 use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
 use crate::growth::{Growth, Scale};
@@ -14,6 +15,14 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = Growth::new(&catalog)?;
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
+        let namespaces: &[u64] = if sw.axis == "namespaces" {
+            &sw.values
+        } else {
+            std::slice::from_ref(&plan.scale.namespaces)
+        };
+        for &n in namespaces {
+            projected_namespaces(n, "--sweep")?;
+        }
         let profile = g.profile(&plan.profile)?;
         let features = g.features(profile, &args.enable)?;
         plan.sweep = g.sweep(
@@ -68,8 +77,14 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         service_accounts: args
             .service_accounts
             .or(base.map(|b| b.service_accounts))
-            .unwrap_or(namespaces * 3),
+            .unwrap_or(namespaces.saturating_mul(3)),
     };
+    let flag = if args.namespaces.is_some() {
+        "--namespaces"
+    } else {
+        "the scanned cluster's meshed namespaces"
+    };
+    projected_namespaces(scale.namespaces, flag)?;
     let catalog = Catalog::load()?;
     let g = Growth::new(&catalog)?;
     let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
@@ -83,4 +98,15 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
     Ok(exit::OK)
+}
+
+/// A projection writes one entry per namespace: refuse a count no cluster has
+/// ([`MAX_PROJECTED_NAMESPACES`]) instead of exhausting memory.
+fn projected_namespaces(n: u64, flag: &str) -> Result<(), Error> {
+    if n > MAX_PROJECTED_NAMESPACES {
+        return Err(Error::Usage(format!(
+            "{flag}: {n} meshed namespaces is absurd: projections go up to {MAX_PROJECTED_NAMESPACES} (ten times the Kubernetes scalability threshold of 10000 namespaces per cluster)"
+        )));
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ mod pods;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::arith::{times, MAX_REPLICAS, SATURATED};
 use crate::catalog::{image_matches, image_version, Catalog, ComponentRule, MeshEntry};
 use crate::inventory::{Container, Inventory, PodShape};
 use crate::quantity;
@@ -33,6 +34,15 @@ struct NsAcc {
     waypoints: BTreeSet<String>,
 }
 
+impl NsAcc {
+    /// Counts `count` proxies of one container's figures.
+    fn add_proxies(&mut self, f: Figures, count: u64) {
+        self.proxies = self.proxies.saturating_add(count);
+        self.cpu = self.cpu.saturating_add(times(f.cpu_req, count));
+        self.memory = self.memory.saturating_add(times(f.mem_req, count));
+    }
+}
+
 #[derive(Debug, Default)]
 struct MeshAcc {
     components: Vec<Component>,
@@ -43,17 +53,26 @@ struct MeshAcc {
     memory: i64,
 }
 
+impl MeshAcc {
+    fn add_meshed_pods(&mut self, count: u64) {
+        self.meshed_pods = self.meshed_pods.saturating_add(count);
+    }
+}
+
 /// Warnings folded by (code, resource, message), counting what they stand for.
 #[derive(Debug, Default)]
 struct Warnings(BTreeMap<(WarningCode, String, String), u64>);
 
 impl Warnings {
     fn add(&mut self, code: WarningCode, resource: String, message: String, count: u64) {
-        *self.0.entry((code, resource, message)).or_default() += count;
+        let n = self.0.entry((code, resource, message)).or_default();
+        *n = n.saturating_add(count);
     }
 }
 
-/// Requests and limits of one container, parsed; bad quantities become warnings.
+/// Requests and limits of one container, parsed; bad quantities become warnings. A
+/// malformed quantity counts as 0; an absurd one (see [`crate::arith`]) counts as
+/// saturated, so that every total it enters exceeds any budget instead of passing it.
 #[derive(Debug, Default, Clone, Copy)]
 struct Figures {
     cpu_req: i64,
@@ -69,13 +88,18 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
                 None => 0,
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
+                    let (value, counted) = if e.absurd {
+                        (SATURATED, "totals saturate")
+                    } else {
+                        (0, "counted as 0")
+                    };
                     w.add(
                         WarningCode::InvalidQuantity,
                         resource.to_owned(),
-                        format!("container {}: {field}: {e}; counted as 0", c.name),
+                        format!("container {}: {field}: {e}; {counted}", c.name),
                         count,
                     );
-                    0
+                    value
                 }
             }
         };
@@ -200,15 +224,21 @@ impl<'a> Detector<'a> {
             memory_usage_bytes: None,
             from,
         });
-        let n = i64::try_from(count).unwrap_or(i64::MAX);
-        p.instances += count;
-        p.cpu_request_millicores += f.cpu_req * n;
-        p.memory_request_bytes += f.mem_req * n;
-        p.cpu_limit_millicores += f.cpu_lim * n;
-        p.memory_limit_bytes += f.mem_lim * n;
+        p.instances = p.instances.saturating_add(count);
+        p.cpu_request_millicores = p
+            .cpu_request_millicores
+            .saturating_add(times(f.cpu_req, count));
+        p.memory_request_bytes = p
+            .memory_request_bytes
+            .saturating_add(times(f.mem_req, count));
+        p.cpu_limit_millicores = p
+            .cpu_limit_millicores
+            .saturating_add(times(f.cpu_lim, count));
+        p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f.mem_lim, count));
         if let Some(u) = usage {
-            p.cpu_usage_millicores = Some(p.cpu_usage_millicores.unwrap_or(0) + u.cpu_millicores);
-            p.memory_usage_bytes = Some(p.memory_usage_bytes.unwrap_or(0) + u.memory_bytes);
+            let add = |sum: Option<i64>, v: i64| Some(sum.unwrap_or(0).saturating_add(v));
+            p.cpu_usage_millicores = add(p.cpu_usage_millicores, u.cpu_millicores);
+            p.memory_usage_bytes = add(p.memory_usage_bytes, u.memory_bytes);
         }
     }
 
@@ -220,10 +250,9 @@ impl<'a> Detector<'a> {
     }
 
     fn bill(&mut self, mesh: &str, f: Figures, count: u64) {
-        let n = i64::try_from(count).unwrap_or(i64::MAX);
         let acc = self.acc(mesh);
-        acc.cpu += f.cpu_req * n;
-        acc.memory += f.mem_req * n;
+        acc.cpu = acc.cpu.saturating_add(times(f.cpu_req, count));
+        acc.memory = acc.memory.saturating_add(times(f.mem_req, count));
     }
 
     /// A pod of a mesh component: its containers are the mesh's bill; proxy components
@@ -274,12 +303,9 @@ impl<'a> Detector<'a> {
             let proxy_container = container.unwrap_or(&empty);
             let placement = placement.to_owned();
             if placement == p.placement && p.namespace_label.is_some() {
-                let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
                 let ns = self.ns(&mesh.mesh, unit.namespace);
                 ns.waypoints.insert(view.name.clone());
-                ns.proxies += unit.count;
-                ns.cpu += f.cpu_req * n;
-                ns.memory += f.mem_req * n;
+                ns.add_proxies(f, unit.count);
             }
             self.add_proxy(
                 &mesh.mesh,
@@ -329,15 +355,11 @@ impl<'a> Detector<'a> {
                 let version = self.sidecar_version(unit.shape, s, c);
                 self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit, c, f);
                 self.bill(&m.mesh, f, unit.count);
-                let n = i64::try_from(unit.count).unwrap_or(i64::MAX);
-                let ns = self.ns(&m.mesh, unit.namespace);
-                ns.proxies += unit.count;
-                ns.cpu += f.cpu_req * n;
-                ns.memory += f.mem_req * n;
+                self.ns(&m.mesh, unit.namespace).add_proxies(f, unit.count);
             }
-            self.acc(&first_mesh).meshed_pods += unit.count;
+            self.acc(&first_mesh).add_meshed_pods(unit.count);
             let ns = self.ns(&first_mesh, unit.namespace);
-            ns.meshed_pods += unit.count;
+            ns.meshed_pods = ns.meshed_pods.saturating_add(unit.count);
             ns.workloads.insert(workload.to_owned());
             ns.captures.insert("sidecar".to_owned());
             meshed_ns.insert(unit.namespace.to_owned());
@@ -358,9 +380,9 @@ impl<'a> Detector<'a> {
                 if enrolled {
                     let mesh = m.mesh.clone();
                     let capture = r.value.clone();
-                    self.acc(&mesh).meshed_pods += unit.count;
+                    self.acc(&mesh).add_meshed_pods(unit.count);
                     let ns = self.ns(&mesh, unit.namespace);
-                    ns.meshed_pods += unit.count;
+                    ns.meshed_pods = ns.meshed_pods.saturating_add(unit.count);
                     ns.workloads.insert(workload.to_owned());
                     ns.captures.insert(capture);
                     meshed_ns.insert(unit.namespace.to_owned());
@@ -407,15 +429,16 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         meshes: BTreeMap::new(),
         warnings: Warnings::default(),
     };
+    absurd_replicas(inv, &mut d.warnings);
     let mut instances = vec![0u64; views.len()];
     let mut from_template = vec![false; views.len()];
     let mut pod_versions: Vec<Option<String>> = vec![None; views.len()];
-    let mut pods = 0;
-    let mut meshed_pods = 0;
+    let mut pods = 0u64;
+    let mut meshed_pods = 0u64;
     let mut meshed_ns = BTreeSet::new();
     let mut service_accounts = inv.service_accounts.clone();
     for unit in &units {
-        pods += unit.count;
+        pods = u64::saturating_add(pods, unit.count);
         service_accounts.insert((
             unit.namespace.to_owned(),
             unit.shape.service_account.clone(),
@@ -424,7 +447,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             .workload
             .and_then(|i| matched[i].as_ref().map(|m| (i, m)));
         if let Some((i, (mesh, rule, _))) = component {
-            instances[i] += unit.count;
+            instances[i] = instances[i].saturating_add(unit.count);
             from_template[i] |= unit.from_template;
             // Pods are the truth: an injected proxy is in the pods, not in the template.
             if let (Some(p), None) = (&rule.proxy, &pod_versions[i]) {
@@ -443,7 +466,8 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                     format!("Pod/{}/{}", unit.namespace, unit.example),
                 ),
             };
-            meshed_pods += d.application_unit(unit, &workload, resource, &present, &mut meshed_ns);
+            let meshed = d.application_unit(unit, &workload, resource, &present, &mut meshed_ns);
+            meshed_pods = u64::saturating_add(meshed_pods, meshed);
         }
     }
     for (i, v) in views.iter().enumerate() {
@@ -668,6 +692,29 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     };
     snap.recount();
     snap
+}
+
+/// Warns about workloads asking for more pods than any cluster runs ([`MAX_REPLICAS`]).
+/// The figure is still counted (sums saturate rather than wrap), so budgets fail rather
+/// than pass.
+fn absurd_replicas(inv: &Inventory, w: &mut Warnings) {
+    for wl in &inv.workloads {
+        let (field, value) = match (wl.replicas, wl.desired_scheduled) {
+            (Some(r), _) => ("spec.replicas", r),
+            (None, Some(d)) => ("status.desiredNumberScheduled", d),
+            (None, None) => continue,
+        };
+        if value > MAX_REPLICAS {
+            w.add(
+                WarningCode::AbsurdReplicas,
+                format!("{}/{}/{}", wl.kind.as_str(), wl.namespace, wl.name),
+                format!(
+                    "{field} {value} is absurd: more than {MAX_REPLICAS} pods for one workload, beyond the Kubernetes scalability envelope (150000 pods per cluster); counted as given"
+                ),
+                1,
+            );
+        }
+    }
 }
 
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).

@@ -106,7 +106,7 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
                 if i < observed.len() {
                     observed[i] = true;
                 } else {
-                    views[i].replicas += g.count;
+                    views[i].replicas = views[i].replicas.saturating_add(g.count);
                 }
                 i
             } else {

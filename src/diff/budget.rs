@@ -13,6 +13,7 @@
 
 use thiserror::Error;
 
+use crate::arith::is_saturated;
 use crate::surface::Totals;
 
 /// Why a `--fail-on` expression is not understood (a usage error).
@@ -109,7 +110,8 @@ impl Budget {
             .iter()
             .filter_map(|t| {
                 let value = totals.get(t.field)?;
-                let over = matches!(t.limit, Limit::Above(n) if value > n);
+                // A saturated total is "at least i64::MAX": it exceeds any limit.
+                let over = is_saturated(value) || matches!(t.limit, Limit::Above(n) if value > n);
                 over.then(|| Failure {
                     term: t.text.clone(),
                     field: t.field,
@@ -130,12 +132,14 @@ impl Budget {
                 let delta = a.saturating_sub(b);
                 #[allow(clippy::cast_precision_loss)] // a percentage
                 let percent = (b != 0).then(|| delta as f64 * 100.0 / b as f64);
-                let over = match t.limit {
-                    Limit::Above(n) => a > n,
-                    Limit::GrowsBy(n) => delta > n,
-                    // From 0, any growth is infinitely many percent.
-                    Limit::GrowsByPercent(p) => percent.map_or(delta > 0, |pc| pc > p),
-                };
+                // A saturated after is unknown and huge: it exceeds any limit.
+                let over = is_saturated(a)
+                    || match t.limit {
+                        Limit::Above(n) => a > n,
+                        Limit::GrowsBy(n) => delta > n,
+                        // From 0, any growth is infinitely many percent.
+                        Limit::GrowsByPercent(p) => percent.map_or(delta > 0, |pc| pc > p),
+                    };
                 over.then(|| Failure {
                     term: t.text.clone(),
                     field: t.field,
@@ -315,5 +319,20 @@ mod tests {
             "after"
         );
         assert_eq!(abs.check_diff(&totals(0, 0), &totals(5, 0)).len(), 1);
+    }
+
+    #[test]
+    fn a_saturated_total_exceeds_any_budget() {
+        let max = crate::arith::SATURATED;
+        let b = Budget::parse(&format!("cpuRequestMillicores>{max}")).unwrap();
+        assert_eq!(b.check_scan(&totals(0, max)).len(), 1);
+        assert!(b.check_scan(&totals(0, max - 1)).is_empty());
+        let grow = Budget::parse(&format!(
+            "cpuRequestMillicores>+{max},cpuRequestMillicores>+1000%"
+        ))
+        .unwrap();
+        assert_eq!(grow.check_diff(&totals(0, max), &totals(0, max)).len(), 2);
+        assert_eq!(grow.check_diff(&totals(0, 1), &totals(0, max)).len(), 2);
+        assert!(grow.check_diff(&totals(0, max), &totals(0, 1)).is_empty());
     }
 }

@@ -16,6 +16,7 @@ pub use versions::{
     ProxyMove, ProxySkew, Skew, Versions,
 };
 
+use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::ser::SerializeMap;
@@ -452,7 +453,7 @@ pub(crate) fn by_type(proxies: &[Proxy]) -> BTreeMap<TypeKey, Vec<&Proxy>> {
 }
 
 fn instances_of(ps: &[&Proxy]) -> u64 {
-    ps.iter().map(|p| p.instances).sum()
+    ps.iter().map(|p| p.instances).sat_sum()
 }
 
 fn proxy_type(key: &TypeKey, ps: &[&Proxy]) -> ProxyType {
@@ -462,15 +463,16 @@ fn proxy_type(key: &TypeKey, ps: &[&Proxy]) -> ProxyType {
         placement: key.2.clone(),
         instances: instances_of(ps),
         versions: version_counts(ps),
-        cpu_request_millicores: ps.iter().map(|p| p.cpu_request_millicores).sum(),
-        memory_request_bytes: ps.iter().map(|p| p.memory_request_bytes).sum(),
+        cpu_request_millicores: ps.iter().map(|p| p.cpu_request_millicores).sat_sum(),
+        memory_request_bytes: ps.iter().map(|p| p.memory_request_bytes).sat_sum(),
     }
 }
 
 pub(crate) fn version_counts(ps: &[&Proxy]) -> Vec<VersionCount> {
     let mut m: BTreeMap<Option<String>, u64> = BTreeMap::new();
     for p in ps {
-        *m.entry(p.version.clone()).or_default() += p.instances;
+        let n = m.entry(p.version.clone()).or_default();
+        *n = n.saturating_add(p.instances);
     }
     m.into_iter()
         .map(|(version, instances)| VersionCount { version, instances })
@@ -533,7 +535,7 @@ fn footprint(before: &[Proxy], after: &[Proxy]) -> Vec<FootprintChange> {
     let a = by_type(after);
     let keys: BTreeSet<&TypeKey> = b.keys().chain(a.keys()).collect();
     let sum = |ps: Option<&Vec<&Proxy>>, f: fn(&Proxy) -> i64| -> i64 {
-        ps.map_or(0, |ps| ps.iter().map(|p| f(p)).sum())
+        ps.map_or(0, |ps| ps.iter().map(|p| f(p)).sat_sum())
     };
     let fig = |k: &TypeKey, f: fn(&Proxy) -> i64| Figure::new(sum(b.get(k), f), sum(a.get(k), f));
     keys.into_iter()

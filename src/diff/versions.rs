@@ -7,6 +7,7 @@
 //! versioned on their own (cilium-envoy, Prometheus, Hubble UI) never run a control-plane
 //! version, so they are never reported as skew.
 
+use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -357,15 +358,19 @@ fn attribution(
         .iter()
         .filter(|f| !is_new_or_gone(f))
         .map(footprint)
-        .sum();
-    let added: i64 = d.proxy_types.added.iter().map(proxy_type).sum();
-    let removed: i64 = -d.proxy_types.removed.iter().map(proxy_type).sum::<i64>();
+        .sat_sum();
+    let added: i64 = d.proxy_types.added.iter().map(proxy_type).sat_sum();
+    let removed: i64 =
+        SatSum::<i64>::sat_sum(d.proxy_types.removed.iter().map(proxy_type)).saturating_neg();
     Attribution {
         delta,
         existing_proxy_types: existing,
         added_proxy_types: added,
         removed_proxy_types: removed,
-        other: delta - existing - added - removed,
+        other: delta
+            .saturating_sub(existing)
+            .saturating_sub(added)
+            .saturating_sub(removed),
     }
 }
 

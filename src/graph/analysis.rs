@@ -140,11 +140,11 @@ fn reach(graph: &Graph, start: NodeIndex, own_instances: u64, b: &mut BlastRadiu
     for i in seen {
         match &g[i].kind {
             NodeKind::Proxy { instances, .. } => {
-                b.proxies += if whole.contains(&i) {
+                b.proxies = b.proxies.saturating_add(if whole.contains(&i) {
                     *instances
                 } else {
                     own_instances.min(*instances)
-                };
+                });
             }
             NodeKind::Namespace {
                 workloads,
@@ -152,8 +152,8 @@ fn reach(graph: &Graph, start: NodeIndex, own_instances: u64, b: &mut BlastRadiu
                 ..
             } => {
                 b.namespaces += 1;
-                b.workloads += workloads;
-                b.meshed_pods += meshed_pods;
+                b.workloads = b.workloads.saturating_add(*workloads);
+                b.meshed_pods = b.meshed_pods.saturating_add(*meshed_pods);
             }
             _ => {}
         }

@@ -13,6 +13,7 @@
 mod analysis;
 mod upgrade;
 
+use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -270,8 +271,8 @@ impl Builder {
                 ..
             } = &mut self.g[i].kind
             {
-                *replicas += c.replicas;
-                *instances += c.instances;
+                *replicas = replicas.saturating_add(c.replicas);
+                *instances = instances.saturating_add(c.instances);
                 workloads.push(WorkloadRef {
                     name: format!("{}/{}", c.namespace, c.name),
                     replicas: c.replicas,
@@ -295,7 +296,7 @@ impl Builder {
                 ..
             } = &mut self.g[i].kind
             {
-                *instances += p.instances;
+                *instances = instances.saturating_add(p.instances);
                 if let Some(v) = &p.version {
                     if !versions.contains(v) {
                         versions.push(v.clone());
@@ -443,7 +444,7 @@ impl Builder {
                 ..
             } = &mut self.g[hook].kind
             {
-                *backend_replicas = backends.iter().map(|(_, r, _)| r).sum();
+                *backend_replicas = backends.iter().map(|(_, r, _)| *r).sat_sum();
                 *b = backends.into_iter().map(|(w, _, _)| w).collect();
             }
             for (to, reason) in targets {

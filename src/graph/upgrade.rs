@@ -39,7 +39,7 @@ pub fn upgrade_steps(snap: &Snapshot, catalog: &Catalog) -> Vec<UpgradeStep> {
                     targets.push(group.clone());
                 }
             }
-            let mut restarts = 0;
+            let mut restarts = 0u64;
             if let Some(mode) = &rule.restart {
                 for n in snap
                     .namespaces
@@ -47,7 +47,7 @@ pub fn upgrade_steps(snap: &Snapshot, catalog: &Catalog) -> Vec<UpgradeStep> {
                     .filter(|n| n.mesh == mesh.name && n.capture.split('+').any(|c| c == mode))
                 {
                     targets.push(n.namespace.clone());
-                    restarts += n.workloads;
+                    restarts = u64::saturating_add(restarts, n.workloads);
                 }
             }
             if targets.is_empty() {

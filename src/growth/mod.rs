@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 
 use thiserror::Error;
 
+use crate::arith::{is_saturated, times, SatSum, SATURATED};
 use crate::catalog::profiles::{
     self, figures, ComponentSpec, CrdGroupSpec, Per, Profile, WebhookSpec,
 };
@@ -234,8 +235,8 @@ impl<'c> Growth<'c> {
             bill(&mut snap, &profile.mesh, f, scale.pods);
             for ns in &mut snap.namespaces {
                 ns.proxies = ns.meshed_pods;
-                ns.cpu_request_millicores = f[0] * to_i64(ns.meshed_pods);
-                ns.memory_request_bytes = f[1] * to_i64(ns.meshed_pods);
+                ns.cpu_request_millicores = times(f[0], ns.meshed_pods);
+                ns.memory_request_bytes = times(f[1], ns.meshed_pods);
             }
         }
         let base = &profile.baseline;
@@ -339,8 +340,8 @@ impl<'c> Growth<'c> {
                         .collect()
                 }
             };
-            let mut count = 0;
-            let mut instances = 0;
+            let mut count = 0u64;
+            let mut instances = 0u64;
             for (namespace, n) in places {
                 let exists = snap.components.iter().any(|c| {
                     c.mesh == mesh
@@ -351,7 +352,7 @@ impl<'c> Growth<'c> {
                     continue;
                 }
                 count += 1;
-                instances += n;
+                instances = u64::saturating_add(instances, n);
                 snap.components.push(Component {
                     mesh: mesh.to_owned(),
                     component: spec.component.clone(),
@@ -390,9 +391,11 @@ impl<'c> Growth<'c> {
                             .find(|x| x.mesh == mesh && x.namespace == namespace)
                         {
                             ns.waypoints.push(spec.name.clone());
-                            ns.proxies += n;
-                            ns.cpu_request_millicores += f[0] * to_i64(n);
-                            ns.memory_request_bytes += f[1] * to_i64(n);
+                            ns.proxies = ns.proxies.saturating_add(n);
+                            ns.cpu_request_millicores =
+                                ns.cpu_request_millicores.saturating_add(times(f[0], n));
+                            ns.memory_request_bytes =
+                                ns.memory_request_bytes.saturating_add(times(f[1], n));
                         }
                     }
                 }
@@ -629,10 +632,6 @@ fn keep_mesh(snap: &mut Snapshot, mesh: &str) {
     snap.recount();
 }
 
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// The sidecar a new meshed component gets: calibrated from the cluster's own sidecars
 /// (their average request) when it has some, else the profile's default.
 fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 4])> {
@@ -646,11 +645,18 @@ fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 
                 && p.implementation == spec.implementation
         })
         .collect();
-    let n: u64 = existing.iter().map(|p| p.instances).sum();
+    let n: u64 = existing.iter().map(|p| p.instances).sat_sum();
     if n == 0 {
         return Some((spec.implementation.clone(), figures(&spec.resources())));
     }
-    let avg = |f: fn(&Proxy) -> i64| existing.iter().map(|p| f(p)).sum::<i64>() / to_i64(n);
+    // The exact sum (an i128 holds any sum of i64s here), so a big cluster averages right.
+    let avg = |f: fn(&Proxy) -> i64| {
+        if existing.iter().any(|p| is_saturated(f(p))) {
+            return SATURATED;
+        }
+        let sum: i128 = existing.iter().map(|p| i128::from(f(p))).sum();
+        i64::try_from(sum / i128::from(n)).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
+    };
     Some((
         spec.implementation.clone(),
         [
@@ -702,18 +708,18 @@ fn add_proxy(
             snap.proxies.len() - 1
         });
     let p = &mut snap.proxies[i];
-    let k = to_i64(n);
-    p.instances += n;
-    p.cpu_request_millicores += f[0] * k;
-    p.memory_request_bytes += f[1] * k;
-    p.cpu_limit_millicores += f[2] * k;
-    p.memory_limit_bytes += f[3] * k;
+    p.instances = p.instances.saturating_add(n);
+    p.cpu_request_millicores = p.cpu_request_millicores.saturating_add(times(f[0], n));
+    p.memory_request_bytes = p.memory_request_bytes.saturating_add(times(f[1], n));
+    p.cpu_limit_millicores = p.cpu_limit_millicores.saturating_add(times(f[2], n));
+    p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f[3], n));
 }
 
 fn bill(snap: &mut Snapshot, mesh: &str, f: [i64; 4], n: u64) {
     if let Some(m) = snap.meshes.iter_mut().find(|m| m.name == mesh) {
-        m.totals.cpu_request_millicores += f[0] * to_i64(n);
-        m.totals.memory_request_bytes += f[1] * to_i64(n);
+        let t = &mut m.totals;
+        t.cpu_request_millicores = t.cpu_request_millicores.saturating_add(times(f[0], n));
+        t.memory_request_bytes = t.memory_request_bytes.saturating_add(times(f[1], n));
     }
 }
 

@@ -48,7 +48,7 @@ pub struct TotalsDelta {
 }
 
 fn d(a: u64, b: u64) -> i64 {
-    i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX)
+    crate::surface::as_i64(a).saturating_sub(crate::surface::as_i64(b))
 }
 
 impl TotalsDelta {
@@ -63,8 +63,12 @@ impl TotalsDelta {
             crds: d(after.crds, before.crds),
             webhooks: d(after.webhooks, before.webhooks),
             upgrade_steps: d(after.upgrade_steps, before.upgrade_steps),
-            cpu_request_millicores: after.cpu_request_millicores - before.cpu_request_millicores,
-            memory_request_bytes: after.memory_request_bytes - before.memory_request_bytes,
+            cpu_request_millicores: after
+                .cpu_request_millicores
+                .saturating_sub(before.cpu_request_millicores),
+            memory_request_bytes: after
+                .memory_request_bytes
+                .saturating_sub(before.memory_request_bytes),
         }
     }
 }
@@ -104,7 +108,7 @@ impl Added {
             .iter_mut()
             .find(|p| p.implementation == implementation && p.placement == placement)
         {
-            Some(p) => p.instances += n,
+            Some(p) => p.instances = p.instances.saturating_add(n),
             None => self.proxies.push(AddedProxy {
                 implementation: implementation.to_owned(),
                 placement: placement.to_owned(),

@@ -178,7 +178,7 @@ impl FleetBuilder {
         per_mesh: impl IntoIterator<Item = (&'s str, &'s Snapshot)>,
     ) {
         self.clusters += 1;
-        self.nodes += snap.scale.nodes;
+        self.nodes = self.nodes.saturating_add(snap.scale.nodes);
         let mut any = false;
         for (mesh, s) in per_mesh {
             any = true;
@@ -221,20 +221,25 @@ impl FleetBuilder {
             distinct_proxy_types: self.proxy_types.len() as u64,
             ..FleetTotals::default()
         };
+        let sum = |a: &mut u64, b: u64| *a = a.saturating_add(b);
         for r in &self.rows {
-            t.version_skew += r.version_skew;
-            t.component_kinds += r.component_kinds;
-            t.components += r.components;
-            t.component_instances += r.component_instances;
-            t.proxy_types += r.proxy_types;
-            t.proxy_instances += r.proxy_instances;
-            t.crds += r.crds;
-            t.webhooks += r.webhooks;
-            t.upgrade_steps += r.upgrade_steps;
-            t.namespaces += r.namespaces;
-            t.nodes_with_agent += r.nodes_with_agent;
-            t.cpu_request_millicores += r.cpu_request_millicores;
-            t.memory_request_bytes += r.memory_request_bytes;
+            sum(&mut t.version_skew, r.version_skew);
+            sum(&mut t.component_kinds, r.component_kinds);
+            sum(&mut t.components, r.components);
+            sum(&mut t.component_instances, r.component_instances);
+            sum(&mut t.proxy_types, r.proxy_types);
+            sum(&mut t.proxy_instances, r.proxy_instances);
+            sum(&mut t.crds, r.crds);
+            sum(&mut t.webhooks, r.webhooks);
+            sum(&mut t.upgrade_steps, r.upgrade_steps);
+            sum(&mut t.namespaces, r.namespaces);
+            sum(&mut t.nodes_with_agent, r.nodes_with_agent);
+            t.cpu_request_millicores = t
+                .cpu_request_millicores
+                .saturating_add(r.cpu_request_millicores);
+            t.memory_request_bytes = t
+                .memory_request_bytes
+                .saturating_add(r.memory_request_bytes);
         }
         t
     }

@@ -90,7 +90,7 @@ pub fn headcount(
             snap.meshes.iter().map(|m| (m.name.as_str(), snap)),
         );
     }
-    let (rows, totals, estimate) = evaluate(today, model);
+    let (rows, totals, estimate) = evaluate(today, model)?;
     let projection = if enable.is_empty() {
         None
     } else {
@@ -162,7 +162,7 @@ fn project(
     for ((name, snap), per_mesh) in clusters.iter().zip(&projected) {
         after.cluster(name, snap, per_mesh.iter().map(|(m, s)| (m.as_str(), s)));
     }
-    let (rows, totals, estimate) = evaluate(after, model);
+    let (rows, totals, estimate) = evaluate(after, model)?;
     let delta = Delta {
         hours_per_year: round2(estimate.hours_per_year - today.hours_per_year),
         fte: round2(estimate.fte - today.fte),
@@ -179,7 +179,10 @@ fn project(
 
 /// Per-row hours (per-cluster terms only; a cluster's on-call is split evenly over its
 /// mesh rows), the fleet totals, and the estimate.
-fn evaluate(b: FleetBuilder, model: &Model) -> (Vec<Row>, FleetTotals, Estimate) {
+fn evaluate(
+    b: FleetBuilder,
+    model: &Model,
+) -> Result<(Vec<Row>, FleetTotals, Estimate), model::Error> {
     let totals = b.totals();
     let mut meshes_in: BTreeMap<String, f64> = BTreeMap::new();
     for r in b.rows.iter().filter(|r| r.mesh != "none") {
@@ -195,12 +198,13 @@ fn evaluate(b: FleetBuilder, model: &Model) -> (Vec<Row>, FleetTotals, Estimate)
             } else {
                 1.0 / meshes_in.get(&r.cluster).copied().unwrap_or(1.0)
             };
-            let h = model.cluster_hours(&cluster_figures(&r, share));
+            let row = format!(" (cluster {}, mesh {})", r.cluster, r.mesh);
+            let h = model.cluster_hours(&cluster_figures(&r, share), &row)?;
             r.hours_per_year = round2(h);
             r.fte = round2(h / per_fte);
-            r
+            Ok(r)
         })
-        .collect();
+        .collect::<Result<Vec<_>, model::Error>>()?;
     #[allow(clippy::cast_precision_loss)] // counts far below 2^52
     let f = |n: u64| n as f64;
     let cluster = ClusterFigures {
@@ -216,8 +220,8 @@ fn evaluate(b: FleetBuilder, model: &Model) -> (Vec<Row>, FleetTotals, Estimate)
         distinct_crds: f(totals.distinct_crds),
         distinct_proxy_types: f(totals.distinct_proxy_types),
     };
-    let estimate = model.estimate(&cluster, &fleet);
-    (rows, totals, estimate)
+    let estimate = model.checked_estimate(&cluster, &fleet)?;
+    Ok((rows, totals, estimate))
 }
 
 #[allow(clippy::cast_precision_loss)] // counts far below 2^52

@@ -72,6 +72,14 @@ pub enum Error {
     },
     #[error("{origin}: coefficient `{key}` must be above zero (it divides)")]
     Zero { origin: String, key: &'static str },
+    #[error("{origin}: the term `{term}`{row} comes to {value} hours/year or FTE, which is not a finite number: a coefficient is too large, or a divisor (hours_per_fte, learning_amortization_years) too small")]
+    NonFinite {
+        origin: String,
+        term: String,
+        /// ` (cluster c, mesh m)` for a row's term, empty for the fleet's.
+        row: String,
+        value: f64,
+    },
 }
 
 /// One coefficient as written.
@@ -165,10 +173,15 @@ impl Model {
                 });
             }
         }
+        let mut coefficients = raw.coefficients;
+        for c in coefficients.values_mut() {
+            // `-0.0` is zero: keep it from printing as "-0".
+            c.value = c.value.abs();
+        }
         Ok(Self {
             name: raw.name.unwrap_or_else(|| origin.to_owned()),
             origin: origin.to_owned(),
-            coefficients: raw.coefficients,
+            coefficients,
         })
     }
 
@@ -350,9 +363,57 @@ impl Model {
         }
     }
 
-    /// Hours per year of the per-cluster terms alone (one row's share).
-    pub fn cluster_hours(&self, f: &ClusterFigures) -> f64 {
-        self.cluster_terms(f).iter().map(|t| t.hours_per_year).sum()
+    /// Hours per year of the per-cluster terms alone (one row's share); `row` (such as
+    /// ` (cluster a, mesh istio)`) names the row in the error when a term is not finite.
+    pub fn cluster_hours(&self, f: &ClusterFigures, row: &str) -> Result<f64, Error> {
+        let terms = self.cluster_terms(f);
+        self.finite(&terms, row)?;
+        let h: f64 = terms.iter().map(|t| t.hours_per_year).sum();
+        self.finite_value("per-cluster total", row, h)?;
+        self.finite_value("per-cluster total", row, h / self.value("hours_per_fte"))?;
+        Ok(h)
+    }
+
+    /// Refuses terms whose hours or FTE overflowed (a coefficient of 1e308, a divisor of
+    /// 1e-320): an estimate of `inf` is not an estimate. Names the first such term.
+    fn finite(&self, terms: &[Term], row: &str) -> Result<(), Error> {
+        for t in terms {
+            self.finite_value(&t.name, row, t.hours_per_year)?;
+            self.finite_value(&t.name, row, t.fte)?;
+        }
+        Ok(())
+    }
+
+    fn finite_value(&self, term: &str, row: &str, value: f64) -> Result<(), Error> {
+        if value.is_finite() {
+            return Ok(());
+        }
+        Err(Error::NonFinite {
+            origin: self.origin.clone(),
+            term: term.to_owned(),
+            row: row.to_owned(),
+            value,
+        })
+    }
+
+    /// [`Self::estimate`], refused when any of its figures is not a finite number.
+    pub fn checked_estimate(
+        &self,
+        cluster: &ClusterFigures,
+        fleet: &FleetFigures,
+    ) -> Result<Estimate, Error> {
+        let e = self.estimate(cluster, fleet);
+        self.finite(&e.cluster_terms, "")?;
+        self.finite(&e.fleet_terms, "")?;
+        for (name, v) in [
+            ("per-cluster total", e.cluster_hours_per_year),
+            ("fleet total", e.fleet_hours_per_year),
+            ("total", e.hours_per_year),
+            ("total", e.fte),
+        ] {
+            self.finite_value(name, "", v)?;
+        }
+        Ok(e)
     }
 }
 
@@ -439,14 +500,31 @@ pub struct Estimate {
     pub fte: f64,
 }
 
+/// Numbers this large have no decimals left to round (and × 100 could overflow).
+const NO_DECIMALS: f64 = 1e15;
+
 /// Rounded to two decimals (hours and FTE are estimates; more digits would be noise).
+/// A result of zero is `0`, never `-0` (a tiny negative delta rounds to plain 0).
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    if !x.is_finite() || x.abs() >= NO_DECIMALS {
+        return x;
+    }
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
-/// A number as people write it: `4`, `0.5`, `1.25` (at most two decimals).
+/// A number as people write it: `4`, `0.5`, `1.25` (at most two decimals); a huge one
+/// in scientific notation (`1e300`) rather than 300 digits.
 pub fn num(x: f64) -> String {
-    let s = format!("{:.2}", round2(x));
+    let x = round2(x);
+    if x.abs() >= NO_DECIMALS {
+        return format!("{x:e}");
+    }
+    let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
@@ -513,7 +591,7 @@ mod tests {
         // 0.02 × 1600 × 1 = 32
         assert_eq!(t[5].hours_per_year, 32.0);
         // 24 + 10 + 24 + 4 + 1 + 32 = 95 hours = 95 / 1600 = 0.059... FTE
-        assert_eq!(m.cluster_hours(&f), 95.0);
+        assert_eq!(m.cluster_hours(&f, "").unwrap(), 95.0);
         assert_eq!(t[5].fte, 0.02);
     }
 
@@ -640,5 +718,95 @@ mod tests {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(0.125), "0.13");
         assert_eq!(num(1600.0), "1600");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.001), "0", "a tiny negative delta is 0, not -0");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(1e300), "1e300");
+        assert!(round2(-0.0).is_sign_positive());
+        assert_eq!(round2(1e307), 1e307, "no overflow while rounding");
+    }
+
+    #[test]
+    fn non_finite_terms_are_refused_by_name() {
+        let figures = ClusterFigures {
+            component_kinds: 3.0,
+            meshed_clusters: 1.0,
+            ..ClusterFigures::default()
+        };
+        let fleet = FleetFigures {
+            distinct_crds: 2.0,
+            ..FleetFigures::default()
+        };
+        let big = with(
+            "upgrade_hours_per_component",
+            "[coefficients.upgrade_hours_per_component]\nvalue = 1e308\nunit = \"hours/component/upgrade\"",
+        );
+        let m = Model::parse(&big, "big.toml").unwrap();
+        let e = m.checked_estimate(&figures, &fleet).unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "component upgrades"),
+            "{e}"
+        );
+        let e = m
+            .cluster_hours(&figures, " (cluster a, mesh istio)")
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "big.toml: the term `component upgrades` (cluster a, mesh istio) comes to inf"
+            ),
+            "{e}"
+        );
+
+        let tiny = with(
+            "learning_amortization_years",
+            "[coefficients.learning_amortization_years]\nvalue = 1e-320\nunit = \"years\"",
+        );
+        let m = Model::parse(&tiny, "tiny.toml").unwrap();
+        assert!(
+            m.cluster_hours(&figures, "").is_ok(),
+            "cluster terms do not divide by it"
+        );
+        let e = m.checked_estimate(&figures, &fleet).unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "learning CRDs"),
+            "{e}"
+        );
+
+        // Finite terms whose sum overflows: the total is refused.
+        let sum = with(
+            "upgrades_per_year",
+            "[coefficients.upgrades_per_year]\nvalue = 8e307\nunit = \"upgrades/year\"",
+        );
+        let m = Model::parse(&sum, "sum.toml").unwrap();
+        // 8e307 × 2 × 1 and 8e307 × 0.5 × 1: two finite terms, an infinite sum.
+        let two = ClusterFigures {
+            component_kinds: 1.0,
+            upgrade_steps: 1.0,
+            ..ClusterFigures::default()
+        };
+        assert!(m
+            .cluster_terms(&two)
+            .iter()
+            .all(|t| t.hours_per_year.is_finite()));
+        let e = m.cluster_hours(&two, "").unwrap_err();
+        assert!(
+            matches!(&e, Error::NonFinite { term, .. } if term == "per-cluster total"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn minus_zero_coefficients_read_as_zero() {
+        let neg = with(
+            "incident_hours",
+            "[coefficients.incident_hours]\nvalue = -0.0\nunit = \"hours/incident\"",
+        );
+        let m = Model::parse(&neg, "m.toml").unwrap();
+        assert!(m.value("incident_hours").is_sign_positive());
+        let t = m.cluster_terms(&ClusterFigures {
+            proxy_types: 1.0,
+            ..ClusterFigures::default()
+        });
+        assert!(!t[2].formula.contains("-0"), "{}", t[2].formula);
     }
 }

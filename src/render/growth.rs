@@ -292,7 +292,7 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             .iter()
             .filter(|p| p.placement == "sidecar")
             .map(|p| p.instances)
-            .sum();
+            .fold(0u64, u64::saturating_add);
         grows.rows.push(vec![
             col.profile.clone(),
             per("node"),

@@ -378,15 +378,17 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         ));
     }
     if mine.len() > 1 {
-        let sum = |f: fn(&Proxy) -> i64| mine.iter().map(|p| f(p)).sum::<i64>();
+        let sum = |f: fn(&Proxy) -> i64| mine.iter().map(|p| f(p)).fold(0, i64::saturating_add);
         let sum_opt = |f: fn(&Proxy) -> Option<i64>| {
             mine.iter()
                 .map(|p| f(p))
-                .try_fold(0i64, |acc, v| v.map(|v| acc + v))
+                .try_fold(0i64, |acc, v| v.map(|v| acc.saturating_add(v)))
         };
         sec.rows.push(row(
             ["TOTAL".to_owned(), String::new(), String::new()],
-            mine.iter().map(|p| p.instances).sum(),
+            mine.iter()
+                .map(|p| p.instances)
+                .fold(0, u64::saturating_add),
             [
                 sum(|p| p.cpu_request_millicores),
                 sum(|p| p.memory_request_bytes),

@@ -9,6 +9,7 @@
 
 mod completion;
 mod conventions;
+mod arith;
 mod diff;
 mod fixtures;
 mod golden;
