@@ -5,6 +5,8 @@
 #   scripts/bench.sh            # 5k and 50k pods, then the 10-cluster fleet
 #   scripts/bench.sh single     # only 5k and 50k
 #   scripts/bench.sh fleet      # only the fleet
+#   scripts/bench.sh pty        # the 50k-pod live scan on a pseudo-terminal (`script`):
+#                               # finishes, progress line drawn and erased (PTY_PODS=N)
 #   MESH=linkerd SIZES="5000 50000" scripts/bench.sh single
 #
 # MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
@@ -123,4 +125,32 @@ if [ "$WHAT" = all ] || [ "$WHAT" = fleet ]; then
   timed all "$MS" scan --all-contexts -o json -q --kubeconfig "$WORK/kubeconfig" --save-dir "$WORK/fleet"
   echo "| \`scan --all-contexts\` ($(ls "$WORK/fleet" | wc -l) snapshots saved) | ${SECS} s | $(mib "$RSS_KB") MiB |"
   stop_fake
+fi
+
+if [ "$WHAT" = pty ]; then
+  # As a person runs it: stdout and stderr on a terminal (util-linux `script` gives the
+  # pty), so the progress line is drawn. Checks that the scan ends, that the progress line
+  # was drawn and erased before the table, and prints the figures.
+  pods=${PTY_PODS:-50000}
+  start_fake "pods=$pods,nodes=$((pods / 25)),namespaces=$((pods / 100))" 1
+  start=$(date +%s.%N)
+  rc=0
+  KUBECONFIG="$WORK/kubeconfig" timeout 300 script -qec "$MS scan" "$WORK/typescript" \
+    >/dev/null </dev/null || rc=$?
+  end=$(date +%s.%N)
+  stop_fake
+  draws=$(grep -ao $'\r\e\[Kmeshsurface: listed' "$WORK/typescript" | wc -l)
+  python3 - "$WORK/typescript" <<'PY'
+import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+last = t.rfind("\r\x1b[Kmeshsurface: ")
+table = t.find("Meshes")
+assert last >= 0, "no progress line was drawn"
+assert table > last, "the table came before the last progress line"
+assert "\r\x1b[K" in t[last + 5:table], "the progress line was not erased before the table"
+print("# progress: last drawn as %r, then erased before the table" % t[last + 4:t.find("\r", last + 4)])
+PY
+  echo "# pty scan of $pods pods: exit $rc in $(echo "$end - $start" | bc -l) s, progress drawn $draws times"
+  grep -a -m1 "^Cluster:" "$WORK/typescript" || true
+  [ "$rc" = 0 ]
 fi

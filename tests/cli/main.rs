@@ -7,9 +7,9 @@
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
 //! upstream rendered output (ignored until issue 14).
 
+mod arith;
 mod completion;
 mod conventions;
-mod arith;
 mod diff;
 mod fixtures;
 mod golden;
