@@ -67,6 +67,9 @@ pub struct OwnerRef {
 pub struct Usage {
     pub cpu_millicores: i64,
     pub memory_bytes: i64,
+    /// How many pods' samples the sum holds (1 for one pod's sample): a group whose pods
+    /// were only partly measured says so, instead of passing the sum off as the whole.
+    pub pods: u64,
 }
 
 /// `metrics.k8s.io` samples: (namespace, pod) → (container, usage).
@@ -301,6 +304,7 @@ impl InventoryBuilder {
             let sum = self.inv.pod_groups[i].usage.entry(container).or_default();
             sum.cpu_millicores += u.cpu_millicores;
             sum.memory_bytes += u.memory_bytes;
+            sum.pods += u.pods;
         }
     }
 
@@ -382,6 +386,7 @@ impl InventoryBuilder {
                     let sum = mine.usage.entry(c).or_default();
                     sum.cpu_millicores += u.cpu_millicores;
                     sum.memory_bytes += u.memory_bytes;
+                    sum.pods += u.pods;
                 }
             } else {
                 self.inv.pod_groups.push(g);

@@ -33,11 +33,16 @@ struct NsAcc {
     waypoints: BTreeSet<String>,
 }
 
+/// (implementation, placement, version, from): one proxy type.
+type ProxyKey = (String, String, Option<String>, Option<String>);
+
 #[derive(Debug, Default)]
 struct MeshAcc {
     components: Vec<Component>,
     namespaces: BTreeMap<String, NsAcc>,
-    proxies: BTreeMap<(String, String, Option<String>, Option<String>), Proxy>,
+    proxies: BTreeMap<ProxyKey, Proxy>,
+    /// CPU and memory requests of the measured pods of each proxy type (for utilisation).
+    measured_requests: BTreeMap<ProxyKey, (i64, i64)>,
     meshed_pods: u64,
     cpu: i64,
     memory: i64,
@@ -172,13 +177,12 @@ impl<'a> Detector<'a> {
         f: Figures,
     ) {
         let (from_template, count) = (unit.from_template, unit.count);
-        // Measured usage: only for observed pods, and only when metrics were read.
-        let usage = (self.inv.metrics && !from_template).then(|| {
-            unit.usage
-                .and_then(|u| u.get(&container.name))
-                .copied()
-                .unwrap_or_default()
-        });
+        // Measured usage: only for observed pods, and only when metrics were read; it
+        // covers the pods that had a sample, which may be fewer than `count`.
+        let usage = (self.inv.metrics && !from_template)
+            .then(|| unit.usage.and_then(|u| u.get(&container.name)).copied())
+            .flatten()
+            .filter(|u| u.pods > 0);
         let from = from_template.then(|| "template".to_owned());
         let key = (
             implementation.to_owned(),
@@ -186,7 +190,14 @@ impl<'a> Detector<'a> {
             version.clone(),
             from.clone(),
         );
-        let p = self.acc(mesh).proxies.entry(key).or_insert_with(|| Proxy {
+        let acc = self.acc(mesh);
+        if let Some(u) = usage {
+            let k = i64::try_from(u.pods).unwrap_or(i64::MAX);
+            let m = acc.measured_requests.entry(key.clone()).or_default();
+            m.0 += f.cpu_req * k;
+            m.1 += f.mem_req * k;
+        }
+        let p = acc.proxies.entry(key).or_insert_with(|| Proxy {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
             placement: placement.to_owned(),
@@ -198,6 +209,9 @@ impl<'a> Detector<'a> {
             memory_limit_bytes: 0,
             cpu_usage_millicores: None,
             memory_usage_bytes: None,
+            usage_pods: 0,
+            cpu_utilisation_percent: None,
+            memory_utilisation_percent: None,
             from,
         });
         let n = i64::try_from(count).unwrap_or(i64::MAX);
@@ -209,6 +223,7 @@ impl<'a> Detector<'a> {
         if let Some(u) = usage {
             p.cpu_usage_millicores = Some(p.cpu_usage_millicores.unwrap_or(0) + u.cpu_millicores);
             p.memory_usage_bytes = Some(p.memory_usage_bytes.unwrap_or(0) + u.memory_bytes);
+            p.usage_pods += u.pods;
         }
     }
 
@@ -567,7 +582,29 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 &b.name,
             ))
         });
-        let proxies: Vec<Proxy> = acc.proxies.into_values().collect();
+        let measured = acc.measured_requests;
+        let proxies: Vec<Proxy> = acc
+            .proxies
+            .into_iter()
+            .map(|(key, mut p)| {
+                let (cpu, mem) = measured.get(&key).copied().unwrap_or_default();
+                p.cpu_utilisation_percent = percent(p.cpu_usage_millicores, cpu);
+                p.memory_utilisation_percent = percent(p.memory_usage_bytes, mem);
+                p
+            })
+            .collect();
+        if inv.metrics {
+            for p in proxies.iter().filter(|p| p.from.is_none()) {
+                if let Some(message) = coverage_gap(p) {
+                    d.warnings.add(
+                        WarningCode::MetricsPartial,
+                        format!("proxy:{}/{}", p.implementation, p.placement),
+                        message,
+                        p.instances - p.usage_pods,
+                    );
+                }
+            }
+        }
         let mode = mode_of(entry, &components, &proxies);
         let mut versions: Vec<String> = components
             .iter()
@@ -668,6 +705,45 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     };
     snap.recount();
     snap
+}
+
+/// `used` as a rounded percentage of `requested`; None without usage or requests.
+fn percent(used: Option<i64>, requested: i64) -> Option<i64> {
+    let used = used?;
+    if requested <= 0 {
+        return None;
+    }
+    let pct = (i128::from(used) * 100 + i128::from(requested) / 2) / i128::from(requested);
+    Some(i64::try_from(pct).unwrap_or(i64::MAX))
+}
+
+/// The `metrics-partial` message for an observed proxy type whose pods were not all
+/// measured (None when every pod was).
+fn coverage_gap(p: &Proxy) -> Option<String> {
+    if p.usage_pods >= p.instances {
+        return None;
+    }
+    let what = format!(
+        "{} {} ({}{})",
+        p.mesh,
+        p.implementation,
+        p.placement,
+        p.version
+            .as_ref()
+            .map(|v| format!(", {v}"))
+            .unwrap_or_default()
+    );
+    Some(if p.usage_pods == 0 {
+        format!(
+            "no pod of {what} has metrics (0 of {}): its usage is unknown",
+            p.instances
+        )
+    } else {
+        format!(
+            "metrics cover {} of {} pods of {what}: the usage shown is theirs alone",
+            p.usage_pods, p.instances
+        )
+    })
 }
 
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).

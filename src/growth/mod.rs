@@ -694,6 +694,9 @@ fn add_proxy(
                 memory_limit_bytes: 0,
                 cpu_usage_millicores: None,
                 memory_usage_bytes: None,
+                usage_pods: 0,
+                cpu_utilisation_percent: None,
+                memory_utilisation_percent: None,
                 from: Some("projected".to_owned()),
             });
             snap.proxies.len() - 1

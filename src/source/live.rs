@@ -417,6 +417,7 @@ impl Lister {
                             Usage {
                                 cpu_millicores: cpu.unwrap_or(0),
                                 memory_bytes: mem.unwrap_or(0),
+                                pods: 1,
                             },
                         )
                     })
@@ -715,6 +716,10 @@ async fn scan(
     }
     if groups.contains_key(METRICS_GROUP) {
         match lister.metrics(opts.namespace.as_deref()).await {
+            Ok(map) if map.is_empty() => b.warn(Warning::new(
+                WarningCode::MetricsUnavailable,
+                "metrics.k8s.io is served but returned no pod metrics (metrics-server starting, or not scraping): proxy CPU/memory usage is unknown",
+            )),
             Ok(map) => {
                 let _ = lister.usage.set(Arc::new(map));
             }

@@ -290,9 +290,8 @@ fn every_request_is_allowed_by_the_printed_cluster_role() {
     );
 }
 
-#[test]
-fn metrics_give_actual_proxy_usage() {
-    // ztunnel pods of the istio-ambient fixture, one per node, measured.
+/// The ztunnel pods of the istio-ambient fixture (one per node).
+fn ztunnel_pods() -> Vec<String> {
     let objects =
         fakekube::load_path(&root().join("fixtures/clusters/istio-ambient")).expect("fixture");
     let pods: Vec<String> = objects
@@ -300,41 +299,130 @@ fn metrics_give_actual_proxy_usage() {
         .filter(|o| o["kind"] == "Pod" && o["metadata"]["ownerReferences"][0]["name"] == "ztunnel")
         .filter_map(|o| o["metadata"]["name"].as_str().map(str::to_owned))
         .collect();
-    assert!(!pods.is_empty(), "the fixture names its ztunnel pods");
+    assert_eq!(pods.len(), 3, "the fixture names its three ztunnel pods");
+    pods
+}
+
+fn proxy(s: &Value, implementation: &str) -> Value {
+    s["proxies"]
+        .as_array()
+        .expect("p")
+        .iter()
+        .find(|p| p["implementation"] == implementation)
+        .unwrap_or_else(|| panic!("no {implementation} proxy: {}", s["proxies"]))
+        .clone()
+}
+
+/// The row of a proxy implementation in the table's Proxies section.
+fn proxy_row<'a>(table: &'a str, implementation: &str) -> &'a str {
+    table
+        .lines()
+        .skip_while(|l| *l != "Proxies")
+        .find(|l| l.starts_with(implementation))
+        .unwrap_or_else(|| panic!("a {implementation} proxy row:\n{table}"))
+}
+
+fn warnings_of<'a>(s: &'a Value, code: &str) -> Vec<&'a Value> {
+    s["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .filter(|w| w["code"] == code)
+        .collect()
+}
+
+#[test]
+fn metrics_give_actual_proxy_usage() {
+    let pods = ztunnel_pods();
     let metrics: Vec<Value> = pods
         .iter()
         .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
         .collect();
-    let n = i64::try_from(pods.len()).expect("count");
     let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
     let o = live.scan(&["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = json(&o);
-    let zt = s["proxies"]
-        .as_array()
-        .expect("p")
-        .iter()
-        .find(|p| p["implementation"] == "ztunnel")
-        .expect("ztunnel")
-        .clone();
-    assert_eq!(zt["cpuUsageMillicores"], 15 * n);
-    assert_eq!(zt["memoryUsageBytes"], 40 * 1_048_576 * n);
-    assert!(!s["warnings"]
-        .as_array()
-        .expect("w")
-        .iter()
-        .any(|w| w["code"] == "metrics-unavailable"));
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], 45);
+    assert_eq!(zt["memoryUsageBytes"], 120 * 1_048_576);
+    assert_eq!(zt["usagePods"], 3);
+    assert_eq!(zt["instances"], 3);
+    // Utilisation: 45m of 3 x 200m requested, 120Mi of 3 x 512Mi.
+    assert_eq!(zt["cpuUtilisationPercent"], 8);
+    assert_eq!(zt["memoryUtilisationPercent"], 8);
+    assert!(warnings_of(&s, "metrics-unavailable").is_empty());
+    assert!(warnings_of(&s, "metrics-partial").is_empty());
+    let table = stdout(&run(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+    ));
+    let row = proxy_row(&table, "ztunnel");
+    assert!(table.contains("UTIL CPU/MEM"), "{table}");
+    assert!(row.contains("45m") && row.contains("8%/8%"), "{row}");
+    assert!(!row.contains("pods)"), "full coverage is not qualified: {row}");
     // Without metrics.k8s.io: usage is null, and a warning says so once.
     let plain = Live::start("istio-ambient", |f| f);
     let s = json(&plain.scan(&["--quiet"]));
     assert_eq!(s["proxies"][0]["cpuUsageMillicores"], Value::Null);
-    let n = s["warnings"]
-        .as_array()
-        .expect("w")
-        .iter()
-        .filter(|w| w["code"] == "metrics-unavailable")
-        .count();
-    assert_eq!(n, 1);
+    assert_eq!(s["proxies"][0]["usagePods"], 0);
+    assert_eq!(s["proxies"][0]["cpuUtilisationPercent"], Value::Null);
+    assert_eq!(warnings_of(&s, "metrics-unavailable").len(), 1);
+}
+
+#[test]
+fn metrics_served_but_empty_leave_usage_null_and_say_so() {
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(Vec::new()));
+    let o = live.scan(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = json(&o);
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], Value::Null, "not 0: {zt}");
+    assert_eq!(zt["memoryUsageBytes"], Value::Null, "not 0: {zt}");
+    assert_eq!(zt["usagePods"], 0);
+    let w = warnings_of(&s, "metrics-unavailable");
+    assert_eq!(w.len(), 1, "{}", s["warnings"]);
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("returned no pod metrics"),
+        "{}",
+        w[0]
+    );
+    let table = stdout(&run(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+    ));
+    assert!(!table.contains("0m / 0"), "{table}");
+}
+
+#[test]
+fn partial_metrics_carry_their_coverage() {
+    let pods = ztunnel_pods();
+    let metrics = vec![
+        fakekube::pod_metrics("istio-system", &pods[0], &[("istio-proxy", "10m", "40Mi")]),
+        fakekube::pod_metrics("istio-system", &pods[1], &[("istio-proxy", "11m", "40Mi")]),
+    ];
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
+    let o = live.scan(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = json(&o);
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], 21);
+    assert_eq!(zt["usagePods"], 2);
+    assert_eq!(zt["instances"], 3);
+    // Utilisation compares the two measured pods with their own requests (2 x 200m).
+    assert_eq!(zt["cpuUtilisationPercent"], 5);
+    let w = warnings_of(&s, "metrics-partial");
+    assert_eq!(w.len(), 1, "{}", s["warnings"]);
+    assert_eq!(w[0]["resource"], "proxy:ztunnel/node");
+    assert_eq!(w[0]["count"], 1, "one pod unmeasured");
+    let msg = w[0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("ztunnel") && msg.contains("2 of 3"), "{msg}");
+    let table = run(&["scan", "--quiet", "--kubeconfig", &live.kubeconfig], None);
+    let table = stdout(&table);
+    let row = proxy_row(&table, "ztunnel");
+    assert!(row.contains("21m (2/3 pods)"), "{row}");
 }
 
 #[test]
