@@ -201,6 +201,9 @@ pub struct Inventory {
     pub saw_services: bool,
     /// Were pod metrics read? (Usage is then reported, else null.)
     pub metrics: bool,
+    /// Lists of pods or workloads that could not be read (`pods in shop`): what they would
+    /// show (a mesh's mode, its control plane) is then unknown, not guessed.
+    pub unread: Vec<String>,
     /// Warnings raised while reading (documents that are not objects, ...).
     pub warnings: Vec<Warning>,
 }
@@ -365,6 +368,16 @@ impl InventoryBuilder {
         self.inv.warnings.push(w);
     }
 
+    /// Marks a list of pods or workloads that could not be read.
+    pub fn unread(&mut self, what: String) {
+        self.inv.unread.push(what);
+    }
+
+    /// The workload objects read so far.
+    pub fn workloads(&self) -> &[Workload] {
+        &self.inv.workloads
+    }
+
     /// Adds everything another builder read (a resource listed on its own) to this one.
     pub fn merge(&mut self, other: InventoryBuilder) {
         let o = other.inv;
@@ -401,6 +414,7 @@ impl InventoryBuilder {
         self.inv.saw_services |= o.saw_services;
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);
+        self.inv.unread.extend(o.unread);
         self.namespaces_seen.extend(other.namespaces_seen);
     }
 

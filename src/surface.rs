@@ -98,6 +98,9 @@ pub struct Source {
     pub context: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+    /// The namespace a namespaced scan (`-n`) was limited to (absent: all namespaces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// RFC 3339, UTC.
     pub taken_at: String,
 }

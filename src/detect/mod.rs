@@ -6,6 +6,7 @@
 //! out in `docs/surface-model.md`; keep the two in step.
 
 mod pods;
+pub mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -605,7 +606,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 }
             }
         }
-        let mode = mode_of(entry, &components, &proxies);
+        let mode = mode_of(entry, &components, &proxies, !inv.unread.is_empty());
         let mut versions: Vec<String> = components
             .iter()
             .filter(|c| entry.version_from.contains(&c.component))
@@ -619,7 +620,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             .iter()
             .find(|c| c.role == Role::ControlPlane)
             .map(|c| c.namespace.clone());
-        if !proxies.is_empty() && !components.iter().any(|c| c.role == Role::ControlPlane) {
+        // With pods or workloads unread, a missing control plane is no finding: the
+        // `forbidden`/`timeout` warnings already name what was not read.
+        if !proxies.is_empty()
+            && inv.unread.is_empty()
+            && !components.iter().any(|c| c.role == Role::ControlPlane)
+        {
             d.warnings.add(
                 WarningCode::ControlPlaneNotFound,
                 name.clone(),
@@ -770,7 +776,9 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> String {
+/// The mode the components and proxies show; with none showing one, the catalog's
+/// default, or `unknown` when pods or workloads were left unread (no mode is guessed).
+fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy], unread: bool) -> String {
     let modes: Vec<&str> = entry
         .modes
         .rules
@@ -785,7 +793,9 @@ fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> St
         })
         .map(|r| r.mode.as_str())
         .collect();
-    if modes.is_empty() {
+    if modes.is_empty() && unread {
+        "unknown".to_owned()
+    } else if modes.is_empty() {
         entry.modes.default.clone()
     } else {
         modes.join("+")

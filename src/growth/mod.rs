@@ -160,6 +160,7 @@ impl<'c> Growth<'c> {
                 kind: SourceKind::Offline,
                 context: None,
                 paths: Vec::new(),
+                namespace: None,
                 taken_at: String::new(),
             },
             complete: true,

@@ -400,8 +400,18 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                 sum(|p| p.memory_limit_bytes),
             ],
             [
-                usage_cell(sum_opt(|p| p.cpu_usage_millicores), cpu, usage_pods, instances),
-                usage_cell(sum_opt(|p| p.memory_usage_bytes), memory, usage_pods, instances),
+                usage_cell(
+                    sum_opt(|p| p.cpu_usage_millicores),
+                    cpu,
+                    usage_pods,
+                    instances,
+                ),
+                usage_cell(
+                    sum_opt(|p| p.memory_usage_bytes),
+                    memory,
+                    usage_pods,
+                    instances,
+                ),
                 String::new(),
             ],
             String::new(),

@@ -359,7 +359,10 @@ fn metrics_give_actual_proxy_usage() {
     let row = proxy_row(&table, "ztunnel");
     assert!(table.contains("UTIL CPU/MEM"), "{table}");
     assert!(row.contains("45m") && row.contains("8%/8%"), "{row}");
-    assert!(!row.contains("pods)"), "full coverage is not qualified: {row}");
+    assert!(
+        !row.contains("pods)"),
+        "full coverage is not qualified: {row}"
+    );
     // Without metrics.k8s.io: usage is null, and a warning says so once.
     let plain = Live::start("istio-ambient", |f| f);
     let s = json(&plain.scan(&["--quiet"]));
@@ -469,26 +472,159 @@ fn bearer_tokens_and_exec_plugins_authenticate() {
     assert!(stderr(&o).contains("context b"), "{}", stderr(&o));
 }
 
-#[test]
-fn namespace_flag_limits_namespaced_lists() {
-    let live = Live::start("istio-sidecar", |f| f);
-    let o = live.scan(&["--quiet", "-n", "shop"]);
+fn offline_in(case: &str, namespace: &str) -> Value {
+    let o = run(
+        &[
+            "scan",
+            "-o",
+            "json",
+            "--quiet",
+            "-n",
+            namespace,
+            "--from",
+            &format!("fixtures/clusters/{case}"),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let paths: Vec<String> = live
-        .server()
-        .requests()
+    json(&o)
+}
+
+/// `scan -n NS` reports the mesh as it is (mode, capture, control plane) for NS's
+/// workloads: it reads the cluster-scoped objects and every namespace's workloads, then
+/// pods and the rest in NS and in the namespaces of the mesh's shared components.
+#[test]
+fn namespaced_scan_reports_the_real_mesh_for_that_namespace() {
+    for (case, ns, mode, capture, meshed) in [
+        (
+            "istio-ambient-waypoints",
+            "storefront",
+            "ambient",
+            "ambient",
+            4,
+        ),
+        ("istio-sidecar", "shop", "sidecar", "sidecar", 5),
+    ] {
+        let live = Live::start(case, |f| f);
+        let o = live.scan(&["--quiet", "-n", ns]);
+        assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+        let s = json(&o);
+        assert_eq!(s["source"]["namespace"], ns);
+        assert_eq!(s["complete"], true);
+        assert_eq!(s["meshes"][0]["mode"], mode, "{case}");
+        assert_eq!(s["meshes"][0]["namespace"], "istio-system", "{case}");
+        assert_eq!(s["meshes"][0]["meshedPods"], meshed, "{case}");
+        let namespaces: Vec<(&str, &str)> = s["namespaces"]
+            .as_array()
+            .expect("namespaces")
+            .iter()
+            .map(|n| {
+                (
+                    n["namespace"].as_str().unwrap_or(""),
+                    n["capture"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(namespaces, [(ns, capture)], "{case}: only {ns}'s workloads");
+        assert!(
+            warnings_of(&s, "control-plane-not-found").is_empty(),
+            "{case}: {}",
+            s["warnings"]
+        );
+        assert!(
+            s["components"]
+                .as_array()
+                .expect("c")
+                .iter()
+                .any(|c| c["component"] == "istiod"),
+            "{case}: the control plane is attributed"
+        );
+        // The offline scan of the same files with -n gives the same snapshot.
+        assert_eq!(
+            comparable(s),
+            comparable(offline_in(case, ns)),
+            "{case}: live and offline namespaced scans differ"
+        );
+        let paths: Vec<String> = live
+            .server()
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect();
+        for want in [
+            format!("/api/v1/namespaces/{ns}/pods"),
+            "/api/v1/namespaces/istio-system/pods".to_owned(),
+            "/apis/apps/v1/deployments".to_owned(),
+            "/api/v1/namespaces".to_owned(),
+            "/api/v1/nodes".to_owned(),
+        ] {
+            assert!(paths.contains(&want), "{case}: {want} not read: {paths:?}");
+        }
+        assert!(
+            !paths.iter().any(|p| p == "/api/v1/pods"),
+            "{case}: pods are not listed cluster-wide: {paths:?}"
+        );
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p.contains("/pods") && p.contains("/namespaces/kube-system/")),
+            "{case}: no pods of unrelated namespaces: {paths:?}"
+        );
+    }
+}
+
+/// Without the right to list workloads, a namespaced scan says which reads were
+/// skipped, and leaves the mode unknown instead of guessing one.
+#[test]
+fn namespaced_scan_without_workload_reads_guesses_nothing() {
+    let live = Live::start("istio-ambient-waypoints", |f| {
+        f.with_fault("deployments", Fault::Forbidden)
+            .with_fault("daemonsets", Fault::Forbidden)
+    });
+    let o = live.scan(&["--quiet", "-n", "storefront"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["complete"], false);
+    assert_eq!(s["meshes"][0]["name"], "istio");
+    assert_eq!(s["meshes"][0]["mode"], "unknown", "not an invented sidecar");
+    assert!(warnings_of(&s, "control-plane-not-found").is_empty());
+    let forbidden: Vec<&str> = warnings_of(&s, "forbidden")
         .iter()
-        .map(|r| r.path.clone())
+        .filter_map(|w| w["message"].as_str())
         .collect();
     assert!(
-        paths.iter().any(|p| p == "/api/v1/namespaces/shop/pods"),
-        "{paths:?}"
+        forbidden.iter().any(
+            |m| m.contains("cannot list apps/deployments in all namespaces")
+                && m.contains("read in storefront only")
+        ),
+        "{forbidden:?}"
     );
-    assert!(!paths.iter().any(|p| p == "/api/v1/pods"), "{paths:?}");
-    assert!(
-        paths.iter().any(|p| p == "/api/v1/nodes"),
-        "cluster-scoped lists still run"
+}
+
+#[test]
+fn namespace_flag_on_a_saved_snapshot_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("meshsurface-ns-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let snap = dir.join("s.json");
+    let snap = snap.to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "scan",
+            "--quiet",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--save",
+            &snap,
+            "-o",
+            "json",
+        ],
+        None,
     );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["scan", "--from", &snap, "-n", "shop"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("saved snapshot"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
