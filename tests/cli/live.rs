@@ -7,6 +7,7 @@
 //! server; every request is allowed by the ClusterRole `rbac` prints, and none touches
 //! Secrets.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
@@ -569,6 +570,39 @@ fn namespaced_scan_reports_the_real_mesh_for_that_namespace() {
                 .iter()
                 .any(|p| p.contains("/pods") && p.contains("/namespaces/kube-system/")),
             "{case}: no pods of unrelated namespaces: {paths:?}"
+        );
+    }
+}
+
+/// On every fixture, a namespaced live scan of each meshed namespace equals the offline
+/// namespaced scan of the same files.
+#[test]
+fn namespaced_live_equals_namespaced_offline_on_every_fixture() {
+    for case in cases() {
+        let whole = offline(&case);
+        let namespaces: BTreeSet<String> = whole["namespaces"]
+            .as_array()
+            .expect("namespaces")
+            .iter()
+            .filter_map(|n| n["namespace"].as_str().map(str::to_owned))
+            .collect();
+        let Some(ns) = namespaces.first() else {
+            continue;
+        };
+        let live = Live::start(&case, |f| f);
+        let o = live.scan(&["--quiet", "-n", ns]);
+        assert_eq!(o.status.code(), Some(0), "{case} -n {ns}: {}", stderr(&o));
+        let l = json(&o);
+        assert!(
+            warnings_of(&l, "control-plane-not-found").len()
+                <= warnings_of(&whole, "control-plane-not-found").len(),
+            "{case} -n {ns}: {}",
+            l["warnings"]
+        );
+        assert_eq!(
+            comparable(l),
+            comparable(offline_in(&case, ns)),
+            "{case} -n {ns}: live and offline differ"
         );
     }
 }
