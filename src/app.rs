@@ -10,7 +10,7 @@ use thiserror::Error;
 
 use crate::catalog::Catalog;
 use crate::cli::{Cli, ClusterArgs, Command, InputArgs};
-use crate::inventory::KeepKeys;
+use crate::inventory::{Inventory, KeepKeys};
 use crate::render;
 use crate::source::live::{scan_live, LiveOptions};
 use crate::source::{self, read_offline};
@@ -173,14 +173,19 @@ pub fn live_snapshot(
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
-    let live = scan_live(&opts, keep, progress)?;
+    let namespaces = |w: &[crate::inventory::Workload], ns: &str| {
+        crate::detect::scope::mesh_namespaces(catalog, w, ns)
+    };
+    let live = scan_live(&opts, keep, &namespaces, progress)?;
     let src = Source {
         kind: SourceKind::Live,
         context: Some(live.context),
         paths: Vec::new(),
+        namespace: c.namespace.clone(),
         taken_at: now_rfc3339(),
     };
-    let mut snap = crate::detect::detect(&live.inventory, catalog, src);
+    let inv = scoped(live.inventory, c, catalog);
+    let mut snap = crate::detect::detect(&inv, catalog, src);
     crate::graph::fill_upgrade_steps(&mut snap, catalog);
     snap.complete = live.complete;
     Ok(snap)
@@ -223,10 +228,12 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
         return live_snapshot(&input.cluster, context, progress, &catalog);
     }
     let from = &input.from;
+    let cluster = &input.cluster;
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
     let input = read_offline(from, io.stdin, keep)?;
+    refuse_namespace_on_snapshots(cluster, &input.snapshots)?;
     match (input.inventory, input.snapshots.len()) {
         (None, 1) => Ok(input
             .snapshots
@@ -252,8 +259,10 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
                 kind: SourceKind::Offline,
                 context: None,
                 paths: input.paths,
+                namespace: cluster.namespace.clone(),
                 taken_at: now_rfc3339(),
             };
+            let inv = scoped(inv, cluster, &catalog);
             let mut snap = crate::detect::detect(&inv, &catalog, src);
             crate::graph::fill_upgrade_steps(&mut snap, &catalog);
             Ok(snap)
@@ -295,6 +304,7 @@ pub fn load_fleet(
         )),
         e => Error::Source(e),
     })?;
+    refuse_namespace_on_snapshots(&input.cluster, &read.snapshots)?;
     match (read.inventory, read.snapshots.is_empty()) {
         (Some(_), false) => Err(Error::Usage(
             "--from mixes meshsurface snapshots with raw manifests: give snapshots (a fleet) \
@@ -306,8 +316,10 @@ pub fn load_fleet(
                 kind: SourceKind::Offline,
                 context: None,
                 paths: read.paths.clone(),
+                namespace: input.cluster.namespace.clone(),
                 taken_at: now_rfc3339(),
             };
+            let inv = scoped(inv, &input.cluster, &catalog);
             let mut snap = crate::detect::detect(&inv, &catalog, src);
             crate::graph::fill_upgrade_steps(&mut snap, &catalog);
             Ok(vec![(read.paths.join(","), snap)])
@@ -322,6 +334,29 @@ pub fn load_fleet(
                 (name, s)
             })
             .collect()),
+    }
+}
+
+/// `-n NS`: the cut a namespaced scan makes (`detect::scope`), the same for a live cluster
+/// and for raw manifests.
+fn scoped(inv: Inventory, c: &ClusterArgs, catalog: &Catalog) -> Inventory {
+    match &c.namespace {
+        Some(ns) => crate::detect::scope::limit_to_namespace(inv, catalog, ns),
+        None => inv,
+    }
+}
+
+/// A saved snapshot was scanned already: `-n` cannot limit it after the fact.
+fn refuse_namespace_on_snapshots(
+    c: &ClusterArgs,
+    snapshots: &[(String, Snapshot)],
+) -> Result<(), Error> {
+    match (&c.namespace, snapshots.first()) {
+        (Some(ns), Some((path, _))) => Err(Error::Usage(format!(
+            "-n {ns} limits a scan of a live cluster or of raw manifests, but {path} is a saved \
+             snapshot (already scanned): drop -n, or scan the manifests again with -n"
+        ))),
+        _ => Ok(()),
     }
 }
 

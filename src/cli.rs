@@ -98,7 +98,8 @@ pub struct ClusterArgs {
     /// The kubeconfig context to use (default: its current context).
     #[arg(long, value_name = "NAME", global = true, action = clap::ArgAction::Append)]
     pub context: Vec<String>,
-    /// Limit namespaced lists to this namespace (cluster-scoped objects are still read).
+    /// Report this namespace's workloads, with the mesh as it is (its control plane and
+    /// node agents are still read, wherever they run). Live, or raw manifests with --from.
     #[arg(
         short = 'n',
         long,

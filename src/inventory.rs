@@ -67,6 +67,9 @@ pub struct OwnerRef {
 pub struct Usage {
     pub cpu_millicores: i64,
     pub memory_bytes: i64,
+    /// How many pods' samples the sum holds (1 for one pod's sample): a group whose pods
+    /// were only partly measured says so, instead of passing the sum off as the whole.
+    pub pods: u64,
 }
 
 impl Usage {
@@ -74,6 +77,7 @@ impl Usage {
     pub fn add(&mut self, u: Usage) {
         self.cpu_millicores = self.cpu_millicores.saturating_add(u.cpu_millicores);
         self.memory_bytes = self.memory_bytes.saturating_add(u.memory_bytes);
+        self.pods = self.pods.saturating_add(u.pods);
     }
 }
 
@@ -206,6 +210,9 @@ pub struct Inventory {
     pub saw_services: bool,
     /// Were pod metrics read? (Usage is then reported, else null.)
     pub metrics: bool,
+    /// Lists of pods or workloads that could not be read (`pods in shop`): what they would
+    /// show (a mesh's mode, its control plane) is then unknown, not guessed.
+    pub unread: Vec<String>,
     /// Warnings raised while reading (documents that are not objects, ...).
     pub warnings: Vec<Warning>,
 }
@@ -372,6 +379,16 @@ impl InventoryBuilder {
         self.inv.warnings.push(w);
     }
 
+    /// Marks a list of pods or workloads that could not be read.
+    pub fn unread(&mut self, what: String) {
+        self.inv.unread.push(what);
+    }
+
+    /// The workload objects read so far.
+    pub fn workloads(&self) -> &[Workload] {
+        &self.inv.workloads
+    }
+
     /// Adds everything another builder read (a resource listed on its own) to this one.
     pub fn merge(&mut self, other: InventoryBuilder) {
         let o = other.inv;
@@ -406,6 +423,7 @@ impl InventoryBuilder {
         self.inv.saw_services |= o.saw_services;
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);
+        self.inv.unread.extend(o.unread);
         self.namespaces_seen.extend(other.namespaces_seen);
     }
 
@@ -501,6 +519,7 @@ mod tests {
             Usage {
                 cpu_millicores: i64::MAX,
                 memory_bytes: i64::MAX,
+                pods: 1,
             },
         );
         a.inv.pod_groups[0].usage.insert(
@@ -508,6 +527,7 @@ mod tests {
             Usage {
                 cpu_millicores: 1,
                 memory_bytes: 1,
+                pods: 1,
             },
         );
         a.merge(b);

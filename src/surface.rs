@@ -90,6 +90,9 @@ pub struct Source {
     pub context: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+    /// The namespace a namespaced scan (`-n`) was limited to (absent: all namespaces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// RFC 3339, UTC.
     pub taken_at: String,
 }
@@ -142,6 +145,7 @@ pub enum WarningCode {
     Unreachable,
     Timeout,
     MetricsUnavailable,
+    MetricsPartial,
     MissingRequests,
     InvalidQuantity,
     AbsurdReplicas,
@@ -157,6 +161,7 @@ impl WarningCode {
             WarningCode::Unreachable => "unreachable",
             WarningCode::Timeout => "timeout",
             WarningCode::MetricsUnavailable => "metrics-unavailable",
+            WarningCode::MetricsPartial => "metrics-partial",
             WarningCode::MissingRequests => "missing-requests",
             WarningCode::InvalidQuantity => "invalid-quantity",
             WarningCode::AbsurdReplicas => "absurd-replicas",
@@ -291,9 +296,19 @@ pub struct Proxy {
     pub memory_request_bytes: i64,
     pub cpu_limit_millicores: i64,
     pub memory_limit_bytes: i64,
-    /// From `metrics.k8s.io`; null when the cluster does not serve it (or offline).
+    /// From `metrics.k8s.io`: the sum over the `usagePods` measured pods; null when no pod
+    /// of this type has metrics (not served, none returned, offline, or projected).
     pub cpu_usage_millicores: Option<i64>,
     pub memory_usage_bytes: Option<i64>,
+    /// How many of the `instances` the usage covers (0 when usage is null).
+    #[serde(default)]
+    pub usage_pods: u64,
+    /// Usage as a percentage of the requests of the same measured pods (rounded); null
+    /// without usage or without requests.
+    #[serde(default)]
+    pub cpu_utilisation_percent: Option<i64>,
+    #[serde(default)]
+    pub memory_utilisation_percent: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
 }

@@ -6,6 +6,7 @@
 //! out in `docs/surface-model.md`; keep the two in step.
 
 mod pods;
+pub mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,11 +44,16 @@ impl NsAcc {
     }
 }
 
+/// (implementation, placement, version, from): one proxy type.
+type ProxyKey = (String, String, Option<String>, Option<String>);
+
 #[derive(Debug, Default)]
 struct MeshAcc {
     components: Vec<Component>,
     namespaces: BTreeMap<String, NsAcc>,
-    proxies: BTreeMap<(String, String, Option<String>, Option<String>), Proxy>,
+    proxies: BTreeMap<ProxyKey, Proxy>,
+    /// CPU and memory requests of the measured pods of each proxy type (for utilisation).
+    measured_requests: BTreeMap<ProxyKey, (i64, i64)>,
     meshed_pods: u64,
     cpu: i64,
     memory: i64,
@@ -196,13 +202,12 @@ impl<'a> Detector<'a> {
         f: Figures,
     ) {
         let (from_template, count) = (unit.from_template, unit.count);
-        // Measured usage: only for observed pods, and only when metrics were read.
-        let usage = (self.inv.metrics && !from_template).then(|| {
-            unit.usage
-                .and_then(|u| u.get(&container.name))
-                .copied()
-                .unwrap_or_default()
-        });
+        // Measured usage: only for observed pods, and only when metrics were read; it
+        // covers the pods that had a sample, which may be fewer than `count`.
+        let usage = (self.inv.metrics && !from_template)
+            .then(|| unit.usage.and_then(|u| u.get(&container.name)).copied())
+            .flatten()
+            .filter(|u| u.pods > 0);
         let from = from_template.then(|| "template".to_owned());
         let key = (
             implementation.to_owned(),
@@ -210,7 +215,14 @@ impl<'a> Detector<'a> {
             version.clone(),
             from.clone(),
         );
-        let p = self.acc(mesh).proxies.entry(key).or_insert_with(|| Proxy {
+        let acc = self.acc(mesh);
+        if let Some(u) = usage {
+            let k = i64::try_from(u.pods).unwrap_or(i64::MAX);
+            let m = acc.measured_requests.entry(key.clone()).or_default();
+            m.0 += f.cpu_req * k;
+            m.1 += f.mem_req * k;
+        }
+        let p = acc.proxies.entry(key).or_insert_with(|| Proxy {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
             placement: placement.to_owned(),
@@ -222,6 +234,9 @@ impl<'a> Detector<'a> {
             memory_limit_bytes: 0,
             cpu_usage_millicores: None,
             memory_usage_bytes: None,
+            usage_pods: 0,
+            cpu_utilisation_percent: None,
+            memory_utilisation_percent: None,
             from,
         });
         p.instances = p.instances.saturating_add(count);
@@ -239,6 +254,7 @@ impl<'a> Detector<'a> {
             let add = |sum: Option<i64>, v: i64| Some(sum.unwrap_or(0).saturating_add(v));
             p.cpu_usage_millicores = add(p.cpu_usage_millicores, u.cpu_millicores);
             p.memory_usage_bytes = add(p.memory_usage_bytes, u.memory_bytes);
+            p.usage_pods = p.usage_pods.saturating_add(u.pods);
         }
     }
 
@@ -591,8 +607,30 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 &b.name,
             ))
         });
-        let proxies: Vec<Proxy> = acc.proxies.into_values().collect();
-        let mode = mode_of(entry, &components, &proxies);
+        let measured = acc.measured_requests;
+        let proxies: Vec<Proxy> = acc
+            .proxies
+            .into_iter()
+            .map(|(key, mut p)| {
+                let (cpu, mem) = measured.get(&key).copied().unwrap_or_default();
+                p.cpu_utilisation_percent = percent(p.cpu_usage_millicores, cpu);
+                p.memory_utilisation_percent = percent(p.memory_usage_bytes, mem);
+                p
+            })
+            .collect();
+        if inv.metrics {
+            for p in proxies.iter().filter(|p| p.from.is_none()) {
+                if let Some(message) = coverage_gap(p) {
+                    d.warnings.add(
+                        WarningCode::MetricsPartial,
+                        format!("proxy:{}/{}", p.implementation, p.placement),
+                        message,
+                        p.instances - p.usage_pods,
+                    );
+                }
+            }
+        }
+        let mode = mode_of(entry, &components, &proxies, !inv.unread.is_empty());
         let mut versions: Vec<String> = components
             .iter()
             .filter(|c| entry.version_from.contains(&c.component))
@@ -606,7 +644,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             .iter()
             .find(|c| c.role == Role::ControlPlane)
             .map(|c| c.namespace.clone());
-        if !proxies.is_empty() && !components.iter().any(|c| c.role == Role::ControlPlane) {
+        // With pods or workloads unread, a missing control plane is no finding: the
+        // `forbidden`/`timeout` warnings already name what was not read.
+        if !proxies.is_empty()
+            && inv.unread.is_empty()
+            && !components.iter().any(|c| c.role == Role::ControlPlane)
+        {
             d.warnings.add(
                 WarningCode::ControlPlaneNotFound,
                 name.clone(),
@@ -717,6 +760,45 @@ fn absurd_replicas(inv: &Inventory, w: &mut Warnings) {
     }
 }
 
+/// `used` as a rounded percentage of `requested`; None without usage or requests.
+fn percent(used: Option<i64>, requested: i64) -> Option<i64> {
+    let used = used?;
+    if requested <= 0 {
+        return None;
+    }
+    let pct = (i128::from(used) * 100 + i128::from(requested) / 2) / i128::from(requested);
+    Some(i64::try_from(pct).unwrap_or(i64::MAX))
+}
+
+/// The `metrics-partial` message for an observed proxy type whose pods were not all
+/// measured (None when every pod was).
+fn coverage_gap(p: &Proxy) -> Option<String> {
+    if p.usage_pods >= p.instances {
+        return None;
+    }
+    let what = format!(
+        "{} {} ({}{})",
+        p.mesh,
+        p.implementation,
+        p.placement,
+        p.version
+            .as_ref()
+            .map(|v| format!(", {v}"))
+            .unwrap_or_default()
+    );
+    Some(if p.usage_pods == 0 {
+        format!(
+            "no pod of {what} has metrics (0 of {}): its usage is unknown",
+            p.instances
+        )
+    } else {
+        format!(
+            "metrics cover {} of {} pods of {what}: the usage shown is theirs alone",
+            p.usage_pods, p.instances
+        )
+    })
+}
+
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).
 fn capture_label(captures: &BTreeSet<String>) -> String {
     if captures.is_empty() {
@@ -741,7 +823,9 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> String {
+/// The mode the components and proxies show; with none showing one, the catalog's
+/// default, or `unknown` when pods or workloads were left unread (no mode is guessed).
+fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy], unread: bool) -> String {
     let modes: Vec<&str> = entry
         .modes
         .rules
@@ -756,7 +840,9 @@ fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> St
         })
         .map(|r| r.mode.as_str())
         .collect();
-    if modes.is_empty() {
+    if modes.is_empty() && unread {
+        "unknown".to_owned()
+    } else if modes.is_empty() {
         entry.modes.default.clone()
     } else {
         modes.join("+")

@@ -164,6 +164,7 @@ impl<'c> Growth<'c> {
                 kind: SourceKind::Offline,
                 context: None,
                 paths: Vec::new(),
+                namespace: None,
                 taken_at: String::new(),
             },
             complete: true,
@@ -703,6 +704,9 @@ fn add_proxy(
                 memory_limit_bytes: 0,
                 cpu_usage_millicores: None,
                 memory_usage_bytes: None,
+                usage_pods: 0,
+                cpu_utilisation_percent: None,
+                memory_utilisation_percent: None,
                 from: Some("projected".to_owned()),
             });
             snap.proxies.len() - 1

@@ -336,23 +336,22 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     // Measured usage (live scans where metrics.k8s.io is served) sits beside the requests.
     let measured = s.proxies.iter().any(|p| p.cpu_usage_millicores.is_some());
     if measured {
-        headers.extend(["CPU USED", "MEM USED"]);
+        headers.extend(["CPU USED", "MEM USED", "UTIL CPU/MEM"]);
     }
     if wide {
         headers.extend(["CPU LIM", "MEM LIM", "FROM"]);
     }
     let mut sec = Section::new(2, "Proxies", headers);
-    let used = |v: Option<i64>, f: fn(i64) -> String| v.map_or_else(|| "-".to_owned(), f);
     let mine: Vec<&Proxy> = s.proxies.iter().filter(|p| p.mesh == mesh).collect();
     let row = |label: [String; 3],
                instances: u64,
                figures: [i64; 4],
-               usage: [Option<i64>; 2],
+               usage: [String; 3],
                from: String| {
         let mut row = label.to_vec();
         row.extend([instances.to_string(), cpu(figures[0]), memory(figures[1])]);
         if measured {
-            row.extend([used(usage[0], cpu), used(usage[1], memory)]);
+            row.extend(usage);
         }
         if wide {
             row.extend([cpu(figures[2]), memory(figures[3]), from]);
@@ -373,22 +372,35 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                 p.cpu_limit_millicores,
                 p.memory_limit_bytes,
             ],
-            [p.cpu_usage_millicores, p.memory_usage_bytes],
+            [
+                usage_cell(p.cpu_usage_millicores, cpu, p.usage_pods, p.instances),
+                usage_cell(p.memory_usage_bytes, memory, p.usage_pods, p.instances),
+                utilisation_cell(p.cpu_utilisation_percent, p.memory_utilisation_percent),
+            ],
             p.from.clone().unwrap_or_else(|| "pods".into()),
         ));
     }
     if mine.len() > 1 {
         let sum = |f: fn(&Proxy) -> i64| mine.iter().map(|p| f(p)).fold(0, i64::saturating_add);
+        // Usage adds up over the proxy types that have it; null when none has.
         let sum_opt = |f: fn(&Proxy) -> Option<i64>| {
             mine.iter()
-                .map(|p| f(p))
-                .try_fold(0i64, |acc, v| v.map(|v| acc.saturating_add(v)))
+                .filter_map(|p| f(p))
+                .fold(None, |acc: Option<i64>, v| {
+                    Some(acc.unwrap_or(0).saturating_add(v))
+                })
         };
+        let instances: u64 = mine
+            .iter()
+            .map(|p| p.instances)
+            .fold(0, u64::saturating_add);
+        let usage_pods: u64 = mine
+            .iter()
+            .map(|p| p.usage_pods)
+            .fold(0, u64::saturating_add);
         sec.rows.push(row(
             ["TOTAL".to_owned(), String::new(), String::new()],
-            mine.iter()
-                .map(|p| p.instances)
-                .fold(0, u64::saturating_add),
+            instances,
             [
                 sum(|p| p.cpu_request_millicores),
                 sum(|p| p.memory_request_bytes),
@@ -396,13 +408,43 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                 sum(|p| p.memory_limit_bytes),
             ],
             [
-                sum_opt(|p| p.cpu_usage_millicores),
-                sum_opt(|p| p.memory_usage_bytes),
+                usage_cell(
+                    sum_opt(|p| p.cpu_usage_millicores),
+                    cpu,
+                    usage_pods,
+                    instances,
+                ),
+                usage_cell(
+                    sum_opt(|p| p.memory_usage_bytes),
+                    memory,
+                    usage_pods,
+                    instances,
+                ),
+                String::new(),
             ],
             String::new(),
         ));
     }
     sec
+}
+
+/// Measured usage: `21m`, or `21m (2/3 pods)` when only some pods had metrics; `-` when
+/// none had.
+fn usage_cell(v: Option<i64>, unit: fn(i64) -> String, pods: u64, instances: u64) -> String {
+    match v {
+        None => "-".to_owned(),
+        Some(v) if pods < instances => format!("{} ({pods}/{instances} pods)", unit(v)),
+        Some(v) => unit(v),
+    }
+}
+
+/// Usage over requests: `35%/60%`, `-` where either is unknown.
+fn utilisation_cell(cpu: Option<i64>, memory: Option<i64>) -> String {
+    let pct = |v: Option<i64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v}%"));
+    if cpu.is_none() && memory.is_none() {
+        return "-".to_owned();
+    }
+    format!("{}/{}", pct(cpu), pct(memory))
 }
 
 /// Namespaces shown in the default table before the rest is summarised (`-o wide`: all).

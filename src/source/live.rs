@@ -17,7 +17,7 @@
 //! ClusterRole from the same table, so the two cannot drift apart.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -37,7 +37,7 @@ use thiserror::Error;
 
 use super::wire::{add_object, ObjectKind, GATEWAY_GROUP};
 use crate::inventory::{
-    Inventory, InventoryBuilder, KeepKeys, Usage, UsageMap, WebhookKind, WorkloadKind,
+    Inventory, InventoryBuilder, KeepKeys, Usage, UsageMap, WebhookKind, Workload, WorkloadKind,
 };
 use crate::quantity;
 use crate::surface::{Warning, WarningCode};
@@ -50,7 +50,8 @@ pub const METRICS_GROUP: &str = "metrics.k8s.io";
 pub struct LiveOptions {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
-    /// Limit namespaced lists to this namespace (cluster-scoped ones are still read).
+    /// A namespaced scan: namespaced lists in this namespace and in the namespaces of the
+    /// mesh's shared components (cluster-scoped lists, and workloads, everywhere).
     pub namespace: Option<String>,
     /// Per request; `None` waits as long as the server takes.
     pub request_timeout: Option<Duration>,
@@ -78,6 +79,10 @@ pub enum Error {
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
 }
+
+/// For a namespaced scan: the namespaces besides NS to read, given every namespace's
+/// workloads and NS.
+pub type MeshNamespaces<'a> = &'a dyn Fn(&[Workload], &str) -> BTreeSet<String>;
 
 /// What a live scan read.
 #[derive(Debug)]
@@ -422,6 +427,7 @@ impl Lister {
                             Usage {
                                 cpu_millicores: cpu.unwrap_or(0),
                                 memory_bytes: mem.unwrap_or(0),
+                                pods: 1,
                             },
                         )
                     })
@@ -619,9 +625,13 @@ fn humane(d: Duration) -> String {
 /// calling thread, by the same future that waits for the lists, never from a worker: the
 /// caller may hold its stderr locked for the whole run (a worker writing to
 /// `std::io::stderr()` then waits forever on that lock).
+///
+/// With `opts.namespace`, `mesh_namespaces` names the other namespaces to read, given the
+/// workloads of every namespace (`crate::detect::scope::mesh_namespaces`).
 pub fn scan_live(
     opts: &LiveOptions,
     keep: KeepKeys,
+    mesh_namespaces: MeshNamespaces<'_>,
     progress: Option<&mut dyn Write>,
 ) -> Result<LiveInput, Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -631,7 +641,7 @@ pub fn scan_live(
         .map_err(Error::Runtime)?;
     let state = Arc::new(Progress::default());
     rt.block_on(with_progress(
-        scan(opts, keep, state.clone()),
+        scan(opts, keep, mesh_namespaces, state.clone()),
         progress,
         &state,
     ))
@@ -690,6 +700,7 @@ async fn with_progress<T>(
 async fn scan(
     opts: &LiveOptions,
     keep: KeepKeys,
+    mesh_namespaces: MeshNamespaces<'_>,
     progress: Arc<Progress>,
 ) -> Result<LiveInput, Error> {
     let (client, context, server) = connect(opts).await?;
@@ -736,7 +747,6 @@ async fn scan(
     };
 
     let mut b = InventoryBuilder::new(keep);
-    let mut complete = true;
     let mut plan = Vec::new();
     for mut r in resources() {
         if r.group.is_empty() {
@@ -756,114 +766,274 @@ async fn scan(
             }
         }
     }
-    if groups.contains_key(METRICS_GROUP) {
-        match lister.metrics(opts.namespace.as_deref()).await {
-            Ok(map) => {
-                let _ = lister.usage.set(Arc::new(map));
-            }
-            Err(fault) => {
-                let why = match fault {
-                    Fault::Forbidden(m) | Fault::Failed(m) => m,
-                    Fault::Timeout => "timed out".to_owned(),
-                    Fault::NotServed => "not served".to_owned(),
-                };
-                b.warn(Warning::new(
-                    WarningCode::MetricsUnavailable,
-                    format!("cannot read pod metrics ({why}): proxy CPU/memory usage is unknown"),
-                ));
-            }
+    let metrics_served = groups.contains_key(METRICS_GROUP);
+    let mut outcome = Outcome::default();
+    match opts.namespace.as_deref() {
+        None => {
+            read_metrics(&lister, metrics_served, &[None], &mut b).await;
+            progress.total.store(plan.len(), Ordering::Relaxed);
+            let jobs = plan.into_iter().map(|r| (r, None)).collect();
+            let results = run_lists(&lister, jobs, opts.concurrency, &progress)
+                .await
+                .map_err(unreachable)?;
+            outcome.absorb(&mut b, results);
         }
-    } else {
-        b.warn(Warning::new(
-            WarningCode::MetricsUnavailable,
-            "metrics.k8s.io is not served: proxy CPU/memory usage is unknown (requests and limits are still reported)",
-        ));
-    }
+        Some(ns) => {
+            // A namespaced scan still reads what attribution needs (see detect::scope):
+            // first the cluster-scoped objects and the workloads of every namespace, then
+            // the rest in NS and in the namespaces that hold the mesh's shared components.
+            let (first, rest): (Vec<ResourceSpec>, Vec<ResourceSpec>) = plan
+                .into_iter()
+                .partition(|r| !r.namespaced || matches!(r.kind, ObjectKind::Workload(_)));
+            progress.total.store(first.len(), Ordering::Relaxed);
+            let jobs = first.into_iter().map(|r| (r, None)).collect();
+            let results = run_lists(&lister, jobs, opts.concurrency, &progress)
+                .await
+                .map_err(unreachable)?;
+            // Workloads the role may not list across namespaces are read in NS alone, and
+            // the warning says which reads were skipped.
+            let mut retry = Vec::new();
+            let mut kept = Vec::new();
+            for (r, scope, result) in results {
+                match result {
+                    Err(Fault::Forbidden(msg)) if r.namespaced => {
+                        outcome.complete = false;
+                        outcome.reached = true;
+                        b.unread(r.name());
+                        b.warn(
+                            Warning::new(
+                                WarningCode::Forbidden,
+                                format!(
+                                    "cannot list {} in all namespaces: {msg}; read in {ns} only, \
+                                     so mesh components in other namespaces (control plane, node \
+                                     agents) are not attributed (see `kubectl meshsurface rbac`)",
+                                    r.name()
+                                ),
+                            )
+                            .on(r.name()),
+                        );
+                        retry.push((r, Some(ns.to_owned())));
+                    }
+                    other => kept.push((r, scope, other)),
+                }
+            }
+            outcome.absorb(&mut b, kept);
+            progress.total.fetch_add(retry.len(), Ordering::Relaxed);
+            let results = run_lists(&lister, retry, opts.concurrency, &progress)
+                .await
+                .map_err(unreachable)?;
+            outcome.absorb(&mut b, results);
 
-    progress.total.store(plan.len(), Ordering::Relaxed);
-
-    let permits = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for r in plan {
-        let (lister, permits, progress) = (lister.clone(), permits.clone(), progress.clone());
-        let r = r.clone();
-        let namespace = opts.namespace.clone();
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            let result = lister.list(&r, namespace.as_deref()).await;
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            (r, result)
-        });
-    }
-    let mut results = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(r) => results.push(r),
-            Err(e) => return Err(unreachable(format!("a list task failed: {e}"))),
+            let mut namespaces = vec![ns.to_owned()];
+            namespaces.extend(mesh_namespaces(b.workloads(), ns));
+            let scopes: Vec<Option<&str>> = namespaces.iter().map(|n| Some(n.as_str())).collect();
+            read_metrics(&lister, metrics_served, &scopes, &mut b).await;
+            let jobs: Vec<(ResourceSpec, Option<String>)> = rest
+                .iter()
+                .flat_map(|r| namespaces.iter().map(|n| (r.clone(), Some(n.clone()))))
+                .collect();
+            progress.total.fetch_add(jobs.len(), Ordering::Relaxed);
+            let results = run_lists(&lister, jobs, opts.concurrency, &progress)
+                .await
+                .map_err(unreachable)?;
+            outcome.absorb(&mut b, results);
         }
     }
-    // Merge in the table's order so that the Inventory does not depend on timing.
-    let order = resources();
-    results.sort_by_key(|(r, _)| {
-        order
-            .iter()
-            .position(|o| o.plural == r.plural && o.group == r.group)
-    });
-    let mut reached = false;
-    let mut failures = Vec::new();
-    for (r, result) in results {
-        match result {
-            Ok(part) => {
-                reached = true;
-                b.merge(part);
-            }
-            Err(Fault::NotServed) => reached = true,
-            Err(Fault::Forbidden(msg)) => {
-                reached = true;
-                complete = false;
-                b.warn(
-                    Warning::new(
-                        WarningCode::Forbidden,
-                        format!(
-                            "cannot list {}: {msg} (see `kubectl meshsurface rbac`)",
-                            r.name()
-                        ),
-                    )
-                    .on(r.name()),
-                );
-            }
-            Err(Fault::Timeout) => {
-                complete = false;
-                b.warn(
-                    Warning::new(
-                        WarningCode::Timeout,
-                        format!("listing {} timed out (--request-timeout)", r.name()),
-                    )
-                    .on(r.name()),
-                );
-            }
-            Err(Fault::Failed(msg)) => {
-                complete = false;
-                failures.push(format!("{}: {msg}", r.name()));
-                b.warn(
-                    Warning::new(
-                        WarningCode::Unreachable,
-                        format!("cannot list {}: {msg}", r.name()),
-                    )
-                    .on(r.name()),
-                );
-            }
-        }
+    if !outcome.reached && !outcome.failures.is_empty() {
+        return Err(unreachable(outcome.failures.join("; ")));
     }
-    if !reached && !failures.is_empty() {
-        return Err(unreachable(failures.join("; ")));
-    }
+    let complete = outcome.complete;
     Ok(LiveInput {
         inventory: b.finish(),
         complete,
         context,
         server,
     })
+}
+
+/// Reads pod metrics into the lister (for the pods listed next), in each scope (`None`:
+/// all namespaces). A scope that cannot be read, or metrics served with no data at all,
+/// leave usage unknown and say so.
+async fn read_metrics(
+    lister: &Lister,
+    served: bool,
+    scopes: &[Option<&str>],
+    b: &mut InventoryBuilder,
+) {
+    if !served {
+        b.warn(Warning::new(
+            WarningCode::MetricsUnavailable,
+            "metrics.k8s.io is not served: proxy CPU/memory usage is unknown (requests and limits are still reported)",
+        ));
+        return;
+    }
+    let mut all = UsageMap::new();
+    let mut failed = false;
+    for scope in scopes {
+        match lister.metrics(*scope).await {
+            Ok(map) => all.extend(map),
+            Err(fault) => {
+                failed = true;
+                let why = match fault {
+                    Fault::Forbidden(m) | Fault::Failed(m) => m,
+                    Fault::Timeout => "timed out".to_owned(),
+                    Fault::NotServed => "not served".to_owned(),
+                };
+                let (place, there) = match scope {
+                    Some(ns) => (format!(" in {ns}"), " there"),
+                    None => (String::new(), ""),
+                };
+                b.warn(Warning::new(
+                    WarningCode::MetricsUnavailable,
+                    format!(
+                        "cannot read pod metrics{place} ({why}): proxy CPU/memory usage is unknown{there}"
+                    ),
+                ));
+            }
+        }
+    }
+    if all.is_empty() && !failed {
+        b.warn(Warning::new(
+            WarningCode::MetricsUnavailable,
+            "metrics.k8s.io is served but returned no pod metrics (metrics-server starting, or not scraping): proxy CPU/memory usage is unknown",
+        ));
+    } else if !all.is_empty() {
+        let _ = lister.usage.set(Arc::new(all));
+    }
+}
+
+/// One list to run: a resource, in one namespace or (None) in all.
+type Job = (ResourceSpec, Option<String>);
+
+/// Lists resources concurrently (bounded), returning them in the table's order (then by
+/// namespace), so that the Inventory does not depend on timing.
+async fn run_lists(
+    lister: &Arc<Lister>,
+    jobs: Vec<Job>,
+    concurrency: usize,
+    progress: &Arc<Progress>,
+) -> Result<
+    Vec<(
+        ResourceSpec,
+        Option<String>,
+        Result<InventoryBuilder, Fault>,
+    )>,
+    String,
+> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (r, namespace) in jobs {
+        let (lister, permits, progress) = (lister.clone(), permits.clone(), progress.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let result = lister.list(&r, namespace.as_deref()).await;
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            (r, namespace, result)
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(r) => results.push(r),
+            Err(e) => return Err(format!("a list task failed: {e}")),
+        }
+    }
+    let order = resources();
+    results.sort_by_key(|(r, ns, _)| {
+        (
+            order
+                .iter()
+                .position(|o| o.plural == r.plural && o.group == r.group),
+            ns.clone(),
+        )
+    });
+    Ok(results)
+}
+
+/// How the lists ended, over every round of a scan.
+#[derive(Debug)]
+struct Outcome {
+    complete: bool,
+    /// Did any request get an answer from the server?
+    reached: bool,
+    failures: Vec<String>,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Self {
+            complete: true,
+            reached: false,
+            failures: Vec::new(),
+        }
+    }
+}
+
+impl Outcome {
+    /// Merges what was listed; a list that failed becomes a warning naming it (and its
+    /// namespace), and lists of pods or workloads that failed are marked unread.
+    fn absorb(
+        &mut self,
+        b: &mut InventoryBuilder,
+        results: Vec<(
+            ResourceSpec,
+            Option<String>,
+            Result<InventoryBuilder, Fault>,
+        )>,
+    ) {
+        for (r, namespace, result) in results {
+            let what = match &namespace {
+                Some(ns) => format!("{} in {ns}", r.name()),
+                None => r.name(),
+            };
+            if result
+                .as_ref()
+                .is_err_and(|f| !matches!(f, Fault::NotServed))
+                && matches!(r.kind, ObjectKind::Pod | ObjectKind::Workload(_))
+            {
+                b.unread(what.clone());
+            }
+            match result {
+                Ok(part) => {
+                    self.reached = true;
+                    b.merge(part);
+                }
+                Err(Fault::NotServed) => self.reached = true,
+                Err(Fault::Forbidden(msg)) => {
+                    self.reached = true;
+                    self.complete = false;
+                    b.warn(
+                        Warning::new(
+                            WarningCode::Forbidden,
+                            format!("cannot list {what}: {msg} (see `kubectl meshsurface rbac`)"),
+                        )
+                        .on(r.name()),
+                    );
+                }
+                Err(Fault::Timeout) => {
+                    self.complete = false;
+                    b.warn(
+                        Warning::new(
+                            WarningCode::Timeout,
+                            format!("listing {what} timed out (--request-timeout)"),
+                        )
+                        .on(r.name()),
+                    );
+                }
+                Err(Fault::Failed(msg)) => {
+                    self.complete = false;
+                    self.failures.push(format!("{what}: {msg}"));
+                    b.warn(
+                        Warning::new(
+                            WarningCode::Unreachable,
+                            format!("cannot list {what}: {msg}"),
+                        )
+                        .on(r.name()),
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

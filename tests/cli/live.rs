@@ -7,6 +7,7 @@
 //! server; every request is allowed by the ClusterRole `rbac` prints, and none touches
 //! Secrets.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
@@ -290,9 +291,8 @@ fn every_request_is_allowed_by_the_printed_cluster_role() {
     );
 }
 
-#[test]
-fn metrics_give_actual_proxy_usage() {
-    // ztunnel pods of the istio-ambient fixture, one per node, measured.
+/// The ztunnel pods of the istio-ambient fixture (one per node).
+fn ztunnel_pods() -> Vec<String> {
     let objects =
         fakekube::load_path(&root().join("fixtures/clusters/istio-ambient")).expect("fixture");
     let pods: Vec<String> = objects
@@ -300,41 +300,133 @@ fn metrics_give_actual_proxy_usage() {
         .filter(|o| o["kind"] == "Pod" && o["metadata"]["ownerReferences"][0]["name"] == "ztunnel")
         .filter_map(|o| o["metadata"]["name"].as_str().map(str::to_owned))
         .collect();
-    assert!(!pods.is_empty(), "the fixture names its ztunnel pods");
+    assert_eq!(pods.len(), 3, "the fixture names its three ztunnel pods");
+    pods
+}
+
+fn proxy(s: &Value, implementation: &str) -> Value {
+    s["proxies"]
+        .as_array()
+        .expect("p")
+        .iter()
+        .find(|p| p["implementation"] == implementation)
+        .unwrap_or_else(|| panic!("no {implementation} proxy: {}", s["proxies"]))
+        .clone()
+}
+
+/// The row of a proxy implementation in the table's Proxies section.
+fn proxy_row<'a>(table: &'a str, implementation: &str) -> &'a str {
+    table
+        .lines()
+        .skip_while(|l| *l != "Proxies")
+        .find(|l| l.starts_with(implementation))
+        .unwrap_or_else(|| panic!("a {implementation} proxy row:\n{table}"))
+}
+
+fn warnings_of<'a>(s: &'a Value, code: &str) -> Vec<&'a Value> {
+    s["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .filter(|w| w["code"] == code)
+        .collect()
+}
+
+#[test]
+fn metrics_give_actual_proxy_usage() {
+    let pods = ztunnel_pods();
     let metrics: Vec<Value> = pods
         .iter()
         .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
         .collect();
-    let n = i64::try_from(pods.len()).expect("count");
     let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
     let o = live.scan(&["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = json(&o);
-    let zt = s["proxies"]
-        .as_array()
-        .expect("p")
-        .iter()
-        .find(|p| p["implementation"] == "ztunnel")
-        .expect("ztunnel")
-        .clone();
-    assert_eq!(zt["cpuUsageMillicores"], 15 * n);
-    assert_eq!(zt["memoryUsageBytes"], 40 * 1_048_576 * n);
-    assert!(!s["warnings"]
-        .as_array()
-        .expect("w")
-        .iter()
-        .any(|w| w["code"] == "metrics-unavailable"));
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], 45);
+    assert_eq!(zt["memoryUsageBytes"], 120 * 1_048_576);
+    assert_eq!(zt["usagePods"], 3);
+    assert_eq!(zt["instances"], 3);
+    // Utilisation: 45m of 3 x 200m requested, 120Mi of 3 x 512Mi.
+    assert_eq!(zt["cpuUtilisationPercent"], 8);
+    assert_eq!(zt["memoryUtilisationPercent"], 8);
+    assert!(warnings_of(&s, "metrics-unavailable").is_empty());
+    assert!(warnings_of(&s, "metrics-partial").is_empty());
+    let table = stdout(&run(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+    ));
+    let row = proxy_row(&table, "ztunnel");
+    assert!(table.contains("UTIL CPU/MEM"), "{table}");
+    assert!(row.contains("45m") && row.contains("8%/8%"), "{row}");
+    assert!(
+        !row.contains("pods)"),
+        "full coverage is not qualified: {row}"
+    );
     // Without metrics.k8s.io: usage is null, and a warning says so once.
     let plain = Live::start("istio-ambient", |f| f);
     let s = json(&plain.scan(&["--quiet"]));
     assert_eq!(s["proxies"][0]["cpuUsageMillicores"], Value::Null);
-    let n = s["warnings"]
-        .as_array()
-        .expect("w")
-        .iter()
-        .filter(|w| w["code"] == "metrics-unavailable")
-        .count();
-    assert_eq!(n, 1);
+    assert_eq!(s["proxies"][0]["usagePods"], 0);
+    assert_eq!(s["proxies"][0]["cpuUtilisationPercent"], Value::Null);
+    assert_eq!(warnings_of(&s, "metrics-unavailable").len(), 1);
+}
+
+#[test]
+fn metrics_served_but_empty_leave_usage_null_and_say_so() {
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(Vec::new()));
+    let o = live.scan(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = json(&o);
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], Value::Null, "not 0: {zt}");
+    assert_eq!(zt["memoryUsageBytes"], Value::Null, "not 0: {zt}");
+    assert_eq!(zt["usagePods"], 0);
+    let w = warnings_of(&s, "metrics-unavailable");
+    assert_eq!(w.len(), 1, "{}", s["warnings"]);
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("returned no pod metrics"),
+        "{}",
+        w[0]
+    );
+    let table = stdout(&run(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+    ));
+    assert!(!table.contains("0m / 0"), "{table}");
+}
+
+#[test]
+fn partial_metrics_carry_their_coverage() {
+    let pods = ztunnel_pods();
+    let metrics = vec![
+        fakekube::pod_metrics("istio-system", &pods[0], &[("istio-proxy", "10m", "40Mi")]),
+        fakekube::pod_metrics("istio-system", &pods[1], &[("istio-proxy", "11m", "40Mi")]),
+    ];
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
+    let o = live.scan(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = json(&o);
+    let zt = proxy(&s, "ztunnel");
+    assert_eq!(zt["cpuUsageMillicores"], 21);
+    assert_eq!(zt["usagePods"], 2);
+    assert_eq!(zt["instances"], 3);
+    // Utilisation compares the two measured pods with their own requests (2 x 200m).
+    assert_eq!(zt["cpuUtilisationPercent"], 5);
+    let w = warnings_of(&s, "metrics-partial");
+    assert_eq!(w.len(), 1, "{}", s["warnings"]);
+    assert_eq!(w[0]["resource"], "proxy:ztunnel/node");
+    assert_eq!(w[0]["count"], 1, "one pod unmeasured");
+    let msg = w[0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("ztunnel") && msg.contains("2 of 3"), "{msg}");
+    let table = run(&["scan", "--quiet", "--kubeconfig", &live.kubeconfig], None);
+    let table = stdout(&table);
+    let row = proxy_row(&table, "ztunnel");
+    assert!(row.contains("21m (2/3 pods)"), "{row}");
 }
 
 #[test]
@@ -381,26 +473,192 @@ fn bearer_tokens_and_exec_plugins_authenticate() {
     assert!(stderr(&o).contains("context b"), "{}", stderr(&o));
 }
 
-#[test]
-fn namespace_flag_limits_namespaced_lists() {
-    let live = Live::start("istio-sidecar", |f| f);
-    let o = live.scan(&["--quiet", "-n", "shop"]);
+fn offline_in(case: &str, namespace: &str) -> Value {
+    let o = run(
+        &[
+            "scan",
+            "-o",
+            "json",
+            "--quiet",
+            "-n",
+            namespace,
+            "--from",
+            &format!("fixtures/clusters/{case}"),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let paths: Vec<String> = live
-        .server()
-        .requests()
+    json(&o)
+}
+
+/// `scan -n NS` reports the mesh as it is (mode, capture, control plane) for NS's
+/// workloads: it reads the cluster-scoped objects and every namespace's workloads, then
+/// pods and the rest in NS and in the namespaces of the mesh's shared components.
+#[test]
+fn namespaced_scan_reports_the_real_mesh_for_that_namespace() {
+    for (case, ns, mode, capture, meshed) in [
+        (
+            "istio-ambient-waypoints",
+            "storefront",
+            "ambient",
+            "ambient",
+            4,
+        ),
+        ("istio-sidecar", "shop", "sidecar", "sidecar", 5),
+    ] {
+        let live = Live::start(case, |f| f);
+        let o = live.scan(&["--quiet", "-n", ns]);
+        assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+        let s = json(&o);
+        assert_eq!(s["source"]["namespace"], ns);
+        assert_eq!(s["complete"], true);
+        assert_eq!(s["meshes"][0]["mode"], mode, "{case}");
+        assert_eq!(s["meshes"][0]["namespace"], "istio-system", "{case}");
+        assert_eq!(s["meshes"][0]["meshedPods"], meshed, "{case}");
+        let namespaces: Vec<(&str, &str)> = s["namespaces"]
+            .as_array()
+            .expect("namespaces")
+            .iter()
+            .map(|n| {
+                (
+                    n["namespace"].as_str().unwrap_or(""),
+                    n["capture"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(namespaces, [(ns, capture)], "{case}: only {ns}'s workloads");
+        assert!(
+            warnings_of(&s, "control-plane-not-found").is_empty(),
+            "{case}: {}",
+            s["warnings"]
+        );
+        assert!(
+            s["components"]
+                .as_array()
+                .expect("c")
+                .iter()
+                .any(|c| c["component"] == "istiod"),
+            "{case}: the control plane is attributed"
+        );
+        // The offline scan of the same files with -n gives the same snapshot.
+        assert_eq!(
+            comparable(s),
+            comparable(offline_in(case, ns)),
+            "{case}: live and offline namespaced scans differ"
+        );
+        let paths: Vec<String> = live
+            .server()
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect();
+        for want in [
+            format!("/api/v1/namespaces/{ns}/pods"),
+            "/api/v1/namespaces/istio-system/pods".to_owned(),
+            "/apis/apps/v1/deployments".to_owned(),
+            "/api/v1/namespaces".to_owned(),
+            "/api/v1/nodes".to_owned(),
+        ] {
+            assert!(paths.contains(&want), "{case}: {want} not read: {paths:?}");
+        }
+        assert!(
+            !paths.iter().any(|p| p == "/api/v1/pods"),
+            "{case}: pods are not listed cluster-wide: {paths:?}"
+        );
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p.contains("/pods") && p.contains("/namespaces/kube-system/")),
+            "{case}: no pods of unrelated namespaces: {paths:?}"
+        );
+    }
+}
+
+/// On every fixture, a namespaced live scan of each meshed namespace equals the offline
+/// namespaced scan of the same files.
+#[test]
+fn namespaced_live_equals_namespaced_offline_on_every_fixture() {
+    for case in cases() {
+        let whole = offline(&case);
+        let namespaces: BTreeSet<String> = whole["namespaces"]
+            .as_array()
+            .expect("namespaces")
+            .iter()
+            .filter_map(|n| n["namespace"].as_str().map(str::to_owned))
+            .collect();
+        let Some(ns) = namespaces.first() else {
+            continue;
+        };
+        let live = Live::start(&case, |f| f);
+        let o = live.scan(&["--quiet", "-n", ns]);
+        assert_eq!(o.status.code(), Some(0), "{case} -n {ns}: {}", stderr(&o));
+        let l = json(&o);
+        assert!(
+            warnings_of(&l, "control-plane-not-found").len()
+                <= warnings_of(&whole, "control-plane-not-found").len(),
+            "{case} -n {ns}: {}",
+            l["warnings"]
+        );
+        assert_eq!(
+            comparable(l),
+            comparable(offline_in(&case, ns)),
+            "{case} -n {ns}: live and offline differ"
+        );
+    }
+}
+
+/// Without the right to list workloads, a namespaced scan says which reads were
+/// skipped, and leaves the mode unknown instead of guessing one.
+#[test]
+fn namespaced_scan_without_workload_reads_guesses_nothing() {
+    let live = Live::start("istio-ambient-waypoints", |f| {
+        f.with_fault("deployments", Fault::Forbidden)
+            .with_fault("daemonsets", Fault::Forbidden)
+    });
+    let o = live.scan(&["--quiet", "-n", "storefront"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["complete"], false);
+    assert_eq!(s["meshes"][0]["name"], "istio");
+    assert_eq!(s["meshes"][0]["mode"], "unknown", "not an invented sidecar");
+    assert!(warnings_of(&s, "control-plane-not-found").is_empty());
+    let forbidden: Vec<&str> = warnings_of(&s, "forbidden")
         .iter()
-        .map(|r| r.path.clone())
+        .filter_map(|w| w["message"].as_str())
         .collect();
     assert!(
-        paths.iter().any(|p| p == "/api/v1/namespaces/shop/pods"),
-        "{paths:?}"
+        forbidden.iter().any(
+            |m| m.contains("cannot list apps/deployments in all namespaces")
+                && m.contains("read in storefront only")
+        ),
+        "{forbidden:?}"
     );
-    assert!(!paths.iter().any(|p| p == "/api/v1/pods"), "{paths:?}");
-    assert!(
-        paths.iter().any(|p| p == "/api/v1/nodes"),
-        "cluster-scoped lists still run"
+}
+
+#[test]
+fn namespace_flag_on_a_saved_snapshot_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("meshsurface-ns-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let snap = dir.join("s.json");
+    let snap = snap.to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "scan",
+            "--quiet",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--save",
+            &snap,
+            "-o",
+            "json",
+        ],
+        None,
     );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["scan", "--from", &snap, "-n", "shop"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("saved snapshot"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -15,6 +15,7 @@ fn read_and_detect(text: &str) {
                 kind: SourceKind::Offline,
                 context: None,
                 paths: vec![],
+                namespace: None,
                 taken_at: String::new(),
             };
             let _ = meshsurface::detect::detect(&inv, &catalog, src);
