@@ -155,6 +155,7 @@ pub enum WarningCode {
     UnknownDocument,
     OrphanedWebhook,
     ControlPlaneNotFound,
+    InvalidAnswer,
 }
 
 impl WarningCode {
@@ -169,6 +170,7 @@ impl WarningCode {
             WarningCode::UnknownDocument => "unknown-document",
             WarningCode::OrphanedWebhook => "orphaned-webhook",
             WarningCode::ControlPlaneNotFound => "control-plane-not-found",
+            WarningCode::InvalidAnswer => "invalid-answer",
         }
     }
 }

@@ -14,5 +14,6 @@ mod growth;
 mod headcount;
 mod input;
 mod live;
+mod live_hostile;
 mod reader;
 mod util;
