@@ -169,6 +169,7 @@ pub fn live_snapshot(
         request_timeout: Some(c.request_timeout).filter(|d| !d.is_zero()),
         concurrency: usize::from(c.concurrency),
         page_size: c.page_size,
+        max_page_bytes: c.max_page_size,
     };
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),

@@ -120,6 +120,10 @@ pub struct ClusterArgs {
     /// Objects per page (`limit`) when listing.
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10000), global = true)]
     pub page_size: u32,
+    /// The largest answer read from the cluster, in bytes (`512Mi`, `1Gi`, `300000`): a
+    /// bigger page is dropped and the resource reported incomplete.
+    #[arg(long, value_name = "BYTES", default_value = "256Mi", value_parser = parse_bytes, global = true)]
+    pub max_page_size: u64,
 }
 
 impl Default for ClusterArgs {
@@ -132,6 +136,7 @@ impl Default for ClusterArgs {
             request_timeout: std::time::Duration::from_secs(30),
             concurrency: 6,
             page_size: 500,
+            max_page_size: crate::source::live::DEFAULT_MAX_PAGE_BYTES,
         }
     }
 }
@@ -152,6 +157,28 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
     };
     Ok(std::time::Duration::from_millis(ms))
+}
+
+/// A byte count: `300000`, or with a binary suffix `64Ki`, `256Mi`, `1Gi`; at least 1 KiB.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size like 256Mi, 1Gi or 300000"))?;
+    let scale: u64 = match unit {
+        "" => 1,
+        "Ki" => 1 << 10,
+        "Mi" => 1 << 20,
+        "Gi" => 1 << 30,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use Ki, Mi or Gi)")),
+    };
+    let bytes = n.saturating_mul(scale);
+    if bytes < 1024 {
+        return Err(format!("{s:?}: at least 1Ki"));
+    }
+    Ok(bytes)
 }
 
 #[derive(Debug, Clone, Args)]
@@ -228,6 +255,15 @@ pub struct DiffArgs {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn byte_sizes_parse() {
+        assert_eq!(parse_bytes("256Mi"), Ok(256 << 20));
+        assert_eq!(parse_bytes("300000"), Ok(300_000));
+        assert_eq!(parse_bytes("1Gi"), Ok(1 << 30));
+        assert!(parse_bytes("10").is_err());
+        assert!(parse_bytes("5MB").is_err());
+    }
 
     #[test]
     fn request_timeouts_parse_like_kubectl() {

@@ -152,6 +152,7 @@ pub enum WarningCode {
     UnknownDocument,
     OrphanedWebhook,
     ControlPlaneNotFound,
+    InvalidAnswer,
 }
 
 impl WarningCode {
@@ -168,6 +169,7 @@ impl WarningCode {
             WarningCode::UnknownDocument => "unknown-document",
             WarningCode::OrphanedWebhook => "orphaned-webhook",
             WarningCode::ControlPlaneNotFound => "control-plane-not-found",
+            WarningCode::InvalidAnswer => "invalid-answer",
         }
     }
 }

@@ -11,20 +11,24 @@
 //!   merged at the end, so a `410 Gone` (expired continue token) restarts only that list;
 //! * lists whose records need only metadata ask for `PartialObjectMetadataList`;
 //! * a `403` makes the scan incomplete, not failed; `429` and `5xx` are retried with
-//!   backoff a bounded number of times; a timeout names the resource.
+//!   backoff a bounded number of times; a timeout names the resource;
+//! * a server that answers with something other than a list, a list that never ends or a
+//!   page past `--max-page-size` makes the scan incomplete too ([`fetch`]).
+//!
+//! Submodules, one job each: [`fetch`] (GET with retries, paging, the bounds on both),
+//! [`discovery`] (which API groups are served).
 //!
 //! The table [`resources`] is the single list of what the scan reads; `rbac` prints the
 //! ClusterRole from the same table, so the two cannot drift apart.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use http_body_util::BodyExt;
 use k8s_openapi::api::admissionregistration::v1 as admission;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
@@ -32,8 +36,13 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext
 use k8s_openapi::Resource;
 use kube::config::KubeConfigOptions;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use thiserror::Error;
+
+mod discovery;
+mod fetch;
+
+use fetch::Fault;
+pub use fetch::{ATTEMPTS, DEFAULT_MAX_PAGE_BYTES, MAX_LIST_OBJECTS};
 
 use super::wire::{add_object, ObjectKind, GATEWAY_GROUP};
 use crate::inventory::{
@@ -58,6 +67,8 @@ pub struct LiveOptions {
     /// How many resources are listed at once.
     pub concurrency: usize,
     pub page_size: u32,
+    /// The largest answer read, in bytes (`--max-page-size`).
+    pub max_page_bytes: u64,
 }
 
 /// Why the live scan could not run at all (partial failures are warnings instead).
@@ -174,52 +185,6 @@ impl ResourceSpec {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct GroupList {
-    #[serde(default)]
-    groups: Vec<Group>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Group {
-    name: String,
-    #[serde(rename = "preferredVersion")]
-    preferred: Option<GroupVersion>,
-    #[serde(default)]
-    versions: Vec<GroupVersion>,
-}
-
-#[derive(Debug, Deserialize)]
-struct GroupVersion {
-    version: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Page<'a> {
-    #[serde(default)]
-    metadata: ListMeta,
-    #[serde(borrow, default)]
-    items: Vec<&'a RawValue>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ListMeta {
-    #[serde(rename = "continue", default)]
-    next: Option<String>,
-}
-
-/// How one resource's list ended, when it did not end well.
-#[derive(Debug)]
-enum Fault {
-    Forbidden(String),
-    Timeout,
-    Failed(String),
-    /// The server does not serve it (404): nothing to read, not a fault of the scan.
-    NotServed,
-}
-
-const TRIES: u32 = 5;
-const GONE_RESTARTS: u32 = 3;
 const METADATA_ACCEPT: &str =
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
@@ -227,138 +192,14 @@ struct Lister {
     client: kube::Client,
     timeout: Option<Duration>,
     page_size: u32,
+    max_page_bytes: u64,
     keep: KeepKeys,
     progress: Arc<Progress>,
     /// Pod metrics, read before the pods when the cluster serves them.
     usage: OnceLock<Arc<UsageMap>>,
 }
 
-enum Sent {
-    Ok(bytes::Bytes),
-    Status(u16, String),
-}
-
 impl Lister {
-    /// One GET with bounded retries for 429/5xx and transport errors.
-    async fn get(&self, path: &str, accept: &str) -> Result<Sent, Fault> {
-        let mut delay = Duration::from_millis(100);
-        let mut last = String::new();
-        for attempt in 0..TRIES {
-            if attempt > 0 {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
-            let req = http::Request::get(path)
-                .header(http::header::ACCEPT, accept)
-                .body(kube::client::Body::empty())
-                .map_err(|e| Fault::Failed(e.to_string()))?;
-            let send = self.client.send(req);
-            let resp = match self.timeout {
-                Some(t) => match tokio::time::timeout(t, send).await {
-                    Ok(r) => r,
-                    Err(_) => return Err(Fault::Timeout),
-                },
-                None => send.await,
-            };
-            let resp = match resp {
-                Ok(r) => r,
-                Err(e) => {
-                    last = e.to_string();
-                    continue;
-                }
-            };
-            let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get(http::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            let body = resp.into_body().collect();
-            let body = match self.timeout {
-                Some(t) => match tokio::time::timeout(t, body).await {
-                    Ok(b) => b,
-                    Err(_) => return Err(Fault::Timeout),
-                },
-                None => body.await,
-            };
-            let bytes = match body {
-                Ok(b) => b.to_bytes(),
-                Err(e) => {
-                    last = e.to_string();
-                    continue;
-                }
-            };
-            if status == 429 || status >= 500 {
-                last = format!(
-                    "HTTP {status}: {}",
-                    String::from_utf8_lossy(&bytes)
-                        .chars()
-                        .take(200)
-                        .collect::<String>()
-                );
-                if let Some(s) = retry_after {
-                    delay = Duration::from_secs(s.min(5));
-                }
-                continue;
-            }
-            if (200..300).contains(&status) {
-                return Ok(Sent::Ok(bytes));
-            }
-            return Ok(Sent::Status(status, status_message(&bytes)));
-        }
-        Err(Fault::Failed(format!(
-            "gave up after {TRIES} tries: {last}"
-        )))
-    }
-
-    /// Walks every page of a list, handing each raw item to `each`. On `410 Gone` (an
-    /// expired continue token) the list starts over, after `restart` forgets what was
-    /// collected.
-    async fn pages(
-        &self,
-        base: &str,
-        accept: &str,
-        mut restart: impl FnMut(),
-        mut each: impl FnMut(&str) -> Result<(), String>,
-    ) -> Result<(), Fault> {
-        let mut restarts = 0;
-        let mut next: Option<String> = None;
-        loop {
-            let mut path = format!("{base}?limit={}", self.page_size);
-            if let Some(token) = &next {
-                path.push_str("&continue=");
-                path.push_str(&encode(token));
-            }
-            let bytes = match self.get(&path, accept).await? {
-                Sent::Ok(bytes) => bytes,
-                Sent::Status(403, msg) => return Err(Fault::Forbidden(msg)),
-                Sent::Status(404, _) => return Err(Fault::NotServed),
-                Sent::Status(410, _) if restarts < GONE_RESTARTS && next.is_some() => {
-                    restarts += 1;
-                    next = None;
-                    restart();
-                    continue;
-                }
-                Sent::Status(code, msg) => {
-                    return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
-                }
-            };
-            let page: Page<'_> = serde_json::from_slice(&bytes).map_err(|e| {
-                Fault::Failed(format!("the server sent a list that is not JSON: {e}"))
-            })?;
-            for item in &page.items {
-                each(item.get()).map_err(Fault::Failed)?;
-            }
-            self.progress
-                .objects
-                .fetch_add(page.items.len() as u64, Ordering::Relaxed);
-            match page.metadata.next.filter(|t| !t.is_empty()) {
-                Some(t) => next = Some(t),
-                None => return Ok(()),
-            }
-        }
-    }
-
     /// Lists one resource completely into a fresh builder.
     async fn list(
         &self,
@@ -476,31 +317,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Percent-encodes a continue token for a query string.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The `message` of a Kubernetes `Status` body, or the start of whatever came back.
-fn status_message(bytes: &[u8]) -> String {
-    #[derive(Deserialize)]
-    struct Status {
-        message: Option<String>,
-    }
-    serde_json::from_slice::<Status>(bytes)
-        .ok()
-        .and_then(|s| s.message)
-        .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect())
-}
-
 /// The names of every context in the kubeconfig (`--kubeconfig`, else `$KUBECONFIG` or
 /// `~/.kube/config`), in file order.
 pub fn context_names(kubeconfig: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
@@ -572,7 +388,7 @@ async fn build_client(
     timeout: Option<Duration>,
 ) -> Result<kube::Client, String> {
     let Some(plugin) = plugin else {
-        return kube::Client::try_from(config).map_err(|e| e.to_string());
+        return fetch::client(config).map_err(|e| e.to_string());
     };
     let named = |what: String| {
         format!(
@@ -587,7 +403,7 @@ async fn build_client(
         .spawn(move || {
             // The client spawns its connection worker on the scan's runtime.
             let _entered = runtime.enter();
-            let _ = tx.send(kube::Client::try_from(config));
+            let _ = tx.send(fetch::client(config));
         })
         .map_err(|e| named(format!("cannot start a thread for it: {e}")))?;
     let built = match timeout {
@@ -708,6 +524,7 @@ async fn scan(
         client,
         timeout: opts.request_timeout,
         page_size: opts.page_size.max(1),
+        max_page_bytes: opts.max_page_bytes,
         keep: keep.clone(),
         progress: progress.clone(),
         usage: OnceLock::new(),
@@ -719,32 +536,7 @@ async fn scan(
     };
 
     // Discovery: which API groups does this server serve?
-    let groups: BTreeMap<String, Vec<String>> = match lister.get("/apis", "application/json").await
-    {
-        Ok(Sent::Ok(bytes)) => {
-            let list: GroupList = serde_json::from_slice(&bytes)
-                .map_err(|e| unreachable(format!("/apis is not an APIGroupList: {e}")))?;
-            list.groups
-                .into_iter()
-                .map(|g| {
-                    let mut versions: Vec<String> =
-                        g.preferred.into_iter().map(|v| v.version).collect();
-                    versions.extend(g.versions.into_iter().map(|v| v.version));
-                    (g.name, versions)
-                })
-                .collect()
-        }
-        Ok(Sent::Status(code, msg)) => {
-            return Err(unreachable(format!(
-                "discovery (/apis) answered HTTP {code}: {msg}"
-            )))
-        }
-        Err(Fault::Timeout) => return Err(unreachable("discovery (/apis) timed out".to_owned())),
-        Err(Fault::Forbidden(m) | Fault::Failed(m)) => return Err(unreachable(m)),
-        Err(Fault::NotServed) => {
-            return Err(unreachable("discovery (/apis) is not served".to_owned()))
-        }
-    };
+    let (groups, discovery_warning) = discovery::discover(&lister).await.map_err(unreachable)?;
 
     let mut b = InventoryBuilder::new(keep);
     let mut plan = Vec::new();
@@ -768,6 +560,10 @@ async fn scan(
     }
     let metrics_served = groups.contains_key(METRICS_GROUP);
     let mut outcome = Outcome::default();
+    if let Some(w) = discovery_warning {
+        outcome.complete = false;
+        b.warn(w);
+    }
     match opts.namespace.as_deref() {
         None => {
             read_metrics(&lister, metrics_served, &[None], &mut b).await;
@@ -875,7 +671,7 @@ async fn read_metrics(
             Err(fault) => {
                 failed = true;
                 let why = match fault {
-                    Fault::Forbidden(m) | Fault::Failed(m) => m,
+                    Fault::Forbidden(m) | Fault::Failed(m) | Fault::Invalid(m) => m,
                     Fault::Timeout => "timed out".to_owned(),
                     Fault::NotServed => "not served".to_owned(),
                 };
@@ -1020,6 +816,17 @@ impl Outcome {
                         .on(r.name()),
                     );
                 }
+                Err(Fault::Invalid(msg)) => {
+                    self.complete = false;
+                    self.failures.push(format!("{what}: {msg}"));
+                    b.warn(
+                        Warning::new(
+                            WarningCode::InvalidAnswer,
+                            format!("cannot list {what}: {msg}"),
+                        )
+                        .on(r.name()),
+                    );
+                }
                 Err(Fault::Failed(msg)) => {
                     self.complete = false;
                     self.failures.push(format!("{what}: {msg}"));
@@ -1059,10 +866,5 @@ mod tests {
             !r.iter().any(|s| s.plural == "secrets"),
             "the scan never lists Secrets"
         );
-    }
-
-    #[test]
-    fn continue_tokens_are_encoded() {
-        assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
     }
 }

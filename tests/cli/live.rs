@@ -18,15 +18,15 @@ use serde_json::Value;
 use crate::util::{cases, root, run, run_env, stderr, stdout};
 
 /// A fake cluster serving one fixture, with a kubeconfig pointing at it.
-struct Live {
+pub struct Live {
     rt: tokio::runtime::Runtime,
     server: Option<Running>,
-    dir: PathBuf,
-    kubeconfig: String,
+    pub dir: PathBuf,
+    pub kubeconfig: String,
 }
 
 impl Live {
-    fn start(case: &str, configure: impl FnOnce(FakeKube) -> FakeKube) -> Self {
+    pub fn start(case: &str, configure: impl FnOnce(FakeKube) -> FakeKube) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -53,11 +53,11 @@ impl Live {
         }
     }
 
-    fn server(&self) -> &Running {
+    pub fn server(&self) -> &Running {
         self.server.as_ref().expect("running")
     }
 
-    fn scan(&self, extra: &[&str]) -> Output {
+    pub fn scan(&self, extra: &[&str]) -> Output {
         let mut args = vec!["scan", "-o", "json", "--kubeconfig", &self.kubeconfig];
         args.extend_from_slice(extra);
         run(&args, None)
@@ -73,7 +73,7 @@ impl Drop for Live {
     }
 }
 
-fn json(o: &Output) -> Value {
+pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(o)))
 }
 

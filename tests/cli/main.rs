@@ -18,6 +18,7 @@ mod growth;
 mod headcount;
 mod input;
 mod live;
+mod live_hostile;
 mod pty;
 mod reader;
 mod upstream;

@@ -19,6 +19,24 @@ pub enum Fault {
     /// 410 Gone (reason `Expired`) on the first matching request that carries a
     /// `continue` token, as when the token outlived etcd's compaction; then normal.
     GoneOnContinue,
+    /// 503 (`ServiceUnavailable`, `Retry-After: 0`) on every matching request, forever.
+    Unavailable,
+    /// 429 (`TooManyRequests`, `Retry-After: 0`) on every matching request, forever.
+    TooManyRequestsForever,
+    /// Every page of a matching list carries the same `continue` token, which restarts
+    /// the list: a list that never ends, on a token a client can recognise.
+    RepeatingContinue,
+    /// Every page of a matching list carries a new `continue` token (which restarts the
+    /// list): a list that never ends, and never repeats a token.
+    ChangingContinue,
+    /// 200 with a `Status` object for a body (no `items`, no `groups`), as a broken
+    /// proxy or aggregated API may answer; for a list or for discovery (`/apis`).
+    OkStatus,
+    /// 200 with a list body that never ends: items streamed in chunks forever.
+    EndlessBody,
+    /// 200, the first bytes of the list body, then nothing ever again (the connection
+    /// stays open).
+    StallBody,
 }
 
 /// Which requests a fault applies to.
@@ -32,6 +50,8 @@ pub enum Target {
     },
     /// Every request, discovery included.
     Everything,
+    /// Requests for exactly this path (`/apis`, `/api/v1/pods`), whatever the query.
+    Path(String),
 }
 
 impl Target {
@@ -51,9 +71,15 @@ impl Target {
         }
     }
 
-    pub(crate) fn matches(&self, group: Option<&str>, resource: Option<&str>) -> bool {
+    /// Discovery of the API groups: `GET /apis`.
+    pub fn discovery() -> Self {
+        Target::Path("/apis".to_owned())
+    }
+
+    pub(crate) fn matches(&self, path: &str, group: Option<&str>, resource: Option<&str>) -> bool {
         match self {
             Target::Everything => true,
+            Target::Path(p) => p == path,
             Target::Resource {
                 group: g,
                 resource: r,
@@ -69,9 +95,12 @@ impl Target {
 }
 
 /// `"pods"` (any group), or kubectl's `"deployments.apps"` / `"virtualservices.networking.istio.io"`
-/// (plural, then the group after the first dot).
+/// (plural, then the group after the first dot); a string starting with `/` is a path.
 impl From<&str> for Target {
     fn from(s: &str) -> Self {
+        if s.starts_with('/') {
+            return Target::Path(s.to_owned());
+        }
         match s.split_once('.') {
             Some((r, g)) => Target::group_resource(g, r),
             None => Target::resource(s),
@@ -86,6 +115,8 @@ pub(crate) struct FaultState {
     pub fault: Fault,
     /// Remaining firings for the counted faults; for `GoneOnContinue`, 1 until it fired.
     pub remaining: u32,
+    /// How many times it fired (numbers the tokens of `ChangingContinue`).
+    pub fired: u64,
 }
 
 impl FaultState {
@@ -93,12 +124,21 @@ impl FaultState {
         let remaining = match fault {
             Fault::ServerErrorTimes(n) | Fault::TooManyRequests(n) => n,
             Fault::GoneOnContinue => 1,
-            Fault::Forbidden | Fault::Slow(_) => 0,
+            Fault::Forbidden
+            | Fault::Slow(_)
+            | Fault::Unavailable
+            | Fault::TooManyRequestsForever
+            | Fault::RepeatingContinue
+            | Fault::ChangingContinue
+            | Fault::OkStatus
+            | Fault::EndlessBody
+            | Fault::StallBody => 0,
         };
         Self {
             target,
             fault,
             remaining,
+            fired: 0,
         }
     }
 }
@@ -110,12 +150,19 @@ pub(crate) enum Injected {
     ServerError,
     TooManyRequests,
     Gone,
+    Unavailable,
+    /// Serve the list, with this continue token (0: the same one every time).
+    Continue(u64),
+    OkStatus,
+    EndlessBody,
+    StallBody,
 }
 
 /// Decides what the faults do to one request: the total delay and the failure, if any
 /// (the first fault in insertion order that fires; counters of later ones are untouched).
 pub(crate) fn decide(
     faults: &mut [FaultState],
+    path: &str,
     group: Option<&str>,
     resource: Option<&str>,
     has_continue: bool,
@@ -123,7 +170,7 @@ pub(crate) fn decide(
     let mut delay = Duration::ZERO;
     let mut injected = None;
     for f in faults.iter_mut() {
-        if !f.target.matches(group, resource) {
+        if !f.target.matches(path, group, resource) {
             continue;
         }
         if let Fault::Slow(d) = f.fault {
@@ -147,6 +194,16 @@ pub(crate) fn decide(
                 f.remaining = 0;
                 Some(Injected::Gone)
             }
+            Fault::Unavailable => Some(Injected::Unavailable),
+            Fault::TooManyRequestsForever => Some(Injected::TooManyRequests),
+            Fault::RepeatingContinue => Some(Injected::Continue(0)),
+            Fault::ChangingContinue => {
+                f.fired += 1;
+                Some(Injected::Continue(f.fired))
+            }
+            Fault::OkStatus => Some(Injected::OkStatus),
+            Fault::EndlessBody => Some(Injected::EndlessBody),
+            Fault::StallBody => Some(Injected::StallBody),
             _ => None,
         };
     }
@@ -164,10 +221,17 @@ mod tests {
             Target::from("virtualservices.networking.istio.io"),
             Target::group_resource("networking.istio.io", "virtualservices")
         );
-        assert!(Target::from("pods").matches(Some("metrics.k8s.io"), Some("pods")));
-        assert!(!Target::group_resource("", "pods").matches(Some("metrics.k8s.io"), Some("pods")));
-        assert!(!Target::from("pods").matches(None, None));
-        assert!(Target::Everything.matches(None, None));
+        assert!(Target::from("pods").matches("/x", Some("metrics.k8s.io"), Some("pods")));
+        assert!(!Target::group_resource("", "pods").matches(
+            "/x",
+            Some("metrics.k8s.io"),
+            Some("pods")
+        ));
+        assert!(!Target::from("pods").matches("/apis", None, None));
+        assert!(Target::Everything.matches("/apis", None, None));
+        assert_eq!(Target::from("/apis"), Target::discovery());
+        assert!(Target::discovery().matches("/apis", None, None));
+        assert!(!Target::discovery().matches("/api", None, None));
     }
 
     #[test]
@@ -182,7 +246,13 @@ mod tests {
         ];
         let mut seen = Vec::new();
         for _ in 0..3 {
-            seen.push(decide(&mut f, Some(""), Some("pods"), false));
+            seen.push(decide(
+                &mut f,
+                "/api/v1/pods",
+                Some(""),
+                Some("pods"),
+                false,
+            ));
         }
         let d = Duration::from_millis(5);
         assert_eq!(
@@ -194,7 +264,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            decide(&mut f, Some(""), Some("nodes"), false),
+            decide(&mut f, "/api/v1/nodes", Some(""), Some("nodes"), false),
             (Duration::ZERO, None)
         );
     }
@@ -205,11 +275,34 @@ mod tests {
             Target::resource("pods"),
             Fault::GoneOnContinue,
         )];
-        assert_eq!(decide(&mut f, Some(""), Some("pods"), false).1, None);
         assert_eq!(
-            decide(&mut f, Some(""), Some("pods"), true).1,
+            decide(&mut f, "/api/v1/pods", Some(""), Some("pods"), false).1,
+            None
+        );
+        assert_eq!(
+            decide(&mut f, "/api/v1/pods", Some(""), Some("pods"), true).1,
             Some(Injected::Gone)
         );
-        assert_eq!(decide(&mut f, Some(""), Some("pods"), true).1, None);
+        assert_eq!(
+            decide(&mut f, "/api/v1/pods", Some(""), Some("pods"), true).1,
+            None
+        );
+    }
+
+    #[test]
+    fn endless_faults_never_run_out() {
+        let mut f = vec![
+            FaultState::new(Target::resource("pods"), Fault::ChangingContinue),
+            FaultState::new(Target::resource("nodes"), Fault::RepeatingContinue),
+            FaultState::new(Target::resource("services"), Fault::Unavailable),
+        ];
+        let mut d = |r| decide(&mut f, "/p", Some(""), Some(r), false).1;
+        assert_eq!(d("pods"), Some(Injected::Continue(1)));
+        assert_eq!(d("pods"), Some(Injected::Continue(2)));
+        assert_eq!(d("nodes"), Some(Injected::Continue(0)));
+        assert_eq!(d("nodes"), Some(Injected::Continue(0)));
+        for _ in 0..100 {
+            assert_eq!(d("services"), Some(Injected::Unavailable));
+        }
     }
 }

@@ -50,10 +50,39 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A response body: a whole buffer, or a list produced item by item.
+/// A response body: a whole buffer, a list produced item by item, or a misbehaviour.
 pub(crate) enum FakeBody {
     Full(Option<Bytes>),
     List(Box<ListBody>),
+    /// A list that never ends ([`crate::Fault::EndlessBody`]): the number of items sent.
+    Endless(u64),
+    /// These bytes, then nothing ever ([`crate::Fault::StallBody`]).
+    Stall(Option<Bytes>),
+}
+
+/// The start of the body of [`FakeBody::Endless`] and [`FakeBody::Stall`].
+const ENDLESS_HEAD: &[u8] =
+    br#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":["#;
+
+/// The next chunk of an endless list: about [`CHUNK`] bytes of pods, numbered from `n`.
+fn endless_chunk(n: &mut u64) -> Bytes {
+    let mut buf = BytesMut::with_capacity(CHUNK + 256);
+    if *n == 0 {
+        buf.put_slice(ENDLESS_HEAD);
+    }
+    while buf.len() < CHUNK {
+        if *n > 0 {
+            buf.put_u8(b',');
+        }
+        buf.put_slice(
+            format!(
+                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"endless-{n}","namespace":"endless"}},"spec":{{"containers":[{{"name":"app","image":"nginx"}}]}}}}"#
+            )
+            .as_bytes(),
+        );
+        *n += 1;
+    }
+    buf.freeze()
 }
 
 impl Body for FakeBody {
@@ -67,6 +96,12 @@ impl Body for FakeBody {
         let next = match self.get_mut() {
             FakeBody::Full(b) => b.take(),
             FakeBody::List(l) => l.next_chunk(),
+            FakeBody::Endless(n) => Some(endless_chunk(n)),
+            // Never woken: the connection stays open until the client gives up.
+            FakeBody::Stall(b) => match b.take() {
+                Some(b) => Some(b),
+                None => return Poll::Pending,
+            },
         };
         Poll::Ready(next.map(|b| Ok(Frame::data(b))))
     }
@@ -75,6 +110,7 @@ impl Body for FakeBody {
         match self {
             FakeBody::Full(b) => b.is_none(),
             FakeBody::List(l) => l.remaining == 0,
+            FakeBody::Endless(_) | FakeBody::Stall(_) => false,
         }
     }
 
@@ -82,6 +118,8 @@ impl Body for FakeBody {
         match self {
             FakeBody::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
             FakeBody::List(l) => SizeHint::with_exact(l.remaining),
+            // Unknown length: sent chunked.
+            FakeBody::Endless(_) | FakeBody::Stall(_) => SizeHint::default(),
         }
     }
 }
@@ -285,7 +323,40 @@ fn injected(i: Injected, a: Option<&ResourceAttributes>, method: &str, path: &st
              You can start a new list without the continue parameter.",
             None,
         ),
+        Injected::Unavailable => {
+            let mut r = status(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "fakekube: injected: the server is currently unable to handle the request",
+                None,
+            );
+            r.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("0"));
+            r
+        }
+        // A `Status` of success where a list or a discovery document belongs.
+        Injected::OkStatus => json_response(
+            StatusCode::OK,
+            &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 200}),
+        ),
+        Injected::EndlessBody => chunked(FakeBody::Endless(0)),
+        Injected::StallBody => chunked(FakeBody::Stall(Some(Bytes::from_static(ENDLESS_HEAD)))),
+        // Not a failure: the list is served, with the forced token (see `Ctx::list`).
+        Injected::Continue(_) => status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "fakekube: a continue fault reached the wrong place",
+            None,
+        ),
     }
+}
+
+/// A 200 JSON answer with this body, sent chunked.
+fn chunked(body: FakeBody) -> Resp {
+    let mut r = Response::new(body);
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
 }
 
 /// Entry point for every request.
@@ -373,6 +444,7 @@ impl Ctx<'_> {
             let mut faults = lock(&self.shared.faults);
             decide(
                 &mut faults,
+                self.path,
                 self.attrs.map(|a| a.group.as_str()),
                 self.attrs.map(|a| a.resource.as_str()),
                 has_continue,
@@ -381,9 +453,12 @@ impl Ctx<'_> {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        if let Some(i) = fault {
-            return injected(i, self.attrs, self.method, self.path);
-        }
+        // A forced continue token changes a list; every other fault replaces the answer.
+        let forced_continue = match fault {
+            Some(Injected::Continue(n)) => Some(n),
+            Some(i) => return injected(i, self.attrs, self.method, self.path),
+            None => None,
+        };
         if self.method != "GET" && self.method != "HEAD" {
             return status(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -392,10 +467,10 @@ impl Ctx<'_> {
                 None,
             );
         }
-        self.route()
+        self.route(forced_continue)
     }
 
-    fn route(&self) -> Resp {
+    fn route(&self, forced_continue: Option<u64>) -> Resp {
         let store = &self.shared.store;
         let segs: Vec<&str> = self.segments.iter().map(String::as_str).collect();
         match segs.as_slice() {
@@ -435,7 +510,7 @@ impl Ctx<'_> {
             ["api", v] => self.resource_list("", v),
             ["apis", g, v] => self.resource_list(g, v),
             ["api" | "apis", ..] => match self.attrs {
-                Some(a) => self.serve_resource(a),
+                Some(a) => self.serve_resource(a, forced_continue),
                 None => not_found(),
             },
             _ => bytes_response(
@@ -453,7 +528,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn serve_resource(&self, a: &ResourceAttributes) -> Resp {
+    fn serve_resource(&self, a: &ResourceAttributes, forced_continue: Option<u64>) -> Resp {
         let store = &self.shared.store;
         let Some(ti) = store.lookup(&a.group, &a.version, &a.resource) else {
             return not_found();
@@ -538,7 +613,14 @@ impl Ctx<'_> {
                 } else {
                     item_head
                 };
-                self.list(ti, namespace, shape, &group_version, item_head)
+                self.list(
+                    ti,
+                    namespace,
+                    shape,
+                    &group_version,
+                    item_head,
+                    forced_continue,
+                )
             }
         }
     }
@@ -550,6 +632,7 @@ impl Ctx<'_> {
         shape: Shape,
         group_version: &str,
         item_head: Bytes,
+        forced_continue: Option<u64>,
     ) -> Resp {
         let store = &self.shared.store;
         let t = &store.types[ti];
@@ -640,7 +723,21 @@ impl Ctx<'_> {
             "resourceVersion".into(),
             store.resource_version.to_string().into(),
         );
-        if next < hi && limit.is_some_and(|l| indices.len() >= l) {
+        if let Some(n) = forced_continue {
+            // A token whose start key sorts before every object: the list starts over.
+            let start = if n == 0 {
+                "\u{0}".to_owned()
+            } else {
+                format!("\u{0}{n}")
+            };
+            meta.insert(
+                "continue".into(),
+                token::encode(store.resource_version, &start).into(),
+            );
+            if !selecting {
+                meta.insert("remainingItemCount".into(), (hi - next).into());
+            }
+        } else if next < hi && limit.is_some_and(|l| indices.len() >= l) {
             let last = &items[next - 1].key;
             meta.insert(
                 "continue".into(),

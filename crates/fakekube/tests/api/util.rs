@@ -128,3 +128,24 @@ pub fn names(list: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// GET on a fresh connection, returning the status and the body unread (for bodies that
+/// never end).
+pub async fn get_streaming(
+    running: &fakekube::Running,
+    path: &str,
+) -> (u16, hyper::body::Incoming) {
+    let stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let req = Request::builder()
+        .method("GET")
+        .uri(path)
+        .header("host", running.addr.to_string())
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let resp = sender.send_request(req).await.unwrap();
+    (resp.status().as_u16(), resp.into_body())
+}

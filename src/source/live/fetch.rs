@@ -1,0 +1,572 @@
+//! The only code that speaks HTTP to the cluster: one GET with retries, and one list
+//! walked page by page, each with the bounds that keep a broken or hostile server from
+//! hanging the scan or exhausting memory.
+//!
+//! * **Retries**: one policy for every request (discovery, lists, metrics): at most
+//!   [`ATTEMPTS`] attempts; `429`, `500`, `502`, `503`, `504` and transport errors are
+//!   retried after 0.2 s, 0.4 s, 0.8 s, 1.6 s (or the server's `Retry-After`, capped at
+//!   [`MAX_DELAY`]); TLS failures (a certificate will not heal) and timeouts are not. So
+//!   one request ends within `ATTEMPTS × --request-timeout + 4 × MAX_DELAY`, and a request
+//!   that runs out of attempts names the last answer (`HTTP 503 ...`). kube-rs's own retry
+//!   layer is turned off ([`client`]): it would retry 15 times, for up to 1000 s each.
+//! * **Bodies** are read frame by frame; past `--max-page-size` bytes the answer is
+//!   dropped, unread, and the resource reported as incomplete.
+//! * **Lists** must be lists (`kind` ending in `List`, `items` present, maybe empty), and
+//!   end: see [`ListBound`].
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use super::Lister;
+
+/// Attempts per request, the first included.
+pub const ATTEMPTS: u32 = 5;
+/// The wait before the first retry; it doubles for each next one.
+const FIRST_DELAY: Duration = Duration::from_millis(200);
+/// The longest wait between two attempts, whatever `Retry-After` asks.
+pub const MAX_DELAY: Duration = Duration::from_secs(5);
+/// Default `--max-page-size`: 256 MiB, some 25 times a page of 500 pods with their
+/// `managedFields` (about 10 MiB), and 500 CRDs of 0.5 MiB each.
+pub const DEFAULT_MAX_PAGE_BYTES: u64 = 256 << 20;
+/// Objects in one list when the server does not announce a count: ten times the largest
+/// list the Kubernetes scalability envelope allows (150,000 pods per cluster).
+pub const MAX_LIST_OBJECTS: u64 = 1_500_000;
+/// How much of an error answer's body is kept (for its `Status` message).
+const ERROR_BODY_BYTES: u64 = 64 << 10;
+/// How many times a list starts over after `410 Gone` (an expired continue token).
+const GONE_RESTARTS: u32 = 3;
+
+/// How one request or list ended, when it did not end well.
+#[derive(Debug)]
+pub(super) enum Fault {
+    Forbidden(String),
+    Timeout,
+    Failed(String),
+    /// The server answered, but not with what was asked for: not a list, a list that
+    /// never ends, a page past `--max-page-size`.
+    Invalid(String),
+    /// The server does not serve it (404): nothing to read, not a fault of the scan.
+    NotServed,
+}
+
+/// A whole answer.
+pub(super) enum Sent {
+    Ok(bytes::Bytes),
+    Status(u16, String),
+}
+
+/// A client without kube-rs's retry layer: [`Lister::get`] is the one retry policy.
+pub(super) fn client(mut config: kube::Config) -> Result<kube::Client, kube::Error> {
+    config.default_retry = false;
+    kube::Client::try_from(config)
+}
+
+/// What one attempt gave.
+enum Attempt {
+    Answer(Sent),
+    /// Worth another attempt (a 429/5xx, a transport error): what it was.
+    Retry(String, Option<Duration>),
+}
+
+impl Lister {
+    /// One GET under the retry policy (see the module docs).
+    pub(super) async fn get(&self, path: &str, accept: &str) -> Result<Sent, Fault> {
+        let mut delay = FIRST_DELAY;
+        let mut last = String::new();
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(MAX_DELAY);
+            }
+            let once = self.attempt(path, accept);
+            let result = match self.timeout {
+                Some(t) => tokio::time::timeout(t, once)
+                    .await
+                    .map_err(|_| Fault::Timeout)?,
+                None => once.await,
+            };
+            match result? {
+                Attempt::Answer(sent) => return Ok(sent),
+                Attempt::Retry(why, retry_after) => {
+                    last = why;
+                    if let Some(wait) = retry_after {
+                        delay = delay.max(wait.min(MAX_DELAY));
+                    }
+                }
+            }
+        }
+        Err(Fault::Failed(format!(
+            "gave up after {ATTEMPTS} attempts; the last answer was {last}"
+        )))
+    }
+
+    async fn attempt(&self, path: &str, accept: &str) -> Result<Attempt, Fault> {
+        let req = http::Request::get(path)
+            .header(http::header::ACCEPT, accept)
+            .body(kube::client::Body::empty())
+            .map_err(|e| Fault::Failed(e.to_string()))?;
+        let resp = match self.client.send(req).await {
+            Ok(r) => r,
+            Err(e) => {
+                let t = transport_error(&e);
+                return match t.tls {
+                    true => Err(Fault::Failed(t.message)),
+                    false => Ok(Attempt::Retry(t.message, None)),
+                };
+            }
+        };
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let ok = (200..300).contains(&status);
+        let cap = if ok {
+            self.max_page_bytes
+        } else {
+            ERROR_BODY_BYTES
+        };
+        let body = match read_body(resp.into_body(), cap).await {
+            Ok(b) => b,
+            Err(e) => return Ok(Attempt::Retry(e, None)),
+        };
+        if ok {
+            return match body {
+                Body::Whole(bytes) => Ok(Attempt::Answer(Sent::Ok(bytes))),
+                Body::Cut(_) => Err(Fault::Invalid(format!(
+                    "the answer is larger than --max-page-size ({cap} bytes); stopped reading it"
+                ))),
+            };
+        }
+        let message = status_message(body.bytes());
+        if matches!(status, 429 | 500 | 502 | 503 | 504) {
+            return Ok(Attempt::Retry(
+                format!("HTTP {status}: {message}"),
+                retry_after,
+            ));
+        }
+        Ok(Attempt::Answer(Sent::Status(status, message)))
+    }
+
+    /// Walks every page of a list, handing each raw item to `each`. On `410 Gone` (an
+    /// expired continue token) the list starts over, after `restart` forgets what was
+    /// collected. A list that does not end within its [`ListBound`] is a fault.
+    pub(super) async fn pages(
+        &self,
+        base: &str,
+        accept: &str,
+        mut restart: impl FnMut(),
+        mut each: impl FnMut(&str) -> Result<(), String>,
+    ) -> Result<(), Fault> {
+        let mut restarts = 0;
+        let mut next: Option<String> = None;
+        let mut bound = ListBound::new(self.page_size);
+        loop {
+            let mut path = format!("{base}?limit={}", self.page_size);
+            if let Some(token) = &next {
+                path.push_str("&continue=");
+                path.push_str(&encode(token));
+            }
+            let bytes = match self.get(&path, accept).await? {
+                Sent::Ok(bytes) => bytes,
+                Sent::Status(403, msg) => return Err(Fault::Forbidden(msg)),
+                Sent::Status(404, _) => return Err(Fault::NotServed),
+                Sent::Status(410, _) if restarts < GONE_RESTARTS && next.is_some() => {
+                    restarts += 1;
+                    next = None;
+                    bound = ListBound::new(self.page_size);
+                    restart();
+                    continue;
+                }
+                Sent::Status(code, msg) => {
+                    return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
+                }
+            };
+            let page = Page::parse(&bytes).map_err(Fault::Invalid)?;
+            for item in &page.items {
+                each(item.get()).map_err(Fault::Failed)?;
+            }
+            self.progress.objects.fetch_add(
+                page.items.len() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            match page.next {
+                Some(t) => {
+                    bound
+                        .next_page(page.items.len() as u64, page.remaining, &t)
+                        .map_err(Fault::Invalid)?;
+                    next = Some(t);
+                }
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+/// One page of a list, checked to be one.
+#[derive(Debug)]
+struct Page<'a> {
+    items: Vec<&'a RawValue>,
+    /// The continue token, when not empty.
+    next: Option<String>,
+    remaining: Option<u64>,
+}
+
+impl<'a> Page<'a> {
+    /// A list is an object whose `kind` ends in `List` and which has `items` (`null`
+    /// and `[]` are an empty page). A `Status` answered with 200, a single object, an
+    /// HTML page are not lists.
+    fn parse(bytes: &'a [u8]) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        struct Wire<'a> {
+            kind: Option<String>,
+            #[serde(default)]
+            metadata: ListMeta,
+            #[serde(borrow, default, deserialize_with = "present")]
+            items: Option<Vec<&'a RawValue>>,
+        }
+        #[derive(Default, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ListMeta {
+            #[serde(rename = "continue", default)]
+            next: Option<String>,
+            #[serde(default)]
+            remaining_item_count: Option<i64>,
+        }
+        fn present<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Vec<&'de RawValue>>, D::Error> {
+            Ok(Some(
+                Option::<Vec<&'de RawValue>>::deserialize(d)?.unwrap_or_default(),
+            ))
+        }
+        let w: Wire<'a> =
+            serde_json::from_slice(bytes).map_err(|e| format!("the answer is not a list: {e}"))?;
+        let kind = w.kind.unwrap_or_default();
+        let items = match w.items {
+            Some(items) if kind.ends_with("List") => items,
+            Some(_) => return Err(format!("the answer is not a list (kind {kind:?})")),
+            None => {
+                return Err(format!(
+                    "the answer is not a list (kind {kind:?}, no items): {}",
+                    status_message(bytes)
+                ))
+            }
+        };
+        Ok(Page {
+            items,
+            next: w.metadata.next.filter(|t| !t.is_empty()),
+            remaining: w
+                .metadata
+                .remaining_item_count
+                .map(|n| u64::try_from(n).unwrap_or(0)),
+        })
+    }
+}
+
+/// When a list has gone on too long. The API server's continue tokens always move
+/// forward, so a list stops after:
+///
+/// * a continue token already used in this list (a loop);
+/// * more objects than the server announced: twice `remainingItemCount` plus the objects
+///   before it (it is an estimate) plus one page; without the count, [`MAX_LIST_OBJECTS`];
+/// * more pages than those objects would fill at the page size, ten times over (a server
+///   may send smaller pages than asked), plus 10: this catches pages with few or no
+///   items and a new token each time.
+#[derive(Debug)]
+pub(super) struct ListBound {
+    page_size: u64,
+    pages: u64,
+    objects: u64,
+    /// Objects the server announced, from the first page that gave `remainingItemCount`.
+    announced: Option<u64>,
+    tokens: HashSet<u64>,
+}
+
+impl ListBound {
+    pub(super) fn new(page_size: u32) -> Self {
+        Self {
+            page_size: u64::from(page_size.max(1)),
+            pages: 0,
+            objects: 0,
+            announced: None,
+            tokens: HashSet::new(),
+        }
+    }
+
+    /// Records a page of `items` that came with `token` (and maybe `remaining`); an
+    /// error says why the list must stop here.
+    pub(super) fn next_page(
+        &mut self,
+        items: u64,
+        remaining: Option<u64>,
+        token: &str,
+    ) -> Result<(), String> {
+        self.pages += 1;
+        self.objects = self.objects.saturating_add(items);
+        if self.announced.is_none() {
+            self.announced = remaining.map(|r| self.objects.saturating_add(r));
+        }
+        let mut h = DefaultHasher::new();
+        token.hash(&mut h);
+        if !self.tokens.insert(h.finish()) {
+            return Err(format!(
+                "the list never ends: page {} repeats an earlier continue token",
+                self.pages
+            ));
+        }
+        let (max_objects, why) = match self.announced {
+            Some(n) => (
+                n.saturating_mul(2).saturating_add(self.page_size),
+                format!("the server announced {n} (remainingItemCount)"),
+            ),
+            None => (
+                MAX_LIST_OBJECTS,
+                format!("no cluster holds more than {MAX_LIST_OBJECTS}"),
+            ),
+        };
+        let max_pages = max_objects
+            .div_ceil(self.page_size)
+            .saturating_mul(10)
+            .saturating_add(10);
+        if self.objects > max_objects || self.pages >= max_pages {
+            return Err(format!(
+                "the list never ends: stopped after {} pages and {} objects ({why})",
+                self.pages, self.objects
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A body read up to a cap.
+enum Body {
+    Whole(bytes::Bytes),
+    /// The first bytes of a body longer than the cap.
+    Cut(bytes::Bytes),
+}
+
+impl Body {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Whole(b) | Body::Cut(b) => b,
+        }
+    }
+}
+
+/// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
+async fn read_body(mut body: kube::client::Body, cap: u64) -> Result<Body, String> {
+    let mut buf = bytes::BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("reading the answer: {e}"))?;
+        if let Ok(data) = frame.into_data() {
+            let room = usize::try_from(cap.saturating_sub(buf.len() as u64)).unwrap_or(usize::MAX);
+            if data.len() > room {
+                buf.extend_from_slice(&data[..room]);
+                return Ok(Body::Cut(buf.freeze()));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(Body::Whole(buf.freeze()))
+}
+
+/// A transport error, described.
+pub(super) struct Transport {
+    pub message: String,
+    /// A TLS failure (a certificate the client does not trust, a server that does not
+    /// speak TLS): retrying will not help.
+    pub tls: bool,
+}
+
+/// Describes a transport error by its whole source chain (kube-rs's own message is only
+/// "client error (Connect)"), naming the TLS problem when there is one.
+pub(super) fn transport_error(e: &(dyn std::error::Error + 'static)) -> Transport {
+    let mut messages: Vec<String> = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<rustls::Error>() {
+            return Transport {
+                message: describe_tls(t),
+                tls: true,
+            };
+        }
+        let m = err.to_string();
+        // `io::Error` prints its inner error; wrappers often repeat their source.
+        if !messages.iter().any(|p| p.ends_with(&m)) {
+            messages.push(m);
+        }
+        cur = next_cause(err);
+    }
+    Transport {
+        message: messages.join(": "),
+        tls: false,
+    }
+}
+
+/// The error under this one. An `io::Error`'s `source()` skips the error it wraps (it is
+/// that error's source), so its wrapped error is taken instead.
+fn next_cause<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        Some(inner) => Some(inner),
+        None => e.source(),
+    }
+}
+
+fn describe_tls(e: &rustls::Error) -> String {
+    let hint = match e {
+        rustls::Error::InvalidCertificate(_) => {
+            " (check the kubeconfig's certificate-authority-data and the server address)"
+        }
+        rustls::Error::InvalidMessage(_) => " (does the server speak TLS at this address?)",
+        _ => "",
+    };
+    format!("TLS handshake failed: {e}{hint}; not retried")
+}
+
+/// Percent-encodes a continue token for a query string.
+pub(super) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `message` of a Kubernetes `Status` body, or the start of whatever came back.
+pub(super) fn status_message(bytes: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Status {
+        message: Option<String>,
+    }
+    serde_json::from_slice::<Status>(bytes)
+        .ok()
+        .and_then(|s| s.message)
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continue_tokens_are_encoded() {
+        assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
+    }
+
+    #[test]
+    fn a_list_must_be_a_list() {
+        let ok = br#"{"kind":"PodList","metadata":{"continue":"t","remainingItemCount":3},"items":[{"a":1}]}"#;
+        let p = Page::parse(ok).unwrap();
+        assert_eq!(
+            (p.items.len(), p.next.as_deref(), p.remaining),
+            (1, Some("t"), Some(3))
+        );
+        let empty = Page::parse(br#"{"kind":"PartialObjectMetadataList","items":[]}"#).unwrap();
+        assert!(empty.items.is_empty() && empty.next.is_none());
+        assert!(Page::parse(br#"{"kind":"PodList","items":null}"#).is_ok());
+        let status = br#"{"kind":"Status","apiVersion":"v1","status":"Success","code":200}"#;
+        let e = Page::parse(status).unwrap_err();
+        assert!(e.contains("not a list") && e.contains("Status"), "{e}");
+        let e = Page::parse(br#"{"kind":"Pod","items":[]}"#).unwrap_err();
+        assert!(e.contains("kind \"Pod\""), "{e}");
+        assert!(Page::parse(b"<html>").is_err());
+        assert!(Page::parse(br#"{"kind":"PodList"}"#).is_err());
+    }
+
+    #[test]
+    fn a_repeated_token_stops_the_list() {
+        let mut b = ListBound::new(500);
+        b.next_page(500, None, "a").unwrap();
+        b.next_page(500, None, "b").unwrap();
+        let e = b.next_page(500, None, "a").unwrap_err();
+        assert!(e.contains("page 3 repeats"), "{e}");
+    }
+
+    #[test]
+    fn changing_tokens_stop_at_the_announced_count() {
+        // The server says 10 objects remain, then keeps sending pages of 10.
+        let mut b = ListBound::new(500);
+        let mut pages = 0;
+        let e = loop {
+            pages += 1;
+            if let Err(e) = b.next_page(10, Some(10), &format!("t{pages}")) {
+                break e;
+            }
+        };
+        // At most 2 × (10 + 10) + 500 = 540 objects, in 10 × 2 + 10 = 30 pages.
+        assert_eq!(pages, 30);
+        assert!(e.contains("announced 20"), "{e}");
+        // Empty pages with new tokens stop too.
+        let mut b = ListBound::new(500);
+        let n = (1..).find(|i| b.next_page(0, Some(0), &format!("t{i}")).is_err());
+        assert_eq!(n, Some(10 + 10));
+    }
+
+    #[test]
+    fn without_a_count_the_envelope_bounds_the_list() {
+        let mut b = ListBound::new(500);
+        let mut i = 0u64;
+        let e = loop {
+            i += 1;
+            if let Err(e) = b.next_page(500, None, &i.to_string()) {
+                break e;
+            }
+        };
+        assert_eq!(i, MAX_LIST_OBJECTS / 500 + 1);
+        assert!(e.contains("1500000"), "{e}");
+        // A real list of 120,000 pods in pages of 500 is well inside.
+        let mut b = ListBound::new(500);
+        for i in 0..240 {
+            b.next_page(500, Some(120_000 - 500 * (i + 1)), &i.to_string())
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn tls_failures_are_named_and_not_retried() {
+        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
+        #[derive(Debug)]
+        struct Connect(std::io::Error);
+        impl std::fmt::Display for Connect {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("client error (Connect)")
+            }
+        }
+        impl std::error::Error for Connect {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        // As hyper-timeout wraps the connector's io::Error in another one.
+        let t = transport_error(&Connect(std::io::Error::other(io)));
+        assert!(t.tls);
+        assert!(
+            t.message
+                .contains("invalid peer certificate: UnknownIssuer"),
+            "{}",
+            t.message
+        );
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let t = transport_error(&Connect(refused));
+        assert!(!t.tls);
+        assert_eq!(t.message, "client error (Connect): refused");
+    }
+}
