@@ -24,13 +24,9 @@ pub(crate) fn print_warnings(snap: &Snapshot, io: &mut Io<'_>) -> Result<(), Err
             .as_ref()
             .map(|r| format!("{r}: "))
             .unwrap_or_default();
-        writeln!(
-            io.stderr,
-            "warning: [{}] {on}{}{count}",
-            w.code.as_str(),
-            w.message
-        )
-        .map_err(Error::Output)?;
+        // Names come from the cluster: no control character reaches the terminal.
+        let line = format!("warning: [{}] {on}{}{count}", w.code.as_str(), w.message);
+        writeln!(io.stderr, "{}", crate::render::fit::escape(&line)).map_err(Error::Output)?;
     }
     Ok(())
 }
