@@ -188,9 +188,9 @@ fn parse_term(term: &str) -> Result<Term, Error> {
                     .filter(|p| p.is_finite() && *p >= 0.0 && !pc.starts_with(['+', '-']))
                     .ok_or_else(|| bad_number("percentage (such as 20%)"))?,
             ),
-            None => Limit::GrowsBy(
-                amount(field, number).ok_or_else(|| bad_number(expected(field)))?,
-            ),
+            None => {
+                Limit::GrowsBy(amount(field, number).ok_or_else(|| bad_number(expected(field)))?)
+            }
         },
         _ => {
             return Err(Error::BadOperator {

@@ -142,7 +142,8 @@ fn figures_section(title: &str, figures: &Figures) -> Section {
     };
     let pods = (count(|f| f.before), count(|f| f.after));
     for (name, f) in &figures.0 {
-        sec.rows.push(figure_row(vec![sign(f.delta)], name, f, Some(pods)));
+        sec.rows
+            .push(figure_row(vec![sign(f.delta)], name, f, Some(pods)));
     }
     sec
 }
@@ -713,8 +714,8 @@ pub fn diff_table(d: &Diff, color: bool, width: usize) -> String {
         if sec.rows.is_empty() {
             continue;
         }
-        not_set |= shows_not_set(&sec);
         let (text, cut) = draw(&sec, width);
+        not_set |= shows_not_set(&text);
         lost |= cut;
         for line in text.lines() {
             out.push_str(&paint(line, color));
@@ -756,8 +757,8 @@ pub fn diff_markdown(d: &Diff) -> String {
         if sec.note.is_some() {
             out.push('\n');
         }
-        not_set |= shows_not_set(&sec);
         let (table, cut) = pipe_table(&sec);
+        not_set |= shows_not_set(&table);
         lost |= cut;
         out.push_str(&table);
     }

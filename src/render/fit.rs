@@ -23,9 +23,8 @@ pub const UNLIMITED: usize = usize::MAX;
 /// visible escapes (`\e`, `\n`, `\x7f`, `\u{9b}`), so that nothing read from a cluster
 /// can move the cursor, recolour the terminal or split a row.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let bad = |c: char| {
-        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }
@@ -258,7 +257,12 @@ pub fn summarise(list: &str, max: usize) -> String {
         }
         best = Some(text);
     }
-    best.unwrap_or_else(|| cut(&format!("… ({} items)", items.len()), max))
+    // Not even one item fits whole: the first, cut, and the count of the rest.
+    best.unwrap_or_else(|| {
+        let more = format!(", … (+{})", items.len() - 1);
+        let room = max.saturating_sub(more.chars().count()).max(4);
+        cut(&format!("{}{more}", cut(items[0], room)), max)
+    })
 }
 
 /// A line wrapped at spaces into lines of at most `max` characters; lines after the first
@@ -394,18 +398,19 @@ mod tests {
             },
         ];
         let targets: Vec<String> = (0..20).map(|i| format!("ns-{i}/waypoint")).collect();
-        let rows = vec![vec![
-            "step".to_owned(),
-            "x".repeat(30),
-            targets.join(", "),
-        ]];
+        let rows = vec![vec!["step".to_owned(), "x".repeat(30), targets.join(", ")]];
         let f = fit(&headers, &fits, &rows, 80);
         assert!(f.lost);
-        let line_width = f.rows[0].iter().map(|c| width(c)).sum::<usize>()
-            + GAP * (f.rows[0].len() - 1);
+        let line_width =
+            f.rows[0].iter().map(|c| width(c)).sum::<usize>() + GAP * (f.rows[0].len() - 1);
         assert!(line_width <= 80, "{f:?}");
         // A table that fits is left alone.
-        let f = fit(&headers, &fits, &[vec!["a".into(), "b".into(), "c".into()]], 80);
+        let f = fit(
+            &headers,
+            &fits,
+            &[vec!["a".into(), "b".into(), "c".into()]],
+            80,
+        );
         assert!(!f.lost);
         assert_eq!(f.headers, headers);
     }

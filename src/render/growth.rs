@@ -1,8 +1,8 @@
 //! `plan` and `compare` output: step tables, and meshes side by side, feature by feature.
 
+use super::fit::Shrink;
 use super::markdown::write_all;
 use super::table::draw_all;
-use super::fit::Shrink;
 use super::{cpu, memory, plural, request, Section};
 use crate::catalog::profiles::Changes;
 use crate::growth::{ComparePlan, Plan, Scale, Step, SweepPoint};

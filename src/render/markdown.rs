@@ -88,8 +88,8 @@ pub(super) fn write_all(title: &str, headline: &[String], sections: Vec<Section>
             out.push_str("(none)\n");
             continue;
         }
-        not_set |= shows_not_set(&sec);
         let (table, cut) = pipe_table(&sec);
+        not_set |= shows_not_set(&table);
         lost |= cut;
         out.push_str(&table);
         if let Some(footer) = &sec.footer {

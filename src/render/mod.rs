@@ -153,11 +153,20 @@ pub fn memory(bytes: i64) -> String {
     }
 }
 
+/// `1 node`, `2 nodes`, `2 meshes`, `2 proxies`: the count and its noun, singular for one.
 pub(crate) fn plural(n: u64, what: &str) -> String {
     if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
+        return format!("1 {what}");
+    }
+    let y_to_ies = what
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']));
+    match y_to_ies {
+        Some(stem) => format!("{n} {stem}ies"),
+        None if what.ends_with("sh") || what.ends_with("ch") || what.ends_with('s') => {
+            format!("{n} {what}es")
+        }
+        None => format!("{n} {what}s"),
     }
 }
 
@@ -315,8 +324,13 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         if wide {
             headers.extend(["FEATURE", "FROM"]);
         }
-        let mut sec = Section::new(2, "Components", headers)
-            .optional(&["SCALES WITH", "KIND", "ROLE", "REPLICAS"]);
+        let mut sec = Section::new(2, "Components", headers).optional(&[
+            "SCALES WITH",
+            "KIND",
+            "ROLE",
+            "REPLICAS",
+            "NAMESPACE",
+        ]);
         for c in s.components.iter().filter(|c| c.mesh == m.name) {
             let mut row = vec![
                 c.component.clone(),
@@ -627,5 +641,10 @@ mod tests {
         assert_eq!(memory(2 << 30), "2Gi");
         assert_eq!(memory(20_971_520 + 1), "20.0Mi");
         assert_eq!(memory(512), "512");
+        assert_eq!(plural(1, "mesh"), "1 mesh");
+        assert_eq!(plural(2, "mesh"), "2 meshes");
+        assert_eq!(plural(0, "proxy"), "0 proxies");
+        assert_eq!(plural(3, "proxy instance"), "3 proxy instances");
+        assert_eq!(plural(1, "meshed cluster"), "1 meshed cluster");
     }
 }

@@ -20,6 +20,7 @@ pub(super) fn bold(s: &str, color: bool) -> String {
 /// A section's table fitted to `width`; whether something was left out or cut.
 pub(super) fn draw(sec: &Section, width: usize) -> (String, bool) {
     let f = fit::fit(&sec.headers, &sec.fits, &sec.rows, width);
+    let lost = f.lost;
     let mut b = Builder::default();
     b.push_record(f.headers);
     for r in f.rows {
@@ -35,19 +36,25 @@ pub(super) fn draw(sec: &Section, width: usize) -> (String, bool) {
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n");
-    (text, f.lost)
+    (text, lost)
 }
 
-/// Whether a section shows [`NOT_SET`] somewhere.
-pub(super) fn shows_not_set(sec: &Section) -> bool {
-    sec.rows.iter().flatten().any(|c| c == NOT_SET)
+/// Whether a drawn table shows [`NOT_SET`] somewhere.
+pub(super) fn shows_not_set(table: &str) -> bool {
+    table.contains(NOT_SET)
 }
 
 /// The snapshot as text tables; `wide` adds columns (and is never shortened); `color` makes
 /// headings bold; `width` is the terminal's.
 pub fn table(s: &Snapshot, wide: bool, color: bool, width: usize) -> String {
     let width = if wide { fit::UNLIMITED } else { width };
-    draw_all(&headline(s), sections(s, wide), color, width, "-o wide or -o json")
+    draw_all(
+        &headline(s),
+        sections(s, wide),
+        color,
+        width,
+        "-o wide or -o json",
+    )
 }
 
 /// Header lines, then every section as a titled table, fitted to `width`; when something
@@ -81,8 +88,8 @@ pub(super) fn draw_all(
             out.push_str("(none)\n");
             continue;
         }
-        not_set |= shows_not_set(&sec);
         let (text, cut) = draw(&sec, width);
+        not_set |= shows_not_set(&text);
         lost |= cut;
         out.push_str(&text);
         out.push('\n');

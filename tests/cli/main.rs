@@ -15,4 +15,5 @@ mod headcount;
 mod input;
 mod live;
 mod reader;
+mod render;
 mod util;
