@@ -331,7 +331,10 @@ mod tests {
         let limit = |e: &str| Budget::parse(e).unwrap().terms[0].limit;
         assert_eq!(limit("memoryRequestBytes>+4Gi"), Limit::GrowsBy(4 << 30));
         assert_eq!(limit("memoryRequestBytes>512Mi"), Limit::Above(512 << 20));
-        assert_eq!(limit("memoryLimitBytes>1.5G"), Limit::Above(1_500_000_000));
+        assert_eq!(
+            limit("memoryRequestBytes>1.5G"),
+            Limit::Above(1_500_000_000)
+        );
         assert_eq!(limit("cpuRequestMillicores>2cores"), Limit::Above(2000));
         assert_eq!(limit("cpuRequestMillicores>2 cores"), Limit::Above(2000));
         assert_eq!(limit("cpuRequestMillicores>0.5core"), Limit::Above(500));
