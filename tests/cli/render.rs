@@ -2,6 +2,8 @@
 //! (80 columns when stdout is not a terminal, `COLUMNS` when set), and no control
 //! character from a cluster object or a model file reaches the terminal raw.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 use crate::util::{cases, root, run, run_env, stderr, stdout};
 
 /// The widest line of `text`, in characters.
