@@ -90,8 +90,11 @@ fn added(s: &Step) -> String {
         .collect();
     parts.extend(s.added.proxies.iter().map(|p| {
         format!(
-            "+{} {}/{} proxies",
-            p.instances, p.implementation, p.placement
+            "+{} {}/{} {}",
+            p.instances,
+            p.implementation,
+            p.placement,
+            if p.instances == 1 { "proxy" } else { "proxies" }
         )
     }));
     if !s.added.crds.is_empty() {
@@ -166,6 +169,10 @@ fn plan_sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
             "COMPONENTS",
         ])
         .shrink("CHANGES", Shrink::Text);
+    // Figures are never cut: a column too many is dropped instead.
+    for fig in FIGURES {
+        steps = steps.shrink(fig, Shrink::Keep);
+    }
     let mut adds = Section::new(1, "Added by each step", vec!["FEATURE", "ADDED"])
         .shrink("ADDED", Shrink::Text);
     for (i, s) in p.steps.iter().enumerate() {
