@@ -103,6 +103,19 @@ pub struct Io<'a> {
     pub color: bool,
     /// Whether stderr is a terminal (progress is drawn only there).
     pub stderr_terminal: bool,
+    /// The width human tables are fitted to (`COLUMNS`, else the terminal's, else 80).
+    pub width: usize,
+}
+
+/// The width to fit tables to: `COLUMNS` when it is a positive number, else the terminal's
+/// (`terminal`: the size of stdout when it is a terminal), else
+/// [`crate::render::fit::DEFAULT_WIDTH`].
+pub fn terminal_width(columns: Option<&str>, terminal: Option<usize>) -> usize {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .or(terminal)
+        .filter(|w| *w > 0)
+        .unwrap_or(crate::render::fit::DEFAULT_WIDTH)
 }
 
 /// Runs one command; returns the exit code.

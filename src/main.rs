@@ -28,6 +28,10 @@ fn main() -> ExitCode {
         stderr: &mut std::io::stderr().lock(),
         color,
         stderr_terminal: std::io::stderr().is_terminal(),
+        width: app::terminal_width(
+            std::env::var("COLUMNS").ok().as_deref(),
+            terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)),
+        ),
     };
     match app::run(cli, &mut io) {
         Ok(code) => ExitCode::from(code),

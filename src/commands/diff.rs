@@ -35,7 +35,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     };
     let d = crate::diff::diff(&before, &after);
     let text = match args.output {
-        DiffOutput::Table => render::diff_table(&d, io.color),
+        DiffOutput::Table => render::diff_table(&d, io.color, io.width),
         DiffOutput::Json => render::json(&d)?,
         DiffOutput::Yaml => render::yaml(&d)?,
         DiffOutput::Markdown => render::diff_markdown(&d),

@@ -13,7 +13,7 @@ pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = graph::build(&snap, &catalog);
     let analysis = graph::analyse(&snap, &g, &catalog);
     let text = match args.output {
-        GraphOutput::Table => render::graph_table(&snap, &g, &analysis, io.color),
+        GraphOutput::Table => render::graph_table(&snap, &g, &analysis, io.color, io.width),
         GraphOutput::Dot => render::dot(&snap, &g),
         GraphOutput::Mermaid => render::mermaid(&snap, &g),
         GraphOutput::Json => render::json(&graph::document(&snap, &g, &analysis))?,

@@ -25,7 +25,7 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     if !args.quiet {
         for (name, snap) in &fleet {
             if fleet.len() > 1 && !snap.warnings.is_empty() {
-                writeln!(io.stderr, "{name}:").map_err(Error::Output)?;
+                writeln!(io.stderr, "{}:", render::fit::escape(name)).map_err(Error::Output)?;
             }
             super::print_warnings(snap, io)?;
         }
@@ -34,7 +34,7 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let growth = Growth::new(&catalog)?;
     let h = headcount(&fleet, &model, &args.enable, &growth)?;
     let text = match args.output {
-        HeadcountOutput::Table => render::headcount::table(&h, io.color),
+        HeadcountOutput::Table => render::headcount::table(&h, io.color, io.width),
         HeadcountOutput::Csv => render::headcount::csv(&h),
         HeadcountOutput::Json => render::json(&h)?,
         HeadcountOutput::Yaml => render::yaml(&h)?,

@@ -38,13 +38,13 @@ pub(crate) fn print_warnings_in(
             .as_ref()
             .map(|r| format!("{r}: "))
             .unwrap_or_default();
-        writeln!(
-            io.stderr,
+        // Names come from the cluster: no control character reaches the terminal.
+        let line = format!(
             "warning: {from}[{}] {on}{}{count}",
             w.code.as_str(),
             w.message
-        )
-        .map_err(Error::Output)?;
+        );
+        writeln!(io.stderr, "{}", crate::render::fit::escape(&line)).map_err(Error::Output)?;
     }
     Ok(())
 }

@@ -40,8 +40,8 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         save(&snap, path)?;
     }
     let text = match args.output {
-        Output::Table => render::table(&snap, false, io.color),
-        Output::Wide => render::table(&snap, true, io.color),
+        Output::Table => render::table(&snap, false, io.color, io.width),
+        Output::Wide => render::table(&snap, true, io.color, io.width),
         Output::Json => render::json(&snap)?,
         Output::Yaml => render::yaml(&snap)?,
         Output::Markdown => render::markdown(&snap),
@@ -143,7 +143,13 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
             }
             Some(Err(e)) => {
                 codes.push(e.exit_code());
-                writeln!(io.stderr, "error: context {ctx}: {e}").map_err(Error::Output)?;
+                writeln!(
+                    io.stderr,
+                    "error: context {}: {}",
+                    render::fit::escape(ctx),
+                    render::fit::escape(&e.to_string())
+                )
+                .map_err(Error::Output)?;
             }
             None => codes.push(exit::ERROR),
         }
@@ -154,9 +160,9 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
         Output::Table | Output::Wide | Output::Markdown => snaps
             .iter()
             .map(|snap| match args.output {
-                Output::Wide => render::table(snap, true, io.color),
+                Output::Wide => render::table(snap, true, io.color, io.width),
                 Output::Markdown => render::markdown(snap),
-                _ => render::table(snap, false, io.color),
+                _ => render::table(snap, false, io.color, io.width),
             })
             .collect::<Vec<_>>()
             .join("\n"),

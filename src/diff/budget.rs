@@ -8,6 +8,10 @@
 //! - `field>+N%`: on `diff`, the value grew by more than N percent of its before value
 //!   (from 0, any growth is more than any percentage).
 //!
+//! N is a whole number in the field's own unit (millicores, bytes, a count). CPU and memory
+//! limits may also carry units: `cpuRequestMillicores>2cores` or `>2000m`,
+//! `memoryRequestBytes>+4Gi` (any Kubernetes suffix: `Ki`..`Ei`, `k`..`E`).
+//!
 //! Only `diff` has a before, so `scan` takes absolute terms only. Parsing fails with a
 //! message naming the term and what is wrong; checking returns every term that failed.
 
@@ -179,7 +183,7 @@ fn parse_term(term: &str) -> Result<Term, Error> {
                     term: term.to_owned(),
                 });
             }
-            Limit::Above(whole(number).ok_or_else(|| bad_number("whole number"))?)
+            Limit::Above(amount(field, number).ok_or_else(|| bad_number(expected(field)))?)
         }
         ">+" => match number.strip_suffix('%') {
             Some(pc) => Limit::GrowsByPercent(
@@ -188,7 +192,9 @@ fn parse_term(term: &str) -> Result<Term, Error> {
                     .filter(|p| p.is_finite() && *p >= 0.0 && !pc.starts_with(['+', '-']))
                     .ok_or_else(|| bad_number("percentage (such as 20%)"))?,
             ),
-            None => Limit::GrowsBy(whole(number).ok_or_else(|| bad_number("whole number"))?),
+            None => {
+                Limit::GrowsBy(amount(field, number).ok_or_else(|| bad_number(expected(field)))?)
+            }
         },
         _ => {
             return Err(Error::BadOperator {
@@ -206,6 +212,49 @@ fn parse_term(term: &str) -> Result<Term, Error> {
         field,
         limit,
     })
+}
+
+/// What a limit of `field` may be written as (for the error message).
+fn expected(field: &str) -> &'static str {
+    if field.ends_with("Millicores") {
+        "whole number of millicores, or a CPU amount such as 2cores or 1500m"
+    } else if field.ends_with("Bytes") {
+        "whole number of bytes, or a memory amount such as 4Gi or 512Mi"
+    } else {
+        "whole number"
+    }
+}
+
+/// A limit in `field`'s unit: a whole number, or for CPU and memory an amount with a unit
+/// (`2cores`, `1500m`; `4Gi`, `1.5G`).
+fn amount(field: &str, number: &str) -> Option<i64> {
+    if let Some(n) = whole(number) {
+        return Some(n);
+    }
+    let quantity = |q: &str| q.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    if field.ends_with("Millicores") {
+        let cores = number
+            .strip_suffix("cores")
+            .or_else(|| number.strip_suffix("core"));
+        match cores {
+            // A plain Kubernetes CPU quantity is in cores.
+            Some(c) if quantity(c) && !c.ends_with(|x: char| x.is_ascii_alphabetic()) => {
+                crate::quantity::cpu_millicores(c).ok()
+            }
+            None if quantity(number) && number.ends_with('m') => {
+                crate::quantity::cpu_millicores(number).ok()
+            }
+            _ => None,
+        }
+    } else if field.ends_with("Bytes") && quantity(number) {
+        // A unit is required: a bare number is already bytes (above).
+        number
+            .ends_with(|c: char| c.is_ascii_alphabetic())
+            .then(|| crate::quantity::bytes(number).ok())
+            .flatten()
+    } else {
+        None
+    }
 }
 
 /// A non-negative whole number, digits only.
@@ -279,6 +328,38 @@ mod tests {
             err("components>20%"),
             Error::AbsolutePercent { .. }
         ));
+    }
+
+    #[test]
+    fn cpu_and_memory_limits_take_units() {
+        let limit = |e: &str| Budget::parse(e).unwrap().terms[0].limit;
+        assert_eq!(limit("memoryRequestBytes>+4Gi"), Limit::GrowsBy(4 << 30));
+        assert_eq!(limit("memoryRequestBytes>512Mi"), Limit::Above(512 << 20));
+        assert_eq!(
+            limit("memoryRequestBytes>1.5G"),
+            Limit::Above(1_500_000_000)
+        );
+        assert_eq!(limit("cpuRequestMillicores>2cores"), Limit::Above(2000));
+        assert_eq!(limit("cpuRequestMillicores>2 cores"), Limit::Above(2000));
+        assert_eq!(limit("cpuRequestMillicores>0.5core"), Limit::Above(500));
+        assert_eq!(limit("cpuRequestMillicores>+2000m"), Limit::GrowsBy(2000));
+        // A bare number stays in the field's own unit.
+        assert_eq!(limit("cpuRequestMillicores>2"), Limit::Above(2));
+        assert_eq!(limit("memoryRequestBytes>4096"), Limit::Above(4096));
+        let err = |e: &str| Budget::parse(e).unwrap_err();
+        for bad in [
+            "memoryRequestBytes>4Gb",
+            "memoryRequestBytes>1.5",
+            "cpuRequestMillicores>2Gi",
+            "cpuRequestMillicores>1.5",
+            "cpuRequestMillicores>cores",
+            "components>4Gi",
+            "components>2cores",
+        ] {
+            assert!(matches!(err(bad), Error::BadNumber { .. }), "{bad}");
+        }
+        let msg = err("memoryRequestBytes>4Gb").to_string();
+        assert!(msg.contains("such as 4Gi"), "{msg}");
     }
 
     #[test]

@@ -289,6 +289,12 @@ pub struct UpgradeStepChange {
     pub step: Option<Change<u64>>,
     pub targets: Option<Change<Vec<String>>>,
     pub restarts: Option<Change<u64>>,
+    /// The step's number after (for people, when `step` did not change; not in JSON).
+    #[serde(skip)]
+    pub at: u64,
+    /// Its restarts after (likewise).
+    #[serde(skip)]
+    pub restarts_now: u64,
 }
 
 /// Matches two lists by key: (only before, in both, only after), each in key order.
@@ -636,6 +642,8 @@ fn upgrade_steps(
                 step: change(&b.step, &a.step),
                 targets: change(&b.targets, &a.targets),
                 restarts: change(&b.restarts, &a.restarts),
+                at: a.step,
+                restarts_now: a.restarts,
             };
             (c.step.is_some() || c.targets.is_some() || c.restarts.is_some()).then_some(c)
         })

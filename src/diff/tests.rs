@@ -13,6 +13,7 @@ fn scan(case: &str) -> Snapshot {
         stderr: &mut err,
         color: false,
         stderr_terminal: false,
+        width: 80,
     };
     let input = crate::cli::InputArgs {
         from: vec![path],

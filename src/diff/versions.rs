@@ -259,6 +259,9 @@ pub enum Cause {
     /// What remains: replicas, more or fewer workloads of a kind already there, failure
     /// policies, proxy instances while the cluster's scale stayed the same.
     Configuration,
+    /// One mesh went and another came (Linkerd before, Istio after): every other change
+    /// of the mesh's surface follows from that, so it is the cause named.
+    MeshReplaced,
 }
 
 impl Cause {
@@ -268,6 +271,7 @@ impl Cause {
             Cause::Features => "features",
             Cause::Upgrade => "upgrade",
             Cause::Configuration => "configuration",
+            Cause::MeshReplaced => "mesh-replaced",
         }
     }
 }
@@ -417,7 +421,17 @@ pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> Growth {
         || (!scale && !d.proxy_types.changed.is_empty())
         // The runbook follows from the rest: it is a cause only when nothing else explains it.
         || (!d.upgrade_steps.is_empty() && !scale && !features && !upgrade);
+    // A mesh replaced by another explains its new components, versions and footprint; only
+    // the cluster's own growth (nodes, application pods) is still named beside it.
+    let replaced = !d.meshes.added.is_empty() && !d.meshes.removed.is_empty();
+    let app_scale = workload_pods.delta != 0 || d.scale.get("nodes").is_some_and(|f| f.delta != 0);
+    let (scale, features, upgrade, configuration) = if replaced {
+        (app_scale, false, false, false)
+    } else {
+        (scale, features, upgrade, configuration)
+    };
     let causes = [
+        (replaced, Cause::MeshReplaced),
         (scale, Cause::Scale),
         (features, Cause::Features),
         (upgrade, Cause::Upgrade),

@@ -30,6 +30,7 @@ fn load(path: &str) -> Snapshot {
         stderr: &mut stderr,
         color: false,
         stderr_terminal: false,
+        width: 80,
     };
     let input = crate::cli::InputArgs {
         from: vec![path.to_owned()],

@@ -15,7 +15,7 @@ pub struct Row {
     pub cluster: String,
     pub mesh: String,
     pub mode: String,
-    /// Distinct versions running (control plane, components, proxies), sorted.
+    /// Distinct versions of the mesh (its control planes), sorted.
     pub versions: Vec<String>,
     /// Components and proxy entries running a control-plane version that is not the
     /// current one (the rule of `diff`'s skew, within one snapshot).
@@ -50,14 +50,21 @@ impl Row {
         };
         let m = snap.meshes.iter().find(|m| m.name == name);
         let comps: Vec<_> = snap.components.iter().filter(|c| c.mesh == name).collect();
-        let proxies: Vec<_> = snap.proxies.iter().filter(|p| p.mesh == name).collect();
+        // The mesh's own versions (its control planes), not the image tags of what it
+        // bundles (Prometheus in linkerd-viz, cilium-envoy): those are versioned apart.
         let mut versions: BTreeSet<String> = BTreeSet::new();
         if let Some(m) = m {
             versions.extend(m.version.iter().cloned());
             versions.extend(m.versions.iter().cloned());
         }
-        versions.extend(comps.iter().filter_map(|c| c.version.clone()));
-        versions.extend(proxies.iter().filter_map(|p| p.version.clone()));
+        if versions.is_empty() {
+            versions.extend(
+                comps
+                    .iter()
+                    .filter(|c| c.role == crate::surface::Role::ControlPlane)
+                    .filter_map(|c| c.version.clone()),
+            );
+        }
         let skew = crate::diff::skew_of(snap);
         let version_skew = skew.components.iter().filter(|c| c.mesh == name).count()
             + skew.proxies.iter().filter(|p| p.mesh == name).count();

@@ -331,7 +331,7 @@ impl Model {
         let hours: f64 = inputs.iter().map(|i| i.value).product();
         let formula = inputs
             .iter()
-            .map(|i| format!("{} {}", num(i.value), i.unit))
+            .map(|i| format!("{} {}", num(i.value), unit_of_one(i.value, &i.unit)))
             .collect::<Vec<_>>()
             .join(" × ");
         let mut t = Term {
@@ -528,9 +528,44 @@ pub fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A unit read after `value`: singular for exactly one (`1 cluster`, `1 hour/step/upgrade`,
+/// `1 component kind`), as written otherwise.
+fn unit_of_one(value: f64, unit: &str) -> String {
+    if (value - 1.0).abs() > f64::EPSILON {
+        return unit.to_owned();
+    }
+    // The counted noun is the last word before the first `/`.
+    let end = unit.find('/').unwrap_or(unit.len());
+    let (noun, rest) = unit.split_at(end);
+    let one = if let Some(stem) = noun.strip_suffix("shes") {
+        format!("{stem}sh")
+    } else if let Some(stem) = noun.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = noun.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        noun.to_owned()
+    };
+    format!("{one}{rest}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_of_a_unit_is_singular() {
+        assert_eq!(unit_of_one(1.0, "clusters"), "cluster");
+        assert_eq!(
+            unit_of_one(1.0, "hours/skewed-object/year"),
+            "hour/skewed-object/year"
+        );
+        assert_eq!(unit_of_one(1.0, "component kinds"), "component kind");
+        assert_eq!(unit_of_one(1.0, "meshes"), "mesh");
+        assert_eq!(unit_of_one(1.0, "FTE/cluster"), "FTE/cluster");
+        assert_eq!(unit_of_one(2.0, "clusters"), "clusters");
+        assert_eq!(unit_of_one(0.0, "skewed objects"), "skewed objects");
+    }
 
     fn with(key: &str, line: &str) -> String {
         // Replace one coefficient's block in the default model.

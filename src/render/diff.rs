@@ -5,7 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{cpu, memory, table::draw, Section};
+use super::fit::{self, escape, prose, Shrink};
+use super::markdown::{closing, pipe_table};
+use super::table::{draw, shows_not_set};
+use super::{cpu, memory, request, Section, NOT_SET_NOTE};
 use crate::diff::budget::Failure;
 use crate::diff::{Attribution, Change, Diff, Figure, Figures, Side, VersionCount};
 
@@ -29,7 +32,27 @@ fn headline(d: &Diff) -> Vec<String> {
         );
     }
     if d.changed {
-        let causes: Vec<&str> = d.growth.causes.iter().map(|c| c.as_str()).collect();
+        let causes: Vec<String> = d
+            .growth
+            .causes
+            .iter()
+            .map(|c| match c {
+                crate::diff::Cause::MeshReplaced => {
+                    let names = |ms: &[crate::diff::MeshRef]| {
+                        ms.iter()
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    format!(
+                        "mesh replaced: {}{ARROW}{}",
+                        names(&d.meshes.removed),
+                        names(&d.meshes.added)
+                    )
+                }
+                c => c.as_str().to_owned(),
+            })
+            .collect();
         out.push(format!("Changed by: {}", causes.join(", ")));
     } else {
         out.push("No changes.".to_owned());
@@ -79,12 +102,25 @@ fn sign(delta: i64) -> String {
     .to_owned()
 }
 
-fn figure_row(mut first: Vec<String>, name: &str, f: &Figure) -> Vec<String> {
+/// One figure; `pods` (before, after) makes a zero request read `not set`.
+fn figure_row(
+    mut first: Vec<String>,
+    name: &str,
+    f: &Figure,
+    pods: Option<(u64, u64)>,
+) -> Vec<String> {
     let unit = unit_of(name);
+    let value = |v: i64, n: u64| match pods {
+        Some(_) if name.ends_with("RequestMillicores") || name.ends_with("RequestBytes") => {
+            request(v, n, unit)
+        }
+        _ => unit(v),
+    };
+    let (pb, pa) = pods.unwrap_or_default();
     first.extend([
         name.to_owned(),
-        unit(f.before),
-        unit(f.after),
+        value(f.before, pb),
+        value(f.after, pa),
         signed(f.delta, unit),
         percent(f),
     ]);
@@ -97,8 +133,17 @@ fn figures_section(title: &str, figures: &Figures) -> Section {
         title,
         vec!["", "FIGURE", "BEFORE", "AFTER", "DELTA", "CHANGE"],
     );
+    let count = |side: fn(&Figure) -> i64| {
+        ["componentInstances", "proxyInstances"]
+            .iter()
+            .filter_map(|k| figures.get(k))
+            .map(|f| u64::try_from(side(&f)).unwrap_or(0))
+            .sum::<u64>()
+    };
+    let pods = (count(|f| f.before), count(|f| f.after));
     for (name, f) in &figures.0 {
-        sec.rows.push(figure_row(vec![sign(f.delta)], name, f));
+        sec.rows
+            .push(figure_row(vec![sign(f.delta)], name, f, Some(pods)));
     }
     sec
 }
@@ -110,6 +155,39 @@ fn opt(v: Option<&String>) -> String {
 fn moved<T: ToString>(c: Option<&Change<T>>) -> String {
     c.map(|c| format!("{}{ARROW}{}", c.before.to_string(), c.after.to_string()))
         .unwrap_or_default()
+}
+
+/// A change of control-plane versions in words: `1.24.2 → 1.26.3` for a move, `1.23.4
+/// added beside 1.24.2` when a revision came up, `1.23.4 removed, 1.24.2 stays` when one went.
+fn control_plane_change(before: &[String], after: &[String]) -> String {
+    let added: Vec<&str> = after
+        .iter()
+        .filter(|v| !before.contains(v))
+        .map(String::as_str)
+        .collect();
+    let removed: Vec<&str> = before
+        .iter()
+        .filter(|v| !after.contains(v))
+        .map(String::as_str)
+        .collect();
+    let kept: Vec<&str> = before
+        .iter()
+        .filter(|v| after.contains(v))
+        .map(String::as_str)
+        .collect();
+    let list = |v: &[&str]| v.join(", ");
+    let mut parts = Vec::new();
+    if kept.is_empty() {
+        parts.push(format!("{}{ARROW}{}", list(&removed), list(&added)));
+    } else {
+        if !added.is_empty() {
+            parts.push(format!("{} added beside {}", list(&added), list(&kept)));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("{} removed, {} stays", list(&removed), list(&kept)));
+        }
+    }
+    parts.join("; ")
 }
 
 fn version_list(vs: &[VersionCount]) -> String {
@@ -180,7 +258,8 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
     out.push(growth);
 
     if !d.meshes.is_empty() {
-        let mut sec = Section::new(2, "Meshes", vec!["", "MESH", "MODE", "VERSIONS"]);
+        let mut sec = Section::new(2, "Meshes", vec!["", "MESH", "MODE", "VERSIONS"])
+            .shrink("VERSIONS", Shrink::List);
         for (s, m) in d
             .meshes
             .added
@@ -221,7 +300,8 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
                 "PODS",
                 "VERSION",
             ],
-        );
+        )
+        .optional(&["KIND", "MESH", "REPLICAS"]);
         for (s, c) in d
             .components
             .added
@@ -273,7 +353,9 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
                 "INSTANCES",
                 "VERSIONS",
             ],
-        );
+        )
+        .optional(&["MESH", "PLACEMENT"])
+        .shrink("VERSIONS", Shrink::List);
         for (s, p) in d
             .proxy_types
             .added
@@ -323,8 +405,14 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
             vec![
                 "", "MESH", "PROXY", "FIGURE", "BEFORE", "AFTER", "DELTA", "CHANGE",
             ],
-        );
+        )
+        .optional(&["MESH", "CHANGE"]);
         for f in &d.footprint {
+            let pods = (f.instances.before, f.instances.after);
+            let pods = (
+                u64::try_from(pods.0).unwrap_or(0),
+                u64::try_from(pods.1).unwrap_or(0),
+            );
             for (name, fig) in [
                 ("instances", &f.instances),
                 ("cpuRequestMillicores", &f.cpu_request_millicores),
@@ -341,6 +429,7 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
                         ],
                         name,
                         fig,
+                        Some(pods),
                     ));
                 }
             }
@@ -354,7 +443,10 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
             2,
             "Version moves",
             vec!["", "MESH", "WHAT", "NAME", "BEFORE", "AFTER"],
-        );
+        )
+        .optional(&["MESH"])
+        .shrink("BEFORE", Shrink::List)
+        .shrink("AFTER", Shrink::Text);
         for m in &v.control_planes {
             sec.rows.push(vec![
                 "~".to_owned(),
@@ -362,7 +454,7 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
                 "control plane".to_owned(),
                 String::new(),
                 m.before.join(", "),
-                m.after.join(", "),
+                control_plane_change(&m.before, &m.after),
             ]);
         }
         for m in &v.components {
@@ -392,7 +484,9 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
     }
 
     if !d.crds.is_empty() {
-        let mut sec = Section::new(2, "CRDs", vec!["", "MESH", "NAME", "GROUP", "VERSIONS"]);
+        let mut sec = Section::new(2, "CRDs", vec!["", "MESH", "NAME", "GROUP", "VERSIONS"])
+            .optional(&["MESH", "GROUP"])
+            .shrink("VERSIONS", Shrink::List);
         for (s, c) in d
             .crds
             .added
@@ -431,7 +525,8 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
             2,
             "Webhooks",
             vec!["", "MESH", "KIND", "NAME", "FAILURE POLICY", "WEBHOOKS"],
-        );
+        )
+        .optional(&["MESH"]);
         for (s, w) in d
             .webhooks
             .added
@@ -466,7 +561,9 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
             2,
             "Upgrade steps",
             vec!["", "STEP", "TITLE", "TARGETS", "RESTARTS"],
-        );
+        )
+        .shrink("TITLE", Shrink::Text)
+        .shrink("TARGETS", Shrink::List);
         for (s, u) in d
             .upgrade_steps
             .added
@@ -483,16 +580,31 @@ pub fn diff_sections(d: &Diff) -> Vec<Section> {
             ]);
         }
         for u in &d.upgrade_steps.changed {
-            let targets = u.targets.as_ref().map(|t| Change {
-                before: t.before.join(", "),
-                after: t.after.join(", "),
+            // The targets that came and went (`+a, -b`), not both whole lists.
+            let targets = u.targets.as_ref().map_or_else(String::new, |t| {
+                t.after
+                    .iter()
+                    .filter(|x| !t.before.contains(x))
+                    .map(|x| format!("+{x}"))
+                    .chain(
+                        t.before
+                            .iter()
+                            .filter(|x| !t.after.contains(x))
+                            .map(|x| format!("-{x}")),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(", ")
             });
             sec.rows.push(vec![
                 "~".to_owned(),
-                moved(u.step.as_ref()),
+                u.step
+                    .as_ref()
+                    .map_or_else(|| u.at.to_string(), |c| moved(Some(c))),
                 u.title.clone(),
-                moved(targets.as_ref()),
-                moved(u.restarts.as_ref()),
+                targets,
+                u.restarts
+                    .as_ref()
+                    .map_or_else(|| u.restarts_now.to_string(), |c| moved(Some(c))),
             ]);
         }
         out.push(sec);
@@ -514,7 +626,8 @@ fn skew_section(d: &Diff) -> Section {
             "VERSION",
             "INSTANCES",
         ],
-    );
+    )
+    .optional(&["MESH", "CONTROL PLANE"]);
     let rows = |s: &crate::diff::Skew| -> Vec<Vec<String>> {
         s.components
             .iter()
@@ -584,46 +697,57 @@ fn bold(s: &str, color: bool) -> String {
     }
 }
 
-/// The diff as text tables; `color` makes headings bold and `+`/`-`/`~` rows green, red
-/// and yellow.
-pub fn diff_table(d: &Diff, color: bool) -> String {
-    let mut out = headline(d).join("\n");
+/// The diff as text tables fitted to `width`; `color` makes headings bold and `+`/`-`/`~`
+/// rows green, red and yellow.
+pub fn diff_table(d: &Diff, color: bool, width: usize) -> String {
+    let mut out = prose(&headline(d).join("\n"), width);
     out.push('\n');
+    let (mut lost, mut not_set) = (false, false);
     for sec in diff_sections(d) {
         out.push('\n');
-        out.push_str(&bold(&sec.title, color));
+        out.push_str(&bold(&prose(&sec.title, width), color));
         out.push('\n');
         if let Some(note) = &sec.note {
-            out.push_str(note);
+            out.push_str(&prose(note, width));
             out.push('\n');
         }
         if sec.rows.is_empty() {
             continue;
         }
-        for line in draw(&sec).lines() {
+        let (text, cut) = draw(&sec, width);
+        not_set |= shows_not_set(&text);
+        lost |= cut;
+        for line in text.lines() {
             out.push_str(&paint(line, color));
             out.push('\n');
         }
     }
+    if not_set {
+        out.push('\n');
+        out.push_str(&prose(NOT_SET_NOTE, width));
+        out.push('\n');
+    }
+    if lost {
+        out.push('\n');
+        out.push_str(&fit::hint(width, "-o json"));
+        out.push('\n');
+    }
     out
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 /// The diff as Markdown, for a pull request comment.
 pub fn diff_markdown(d: &Diff) -> String {
     let mut out = String::from("# meshsurface diff\n\n");
     for line in headline(d) {
-        out.push_str(&line);
+        out.push_str(&escape(&line));
         out.push_str("  \n");
     }
+    let (mut lost, mut not_set) = (false, false);
     for sec in diff_sections(d) {
-        out.push_str(&format!("\n## {}\n\n", sec.title));
+        out.push_str(&format!("\n## {}\n\n", escape(&sec.title)));
         if let Some(note) = &sec.note {
             for line in note.lines() {
-                out.push_str(line);
+                out.push_str(&escape(line));
                 out.push_str("  \n");
             }
         }
@@ -633,18 +757,12 @@ pub fn diff_markdown(d: &Diff) -> String {
         if sec.note.is_some() {
             out.push('\n');
         }
-        let headers: Vec<&str> = sec
-            .headers
-            .iter()
-            .map(|h| if h.is_empty() { " " } else { h })
-            .collect();
-        out.push_str(&format!("| {} |\n", headers.join(" | ")));
-        out.push_str(&format!("|{}\n", "---|".repeat(sec.headers.len())));
-        for r in &sec.rows {
-            let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
-            out.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
+        let (table, cut) = pipe_table(&sec);
+        not_set |= shows_not_set(&table);
+        lost |= cut;
+        out.push_str(&table);
     }
+    out.push_str(&closing(not_set, lost));
     out
 }
 
@@ -702,13 +820,13 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let d = crate::diff::diff(&snapshot(1), &snapshot(3));
-        let plain = diff_table(&d, false);
+        let plain = diff_table(&d, false, 80);
         assert!(!plain.contains('\x1b'));
         assert!(plain.contains("+   components"), "{plain}");
-        let coloured = diff_table(&d, true);
+        let coloured = diff_table(&d, true, 80);
         assert!(coloured.contains("\x1b[1mTotals\x1b[0m"), "{coloured}");
         assert!(coloured.contains("\x1b[32m+   components"), "{coloured}");
-        let shrunk = diff_table(&crate::diff::diff(&snapshot(3), &snapshot(1)), true);
+        let shrunk = diff_table(&crate::diff::diff(&snapshot(3), &snapshot(1)), true, 80);
         assert!(shrunk.contains("\x1b[31m-   components"), "{shrunk}");
     }
 

@@ -9,13 +9,11 @@ use std::fmt::Write as _;
 
 use petgraph::visit::EdgeRef;
 
+use super::fit::{self, escape, prose, Shrink};
 use super::table::{bold, draw};
 use super::{headline, plural, Section};
 use crate::graph::{Analysis, Graph, Node, NodeKind, Spof};
 use crate::surface::Snapshot;
-
-/// Targets listed per upgrade step in the table before the rest is counted.
-const TARGETS_SHOWN: usize = 8;
 
 /// The heading of a mesh: `istio (ambient, 1.26.3)`.
 fn mesh_title(s: &Snapshot, mesh: &str) -> String {
@@ -238,7 +236,8 @@ fn blast_section(a: &Analysis) -> Section {
             "MESHED PODS",
             "FAIL-CLOSED WEBHOOKS",
         ],
-    );
+    )
+    .optional(&["MESH", "WORKLOADS", "NAMESPACES", "REPLICAS"]);
     for b in &a.blast_radius {
         sec.rows.push(vec![
             b.mesh.clone(),
@@ -312,7 +311,9 @@ fn spof_section(a: &Analysis) -> Section {
         1,
         "Single points of failure",
         vec!["MESH", "WHAT", "NAME", "REPLICAS", "WHY"],
-    );
+    )
+    .optional(&["MESH", "WHAT"])
+    .shrink("WHY", Shrink::Text);
     for s in &a.single_points_of_failure {
         let (mesh, what, name, replicas) = match s {
             Spof::Component {
@@ -339,19 +340,22 @@ fn spof_section(a: &Analysis) -> Section {
     sec
 }
 
-/// The default `graph` output: blast radius, single points of failure, upgrade order.
-pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool) -> String {
-    let mut out = headline(s).join("\n");
-    let _ = writeln!(
-        out,
-        "\nDependency graph: {}, {} (-o dot, -o mermaid or -o json draws it)",
+/// The default `graph` output: blast radius, single points of failure, upgrade order,
+/// fitted to `width`.
+pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool, width: usize) -> String {
+    let mut head = headline(s);
+    head.push(format!(
+        "Dependency graph: {}, {} (-o dot, -o mermaid or -o json draws it)",
         plural(g.graph.node_count() as u64, "node"),
         plural(g.graph.edge_count() as u64, "edge")
-    );
+    ));
+    let mut out = prose(&head.join("\n"), width);
+    out.push('\n');
     if s.meshes.is_empty() {
         out.push_str("\nNo service mesh found.\n");
         return out;
     }
+    let mut lost = false;
     for sec in [blast_section(a), spof_section(a)] {
         out.push('\n');
         out.push_str(&bold(&sec.title, color));
@@ -359,7 +363,9 @@ pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool) -> String
         if sec.rows.is_empty() {
             out.push_str("(none)\n");
         } else {
-            out.push_str(&draw(&sec));
+            let (text, cut) = draw(&sec, width);
+            lost |= cut;
+            out.push_str(&text);
             out.push('\n');
         }
     }
@@ -370,34 +376,30 @@ pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool) -> String
         out.push_str("(none)\n");
     }
     for step in &a.upgrade_steps {
-        let _ = writeln!(
-            out,
+        let title = format!(
             "{:>2}. [{}, {}] {}",
             step.step, step.mesh, step.kind, step.title
         );
-        let shown: Vec<&str> = step
-            .targets
-            .iter()
-            .take(TARGETS_SHOWN)
-            .map(String::as_str)
-            .collect();
-        let more = step.targets.len().saturating_sub(shown.len());
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        if step.restarts > 0 {
-            let _ = writeln!(
-                out,
-                "    restart {} in {}: {}{more}",
+        let _ = writeln!(out, "{}", fit::wrap(&escape(&title), width, 4).join("\n"));
+        let lead = if step.restarts > 0 {
+            format!(
+                "    restart {} in {}: ",
                 plural(step.restarts, "workload"),
-                plural(step.targets.len() as u64, "namespace"),
-                shown.join(", ")
-            );
+                plural(step.targets.len() as u64, "namespace")
+            )
         } else {
-            let _ = writeln!(out, "    targets: {}{more}", shown.join(", "));
-        }
+            "    targets: ".to_owned()
+        };
+        let all = escape(&step.targets.join(", ")).into_owned();
+        let room = width.saturating_sub(lead.chars().count()).max(20);
+        let shown = fit::summarise(&all, room);
+        lost |= shown != all;
+        let _ = writeln!(out, "{lead}{shown}");
+    }
+    if lost {
+        out.push('\n');
+        out.push_str(&fit::hint(width, "-o json"));
+        out.push('\n');
     }
     out
 }

@@ -1,8 +1,9 @@
 //! `plan` and `compare` output: step tables, and meshes side by side, feature by feature.
 
+use super::fit::Shrink;
 use super::markdown::write_all;
 use super::table::draw_all;
-use super::{cpu, memory, Section};
+use super::{cpu, memory, plural, request, Section};
 use crate::catalog::profiles::Changes;
 use crate::growth::{ComparePlan, Plan, Scale, Step, SweepPoint};
 
@@ -36,15 +37,19 @@ fn cells(s: &Step) -> [String; 10] {
         format!("{}{}", t.upgrade_steps, signed(d.upgrade_steps, count)),
         format!(
             "{}{}",
-            cpu(t.cpu_request_millicores),
+            request(t.cpu_request_millicores, pods(t), cpu),
             signed(d.cpu_request_millicores, cpu)
         ),
         format!(
             "{}{}",
-            memory(t.memory_request_bytes),
+            request(t.memory_request_bytes, pods(t), memory),
             signed(d.memory_request_bytes, memory)
         ),
     ]
+}
+
+fn pods(t: &crate::surface::Totals) -> u64 {
+    t.component_instances.saturating_add(t.proxy_instances)
 }
 
 const FIGURES: [&str; 10] = [
@@ -85,8 +90,11 @@ fn added(s: &Step) -> String {
         .collect();
     parts.extend(s.added.proxies.iter().map(|p| {
         format!(
-            "+{} {}/{} proxies",
-            p.instances, p.implementation, p.placement
+            "+{} {}/{} {}",
+            p.instances,
+            p.implementation,
+            p.placement,
+            if p.instances == 1 { "proxy" } else { "proxies" }
         )
     }));
     if !s.added.crds.is_empty() {
@@ -102,8 +110,11 @@ fn added(s: &Step) -> String {
 
 fn scale_line(what: &str, s: &Scale) -> String {
     format!(
-        "{what} at {} nodes, {} meshed namespaces, {} meshed pods, {} service accounts",
-        s.nodes, s.namespaces, s.pods, s.service_accounts
+        "{what} at {}, {}, {}, {}",
+        plural(s.nodes, "node"),
+        plural(s.namespaces, "meshed namespace"),
+        plural(s.pods, "meshed pod"),
+        plural(s.service_accounts, "service account")
     )
 }
 
@@ -122,7 +133,8 @@ fn sweep_section(points: &[SweepPoint]) -> Section {
             "CPU REQ",
             "MEM REQ",
         ],
-    );
+    )
+    .optional(&["PROXY TYPES", "INSTANCES", "COMPONENTS"]);
     for p in points {
         sec.rows.push(vec![
             p.scale.nodes.to_string(),
@@ -132,8 +144,8 @@ fn sweep_section(points: &[SweepPoint]) -> Section {
             p.totals.component_instances.to_string(),
             p.totals.proxy_types.to_string(),
             p.totals.proxy_instances.to_string(),
-            cpu(p.totals.cpu_request_millicores),
-            memory(p.totals.memory_request_bytes),
+            request(p.totals.cpu_request_millicores, pods(&p.totals), cpu),
+            request(p.totals.memory_request_bytes, pods(&p.totals), memory),
         ]);
     }
     sec
@@ -146,8 +158,23 @@ fn plan_sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
     )];
     let mut headers = vec!["STEP", "FEATURE", "CHANGES"];
     headers.extend(FIGURES);
-    let mut steps = Section::new(1, "Surface after each step", headers);
-    let mut adds = Section::new(1, "Added by each step", vec!["FEATURE", "ADDED"]);
+    let mut steps = Section::new(1, "Surface after each step", headers)
+        .optional(&[
+            "KINDS",
+            "UPGRADE STEPS",
+            "PROXY TYPES",
+            "WEBHOOKS",
+            "INSTANCES",
+            "CRDS",
+            "COMPONENTS",
+        ])
+        .shrink("CHANGES", Shrink::Text);
+    // Figures are never cut: a column too many is dropped instead.
+    for fig in FIGURES {
+        steps = steps.shrink(fig, Shrink::Keep);
+    }
+    let mut adds = Section::new(1, "Added by each step", vec!["FEATURE", "ADDED"])
+        .shrink("ADDED", Shrink::Text);
     for (i, s) in p.steps.iter().enumerate() {
         let mut row = vec![
             i.to_string(),
@@ -170,9 +197,9 @@ fn plan_sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
     (head, out)
 }
 
-pub fn plan_table(p: &Plan, color: bool) -> String {
+pub fn plan_table(p: &Plan, color: bool, width: usize) -> String {
     let (head, secs) = plan_sections(p);
-    draw_all(&head, secs, color)
+    draw_all(&head, secs, color, width, "-o json")
 }
 
 pub fn plan_markdown(p: &Plan) -> String {
@@ -184,7 +211,7 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
     let mut head = vec![
         scale_line("Compare", &c.scale),
         "CPU/memory are upstream default requests: Linkerd's proxy and Cilium's workloads set none \
-         (0 here, not free); --from calibrates with a real scan."
+         (\"not set\" here, not free); --from calibrates with a real scan."
             .to_owned(),
     ];
     for col in c.columns.iter().filter(|col| col.calibrated) {
@@ -207,12 +234,15 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             }
         })
         .collect();
-    headers.extend(names);
+    headers.extend(names.iter().copied());
     let mut sec = Section::new(
         1,
         "Surface by feature (value, and its change in brackets)",
         headers,
     );
+    for name in names {
+        sec = sec.shrink(name, Shrink::Text);
+    }
     // Step labels: the baseline, then every feature asked for, in order.
     let mut labels: Vec<Option<String>> = vec![None];
     for col in &c.columns {
@@ -265,7 +295,9 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
         1,
         "Workloads that grow with the cluster",
         vec!["MESH", "PER NODE", "PER NAMESPACE", "PER POD (SIDECARS)"],
-    );
+    )
+    .shrink("PER NODE", Shrink::List)
+    .shrink("PER NAMESPACE", Shrink::List);
     for col in &c.columns {
         let Some(last) = col.steps.last() else {
             continue;
@@ -307,9 +339,9 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
     (head, vec![sec, grows])
 }
 
-pub fn compare_table(c: &ComparePlan, color: bool) -> String {
+pub fn compare_table(c: &ComparePlan, color: bool, width: usize) -> String {
     let (head, secs) = compare_sections(c);
-    draw_all(&head, secs, color)
+    draw_all(&head, secs, color, width, "-o json")
 }
 
 pub fn compare_markdown(c: &ComparePlan) -> String {

@@ -2,7 +2,8 @@
 //! and the spreadsheet view (CSV: stable column names, one row per cluster and mesh, then
 //! one total row).
 
-use super::{cpu, memory, table::draw_all, Section};
+use super::fit::Shrink;
+use super::{cpu, memory, plural, request, table::draw_all, Section};
 use crate::headcount::model::num;
 use crate::headcount::{Estimate, FleetTotals, Headcount, Row};
 
@@ -178,11 +179,37 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
             "HOURS/YR",
             "FTE",
         ],
-    );
+    )
+    .optional(&[
+        "NODES",
+        "NAMESPACES",
+        "STEPS",
+        "KINDS",
+        "PROXY TYPES",
+        "WEBHOOKS",
+        "PODS",
+        "MODE",
+        "MEM REQ",
+        "CPU REQ",
+        "SKEW",
+        "COMPONENTS",
+        "CRDS",
+        "PROXIES",
+    ])
+    .shrink("CLUSTER", Shrink::CutStart)
+    .shrink("VERSIONS", Shrink::List)
+    .shrink("MESH", Shrink::List);
     let row = |first: [String; 4], f: [u64; 11], c: i64, m: i64, hours: f64, fte: f64| {
+        // f[3]: component pods, f[5]: proxies.
+        let pods = f[3].saturating_add(f[5]);
         let mut v: Vec<String> = first.to_vec();
         v.extend(f.iter().map(u64::to_string));
-        v.extend([cpu(c), memory(m), num(hours), num(fte)]);
+        v.extend([
+            request(c, pods, cpu),
+            request(m, pods, memory),
+            num(hours),
+            num(fte),
+        ]);
         v
     };
     for r in rows {
@@ -198,7 +225,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
                 if r.versions.is_empty() {
                     "-".to_owned()
                 } else {
-                    r.versions.join(" ")
+                    r.versions.join(", ")
                 },
             ],
             [
@@ -221,8 +248,8 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         ));
     }
     sec.rows.push(vec![
-        format!("TOTAL ({} clusters)", t.clusters),
-        t.meshes.join(" "),
+        format!("TOTAL ({})", plural(t.clusters, "cluster")),
+        t.meshes.join(", "),
         "-".to_owned(),
         format!("{} distinct", t.versions.len()),
         t.version_skew.to_string(),
@@ -236,8 +263,16 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         t.upgrade_steps.to_string(),
         t.namespaces.to_string(),
         t.nodes.to_string(),
-        cpu(t.cpu_request_millicores),
-        memory(t.memory_request_bytes),
+        request(
+            t.cpu_request_millicores,
+            t.component_instances.saturating_add(t.proxy_instances),
+            cpu,
+        ),
+        request(
+            t.memory_request_bytes,
+            t.component_instances.saturating_add(t.proxy_instances),
+            memory,
+        ),
         "(below)".to_owned(),
         String::new(),
     ]);
@@ -246,7 +281,9 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
 
 fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section> {
     let terms = |title: String, list: &[crate::headcount::Term]| {
-        let mut sec = Section::new(2, title, vec!["TERM", "FORMULA", "HOURS/YR", "FTE"]);
+        let mut sec = Section::new(2, title, vec!["TERM", "FORMULA", "HOURS/YR", "FTE"])
+            .shrink("TERM", Shrink::Text)
+            .shrink("FORMULA", Shrink::Text);
         for term in list {
             sec.rows.push(vec![
                 term.name.clone(),
@@ -286,17 +323,17 @@ fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section
     vec![
         terms(
             format!(
-                "{prefix}Per-cluster terms (executed in each of {} meshed clusters)",
-                t.meshed_clusters
+                "{prefix}Per-cluster terms (executed in each of {})",
+                plural(t.meshed_clusters, "meshed cluster")
             ),
             &e.cluster_terms,
         ),
         terms(
             format!(
-                "{prefix}Fleet terms (learnt once: {} distinct CRDs, {} distinct proxy types, {} meshes)",
-                t.distinct_crds,
-                t.distinct_proxy_types,
-                t.meshes.len()
+                "{prefix}Fleet terms (learnt once: {}, {}, {})",
+                plural(t.distinct_crds, "distinct CRD"),
+                plural(t.distinct_proxy_types, "distinct proxy type"),
+                plural(t.meshes.len() as u64, "mesh")
             ),
             &e.fleet_terms,
         ),
@@ -304,12 +341,15 @@ fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section
     ]
 }
 
-/// The figures and the estimate, for people.
-pub fn table(h: &Headcount, color: bool) -> String {
+/// The figures and the estimate, for people, fitted to `width`.
+pub fn table(h: &Headcount, color: bool, width: usize) -> String {
     let headline = vec![
         format!(
-            "{} clusters, {} with a mesh; model: {} ({})",
-            h.totals.clusters, h.totals.meshed_clusters, h.model.name, h.model.origin
+            "{}, {} with a mesh; model: {} ({})",
+            plural(h.totals.clusters, "cluster"),
+            h.totals.meshed_clusters,
+            h.model.name,
+            h.model.origin
         ),
         "An estimate from the coefficients below, not a measurement: calibrate them (docs/headcount.md).".to_owned(),
     ];
@@ -327,7 +367,8 @@ pub fn table(h: &Headcount, color: bool) -> String {
             2,
             format!("What enabling {on} costs"),
             vec!["", "HOURS/YR", "FTE"],
-        );
+        )
+        .shrink("", Shrink::Text);
         d.rows = vec![
             vec![
                 "today".to_owned(),
@@ -354,7 +395,7 @@ pub fn table(h: &Headcount, color: bool) -> String {
         }
         sections.push(d);
     }
-    draw_all(&headline, sections, color)
+    draw_all(&headline, sections, color, width, "-o csv or -o json")
 }
 
 fn signed(x: f64) -> String {

@@ -7,6 +7,7 @@
 //! [`graph_table`], [`dot`] and [`mermaid`] draw the dependency graph (`graph` command).
 
 mod diff;
+pub mod fit;
 mod graph;
 pub mod growth;
 pub mod headcount;
@@ -56,6 +57,10 @@ pub struct Section {
     pub rows: Vec<Vec<String>>,
     /// A line of text printed instead of (or before) the table.
     pub note: Option<String>,
+    /// How each column may be shortened or dropped to fit the terminal (by header index).
+    pub fits: Vec<fit::ColFit>,
+    /// A line printed after the table (e.g. how many rows were left out).
+    pub footer: Option<String>,
 }
 
 impl Section {
@@ -66,13 +71,76 @@ impl Section {
             headers,
             rows: Vec::new(),
             note: None,
+            fits: Vec::new(),
+            footer: None,
         }
+    }
+
+    /// Columns that may be dropped when the table does not fit, the first named first.
+    /// A column this table does not have is ignored.
+    pub(crate) fn optional(mut self, columns: &[&str]) -> Self {
+        for (k, col) in columns.iter().enumerate() {
+            let drop = u8::try_from(columns.len() - k).unwrap_or(u8::MAX);
+            if let Some(f) = self.col_fit(col) {
+                f.drop = drop;
+            }
+        }
+        self
+    }
+
+    /// How a column's cells are shortened (see [`fit::Shrink`]); a column this table does
+    /// not have is ignored.
+    pub(crate) fn shrink(mut self, column: &str, how: fit::Shrink) -> Self {
+        if let Some(f) = self.col_fit(column) {
+            f.shrink = how;
+        }
+        self
+    }
+
+    /// Figures are never cut: a cut number reads as another number.
+    pub(crate) fn keep(self, columns: &[&str]) -> Self {
+        columns
+            .iter()
+            .fold(self, |sec, col| sec.shrink(col, fit::Shrink::Keep))
+    }
+
+    fn col_fit(&mut self, column: &str) -> Option<&mut fit::ColFit> {
+        let i = self.headers.iter().position(|h| *h == column)?;
+        if self.fits.len() < self.headers.len() {
+            self.fits.resize(self.headers.len(), fit::ColFit::default());
+        }
+        self.fits.get_mut(i)
     }
 }
 
-/// CPU in millicores (`1100m`, `2000m`): one unit everywhere, so deltas never read as cores.
+/// Written where a CPU or memory request is 0 although pods are there: nothing was requested.
+pub(crate) const NOT_SET: &str = "not set";
+
+/// The line explaining [`NOT_SET`], printed once under output that shows it.
+pub(crate) const NOT_SET_NOTE: &str =
+    "not set: these pods request no CPU/memory (counted as 0 in the totals; they still use some).";
+
+/// A request for people: [`NOT_SET`] when `instances` pods request nothing.
+pub(crate) fn request(value: i64, instances: u64, unit: fn(i64) -> String) -> String {
+    if value == 0 && instances > 0 {
+        NOT_SET.to_owned()
+    } else {
+        unit(value)
+    }
+}
+
+/// CPU for people: millicores up to 10 cores (`1100m`, `2000m`), cores above
+/// (`300.5 cores`), so that big figures stay readable. JSON keeps millicores.
 pub fn cpu(millicores: i64) -> String {
-    format!("{millicores}m")
+    if millicores.unsigned_abs() < 10_000 {
+        return format!("{millicores}m");
+    }
+    let tenths = (millicores + millicores.signum() * 50) / 100;
+    if tenths % 10 == 0 {
+        format!("{} cores", tenths / 10)
+    } else {
+        format!("{}.{} cores", tenths / 10, (tenths % 10).abs())
+    }
 }
 
 /// Memory in binary units, rounded for reading (`128Mi`, `2.63Gi`).
@@ -98,11 +166,20 @@ pub fn memory(bytes: i64) -> String {
     }
 }
 
+/// `1 node`, `2 nodes`, `2 meshes`, `2 proxies`: the count and its noun, singular for one.
 pub(crate) fn plural(n: u64, what: &str) -> String {
     if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
+        return format!("1 {what}");
+    }
+    let y_to_ies = what
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']));
+    match y_to_ies {
+        Some(stem) => format!("{n} {stem}ies"),
+        None if what.ends_with("sh") || what.ends_with("ch") || what.ends_with('s') => {
+            format!("{n} {what}es")
+        }
+        None => format!("{n} {what}s"),
     }
 }
 
@@ -120,10 +197,14 @@ fn totals_row(first: Vec<String>, t: &Totals) -> Vec<String> {
         t.proxy_instances.to_string(),
         t.crds.to_string(),
         t.webhooks.to_string(),
-        cpu(t.cpu_request_millicores),
-        memory(t.memory_request_bytes),
+        request(t.cpu_request_millicores, instances(t), cpu),
+        request(t.memory_request_bytes, instances(t), memory),
     ]);
     row
+}
+
+fn instances(t: &Totals) -> u64 {
+    t.component_instances.saturating_add(t.proxy_instances)
 }
 
 /// What a snapshot was taken of (`context prod-eu`, or its paths) and whether it is complete.
@@ -183,7 +264,18 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
             "CPU REQ",
             "MEM REQ",
         ],
-    );
+    )
+    .optional(&[
+        "KINDS",
+        "PROXY TYPES",
+        "INSTANCES",
+        "NAMESPACE",
+        "WEBHOOKS",
+        "CRDS",
+        "COMPONENTS",
+        "MESHED PODS",
+    ])
+    .shrink("VERSION", fit::Shrink::List);
     if s.meshes.is_empty() {
         overview.note = Some("No service mesh found.".to_owned());
     }
@@ -220,13 +312,14 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
 
     for m in &s.meshes {
         let title = format!(
-            "{} ({}{})",
+            "{} ({}{}{})",
             m.name,
             m.mode,
             m.version
                 .as_ref()
                 .map(|v| format!(", {v}"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            data_plane_mix(s, &m.name)
         );
         out.push(Section::new(1, title, Vec::new()));
 
@@ -244,7 +337,13 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         if wide {
             headers.extend(["FEATURE", "FROM"]);
         }
-        let mut sec = Section::new(2, "Components", headers);
+        let mut sec = Section::new(2, "Components", headers).optional(&[
+            "SCALES WITH",
+            "KIND",
+            "ROLE",
+            "REPLICAS",
+            "NAMESPACE",
+        ]);
         for c in s.components.iter().filter(|c| c.mesh == m.name) {
             let mut row = vec![
                 c.component.clone(),
@@ -277,7 +376,7 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         if wide {
             headers.push("SERVICES");
         }
-        let mut sec = Section::new(2, "Webhooks", headers);
+        let mut sec = Section::new(2, "Webhooks", headers).shrink("SERVICES", fit::Shrink::List);
         for w in s.webhooks.iter().filter(|w| w.mesh == m.name) {
             let mut row = vec![
                 w.kind.clone(),
@@ -310,7 +409,9 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
     }
 
     if !s.warnings.is_empty() {
-        let mut sec = Section::new(1, "Warnings", vec!["CODE", "COUNT", "RESOURCE", "MESSAGE"]);
+        let mut sec = Section::new(1, "Warnings", vec!["CODE", "COUNT", "RESOURCE", "MESSAGE"])
+            .shrink("RESOURCE", fit::Shrink::Text)
+            .shrink("MESSAGE", fit::Shrink::Text);
         for w in &s.warnings {
             sec.rows.push(vec![
                 w.code.as_str().to_owned(),
@@ -322,6 +423,31 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         out.push(sec);
     }
     out
+}
+
+/// `; data plane on 2 versions: 1.25.4 ×5, 1.26.3 ×5` when a mesh's proxies run more than
+/// one version (the counts `diff` computes), else nothing.
+fn data_plane_mix(s: &Snapshot, mesh: &str) -> String {
+    let mine: Vec<&Proxy> = s.proxies.iter().filter(|p| p.mesh == mesh).collect();
+    let counts = crate::diff::version_counts(&mine);
+    if counts.len() < 2 {
+        return String::new();
+    }
+    let list: Vec<String> = counts
+        .iter()
+        .map(|v| {
+            format!(
+                "{} ×{}",
+                v.version.as_deref().unwrap_or("unknown"),
+                v.instances
+            )
+        })
+        .collect();
+    format!(
+        "; data plane on {}: {}",
+        plural(counts.len() as u64, "version"),
+        list.join(", ")
+    )
 }
 
 fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
@@ -341,7 +467,12 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     if wide {
         headers.extend(["CPU LIM", "MEM LIM", "FROM"]);
     }
-    let mut sec = Section::new(2, "Proxies", headers);
+    let mut sec = Section::new(2, "Proxies", headers)
+        .optional(&["UTIL CPU/MEM", "PLACEMENT"])
+        .keep(&["INSTANCES", "CPU REQ", "MEM REQ", "UTIL CPU/MEM"])
+        // `21m (2/3 pods)` wraps after its figure rather than being cut.
+        .shrink("CPU USED", fit::Shrink::Text)
+        .shrink("MEM USED", fit::Shrink::Text);
     let mine: Vec<&Proxy> = s.proxies.iter().filter(|p| p.mesh == mesh).collect();
     let row = |label: [String; 3],
                instances: u64,
@@ -349,7 +480,11 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                usage: [String; 3],
                from: String| {
         let mut row = label.to_vec();
-        row.extend([instances.to_string(), cpu(figures[0]), memory(figures[1])]);
+        row.extend([
+            instances.to_string(),
+            request(figures[0], instances, cpu),
+            request(figures[1], instances, memory),
+        ]);
         if measured {
             row.extend(usage);
         }
@@ -464,7 +599,15 @@ fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
             "MEM REQ",
             "WAYPOINTS",
         ],
-    );
+    )
+    .optional(&["WORKLOADS", "CAPTURE"])
+    .shrink("WAYPOINTS", fit::Shrink::List);
+    // Ambient namespaces have no proxies of their own: the node's proxy serves them.
+    let node_proxy: Option<&str> = s
+        .proxies
+        .iter()
+        .find(|p| p.mesh == mesh && p.placement == "node")
+        .map(|p| p.implementation.as_str());
     let mut entries: Vec<_> = s.namespaces.iter().filter(|n| n.mesh == mesh).collect();
     // Biggest first: the namespaces that cost the most are the ones to look at.
     entries.sort_by(|a, b| {
@@ -478,14 +621,24 @@ fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         entries.truncate(NAMESPACES_SHOWN);
     }
     for n in &entries {
+        let (proxies, cpu_req, mem_req) = match node_proxy {
+            Some(p) if n.proxies == 0 && n.meshed_pods > 0 => {
+                (format!("node {p}"), "-".to_owned(), "-".to_owned())
+            }
+            _ => (
+                n.proxies.to_string(),
+                request(n.cpu_request_millicores, n.proxies, cpu),
+                request(n.memory_request_bytes, n.proxies, memory),
+            ),
+        };
         sec.rows.push(vec![
             n.namespace.clone(),
             n.capture.clone(),
             n.workloads.to_string(),
             n.meshed_pods.to_string(),
-            n.proxies.to_string(),
-            cpu(n.cpu_request_millicores),
-            memory(n.memory_request_bytes),
+            proxies,
+            cpu_req,
+            mem_req,
             if n.waypoints.is_empty() {
                 "-".to_owned()
             } else {
@@ -494,16 +647,10 @@ fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         ]);
     }
     if entries.len() < total {
-        sec.rows.push(vec![
-            format!("... {} more (-o wide lists all)", total - entries.len()),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ]);
+        sec.footer = Some(format!(
+            "... {} more (-o wide lists all)",
+            total - entries.len()
+        ));
     }
     sec
 }
@@ -511,14 +658,16 @@ fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
 fn crd_section(s: &Snapshot, mesh: &str, title: &str, wide: bool) -> Section {
     let crds: Vec<_> = s.crds.iter().filter(|c| c.mesh == mesh).collect();
     if wide {
-        let mut sec = Section::new(2, title, vec!["NAME", "GROUP", "SERVED VERSIONS"]);
+        let mut sec = Section::new(2, title, vec!["NAME", "GROUP", "SERVED VERSIONS"])
+            .shrink("SERVED VERSIONS", fit::Shrink::List);
         for c in crds {
             sec.rows
                 .push(vec![c.name.clone(), c.group.clone(), c.versions.join(", ")]);
         }
         return sec;
     }
-    let mut sec = Section::new(2, title, vec!["GROUP", "CRDS", "SERVED VERSIONS"]);
+    let mut sec = Section::new(2, title, vec!["GROUP", "CRDS", "SERVED VERSIONS"])
+        .shrink("SERVED VERSIONS", fit::Shrink::List);
     let groups: BTreeSet<&str> = crds.iter().map(|c| c.group.as_str()).collect();
     for g in groups {
         let in_group: Vec<_> = crds.iter().filter(|c| c.group == g).collect();
@@ -544,10 +693,20 @@ mod tests {
         assert_eq!(cpu(1100), "1100m");
         assert_eq!(cpu(2000), "2000m");
         assert_eq!(cpu(0), "0m");
+        assert_eq!(cpu(9999), "9999m");
+        assert_eq!(cpu(300_500), "300.5 cores");
+        assert_eq!(cpu(50_500), "50.5 cores");
+        assert_eq!(cpu(12_000), "12 cores");
+        assert_eq!(cpu(-12_340), "-12.3 cores");
         assert_eq!(memory(134_217_728), "128Mi");
         assert_eq!(memory(2_818_572_288), "2.62Gi"); // 2.625: ties round to even
         assert_eq!(memory(2 << 30), "2Gi");
         assert_eq!(memory(20_971_520 + 1), "20.0Mi");
         assert_eq!(memory(512), "512");
+        assert_eq!(plural(1, "mesh"), "1 mesh");
+        assert_eq!(plural(2, "mesh"), "2 meshes");
+        assert_eq!(plural(0, "proxy"), "0 proxies");
+        assert_eq!(plural(3, "proxy instance"), "3 proxy instances");
+        assert_eq!(plural(1, "meshed cluster"), "1 meshed cluster");
     }
 }

@@ -24,6 +24,7 @@ fn scan(case: &str) -> Snapshot {
         stderr: &mut err,
         color: false,
         stderr_terminal: false,
+        width: 80,
     };
     let input = InputArgs {
         from: vec![format!(

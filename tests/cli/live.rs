@@ -423,10 +423,25 @@ fn partial_metrics_carry_their_coverage() {
     assert_eq!(w[0]["count"], 1, "one pod unmeasured");
     let msg = w[0]["message"].as_str().unwrap_or("");
     assert!(msg.contains("ztunnel") && msg.contains("2 of 3"), "{msg}");
-    let table = run(&["scan", "--quiet", "--kubeconfig", &live.kubeconfig], None);
-    let table = stdout(&table);
-    let row = proxy_row(&table, "ztunnel");
+    let wide_terminal = run_env(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+        &[("COLUMNS", "120")],
+    );
+    let wide_table = stdout(&wide_terminal);
+    let row = proxy_row(&wide_table, "ztunnel");
     assert!(row.contains("21m (2/3 pods)"), "{row}");
+    // At 80 columns the usage cells wrap after their figure: nothing is cut.
+    let table = stdout(&run(
+        &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
+        None,
+    ));
+    for line in table.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line:?}");
+    }
+    let row = proxy_row(&table, "ztunnel");
+    assert!(row.contains("21m") && row.contains("600m"), "{table}");
+    assert!(row.contains("21m (2/3"), "{table}");
 }
 
 #[test]

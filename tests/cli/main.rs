@@ -21,5 +21,6 @@ mod live;
 mod live_hostile;
 mod pty;
 mod reader;
+mod render;
 mod upstream;
 mod util;

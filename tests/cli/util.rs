@@ -30,6 +30,8 @@ pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
 pub fn run_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-meshsurface"))
         .args(args)
+        // Tables are fitted to COLUMNS: the default width (80) unless a test sets it.
+        .env_remove("COLUMNS")
         .envs(env.iter().copied())
         .current_dir(root())
         .env("SOURCE_DATE_EPOCH", "1795435200")
