@@ -353,9 +353,11 @@ fn metrics_give_actual_proxy_usage() {
     assert_eq!(zt["memoryUtilisationPercent"], 8);
     assert!(warnings_of(&s, "metrics-unavailable").is_empty());
     assert!(warnings_of(&s, "metrics-partial").is_empty());
-    let table = stdout(&run(
+    // At 120 columns the utilisation column fits (at 80 it is the first to go).
+    let table = stdout(&run_env(
         &["scan", "--quiet", "--kubeconfig", &live.kubeconfig],
         None,
+        &[("COLUMNS", "120")],
     ));
     let row = proxy_row(&table, "ztunnel");
     assert!(table.contains("UTIL CPU/MEM"), "{table}");
