@@ -10,12 +10,13 @@ use crate::render;
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     // A bad budget is a usage error before any file is read.
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
-    let before = load_saved_snapshot(&args.before, io)?;
+    let before = load_saved_snapshot(&args.before, args.limits.limits(), io)?;
     let after = match (&args.after, args.live) {
-        (Some(path), false) => load_saved_snapshot(path, io)?,
+        (Some(path), false) => load_saved_snapshot(path, args.limits.limits(), io)?,
         (None, true) => {
             let live = InputArgs {
                 from: Vec::new(),
+                limits: args.limits,
                 cluster: args.cluster.clone(),
             };
             load_snapshot(&live, false, io)?

@@ -48,6 +48,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     } else {
         let input = InputArgs {
             from: args.from.clone(),
+            limits: args.limits,
             cluster: args.cluster.clone(),
         };
         Some(load_snapshot(&input, true, io)?)

@@ -5,7 +5,7 @@ pub mod live;
 pub mod offline;
 pub mod wire;
 
-pub use offline::{read_offline, OfflineInput};
+pub use offline::{read_offline, Limits, OfflineInput};
 
 use std::path::PathBuf;
 
@@ -43,10 +43,11 @@ pub enum Error {
         source: Box<wire::FieldError>,
     },
     #[error(
-        "{path}: snapshot schemaVersion {found:?} is not supported (this build reads {expected:?})"
+        "{path}: snapshot schemaVersion {found} is not supported (this build reads {expected:?})"
     )]
     SchemaVersion {
         path: String,
+        /// The value found, as written (`"meshsurface/v9"`, `1`).
         found: String,
         expected: &'static str,
     },
@@ -58,6 +59,16 @@ pub enum Error {
     },
     #[error("{0}")]
     Mixed(String),
+    #[error(
+        "{path}: {what} is larger than {limit}, the cap set by {flag}: \
+         raise it (e.g. `{flag} 16Gi`) if the input is real"
+    )]
+    TooLarge {
+        path: String,
+        what: &'static str,
+        limit: String,
+        flag: &'static str,
+    },
     #[error("{path}: no YAML or JSON files found")]
     Empty { path: PathBuf },
 }

@@ -3,13 +3,13 @@
 
 use meshsurface::catalog::Catalog;
 use meshsurface::inventory::KeepKeys;
-use meshsurface::source::read_offline;
+use meshsurface::source::{read_offline, Limits};
 use meshsurface::surface::{Source, SourceKind};
 use proptest::prelude::*;
 
 fn read_and_detect(text: &str) {
     let catalog = Catalog::load().expect("catalog");
-    if let Ok(input) = read_offline(&["-".to_owned()], &mut text.as_bytes(), KeepKeys::default()) {
+    if let Ok(input) = read_offline(&["-".to_owned()], &mut text.as_bytes(), KeepKeys::default(), Limits::default()) {
         if let Some(inv) = input.inventory {
             let src = Source {
                 kind: SourceKind::Offline,
