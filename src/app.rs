@@ -74,7 +74,8 @@ impl Error {
             Error::Usage(_) | Error::Budget(_) => exit::USAGE,
             Error::Growth(
                 crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..),
+                | crate::growth::Error::UnknownProfile(..)
+                | crate::growth::Error::TooLarge { .. },
             ) => exit::USAGE,
             // A bad model file or feature list is a usage error: the command line asked for
             // an estimate the model cannot make.

@@ -4,7 +4,7 @@
 use crate::app::{exit, load_snapshot, Error, Io};
 use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
-use crate::growth::{Growth, Scale};
+use crate::growth::{check_namespaces, Growth, Scale};
 use crate::render;
 
 /// `plan --enable F1,F2`.
@@ -14,6 +14,16 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = Growth::new(&catalog)?;
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
+        if sw.axis == "namespaces" {
+            for &v in &sw.values {
+                check_namespaces(v, || "--sweep namespaces".to_owned())?;
+            }
+        } else {
+            check_namespaces(plan.scale.namespaces, || {
+                "the scanned cluster's meshed namespaces (snapshot field scale.meshedNamespaces)"
+                    .to_owned()
+            })?;
+        }
         let profile = g.profile(&plan.profile)?;
         let features = g.features(profile, &args.enable)?;
         plan.sweep = g.sweep(
@@ -55,6 +65,14 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     };
     let base = scan.as_ref().map(Scale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
+    check_namespaces(namespaces, || {
+        if args.namespaces.is_some() {
+            "--namespaces".to_owned()
+        } else {
+            "the scanned cluster's meshed namespaces (snapshot field scale.meshedNamespaces)"
+                .to_owned()
+        }
+    })?;
     let scale = Scale {
         nodes: args.nodes.or(base.map(|b| b.nodes)).unwrap_or(10),
         namespaces,

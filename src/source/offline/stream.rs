@@ -169,6 +169,7 @@ impl<R: BufRead> Documents<R> {
             chunk: Vec::new(),
             pos: 0,
             at_line_start: true,
+            started: false,
             content: false,
             done: false,
         };
@@ -188,6 +189,8 @@ pub struct Document<'a, R> {
     chunk: Vec<u8>,
     pos: usize,
     at_line_start: bool,
+    /// Whether any line was taken (a marker then starts the next document).
+    started: bool,
     content: bool,
     done: bool,
 }
@@ -217,7 +220,7 @@ impl<R: BufRead> Document<'_, R> {
             self.done = true;
             return Ok(false);
         }
-        if self.at_line_start && is_marker(&chunk) && self.content {
+        if self.at_line_start && is_marker(&chunk) && self.started {
             self.docs.pending = Some(chunk);
             self.done = true;
             return Ok(false);
@@ -230,6 +233,7 @@ impl<R: BufRead> Document<'_, R> {
     /// Counts the chunk now in `self.chunk` (its line, whether it has content).
     fn account(&mut self) {
         let start = self.at_line_start;
+        self.started = true;
         self.content |= has_content(&self.chunk, start);
         self.at_line_start = self.chunk.ends_with(b"\n");
         if self.at_line_start {
@@ -282,9 +286,13 @@ mod tests {
         );
         // A leading marker does not make an empty first document.
         assert_eq!(split("---\na: 1\n").len(), 1);
-        // Comments and markers alone are no content.
+        // Comments and markers alone are no content, and every marker splits.
         let docs = split("# only a comment\n---\n---\n");
+        assert_eq!(docs.len(), 3);
         assert!(docs.iter().all(|d| !d.2), "{docs:?}");
+        let docs = split("---\n# c\n---\na: 1\n");
+        assert_eq!(docs.len(), 2);
+        assert_eq!((docs[1].1, docs[1].2), (3, true));
         assert!(split("")[0].0.is_empty());
         assert!(split("--- {a: 1}\n")[0].2);
         assert!(!split("---4\n").is_empty() && split("---4\n")[0].2);
