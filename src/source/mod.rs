@@ -60,8 +60,8 @@ pub enum Error {
     #[error("{0}")]
     Mixed(String),
     #[error(
-        "{path}: {what} is larger than {limit}, the cap set by {flag}: \
-         raise it (e.g. `{flag} 16Gi`) if the input is real"
+        "{path}: {what} is larger than {limit} (the {flag} cap): \
+         raise the cap if the input is real"
     )]
     TooLarge {
         path: String,

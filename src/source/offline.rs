@@ -96,10 +96,9 @@ pub fn read_offline(
     limits: Limits,
 ) -> Result<OfflineInput> {
     let mut reader = Reader {
-        b: InventoryBuilder::new(keep.clone()),
+        t: Target::new(keep.clone()),
         keep,
         limits,
-        objects: 0,
         snapshots: Vec::new(),
         warnings: Vec::new(),
         failed: None,
@@ -143,11 +142,12 @@ pub fn read_offline(
         }
     }
     let mut warnings = std::mem::take(&mut reader.warnings);
-    let inventory = (reader.objects > 0 || reader.snapshots.is_empty()).then(|| {
+    let inventory = (reader.t.objects > 0 || reader.snapshots.is_empty()).then(|| {
+        reader.t.close();
         for w in warnings.drain(..) {
-            reader.b.warn(w);
+            reader.t.b.warn(w);
         }
-        reader.b.finish()
+        reader.t.b.finish()
     });
     Ok(OfflineInput {
         inventory,
@@ -158,10 +158,9 @@ pub fn read_offline(
 }
 
 struct Reader {
-    b: InventoryBuilder,
+    t: Target,
     keep: KeepKeys,
     limits: Limits,
-    objects: usize,
     snapshots: Vec<(String, Snapshot)>,
     warnings: Vec<Warning>,
     /// The error that stopped a document while the parser was driving (see [`seed`]).
@@ -170,9 +169,52 @@ struct Reader {
 
 /// The items of a top-level `items:` sequence, read before the document's `kind` is known.
 struct Staged {
+    t: Target,
+    error: Option<Error>,
+}
+
+/// Where objects go: a builder, with counts of what was read.
+struct Target {
     b: InventoryBuilder,
     objects: usize,
-    error: Option<Error>,
+    /// Documents that were not Kubernetes objects; the first [`LISTED`] are warned one by
+    /// one, the rest in one warning (an endless stream of junk must not grow memory).
+    unknown: u64,
+}
+
+/// How many `unknown-document` warnings are listed one by one.
+const LISTED: u64 = 100;
+
+impl Target {
+    fn new(keep: KeepKeys) -> Self {
+        Self {
+            b: InventoryBuilder::new(keep),
+            objects: 0,
+            unknown: 0,
+        }
+    }
+
+    /// Adds the summary of the unlisted `unknown-document` warnings.
+    fn close(&mut self) {
+        if self.unknown > LISTED {
+            let more = self.unknown - LISTED;
+            self.b.warn(
+                Warning::new(
+                    WarningCode::UnknownDocument,
+                    format!("{more} more documents are not Kubernetes objects; skipped"),
+                )
+                .times(more),
+            );
+        }
+        self.unknown = 0;
+    }
+
+    /// Adds a List read item by item (see [`seed`]).
+    fn merge(&mut self, mut other: Target) {
+        other.close();
+        self.b.merge(other.b);
+        self.objects += other.objects;
+    }
 }
 
 /// Formats a byte count the way the flags take it (`4Gi`, `64Mi`, else bytes).
@@ -197,8 +239,7 @@ impl Reader {
 
     fn staging(&self) -> Staged {
         Staged {
-            b: InventoryBuilder::new(self.keep.clone()),
-            objects: 0,
+            t: Target::new(self.keep.clone()),
             error: None,
         }
     }
@@ -355,18 +396,17 @@ impl Reader {
                 if let Some(e) = s.error {
                     return Err(e);
                 }
-                self.b.merge(s.b);
-                self.objects += s.objects;
+                self.t.merge(s.t);
                 Ok(())
             }
             // Not a List: its `items` were not objects to count.
-            _ => value(&mut self.b, &mut self.objects, name, doc, v),
+            _ => value(&mut self.t, name, doc, v),
         }
     }
 
     /// One item of a top-level sequence (a JSON array of objects).
     fn item(&mut self, name: &str, label: &str, v: Value) -> Result<()> {
-        value(&mut self.b, &mut self.objects, name, label, v)
+        value(&mut self.t, name, label, v)
     }
 
     fn top_value(&mut self, name: &str, doc: &str, v: Value) -> Result<()> {
@@ -393,18 +433,12 @@ impl Reader {
             self.snapshots.push((name.to_owned(), snap));
             return Ok(());
         }
-        value(&mut self.b, &mut self.objects, name, doc, v)
+        value(&mut self.t, name, doc, v)
     }
 }
 
 /// One object (or a List of them) into a builder; `objects` counts what was read.
-fn value(
-    b: &mut InventoryBuilder,
-    objects: &mut usize,
-    name: &str,
-    doc: &str,
-    mut v: Value,
-) -> Result<()> {
+fn value(t: &mut Target, name: &str, doc: &str, mut v: Value) -> Result<()> {
     if v.is_null() {
         return Ok(());
     }
@@ -414,7 +448,11 @@ fn value(
         .map(str::to_owned);
     let kind = v.get("kind").and_then(Value::as_str).map(str::to_owned);
     let (Some(api_version), Some(kind)) = (api_version, kind) else {
-        b.warn(
+        t.unknown += 1;
+        if t.unknown > LISTED {
+            return Ok(());
+        }
+        t.b.warn(
             Warning::new(
                 WarningCode::UnknownDocument,
                 format!("{name}: document {doc} is not a Kubernetes object (no apiVersion/kind); skipped"),
@@ -427,16 +465,16 @@ fn value(
     if kind.ends_with("List") {
         if let Some(Value::Array(items)) = v.get_mut("items").map(Value::take) {
             for (j, item) in items.into_iter().enumerate() {
-                value(b, objects, name, &format!("{doc} item {}", j + 1), item)?;
+                value(t, name, &format!("{doc} item {}", j + 1), item)?;
             }
             return Ok(());
         }
     }
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    *objects += 1;
+    t.objects += 1;
     let Some(obj_kind) = ObjectKind::classify(group, &kind) else {
         let ns = v.pointer("/metadata/namespace").and_then(Value::as_str);
-        b.add_other(ns);
+        t.b.add_other(ns);
         return Ok(());
     };
     let obj_name = v
@@ -444,7 +482,7 @@ fn value(
         .and_then(Value::as_str)
         .unwrap_or("<unnamed>")
         .to_owned();
-    add_object(obj_kind, v, b).map_err(|source| Error::Object {
+    add_object(obj_kind, v, &mut t.b).map_err(|source| Error::Object {
         path: name.to_owned(),
         doc: doc.to_owned(),
         kind,

@@ -168,13 +168,7 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
             // (and only if) the document turns out to be a List.
             if self.staged.error.is_none() {
                 let label = format!("{} item {j}", self.doc);
-                if let Err(e) = value(
-                    &mut self.staged.b,
-                    &mut self.staged.objects,
-                    self.name,
-                    &label,
-                    item,
-                ) {
+                if let Err(e) = value(&mut self.staged.t, self.name, &label, item) {
                     self.staged.error = Some(e);
                 }
             }

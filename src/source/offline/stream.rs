@@ -213,8 +213,12 @@ impl<R: BufRead> Document<'_, R> {
             return Ok(false);
         }
         let mut chunk = std::mem::take(&mut self.chunk);
-        next_chunk(&mut self.docs.src, &mut chunk)?;
         self.pos = 0;
+        if let Err(e) = next_chunk(&mut self.docs.src, &mut chunk) {
+            // A failed source (a cap, an I/O error) ends the document for good.
+            self.done = true;
+            return Err(e);
+        }
         if chunk.is_empty() {
             self.docs.eof = true;
             self.done = true;
@@ -246,10 +250,10 @@ impl<R: BufRead> Read for Document<'_, R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let mut written = 0;
         while written < out.len() {
-            if self.pos == self.chunk.len() && !self.refill()? {
+            if self.pos >= self.chunk.len() && !self.refill()? {
                 break;
             }
-            let n = (self.chunk.len() - self.pos).min(out.len() - written);
+            let n = self.chunk.len().saturating_sub(self.pos).min(out.len() - written);
             out[written..written + n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
             self.pos += n;
             written += n;
