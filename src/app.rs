@@ -271,18 +271,19 @@ pub fn load_fleet(
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
-    let read = read_offline(&input.from, io.stdin, keep, input.limits.limits()).map_err(|e| match e {
-        source::Error::SchemaVersion {
-            path,
-            found,
-            expected,
-        } => Error::Input(format!(
-            "{path}: snapshot schemaVersion {found}, but this build and a fleet read only \
+    let read =
+        read_offline(&input.from, io.stdin, keep, input.limits.limits()).map_err(|e| match e {
+            source::Error::SchemaVersion {
+                path,
+                found,
+                expected,
+            } => Error::Input(format!(
+                "{path}: snapshot schemaVersion {found}, but this build and a fleet read only \
              {expected:?}: every snapshot of a fleet must have the same schema version; \
              re-save this one with `scan --save` from this build"
-        )),
-        e => Error::Source(e),
-    })?;
+            )),
+            e => Error::Source(e),
+        })?;
     match (read.inventory, read.snapshots.is_empty()) {
         (Some(_), false) => Err(Error::Usage(
             "--from mixes meshsurface snapshots with raw manifests: give snapshots (a fleet) \

@@ -74,6 +74,23 @@ fn yaml_options() -> serde_saphyr::Options {
     }
 }
 
+/// The parser's message, with what an alias budget breach means here.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let alias = ["Alias", "alias", "Anchor", "anchor"]
+        .iter()
+        .any(|w| first.contains(w));
+    if alias && (first.contains("budget") || first.contains("limit")) {
+        format!(
+            "YAML aliases expand past this reader's budget (kubectl and Helm write none; \
+             an alias bomb?): {text}"
+        )
+    } else {
+        text
+    }
+}
+
 /// What `--from` read: raw objects (one cluster) or saved snapshots.
 #[derive(Debug)]
 pub struct OfflineInput {
@@ -298,7 +315,8 @@ impl Reader {
             self.empty(name);
             return Ok(());
         };
-        let json = ext.is_some_and(|x| x.eq_ignore_ascii_case("json")) || matches!(first, b'{' | b'[');
+        let json =
+            ext.is_some_and(|x| x.eq_ignore_ascii_case("json")) || matches!(first, b'{' | b'[');
         if json {
             meter.start_object();
             let mut de = serde_json::Deserializer::from_reader(&mut buf);
@@ -344,7 +362,7 @@ impl Reader {
                         path: name.to_owned(),
                         doc: index,
                         line,
-                        message: e.to_string(),
+                        message: yaml_message(&e),
                     }));
                 }
             }
@@ -387,8 +405,7 @@ impl Reader {
             return self.top_value(name, doc, v);
         }
         let is_list = v.get("apiVersion").and_then(Value::as_str).is_some()
-            && v
-                .get("kind")
+            && v.get("kind")
                 .and_then(Value::as_str)
                 .is_some_and(|k| k.ends_with("List"));
         match staged {

@@ -9,7 +9,12 @@ use proptest::prelude::*;
 
 fn read_and_detect(text: &str) {
     let catalog = Catalog::load().expect("catalog");
-    if let Ok(input) = read_offline(&["-".to_owned()], &mut text.as_bytes(), KeepKeys::default(), Limits::default()) {
+    if let Ok(input) = read_offline(
+        &["-".to_owned()],
+        &mut text.as_bytes(),
+        KeepKeys::default(),
+        Limits::default(),
+    ) {
         if let Some(inv) = input.inventory {
             let src = Source {
                 kind: SourceKind::Offline,

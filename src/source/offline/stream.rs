@@ -253,7 +253,11 @@ impl<R: BufRead> Read for Document<'_, R> {
             if self.pos >= self.chunk.len() && !self.refill()? {
                 break;
             }
-            let n = self.chunk.len().saturating_sub(self.pos).min(out.len() - written);
+            let n = self
+                .chunk
+                .len()
+                .saturating_sub(self.pos)
+                .min(out.len() - written);
             out[written..written + n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
             self.pos += n;
             written += n;

@@ -6,7 +6,7 @@
 //! regular files are read from a folder: a FIFO or a device named `x.yaml` would block or
 //! never end.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 
@@ -43,9 +43,11 @@ impl Visited {
 /// Whether a file name is one `--from` reads in a folder: `.yaml`, `.yml` or `.json`, in
 /// any case.
 pub fn is_manifest(path: &Path) -> bool {
-    path.extension()
-        .and_then(|x| x.to_str())
-        .is_some_and(|x| ["yaml", "yml", "json"].iter().any(|e| x.eq_ignore_ascii_case(e)))
+    path.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|e| x.eq_ignore_ascii_case(e))
+    })
 }
 
 fn skipped_link(link: &Path, why: &str) -> Warning {
@@ -59,12 +61,67 @@ fn skipped_link(link: &Path, why: &str) -> Warning {
     .on(link.display().to_string())
 }
 
-/// Collects the manifest files under `dir` (sorted, depth first) into `out`.
+/// Collects the manifest files under `dir` into `out`: first the real tree (sorted, depth
+/// first), then what its symlinks lead to, so that a folder is always read under its own
+/// path and a link is what gets skipped.
 pub fn walk(
     dir: &Path,
     visited: &mut Visited,
     out: &mut Vec<PathBuf>,
     warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    let mut links = VecDeque::new();
+    walk_real(dir, visited, out, warnings, &mut links)?;
+    while let Some(link) = links.pop_front() {
+        let meta = match std::fs::metadata(&link) {
+            Ok(m) => m,
+            Err(_) => {
+                if is_manifest(&link) || link.extension().is_none() {
+                    warnings.push(skipped_link(&link, "the link leads nowhere"));
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if visited.take(&meta, &link) {
+                walk_real(&link, visited, out, warnings, &mut links)?;
+            } else {
+                warnings.push(skipped_link(
+                    &link,
+                    "leads to a folder already read (a loop, or the same folder twice)",
+                ));
+            }
+        } else if is_manifest(&link) {
+            if !meta.is_file() {
+                warnings.push(not_regular(&link));
+            } else if visited.take(&meta, &link) {
+                out.push(link);
+            } else {
+                warnings.push(skipped_link(&link, "leads to a file already read"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_regular(p: &Path) -> Warning {
+    Warning::new(
+        WarningCode::SkippedFile,
+        format!(
+            "{} is not a regular file (a FIFO, socket or device); skipped",
+            p.display()
+        ),
+    )
+    .on(p.display().to_string())
+}
+
+/// One folder without following links: files and subfolders now, links queued.
+fn walk_real(
+    dir: &Path,
+    visited: &mut Visited,
+    out: &mut Vec<PathBuf>,
+    warnings: &mut Vec<Warning>,
+    links: &mut VecDeque<PathBuf>,
 ) -> Result<()> {
     let io = |source| Error::Io {
         path: dir.to_owned(),
@@ -77,51 +134,34 @@ pub fn walk(
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
-        let is_link = e.file_type().map_err(io)?.is_symlink();
-        let meta = match std::fs::metadata(&p) {
-            Ok(m) => m,
-            Err(_) if is_link => {
-                if is_manifest(&p) || p.extension().is_none() {
-                    warnings.push(skipped_link(&p, "the link leads nowhere"));
-                }
-                continue;
-            }
-            Err(source) => return Err(Error::Io { path: p, source }),
-        };
-        if meta.is_dir() {
+        let meta = std::fs::symlink_metadata(&p).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        })?;
+        if meta.file_type().is_symlink() {
+            links.push_back(p);
+        } else if meta.is_dir() {
+            // A folder seen before under another path (a bind mount) is read once.
             if visited.take(&meta, &p) {
-                walk(&p, visited, out, warnings)?;
-            } else if is_link {
-                warnings.push(skipped_link(
-                    &p,
-                    "leads to a folder already read (a loop, or the same folder twice)",
-                ));
+                walk_real(&p, visited, out, warnings, links)?;
             }
         } else if !is_manifest(&p) {
             continue;
         } else if !meta.is_file() {
+            warnings.push(not_regular(&p));
+        } else if visited.take(&meta, &p) {
+            out.push(p);
+        } else {
             warnings.push(
                 Warning::new(
                     WarningCode::SkippedFile,
                     format!(
-                        "{} is not a regular file (a FIFO, socket or device); skipped",
+                        "{} is a file already read (a hard link); skipped",
                         p.display()
                     ),
                 )
                 .on(p.display().to_string()),
             );
-        } else if visited.take(&meta, &p) {
-            out.push(p);
-        } else {
-            warnings.push(if is_link {
-                skipped_link(&p, "leads to a file already read")
-            } else {
-                Warning::new(
-                    WarningCode::SkippedFile,
-                    format!("{} is a file already read (a hard link); skipped", p.display()),
-                )
-                .on(p.display().to_string())
-            });
         }
     }
     Ok(())
