@@ -237,7 +237,7 @@ impl Target {
 /// Formats a byte count the way the flags take it (`4Gi`, `64Mi`, else bytes).
 fn size(n: u64) -> String {
     for (unit, shift) in [("Gi", 30), ("Mi", 20), ("Ki", 10)] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{}{unit}", n >> shift);
         }
     }
@@ -585,14 +585,18 @@ mod tests {
         // A bad item of a real List is still an error naming it.
         let bad = "apiVersion: v1\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: 3}}\nkind: List\n";
         let e = read_text(bad).unwrap_err().to_string();
-        assert!(e.starts_with("<stdin>: document 1 item 1: Pod p: field spec.containers"), "{e}");
+        assert!(
+            e.starts_with("<stdin>: document 1 item 1: Pod p: field spec.containers"),
+            "{e}"
+        );
     }
 
     #[test]
     fn json_lists_and_arrays_stream_item_by_item() {
         let json = r#"{"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Node","metadata":{"name":"a"}},{"apiVersion":"v1","kind":"Node","metadata":{"name":"b"}}],"kind":"List"}"#;
         assert_eq!(read_text(json).unwrap().inventory.unwrap().nodes.len(), 2);
-        let array = r#"[{"apiVersion":"v1","kind":"Node","metadata":{"name":"a"}}, {"no": "kind"}]"#;
+        let array =
+            r#"[{"apiVersion":"v1","kind":"Node","metadata":{"name":"a"}}, {"no": "kind"}]"#;
         let inv = read_text(array).unwrap().inventory.unwrap();
         assert_eq!(inv.nodes.len(), 1);
         assert!(inv.warnings[0].message.contains("document 1 item 2"));

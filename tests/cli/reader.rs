@@ -68,8 +68,16 @@ fn snapshot_texts() -> &'static (String, String) {
 /// `text` with `len` bytes from `cut` replaced by `junk` (on character boundaries).
 fn damage(text: &str, cut: usize, len: usize, junk: &str) -> String {
     let mut s = text.to_owned();
-    let start = s.char_indices().map(|(i, _)| i).find(|&i| i >= cut.min(s.len())).unwrap_or(s.len());
-    let end = s.char_indices().map(|(i, _)| i).find(|&i| i >= start + len).unwrap_or(s.len());
+    let start = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= cut.min(s.len()))
+        .unwrap_or(s.len());
+    let end = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= start + len)
+        .unwrap_or(s.len());
     s.replace_range(start..end, junk);
     s
 }

@@ -69,7 +69,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                     meter: &self.meter,
                 };
                 match map.next_value_seed(seed)? {
-                    Items::Staged(s) => staged = Some(s),
+                    Items::Staged(s) => staged = Some(*s),
                     Items::Value(v) => {
                         head.insert(key, v);
                     }
@@ -130,7 +130,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
 
 /// What a top-level `items` held: a sequence (staged item by item) or anything else.
 enum Items {
-    Staged(Staged),
+    Staged(Box<Staged>),
     Value(Value),
 }
 
@@ -173,7 +173,7 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
                 }
             }
         }
-        Ok(Items::Staged(self.staged))
+        Ok(Items::Staged(Box::new(self.staged)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
