@@ -75,7 +75,8 @@ impl Error {
             Error::Growth(
                 crate::growth::Error::UnknownFeature { .. }
                 | crate::growth::Error::UnknownProfile(..)
-                | crate::growth::Error::ChooseMesh(..),
+                | crate::growth::Error::ChooseMesh(..)
+                | crate::growth::Error::TooLarge { .. },
             ) => exit::USAGE,
             // A bad model file or feature list is a usage error: the command line asked for
             // an estimate the model cannot make.
@@ -246,15 +247,19 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
-    let input = read_offline(from, io.stdin, keep)?;
+    let input = read_offline(from, io.stdin, keep, input.limits.limits())?;
     refuse_namespace_on_snapshots(cluster, &input.snapshots)?;
     match (input.inventory, input.snapshots.len()) {
-        (None, 1) => Ok(input
-            .snapshots
-            .into_iter()
-            .map(|(_, s)| s)
-            .next()
-            .ok_or_else(|| Error::Usage("no snapshot was read".to_owned()))?),
+        (None, 1) => {
+            let mut snap = input
+                .snapshots
+                .into_iter()
+                .map(|(_, s)| s)
+                .next()
+                .ok_or_else(|| Error::Usage("no snapshot was read".to_owned()))?;
+            snap.warnings.extend(input.warnings);
+            Ok(snap)
+        }
         (Some(_), n) if n > 0 => Err(Error::Usage(
             "--from mixes a meshsurface snapshot with raw manifests: give one or the other"
                 .to_owned(),
@@ -306,18 +311,19 @@ pub fn load_fleet(
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),
     };
-    let read = read_offline(&input.from, io.stdin, keep).map_err(|e| match e {
-        source::Error::SchemaVersion {
-            path,
-            found,
-            expected,
-        } => Error::Input(format!(
-            "{path}: snapshot schemaVersion {found:?}, but this build and a fleet read only \
+    let read =
+        read_offline(&input.from, io.stdin, keep, input.limits.limits()).map_err(|e| match e {
+            source::Error::SchemaVersion {
+                path,
+                found,
+                expected,
+            } => Error::Input(format!(
+                "{path}: snapshot schemaVersion {found}, but this build and a fleet read only \
              {expected:?}: every snapshot of a fleet must have the same schema version; \
              re-save this one with `scan --save` from this build"
-        )),
-        e => Error::Source(e),
-    })?;
+            )),
+            e => Error::Source(e),
+        })?;
     refuse_namespace_on_snapshots(&input.cluster, &read.snapshots)?;
     match (read.inventory, read.snapshots.is_empty()) {
         (Some(_), false) => Err(Error::Usage(
@@ -341,6 +347,14 @@ pub fn load_fleet(
         (None, _) => Ok(read
             .snapshots
             .into_iter()
+            .enumerate()
+            // What reading found (skipped links, empty inputs) goes with the first cluster.
+            .map(|(i, (path, mut s))| {
+                if i == 0 {
+                    s.warnings.extend(read.warnings.iter().cloned());
+                }
+                (path, s)
+            })
             .map(|(path, s)| {
                 let name = std::path::Path::new(&path)
                     .file_stem()
@@ -376,8 +390,12 @@ fn refuse_namespace_on_snapshots(
 
 /// Reads one saved snapshot (JSON or YAML, `-` for stdin), refusing anything else: for
 /// commands that compare snapshots, where raw manifests would be a different question.
-pub fn load_saved_snapshot(path: &str, io: &mut Io<'_>) -> Result<Snapshot, Error> {
-    let input = read_offline(&[path.to_owned()], io.stdin, KeepKeys::default())?;
+pub fn load_saved_snapshot(
+    path: &str,
+    limits: source::Limits,
+    io: &mut Io<'_>,
+) -> Result<Snapshot, Error> {
+    let input = read_offline(&[path.to_owned()], io.stdin, KeepKeys::default(), limits)?;
     if input.inventory.is_some() {
         return Err(Error::Usage(format!(
             "{path} is not a meshsurface snapshot (it holds Kubernetes manifests, or nothing): \
@@ -386,6 +404,9 @@ pub fn load_saved_snapshot(path: &str, io: &mut Io<'_>) -> Result<Snapshot, Erro
         )));
     }
     let mut snaps = input.snapshots;
+    if let Some((_, first)) = snaps.first_mut() {
+        first.warnings.extend(input.warnings);
+    }
     if snaps.len() != 1 {
         return Err(Error::Usage(format!(
             "{path} holds {} snapshots: give one snapshot file on each side",

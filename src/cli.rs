@@ -85,7 +85,40 @@ pub struct InputArgs {
     #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<String>,
     #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
     pub cluster: ClusterArgs,
+}
+
+/// Caps on what one `--from` input may cost (README "Limits").
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct LimitArgs {
+    /// The most one `--from` input (a file, or stdin) may hold (`4Gi`, `500Mi`, bytes)
+    /// [default: 4Gi].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input_size: Option<u64>,
+    /// The most one object may take: a document, or one item of a List [default: 64Mi].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_object_size: Option<u64>,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::source::Limits {
+        let d = crate::source::Limits::default();
+        crate::source::Limits {
+            max_input_bytes: self.max_input_size.unwrap_or(d.max_input_bytes),
+            max_object_bytes: self.max_object_size.unwrap_or(d.max_object_bytes),
+        }
+    }
+}
+
+/// A size in bytes as Kubernetes writes memory (`64Mi`, `4Gi`, `1G`, `1000`).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    crate::quantity::bytes(s.trim())
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{s:?} is not a size like 64Mi, 4Gi or 1000000"))
 }
 
 /// How to reach a live cluster: the same flags, and the same meaning, as kubectl's.
@@ -238,6 +271,8 @@ pub struct DiffArgs {
     /// How to reach the cluster for `--live`.
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: DiffOutput,
@@ -383,6 +418,8 @@ pub struct CompareArgs {
     /// starts from its scanned surface, and the scale defaults to the cluster's.
     #[arg(long = "from", value_name = "PATH", conflicts_with = "live")]
     pub from: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Calibrate with a scan of the live cluster (the live-scan flags apply).
     #[arg(long)]
     pub live: bool,

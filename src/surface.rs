@@ -153,6 +153,12 @@ pub enum WarningCode {
     OrphanedWebhook,
     ControlPlaneNotFound,
     InvalidAnswer,
+    /// An input (file or stdin) held no document: often a failed command before a pipe.
+    EmptyInput,
+    /// A symlink in a `--from` folder that was not followed (a loop, or already read).
+    SkippedLink,
+    /// A path in a `--from` folder that was not read (not a regular file, or read twice).
+    SkippedFile,
 }
 
 impl WarningCode {
@@ -170,6 +176,9 @@ impl WarningCode {
             WarningCode::OrphanedWebhook => "orphaned-webhook",
             WarningCode::ControlPlaneNotFound => "control-plane-not-found",
             WarningCode::InvalidAnswer => "invalid-answer",
+            WarningCode::EmptyInput => "empty-input",
+            WarningCode::SkippedLink => "skipped-link",
+            WarningCode::SkippedFile => "skipped-file",
         }
     }
 }

@@ -17,12 +17,13 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
                 .to_owned(),
         ));
     }
-    let before = load_saved_snapshot(&args.before, io)?;
+    let before = load_saved_snapshot(&args.before, args.limits.limits(), io)?;
     let after = match (&args.after, args.live) {
-        (Some(path), false) => load_saved_snapshot(path, io)?,
+        (Some(path), false) => load_saved_snapshot(path, args.limits.limits(), io)?,
         (None, true) => {
             let live = InputArgs {
                 from: Vec::new(),
+                limits: args.limits,
                 cluster: args.cluster.clone(),
             };
             load_snapshot(&live, args.quiet, io)?

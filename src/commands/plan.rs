@@ -2,10 +2,9 @@
 //! own surface and scale (`plan`) or on an empty cluster of a given size (`compare`).
 
 use crate::app::{exit, load_snapshot, Error, Io};
-use crate::arith::MAX_PROJECTED_NAMESPACES;
 use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
-use crate::growth::{Growth, Scale};
+use crate::growth::{check_namespaces, Growth, Scale};
 use crate::render;
 
 /// `plan --enable F1,F2`.
@@ -15,13 +14,15 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = Growth::new(&catalog)?;
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
-        let namespaces: &[u64] = if sw.axis == "namespaces" {
-            &sw.values
+        if sw.axis == "namespaces" {
+            for &v in &sw.values {
+                check_namespaces(v, || "--sweep namespaces".to_owned())?;
+            }
         } else {
-            std::slice::from_ref(&plan.scale.namespaces)
-        };
-        for &n in namespaces {
-            projected_namespaces(n, "--sweep")?;
+            check_namespaces(plan.scale.namespaces, || {
+                "the scanned cluster's meshed namespaces (snapshot field scale.meshedNamespaces)"
+                    .to_owned()
+            })?;
         }
         let profile = g.profile(&plan.profile)?;
         let features = g.features(profile, &args.enable)?;
@@ -64,12 +65,21 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     } else {
         let input = InputArgs {
             from: args.from.clone(),
+            limits: args.limits,
             cluster: args.cluster.clone(),
         };
         Some(load_snapshot(&input, args.quiet, io)?)
     };
     let base = scan.as_ref().map(Scale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
+    check_namespaces(namespaces, || {
+        if args.namespaces.is_some() {
+            "--namespaces".to_owned()
+        } else {
+            "the scanned cluster's meshed namespaces (snapshot field scale.meshedNamespaces)"
+                .to_owned()
+        }
+    })?;
     let scale = Scale {
         nodes: args.nodes.or(base.map(|b| b.nodes)).unwrap_or(10),
         namespaces,
@@ -79,12 +89,6 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             .or(base.map(|b| b.service_accounts))
             .unwrap_or(namespaces.saturating_mul(3)),
     };
-    let flag = if args.namespaces.is_some() {
-        "--namespaces"
-    } else {
-        "the scanned cluster's meshed namespaces"
-    };
-    projected_namespaces(scale.namespaces, flag)?;
     let catalog = Catalog::load()?;
     let g = Growth::new(&catalog)?;
     let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
@@ -98,15 +102,4 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
     Ok(exit::OK)
-}
-
-/// A projection writes one entry per namespace: refuse a count no cluster has
-/// ([`MAX_PROJECTED_NAMESPACES`]) instead of exhausting memory.
-fn projected_namespaces(n: u64, flag: &str) -> Result<(), Error> {
-    if n > MAX_PROJECTED_NAMESPACES {
-        return Err(Error::Usage(format!(
-            "{flag}: {n} meshed namespaces is absurd: projections go up to {MAX_PROJECTED_NAMESPACES} (ten times the Kubernetes scalability threshold of 10000 namespaces per cluster)"
-        )));
-    }
-    Ok(())
 }

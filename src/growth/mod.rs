@@ -43,6 +43,32 @@ pub enum Error {
     /// The cluster runs several meshes and `--mesh` did not pick one of them.
     #[error("{0}")]
     ChooseMesh(String),
+    /// A scale a projection cannot hold: one entry per namespace would exhaust memory.
+    #[error(
+        "{origin} is {value}: projections are refused above {max} meshed namespaces \
+         (ten times the 10,000 Kubernetes is tested to)"
+    )]
+    TooLarge {
+        /// The flag or snapshot field the number came from.
+        origin: String,
+        value: u64,
+        max: u64,
+    },
+}
+
+/// The most meshed namespaces a projection materialises (it holds one entry for each).
+pub const MAX_NAMESPACES: u64 = crate::arith::MAX_PROJECTED_NAMESPACES;
+
+/// Refuses a namespace count no projection can hold; `origin` names the flag or field.
+pub fn check_namespaces(value: u64, origin: impl FnOnce() -> String) -> Result<(), Error> {
+    if value > MAX_NAMESPACES {
+        return Err(Error::TooLarge {
+            origin: origin(),
+            value,
+            max: MAX_NAMESPACES,
+        });
+    }
+    Ok(())
 }
 
 /// Which namespaces per-namespace features (waypoints) apply to.

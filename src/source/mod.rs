@@ -6,7 +6,7 @@ pub mod live;
 pub mod offline;
 pub mod wire;
 
-pub use offline::{read_offline, OfflineInput};
+pub use offline::{read_offline, Limits, OfflineInput};
 
 use std::path::PathBuf;
 
@@ -44,10 +44,11 @@ pub enum Error {
         source: Box<wire::FieldError>,
     },
     #[error(
-        "{path}: snapshot schemaVersion {found:?} is not supported (this build reads {expected:?})"
+        "{path}: snapshot schemaVersion {found} is not supported (this build reads {expected:?})"
     )]
     SchemaVersion {
         path: String,
+        /// The value found, as written (`"meshsurface/v9"`, `1`).
         found: String,
         expected: &'static str,
     },
@@ -59,6 +60,16 @@ pub enum Error {
     },
     #[error("{0}")]
     Mixed(String),
+    #[error(
+        "{path}: {what} is larger than {limit} (the {flag} cap): \
+         raise the cap if the input is real"
+    )]
+    TooLarge {
+        path: String,
+        what: &'static str,
+        limit: String,
+        flag: &'static str,
+    },
     #[error("{path}: no YAML or JSON files found")]
     Empty { path: PathBuf },
 }

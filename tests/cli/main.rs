@@ -16,6 +16,7 @@ mod golden;
 mod graph;
 mod growth;
 mod headcount;
+mod hostile_files;
 mod input;
 mod live;
 mod live_hostile;
