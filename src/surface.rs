@@ -155,6 +155,9 @@ pub enum WarningCode {
     UnknownDocument,
     OrphanedWebhook,
     ControlPlaneNotFound,
+    DuplicateObject,
+    NodesUnknown,
+    UnknownComponent,
 }
 
 impl WarningCode {
@@ -169,6 +172,9 @@ impl WarningCode {
             WarningCode::UnknownDocument => "unknown-document",
             WarningCode::OrphanedWebhook => "orphaned-webhook",
             WarningCode::ControlPlaneNotFound => "control-plane-not-found",
+            WarningCode::DuplicateObject => "duplicate-object",
+            WarningCode::NodesUnknown => "nodes-unknown",
+            WarningCode::UnknownComponent => "unknown-component",
         }
     }
 }
@@ -225,6 +231,8 @@ pub enum Role {
     Waypoint,
     Cni,
     Addon,
+    /// A workload the mesh's ownership labels claim but the catalog does not name.
+    Unknown,
 }
 
 impl Role {
@@ -236,6 +244,7 @@ impl Role {
             Role::Waypoint => "waypoint",
             Role::Cni => "cni",
             Role::Addon => "addon",
+            Role::Unknown => "unknown",
         }
     }
 }
@@ -282,6 +291,10 @@ pub struct Component {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// True when the pod count is unknown (a DaemonSet with no pods, no status and no
+    /// Nodes in the input): `instances` is then 0 and stands for "unknown".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instances_unknown: bool,
 }
 
 /// One data-plane proxy type at one version, with its instances and footprint.
@@ -300,8 +313,17 @@ pub struct Proxy {
     /// From `metrics.k8s.io`; null when the cluster does not serve it (or offline).
     pub cpu_usage_millicores: Option<i64>,
     pub memory_usage_bytes: Option<i64>,
+    /// `template` when every instance is projected from a pod template; `mixed` when the
+    /// entry holds observed and projected instances (see `templateInstances`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// With `from: mixed`: how many of `instances` are projected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_instances: Option<u64>,
+    /// True when some instances could not be counted (a DaemonSet without Nodes in the
+    /// input): `instances` is then a lower bound.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instances_unknown: bool,
 }
 
 /// A CustomResourceDefinition owned (or needed) by a mesh.

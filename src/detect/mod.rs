@@ -9,7 +9,9 @@ mod pods;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{image_matches, image_version, Catalog, ComponentRule, MeshEntry};
+use crate::catalog::{
+    image_matches, image_version, Catalog, ComponentRule, MeshEntry, GATEWAY_NAME_LABEL,
+};
 use crate::inventory::{Container, Inventory, PodShape};
 use crate::quantity;
 use crate::surface::{
@@ -37,11 +39,16 @@ struct NsAcc {
 struct MeshAcc {
     components: Vec<Component>,
     namespaces: BTreeMap<String, NsAcc>,
-    proxies: BTreeMap<(String, String, Option<String>, Option<String>), Proxy>,
+    /// One entry per (implementation, placement, version), whatever the pods' origin.
+    proxies: BTreeMap<ProxyKey, Proxy>,
+    /// Per proxy key: (projected instances, any observed unit).
+    proxy_from: BTreeMap<ProxyKey, (u64, bool)>,
     meshed_pods: u64,
     cpu: i64,
     memory: i64,
 }
+
+type ProxyKey = (String, String, Option<String>);
 
 /// Warnings folded by (code, resource, message), counting what they stand for.
 #[derive(Debug, Default)]
@@ -68,7 +75,7 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
             match q.as_deref().map(f) {
                 None => 0,
                 Some(Ok(v)) => v,
-                Some(Err(e)) => {
+                Some(Err(e)) if count > 0 => {
                     w.add(
                         WarningCode::InvalidQuantity,
                         resource.to_owned(),
@@ -77,6 +84,7 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
                     );
                     0
                 }
+                Some(Err(_)) => 0,
             }
         };
     let f = Figures {
@@ -102,7 +110,7 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
         .filter(|(_, q)| q.is_none())
         .map(|(n, _)| n)
         .collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && count > 0 {
         w.add(
             WarningCode::MissingRequests,
             resource.to_owned(),
@@ -129,11 +137,11 @@ fn sidecars<'c>(
     ),
 > {
     shape.running_containers().flat_map(move |c| {
-        catalog.meshes.iter().flat_map(move |m| {
+        catalog.meshes.iter().filter_map(move |m| {
             m.sidecars
                 .iter()
-                .filter(move |s| s.container == c.name && image_matches(&c.image, &s.image))
-                .map(move |s| (m, s, c))
+                .find(|s| s.applies(shape, c))
+                .map(|s| (m, s, c))
         })
     })
 }
@@ -179,13 +187,13 @@ impl<'a> Detector<'a> {
                 .copied()
                 .unwrap_or_default()
         });
-        let from = from_template.then(|| "template".to_owned());
-        let key = (
-            implementation.to_owned(),
-            placement.to_owned(),
-            version.clone(),
-            from.clone(),
-        );
+        let key = (implementation.to_owned(), placement.to_owned(), version.clone());
+        let tally = self.acc(mesh).proxy_from.entry(key.clone()).or_default();
+        if from_template {
+            tally.0 += count;
+        } else {
+            tally.1 = true;
+        }
         let p = self.acc(mesh).proxies.entry(key).or_insert_with(|| Proxy {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
@@ -198,9 +206,12 @@ impl<'a> Detector<'a> {
             memory_limit_bytes: 0,
             cpu_usage_millicores: None,
             memory_usage_bytes: None,
-            from,
+            from: None,
+            template_instances: None,
+            instances_unknown: false,
         });
         let n = i64::try_from(count).unwrap_or(i64::MAX);
+        p.instances_unknown |= unit.unknown;
         p.instances += count;
         p.cpu_request_millicores += f.cpu_req * n;
         p.memory_request_bytes += f.mem_req * n;
@@ -264,8 +275,11 @@ impl<'a> Detector<'a> {
                 }
             }
             let (version, f) = match container {
+                // Only the proxy's own image tells its version (never a `pause` tag).
                 Some(c) => (
-                    image_version(&c.image),
+                    image_matches(&c.image, &p.image)
+                        .then(|| image_version(&c.image))
+                        .flatten(),
                     figures(c, &resource, 0, &mut Warnings::default()),
                 ),
                 None => (None, Figures::default()),
@@ -340,7 +354,9 @@ impl<'a> Detector<'a> {
             ns.meshed_pods += unit.count;
             ns.workloads.insert(workload.to_owned());
             ns.captures.insert("sidecar".to_owned());
-            meshed_ns.insert(unit.namespace.to_owned());
+            if unit.count > 0 {
+                meshed_ns.insert(unit.namespace.to_owned());
+            }
             return unit.count;
         }
         let ns_labels = self.inv.namespaces.get(unit.namespace).map(|n| &n.labels);
@@ -379,18 +395,11 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
         .iter()
         .map(|v| {
+            let class = gateway_class(inv, v);
             rules.iter().find_map(|(m, r)| {
                 r.r#match.iter().find_map(|mt| {
-                    mt.matches(v.kind, v.namespace, v.labels, v.shape).map(|c| {
-                        // A proxy component's version is its proxy's (a Linkerd gateway's
-                        // first container is `pause`); otherwise the matched container's.
-                        let proxy = r.proxy.as_ref().and_then(|p| {
-                            v.shape
-                                .running_containers()
-                                .find(|c| image_matches(&c.image, &p.image))
-                        });
-                        (*m, *r, proxy.or(c).and_then(|c| image_version(&c.image)))
-                    })
+                    mt.matches(v.kind, v.namespace, v.labels, v.shape, class)
+                        .map(|c| (*m, *r, component_version(catalog, r, v.shape, c)))
                 })
             })
         })
@@ -414,12 +423,18 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut meshed_pods = 0;
     let mut meshed_ns = BTreeSet::new();
     let mut service_accounts = inv.service_accounts.clone();
+    let mut unknown_daemonsets = BTreeSet::new();
     for unit in &units {
         pods += unit.count;
-        service_accounts.insert((
-            unit.namespace.to_owned(),
-            unit.shape.service_account.clone(),
-        ));
+        if unit.count > 0 {
+            service_accounts.insert((
+                unit.namespace.to_owned(),
+                unit.shape.service_account.clone(),
+            ));
+        }
+        if let (true, Some(i)) = (unit.unknown, unit.workload) {
+            unknown_daemonsets.insert(views[i].resource());
+        }
         let component = unit
             .workload
             .and_then(|i| matched[i].as_ref().map(|m| (i, m)));
@@ -436,8 +451,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             }
             d.component_unit(unit, &views[i], mesh, rule);
         } else {
+            // A workload is (kind, namespace, name): Deployment and StatefulSet `web` are two.
             let (workload, resource) = match unit.workload {
-                Some(i) => (views[i].name.clone(), views[i].resource()),
+                Some(i) => (
+                    format!("{}/{}", views[i].kind.as_str(), views[i].name),
+                    views[i].resource(),
+                ),
                 None => (
                     format!("pod/{}", unit.example),
                     format!("Pod/{}/{}", unit.namespace, unit.example),
@@ -461,6 +480,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 feature: rule.feature.clone(),
                 version: pod_versions[i].clone().or_else(|| version.clone()),
                 from: from_template[i].then(|| "template".to_owned()),
+                instances_unknown: v.unknown,
             };
             d.acc(&mesh.mesh).components.push(c);
         }
@@ -567,7 +587,23 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 &b.name,
             ))
         });
-        let proxies: Vec<Proxy> = acc.proxies.into_values().collect();
+        let mut from = acc.proxy_from;
+        let proxies: Vec<Proxy> = acc
+            .proxies
+            .into_iter()
+            .map(|(key, mut p)| {
+                let (projected, observed) = from.remove(&key).unwrap_or_default();
+                match (observed, projected) {
+                    (true, 0) => {}
+                    (false, _) => p.from = Some("template".to_owned()),
+                    (true, n) => {
+                        p.from = Some("mixed".to_owned());
+                        p.template_instances = Some(n);
+                    }
+                }
+                p
+            })
+            .collect();
         let mode = mode_of(entry, &components, &proxies);
         let mut versions: Vec<String> = components
             .iter()
@@ -630,6 +666,14 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
 
+    for ds in unknown_daemonsets {
+        d.warnings.add(
+            WarningCode::NodesUnknown,
+            ds,
+            "no pods, no status and no Nodes in the input: its instances are unknown (counted as 0; give --nodes N)".to_owned(),
+            1,
+        );
+    }
     let mut warnings: Vec<Warning> = inv.warnings.clone();
     warnings.extend(
         d.warnings
@@ -668,6 +712,54 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     };
     snap.recount();
     snap
+}
+
+/// The class of the Gateway API Gateway a workload's gateway-name label names (same namespace).
+fn gateway_class<'i>(inv: &'i Inventory, v: &WorkloadView<'_>) -> Option<&'i str> {
+    let name = v
+        .labels
+        .get(GATEWAY_NAME_LABEL)
+        .or_else(|| v.shape.labels.get(GATEWAY_NAME_LABEL))?;
+    inv.gateways
+        .iter()
+        .find(|g| g.namespace == v.namespace && &g.name == name)
+        .map(|g| g.class.as_str())
+}
+
+/// Is this container some mesh's sidecar proxy (injected into a component's pod)?
+fn is_sidecar(catalog: &Catalog, shape: &PodShape, c: &Container) -> bool {
+    catalog
+        .meshes
+        .iter()
+        .any(|m| m.sidecars.iter().any(|s| s.applies(shape, c)))
+}
+
+/// A component's version. A proxy component's is its proxy image's tag, or unknown (a
+/// Linkerd gateway's first container is `pause`); any other component's is the tag of the
+/// container the catalog names as its own, else of the matched container, never of an
+/// injected sidecar (Linkerd's HA control plane runs `linkerd-proxy` first).
+fn component_version(
+    catalog: &Catalog,
+    rule: &ComponentRule,
+    shape: &PodShape,
+    matched: Option<&Container>,
+) -> Option<String> {
+    let c = match &rule.proxy {
+        Some(p) => shape
+            .running_containers()
+            .find(|c| image_matches(&c.image, &p.image)),
+        None => shape
+            .running_containers()
+            .find(|c| rule.containers.contains(&c.name))
+            .or(matched.filter(|c| !is_sidecar(catalog, shape, c)))
+            .or_else(|| {
+                shape
+                    .containers
+                    .iter()
+                    .find(|c| !is_sidecar(catalog, shape, c))
+            }),
+    };
+    c.and_then(|c| image_version(&c.image))
 }
 
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).

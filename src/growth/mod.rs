@@ -362,6 +362,7 @@ impl<'c> Growth<'c> {
                     feature: feature.to_owned(),
                     version: version.clone(),
                     from: Some("projected".to_owned()),
+                    instances_unknown: false,
                 });
                 bill(snap, mesh, own, n);
                 if spec.sidecar {
@@ -695,6 +696,8 @@ fn add_proxy(
                 cpu_usage_millicores: None,
                 memory_usage_bytes: None,
                 from: Some("projected".to_owned()),
+                template_instances: None,
+                instances_unknown: false,
             });
             snap.proxies.len() - 1
         });

@@ -228,6 +228,7 @@ impl Reader {
             .and_then(Value::as_str)
             .unwrap_or("<unnamed>")
             .to_owned();
+        self.b.set_origin(format!("{name} document {doc}"));
         add_object(obj_kind, v, &mut self.b).map_err(|source| Error::Object {
             path: name.to_owned(),
             doc: doc.to_owned(),
