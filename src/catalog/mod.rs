@@ -73,6 +73,10 @@ pub struct MeshEntry {
     #[serde(default)]
     pub capture: Vec<CaptureRule>,
     pub components: Vec<ComponentRule>,
+    /// Labels by which the mesh marks its own workloads: a workload no component rule
+    /// matches but one of these does is the mesh's, as a component of role `unknown`.
+    #[serde(default)]
+    pub ownership: Vec<OwnershipLabel>,
     /// Dependency-graph edges between this mesh's parts (see [`graph`]).
     #[serde(default)]
     pub edges: Vec<EdgeRule>,
@@ -82,6 +86,28 @@ pub struct MeshEntry {
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,
+}
+
+/// One ownership label: present (any value), or with this value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OwnershipLabel {
+    pub label: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+impl MeshEntry {
+    /// Do these labels (workload or template) say the workload is this mesh's own?
+    pub fn owns(&self, labels: &Labels, template: &Labels) -> bool {
+        self.ownership.iter().any(|o| {
+            [labels, template].iter().any(|l| match (l.get(&o.label), &o.value) {
+                (Some(_), None) => true,
+                (Some(v), Some(want)) => v == want,
+                (None, _) => false,
+            })
+        })
+    }
 }
 
 /// How a mesh's mode is told.

@@ -6,6 +6,8 @@
 //! out in `docs/surface-model.md`; keep the two in step.
 
 mod pods;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -392,7 +394,7 @@ impl<'a> Detector<'a> {
 pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let (views, units) = units(inv);
     let rules = catalog.component_rules();
-    let matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
+    let mut matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
         .iter()
         .map(|v| {
             let class = gateway_class(inv, v);
@@ -404,6 +406,33 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             })
         })
         .collect();
+    // Workloads the catalog does not name but a mesh's ownership labels claim.
+    let unknown: Vec<Option<(&MeshEntry, ComponentRule)>> = views
+        .iter()
+        .zip(&matched)
+        .map(|(v, m)| match m {
+            Some(_) => None,
+            None => catalog
+                .meshes
+                .iter()
+                .find(|e| e.owns(v.labels, &v.shape.labels))
+                .map(|e| (e, unknown_rule(v))),
+        })
+        .collect();
+    let mut unknown_warnings = Vec::new();
+    for (i, u) in unknown.iter().enumerate() {
+        if let Some((m, r)) = u {
+            let v = &views[i];
+            matched[i] = Some((m, r, component_version(catalog, r, v.shape, None)));
+            unknown_warnings.push((
+                v.resource(),
+                format!(
+                    "labelled as {}'s own but not in the catalog: counted as component {} with role unknown",
+                    m.mesh, r.id
+                ),
+            ));
+        }
+    }
     let present: BTreeSet<(String, String)> = matched
         .iter()
         .flatten()
@@ -416,6 +445,10 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         meshes: BTreeMap::new(),
         warnings: Warnings::default(),
     };
+    for (resource, message) in unknown_warnings {
+        d.warnings
+            .add(WarningCode::UnknownComponent, resource, message, 1);
+    }
     let mut instances = vec![0u64; views.len()];
     let mut from_template = vec![false; views.len()];
     let mut pod_versions: Vec<Option<String>> = vec![None; views.len()];
@@ -726,6 +759,25 @@ fn gateway_class<'i>(inv: &'i Inventory, v: &WorkloadView<'_>) -> Option<&'i str
         .map(|g| g.class.as_str())
 }
 
+/// The rule standing in for a workload a mesh owns but the catalog does not name: its
+/// own kind (the workload's name), role `unknown`.
+fn unknown_rule(v: &WorkloadView<'_>) -> ComponentRule {
+    ComponentRule {
+        id: v.name.clone(),
+        role: Role::Unknown,
+        scales_with: match v.kind {
+            crate::inventory::WorkloadKind::DaemonSet => crate::surface::ScalesWith::Node,
+            _ => crate::surface::ScalesWith::Cluster,
+        },
+        feature: "unknown".to_owned(),
+        priority: 0,
+        r#match: Vec::new(),
+        proxy: None,
+        containers: Vec::new(),
+        services: Vec::new(),
+    }
+}
+
 /// Is this container some mesh's sidecar proxy (injected into a component's pod)?
 fn is_sidecar(catalog: &Catalog, shape: &PodShape, c: &Container) -> bool {
     catalog
@@ -809,7 +861,7 @@ fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy]) -> St
 }
 
 #[cfg(test)]
-mod tests {
+mod version_tests {
     use super::*;
 
     #[test]
