@@ -65,3 +65,28 @@ fn every_upstream_case_folder_has_a_test_above() {
         );
     }
 }
+
+/// Issue 14 item 8: `--nodes N` gives rendered DaemonSets their instances.
+#[test]
+fn nodes_flag_projects_rendered_daemonsets() {
+    let s = crate::util::scan_json(&["--from", "fixtures/upstream/cilium-helm-hubble-envoy"]);
+    let envoy = |s: &serde_json::Value| s["proxies"][0].clone();
+    assert_eq!(envoy(&s)["instances"], 0);
+    assert_eq!(envoy(&s)["instancesUnknown"], true);
+    let s = crate::util::scan_json(&[
+        "--from",
+        "fixtures/upstream/cilium-helm-hubble-envoy",
+        "--nodes",
+        "3",
+    ]);
+    assert_eq!(envoy(&s)["instances"], 3);
+    assert!(envoy(&s).get("instancesUnknown").is_none());
+    assert_eq!(s["totals"]["componentInstances"], 4 + 3 + 3);
+    let codes: Vec<&str> = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"nodes-unknown"), "{codes:?}");
+}
