@@ -101,11 +101,13 @@ impl MeshEntry {
     /// Do these labels (workload or template) say the workload is this mesh's own?
     pub fn owns(&self, labels: &Labels, template: &Labels) -> bool {
         self.ownership.iter().any(|o| {
-            [labels, template].iter().any(|l| match (l.get(&o.label), &o.value) {
-                (Some(_), None) => true,
-                (Some(v), Some(want)) => v == want,
-                (None, _) => false,
-            })
+            [labels, template]
+                .iter()
+                .any(|l| match (l.get(&o.label), &o.value) {
+                    (Some(_), None) => true,
+                    (Some(v), Some(want)) => v == want,
+                    (None, _) => false,
+                })
         })
     }
 }
@@ -304,7 +306,11 @@ impl Match {
         {
             return None;
         }
-        if !self.args.is_empty() && !shape.containers.iter().any(|c| c.args.starts_with(&self.args))
+        if !self.args.is_empty()
+            && !shape
+                .containers
+                .iter()
+                .any(|c| c.args.starts_with(&self.args))
         {
             return None;
         }

@@ -189,7 +189,11 @@ impl<'a> Detector<'a> {
                 .copied()
                 .unwrap_or_default()
         });
-        let key = (implementation.to_owned(), placement.to_owned(), version.clone());
+        let key = (
+            implementation.to_owned(),
+            placement.to_owned(),
+            version.clone(),
+        );
         let tally = self.acc(mesh).proxy_from.entry(key.clone()).or_default();
         if from_template {
             tally.0 += count;

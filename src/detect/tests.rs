@@ -101,7 +101,13 @@ spec: {gatewayClassName: istio-waypoint}
 #[test]
 fn item2_east_west_gateway_of_1_28_is_multicluster_not_a_waypoint() {
     let labels = "gateway.istio.io/managed: istio.io-eastwest-controller, gateway.networking.k8s.io/gateway-class-name: istio-east-west, gateway.networking.k8s.io/gateway-name: eastwest";
-    let s = scan(&[ISTIOD, &rendered_gateway("eastwest", labels, "proxy, waypoint")].concat());
+    let s = scan(
+        &[
+            ISTIOD,
+            &rendered_gateway("eastwest", labels, "proxy, waypoint"),
+        ]
+        .concat(),
+    );
     let c = component(&s, "eastwest");
     assert_eq!(c.component, "istio-eastwestgateway");
     assert_eq!(c.feature, "multicluster");
@@ -274,7 +280,10 @@ status: {desiredNumberScheduled: 0}
         .iter()
         .find(|w| w.code == WarningCode::NodesUnknown)
         .expect("nodes-unknown");
-    assert_eq!(w.resource.as_deref(), Some("DaemonSet/istio-system/ztunnel"));
+    assert_eq!(
+        w.resource.as_deref(),
+        Some("DaemonSet/istio-system/ztunnel")
+    );
 }
 
 #[test]
@@ -325,7 +334,10 @@ spec:
   template:{SIDECAR_TEMPLATE}"
     );
     let s = scan(&yaml);
-    assert_eq!(s.scale.meshed_pods, 5, "an owned ReplicaSet is its Deployment's");
+    assert_eq!(
+        s.scale.meshed_pods, 5,
+        "an owned ReplicaSet is its Deployment's"
+    );
     assert_eq!(s.totals.proxy_instances, 5);
 }
 

@@ -394,11 +394,10 @@ where
             let r: WireWorkload = parse(object)?;
             let ns = namespace(&r.metadata);
             match controller(r.metadata.owner_references) {
-                Some(o) => {
-                    if o.kind == "Deployment" {
-                        b.add_replica_set(ns, r.metadata.name, o.name);
-                    }
+                Some(o) if o.kind == "Deployment" => {
+                    b.add_replica_set(ns, r.metadata.name, o.name);
                 }
+                Some(_) => {}
                 // A bare ReplicaSet runs its pods like a Deployment would (a live scan
                 // lists ReplicaSets without their spec: its pods stand in for it).
                 None if !r.spec.template.spec.containers.is_empty() => {
