@@ -221,6 +221,17 @@ fn refuse_context_offline(input: &InputArgs) -> Result<(), Error> {
 /// Loads the one cluster a command works on: offline with `--from`, else live.
 /// `quiet` suppresses the progress line.
 pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<Snapshot, Error> {
+    load_snapshot_nodes(input, None, quiet, io)
+}
+
+/// [`load_snapshot`], with `scan --nodes N`: the node count DaemonSets project to when raw
+/// manifests hold no Node objects.
+pub fn load_snapshot_nodes(
+    input: &InputArgs,
+    nodes: Option<u64>,
+    quiet: bool,
+    io: &mut Io<'_>,
+) -> Result<Snapshot, Error> {
     refuse_context_offline(input)?;
     let catalog = Catalog::load()?;
     if input.from.is_empty() {
@@ -273,7 +284,8 @@ pub fn load_snapshot(input: &InputArgs, quiet: bool, io: &mut Io<'_>) -> Result<
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
-        (Some(inv), _) => {
+        (Some(mut inv), _) => {
+            inv.assumed_nodes = nodes;
             let src = Source {
                 kind: SourceKind::Offline,
                 context: None,

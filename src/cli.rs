@@ -237,6 +237,10 @@ pub struct ScanArgs {
     /// (totals field names as in the JSON), comma-separated.
     #[arg(long = "fail-on", value_name = "BUDGET")]
     pub fail_on: Option<String>,
+    /// With --from manifests that hold no Node objects: the cluster's node count, which
+    /// DaemonSets without status project to (else their instances are unknown).
+    #[arg(long, value_name = "N", requires = "from")]
+    pub nodes: Option<u64>,
 }
 
 /// Output formats of `diff`.

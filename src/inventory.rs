@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::surface::Warning;
+use crate::surface::{Warning, WarningCode};
+
+/// The Gateway API group (Gateways are identified by it).
+const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
 
 /// Labels or annotations, sorted so that folding and output are deterministic.
 pub type Labels = BTreeMap<String, String>;
@@ -30,6 +33,8 @@ pub struct Container {
     pub image: String,
     /// An init container with `restartPolicy: Always` (a native sidecar).
     pub restart_always: bool,
+    /// `args` (how Istio tells a waypoint from a gateway: `proxy waypoint`).
+    pub args: Vec<String>,
     pub requests: Resources,
     pub limits: Resources,
 }
@@ -99,12 +104,15 @@ pub struct PodGroup {
     pub usage: BTreeMap<String, Usage>,
 }
 
-/// Workload kinds that can be mesh components.
+/// Workload kinds that run pods from a template (and can be mesh components).
+/// ReplicaSets count only when no Deployment owns them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum WorkloadKind {
     Deployment,
     DaemonSet,
     StatefulSet,
+    ReplicaSet,
+    ReplicationController,
 }
 
 impl WorkloadKind {
@@ -113,6 +121,8 @@ impl WorkloadKind {
             WorkloadKind::Deployment => "Deployment",
             WorkloadKind::DaemonSet => "DaemonSet",
             WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::ReplicationController => "ReplicationController",
         }
     }
 
@@ -121,6 +131,8 @@ impl WorkloadKind {
             "Deployment" => Some(WorkloadKind::Deployment),
             "DaemonSet" => Some(WorkloadKind::DaemonSet),
             "StatefulSet" => Some(WorkloadKind::StatefulSet),
+            "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
+            "ReplicationController" => Some(WorkloadKind::ReplicationController),
             _ => None,
         }
     }
@@ -133,7 +145,7 @@ pub struct Workload {
     pub namespace: String,
     pub name: String,
     pub labels: Labels,
-    /// `spec.replicas` (Deployment, StatefulSet).
+    /// `spec.replicas` (Deployment, StatefulSet, ReplicaSet, ReplicationController).
     pub replicas: Option<u64>,
     /// `status.desiredNumberScheduled` (DaemonSet).
     pub desired_scheduled: Option<u64>,
@@ -213,6 +225,9 @@ pub struct Inventory {
     /// Lists of pods or workloads that could not be read (`pods in shop`): what they would
     /// show (a mesh's mode, its control plane) is then unknown, not guessed.
     pub unread: Vec<String>,
+    /// `--nodes N` for offline input without Node objects: what a DaemonSet without
+    /// status projects to (None: its instances are unknown).
+    pub assumed_nodes: Option<u64>,
     /// Warnings raised while reading (documents that are not objects, ...).
     pub warnings: Vec<Warning>,
 }
@@ -229,6 +244,22 @@ const PER_POD_LABELS: &[&str] = &[
     "apps.kubernetes.io/pod-index",
 ];
 
+/// An object's identity: (API group, kind, namespace, name).
+type ObjectKey = (&'static str, &'static str, String, String);
+
+/// Where an object already read went, so that a later copy can replace it.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// Pod group index and node: the copy is taken out of the group.
+    Pod(usize, String),
+    Workload(usize),
+    Crd(usize),
+    Webhook(usize),
+    Gateway(usize),
+    /// Kept in a map or set, or not kept at all: a later copy simply overwrites it.
+    Keyed,
+}
+
 /// Fills an [`Inventory`], folding pods as they arrive.
 #[derive(Debug, Default)]
 pub struct InventoryBuilder {
@@ -237,6 +268,9 @@ pub struct InventoryBuilder {
     groups: BTreeMap<(String, Option<OwnerRef>, PodShape), usize>,
     namespaces_seen: BTreeSet<String>,
     usage: Option<Arc<UsageMap>>,
+    /// Where the objects being added come from (`file document n`), for duplicates.
+    origin: Option<String>,
+    seen: BTreeMap<ObjectKey, (String, Slot)>,
 }
 
 /// One pod as a source read it, before folding.
@@ -265,6 +299,45 @@ impl InventoryBuilder {
         self
     }
 
+    /// The place (file and document) the next objects come from.
+    pub fn set_origin(&mut self, place: impl Into<String>) {
+        self.origin = Some(place.into());
+    }
+
+    /// Records an object read from a file by identity (API group, kind, namespace, name),
+    /// once [`Self::set_origin`] was called. A second object
+    /// with the same identity replaces the first: returns the first one's slot, after a
+    /// `duplicate-object` warning naming both places.
+    fn identify(
+        &mut self,
+        (group, kind): (&'static str, &'static str),
+        namespace: &str,
+        name: &str,
+        slot: Slot,
+    ) -> Option<Slot> {
+        // A live API server holds each object once: only offline input is checked.
+        let place = self.origin.clone()?;
+        let key = (group, kind, namespace.to_owned(), name.to_owned());
+        let (first, old) = self.seen.insert(key.clone(), (place.clone(), slot))?;
+        if !matches!(old, Slot::Pod(..) | Slot::Keyed) {
+            // The later copy takes the first one's place in its list.
+            self.seen.insert(key, (place.clone(), old.clone()));
+        }
+        let what = if namespace.is_empty() {
+            format!("{kind}/{name}")
+        } else {
+            format!("{kind}/{namespace}/{name}")
+        };
+        self.inv.warnings.push(
+            Warning::new(
+                WarningCode::DuplicateObject,
+                format!("{what} is given twice ({first}; {place}): the last one is kept"),
+            )
+            .on(what),
+        );
+        Some(old)
+    }
+
     fn saw_namespace(&mut self, ns: &str) {
         if !ns.is_empty() && !self.namespaces_seen.contains(ns) {
             self.namespaces_seen.insert(ns.to_owned());
@@ -282,6 +355,18 @@ impl InventoryBuilder {
     }
 
     pub fn add_pod(&mut self, mut pod: PodRecord) {
+        let node = pod.node.clone().unwrap_or_default();
+        let (ns, name) = (pod.namespace.clone(), pod.name.clone());
+        if let Some(Slot::Pod(i, old_node)) = self.identify(("", "Pod"), &ns, &name, Slot::Keyed) {
+            let g = &mut self.inv.pod_groups[i];
+            g.count = g.count.saturating_sub(1);
+            if let Some(n) = g.nodes.get_mut(&old_node) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    g.nodes.remove(&old_node);
+                }
+            }
+        }
         if matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed")) {
             return;
         }
@@ -292,11 +377,10 @@ impl InventoryBuilder {
             .as_ref()
             .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())).cloned());
         let key = (pod.namespace, pod.owner, pod.shape);
-        let node = pod.node.unwrap_or_default();
         let i = if let Some(&i) = self.groups.get(&key) {
             let g = &mut self.inv.pod_groups[i];
             g.count = g.count.saturating_add(1);
-            let on_node = g.nodes.entry(node).or_default();
+            let on_node = g.nodes.entry(node.clone()).or_default();
             *on_node = on_node.saturating_add(1);
             i
         } else {
@@ -306,13 +390,16 @@ impl InventoryBuilder {
                 owner,
                 shape,
                 count: 1,
-                nodes: BTreeMap::from([(node, 1)]),
+                nodes: BTreeMap::from([(node.clone(), 1)]),
                 example: pod.name,
                 usage: BTreeMap::new(),
             });
             self.groups.insert(key, self.inv.pod_groups.len() - 1);
             self.inv.pod_groups.len() - 1
         };
+        if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
+            entry.1 = Slot::Pod(i, node);
+        }
         for (container, u) in samples.unwrap_or_default() {
             self.inv.pod_groups[i]
                 .usage
@@ -327,7 +414,16 @@ impl InventoryBuilder {
         let mut template = std::mem::take(&mut w.template);
         self.trim_shape(&mut template);
         w.template = template;
-        self.inv.workloads.push(w);
+        let group = match w.kind {
+            WorkloadKind::ReplicationController => "",
+            _ => "apps",
+        };
+        let slot = Slot::Workload(self.inv.workloads.len());
+        let (ns, name) = (w.namespace.clone(), w.name.clone());
+        match self.identify((group, w.kind.as_str()), &ns, &name, slot) {
+            Some(Slot::Workload(i)) => self.inv.workloads[i] = w,
+            _ => self.inv.workloads.push(w),
+        }
     }
 
     pub fn add_replica_set(&mut self, namespace: String, name: String, deployment: String) {
@@ -336,10 +432,12 @@ impl InventoryBuilder {
     }
 
     pub fn add_node(&mut self, name: String) {
+        self.identify(("", "Node"), "", &name, Slot::Keyed);
         self.inv.nodes.insert(name);
     }
 
     pub fn add_namespace(&mut self, name: String, ns: Namespace) {
+        self.identify(("", "Namespace"), "", &name, Slot::Keyed);
         self.namespaces_seen.insert(name.clone());
         self.inv.namespaces.insert(name, ns);
     }
@@ -356,16 +454,35 @@ impl InventoryBuilder {
     }
 
     pub fn add_crd(&mut self, crd: Crd) {
-        self.inv.crds.push(crd);
+        let slot = Slot::Crd(self.inv.crds.len());
+        let id = ("apiextensions.k8s.io", "CustomResourceDefinition");
+        match self.identify(id, "", &crd.name.clone(), slot) {
+            Some(Slot::Crd(i)) => self.inv.crds[i] = crd,
+            _ => self.inv.crds.push(crd),
+        }
     }
 
     pub fn add_webhook_config(&mut self, w: WebhookConfig) {
-        self.inv.webhooks.push(w);
+        let slot = Slot::Webhook(self.inv.webhooks.len());
+        let kind = match w.kind {
+            WebhookKind::Mutating => "MutatingWebhookConfiguration",
+            WebhookKind::Validating => "ValidatingWebhookConfiguration",
+        };
+        let id = ("admissionregistration.k8s.io", kind);
+        match self.identify(id, "", &w.name.clone(), slot) {
+            Some(Slot::Webhook(i)) => self.inv.webhooks[i] = w,
+            _ => self.inv.webhooks.push(w),
+        }
     }
 
     pub fn add_gateway(&mut self, g: Gateway) {
         self.saw_namespace(&g.namespace);
-        self.inv.gateways.push(g);
+        let slot = Slot::Gateway(self.inv.gateways.len());
+        let id = (GATEWAY_GROUP, "Gateway");
+        match self.identify(id, &g.namespace.clone(), &g.name.clone(), slot) {
+            Some(Slot::Gateway(i)) => self.inv.gateways[i] = g,
+            _ => self.inv.gateways.push(g),
+        }
     }
 
     /// Marks that the object's namespace exists (for kinds that are otherwise ignored).
@@ -430,6 +547,8 @@ impl InventoryBuilder {
     /// Finishes reading: namespaces that objects live in but that were not given as
     /// Namespace objects are added with no labels.
     pub fn finish(mut self) -> Inventory {
+        // Pods replaced by a later copy of themselves may leave empty groups.
+        self.inv.pod_groups.retain(|g| g.count > 0);
         for ns in std::mem::take(&mut self.namespaces_seen) {
             self.inv.namespaces.entry(ns).or_default();
         }

@@ -159,6 +159,9 @@ pub enum WarningCode {
     SkippedLink,
     /// A path in a `--from` folder that was not read (not a regular file, or read twice).
     SkippedFile,
+    DuplicateObject,
+    NodesUnknown,
+    UnknownComponent,
 }
 
 impl WarningCode {
@@ -179,6 +182,9 @@ impl WarningCode {
             WarningCode::EmptyInput => "empty-input",
             WarningCode::SkippedLink => "skipped-link",
             WarningCode::SkippedFile => "skipped-file",
+            WarningCode::DuplicateObject => "duplicate-object",
+            WarningCode::NodesUnknown => "nodes-unknown",
+            WarningCode::UnknownComponent => "unknown-component",
         }
     }
 }
@@ -235,6 +241,8 @@ pub enum Role {
     Waypoint,
     Cni,
     Addon,
+    /// A workload the mesh's ownership labels claim but the catalog does not name.
+    Unknown,
 }
 
 impl Role {
@@ -246,6 +254,7 @@ impl Role {
             Role::Waypoint => "waypoint",
             Role::Cni => "cni",
             Role::Addon => "addon",
+            Role::Unknown => "unknown",
         }
     }
 }
@@ -292,6 +301,10 @@ pub struct Component {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// True when the pod count is unknown (a DaemonSet with no pods, no status and no
+    /// Nodes in the input): `instances` is then 0 and stands for "unknown".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instances_unknown: bool,
 }
 
 /// One data-plane proxy type at one version, with its instances and footprint.
@@ -320,8 +333,17 @@ pub struct Proxy {
     pub cpu_utilisation_percent: Option<i64>,
     #[serde(default)]
     pub memory_utilisation_percent: Option<i64>,
+    /// `template` when every instance is projected from a pod template; `mixed` when the
+    /// entry holds observed and projected instances (see `templateInstances`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// With `from: mixed`: how many of `instances` are projected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_instances: Option<u64>,
+    /// True when some instances could not be counted (a DaemonSet without Nodes in the
+    /// input): `instances` is then a lower bound.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instances_unknown: bool,
 }
 
 /// A CustomResourceDefinition owned (or needed) by a mesh.

@@ -73,6 +73,10 @@ pub struct MeshEntry {
     #[serde(default)]
     pub capture: Vec<CaptureRule>,
     pub components: Vec<ComponentRule>,
+    /// Labels by which the mesh marks its own workloads: a workload no component rule
+    /// matches but one of these does is the mesh's, as a component of role `unknown`.
+    #[serde(default)]
+    pub ownership: Vec<OwnershipLabel>,
     /// Dependency-graph edges between this mesh's parts (see [`graph`]).
     #[serde(default)]
     pub edges: Vec<EdgeRule>,
@@ -82,6 +86,30 @@ pub struct MeshEntry {
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,
+}
+
+/// One ownership label: present (any value), or with this value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OwnershipLabel {
+    pub label: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+impl MeshEntry {
+    /// Do these labels (workload or template) say the workload is this mesh's own?
+    pub fn owns(&self, labels: &Labels, template: &Labels) -> bool {
+        self.ownership.iter().any(|o| {
+            [labels, template]
+                .iter()
+                .any(|l| match (l.get(&o.label), &o.value) {
+                    (Some(_), None) => true,
+                    (Some(v), Some(want)) => v == want,
+                    (None, _) => false,
+                })
+        })
+    }
 }
 
 /// How a mesh's mode is told.
@@ -118,6 +146,23 @@ pub struct SidecarRule {
     /// A pod annotation that states the proxy version (wins over the image tag).
     #[serde(default)]
     pub version_annotation: Option<String>,
+    /// The rule applies only to pods carrying all these annotations (an injection
+    /// template that runs something else in the same container). Rules are tried in
+    /// file order; the first that applies to a container wins.
+    #[serde(default)]
+    pub when_annotations: BTreeMap<String, String>,
+}
+
+impl SidecarRule {
+    /// Is this container, in a pod of this shape, this rule's proxy?
+    pub fn applies(&self, shape: &PodShape, c: &Container) -> bool {
+        self.container == c.name
+            && image_matches(&c.image, &self.image)
+            && self
+                .when_annotations
+                .iter()
+                .all(|(k, v)| shape.annotations.get(k) == Some(v))
+    }
 }
 
 /// Capture without a sidecar (ambient): a label on the namespace or the pod.
@@ -150,6 +195,10 @@ pub struct ComponentRule {
     /// Set when every pod of this component is a proxy.
     #[serde(default)]
     pub proxy: Option<ProxyRule>,
+    /// The component's own containers (by name), whose image tag is its version: a
+    /// control-plane pod may carry an injected proxy as its first container.
+    #[serde(default)]
+    pub containers: Vec<String>,
     /// Services in front of this component's pods besides one named like its workload:
     /// a webhook whose `service` is one of these (in the component's namespace) is served
     /// by it.
@@ -174,7 +223,17 @@ pub struct Match {
     /// The image-matched container is the pod's only regular container.
     #[serde(default)]
     pub sole_container: bool,
+    /// One regular container's `args` begin with these (`[proxy, waypoint]`).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// The workload's `gateway.networking.k8s.io/gateway-name` label names a Gateway
+    /// (same namespace) of one of these classes.
+    #[serde(default)]
+    pub gateway_classes: Vec<String>,
 }
+
+/// The label by which a deployed gateway names its Gateway API Gateway.
+pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
 
 /// A component whose pods are proxies.
 #[derive(Debug, Clone, Deserialize)]
@@ -220,14 +279,16 @@ pub fn image_version(image: &str) -> Option<String> {
 }
 
 impl Match {
-    /// Does a workload (kind, namespace, labels, pod shape) meet every condition? Returns
-    /// the image-matched container, or the first container when no image was asked for.
+    /// Does a workload (kind, namespace, labels, pod shape, class of the Gateway its
+    /// gateway-name label joins) meet every condition? Returns the image-matched
+    /// container, or the first container when no image was asked for.
     pub fn matches<'a>(
         &self,
         kind: WorkloadKind,
         namespace: &str,
         labels: &Labels,
         shape: &'a PodShape,
+        gateway_class: Option<&str>,
     ) -> Option<Option<&'a Container>> {
         if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
             return None;
@@ -238,6 +299,19 @@ impl Match {
         let has_label =
             |k: &String, v: &String| labels.get(k) == Some(v) || shape.labels.get(k) == Some(v);
         if !self.labels.iter().all(|(k, v)| has_label(k, v)) {
+            return None;
+        }
+        if !self.gateway_classes.is_empty()
+            && !gateway_class.is_some_and(|g| self.gateway_classes.iter().any(|c| c == g))
+        {
+            return None;
+        }
+        if !self.args.is_empty()
+            && !shape
+                .containers
+                .iter()
+                .any(|c| c.args.starts_with(&self.args))
+        {
             return None;
         }
         if self.images.is_empty() {
@@ -292,7 +366,12 @@ impl Catalog {
         self.meshes
             .iter()
             .flat_map(|m| m.sidecars.iter())
-            .filter_map(|s| s.version_annotation.clone())
+            .flat_map(|s| {
+                s.version_annotation
+                    .iter()
+                    .chain(s.when_annotations.keys())
+                    .cloned()
+            })
             .collect()
     }
 
@@ -333,7 +412,12 @@ impl MeshEntry {
                 return bad(format!("component {} has no match rule", c.id));
             }
             for m in &c.r#match {
-                if m.kinds.is_empty() && m.images.is_empty() && m.labels.is_empty() {
+                if m.kinds.is_empty()
+                    && m.images.is_empty()
+                    && m.labels.is_empty()
+                    && m.args.is_empty()
+                    && m.gateway_classes.is_empty()
+                {
                     return bad(format!(
                         "component {} has a match rule that matches anything",
                         c.id

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::app::{exit, live_snapshot, load_snapshot, Error, Io};
+use crate::app::{exit, live_snapshot, load_snapshot_nodes, Error, Io};
 use crate::catalog::Catalog;
 use crate::cli::{Output, ScanArgs};
 use crate::diff::budget::Budget;
@@ -35,7 +35,7 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         }
         return run_fleet(args, budget.as_ref(), io);
     }
-    let snap = load_snapshot(&args.input, args.quiet, io)?;
+    let snap = load_snapshot_nodes(&args.input, args.nodes, args.quiet, io)?;
     if let Some(path) = &args.save {
         save(&snap, path)?;
     }

@@ -7,11 +7,15 @@
 
 mod pods;
 pub mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::arith::{times, MAX_REPLICAS, SATURATED};
-use crate::catalog::{image_matches, image_version, Catalog, ComponentRule, MeshEntry};
+use crate::catalog::{
+    image_matches, image_version, Catalog, ComponentRule, MeshEntry, GATEWAY_NAME_LABEL,
+};
 use crate::inventory::{Container, Inventory, PodShape};
 use crate::quantity;
 use crate::surface::{
@@ -44,16 +48,16 @@ impl NsAcc {
     }
 }
 
-/// (implementation, placement, version, from): one proxy type.
-type ProxyKey = (String, String, Option<String>, Option<String>);
-
 #[derive(Debug, Default)]
 struct MeshAcc {
     components: Vec<Component>,
     namespaces: BTreeMap<String, NsAcc>,
+    /// One entry per (implementation, placement, version), whatever the pods' origin.
     proxies: BTreeMap<ProxyKey, Proxy>,
     /// CPU and memory requests of the measured pods of each proxy type (for utilisation).
     measured_requests: BTreeMap<ProxyKey, (i64, i64)>,
+    /// Per proxy key: (projected instances, any observed unit).
+    proxy_from: BTreeMap<ProxyKey, (u64, bool)>,
     meshed_pods: u64,
     cpu: i64,
     memory: i64,
@@ -64,6 +68,9 @@ impl MeshAcc {
         self.meshed_pods = self.meshed_pods.saturating_add(count);
     }
 }
+
+/// (implementation, placement, version): one proxy type.
+type ProxyKey = (String, String, Option<String>);
 
 /// Warnings folded by (code, resource, message), counting what they stand for.
 #[derive(Debug, Default)]
@@ -132,7 +139,7 @@ fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figur
         .filter(|(_, q)| q.is_none())
         .map(|(n, _)| n)
         .collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && count > 0 {
         w.add(
             WarningCode::MissingRequests,
             resource.to_owned(),
@@ -159,11 +166,11 @@ fn sidecars<'c>(
     ),
 > {
     shape.running_containers().flat_map(move |c| {
-        catalog.meshes.iter().flat_map(move |m| {
+        catalog.meshes.iter().filter_map(move |m| {
             m.sidecars
                 .iter()
-                .filter(move |s| s.container == c.name && image_matches(&c.image, &s.image))
-                .map(move |s| (m, s, c))
+                .find(|s| s.applies(shape, c))
+                .map(|s| (m, s, c))
         })
     })
 }
@@ -208,19 +215,22 @@ impl<'a> Detector<'a> {
             .then(|| unit.usage.and_then(|u| u.get(&container.name)).copied())
             .flatten()
             .filter(|u| u.pods > 0);
-        let from = from_template.then(|| "template".to_owned());
         let key = (
             implementation.to_owned(),
             placement.to_owned(),
             version.clone(),
-            from.clone(),
         );
         let acc = self.acc(mesh);
         if let Some(u) = usage {
-            let k = i64::try_from(u.pods).unwrap_or(i64::MAX);
             let m = acc.measured_requests.entry(key.clone()).or_default();
-            m.0 += f.cpu_req * k;
-            m.1 += f.mem_req * k;
+            m.0 = m.0.saturating_add(times(f.cpu_req, u.pods));
+            m.1 = m.1.saturating_add(times(f.mem_req, u.pods));
+        }
+        let tally = acc.proxy_from.entry(key.clone()).or_default();
+        if from_template {
+            tally.0 = tally.0.saturating_add(count);
+        } else {
+            tally.1 = true;
         }
         let p = acc.proxies.entry(key).or_insert_with(|| Proxy {
             mesh: mesh.to_owned(),
@@ -237,8 +247,11 @@ impl<'a> Detector<'a> {
             usage_pods: 0,
             cpu_utilisation_percent: None,
             memory_utilisation_percent: None,
-            from,
+            from: None,
+            template_instances: None,
+            instances_unknown: false,
         });
+        p.instances_unknown |= unit.unknown;
         p.instances = p.instances.saturating_add(count);
         p.cpu_request_millicores = p
             .cpu_request_millicores
@@ -309,8 +322,11 @@ impl<'a> Detector<'a> {
                 }
             }
             let (version, f) = match container {
+                // Only the proxy's own image tells its version (never a `pause` tag).
                 Some(c) => (
-                    image_version(&c.image),
+                    image_matches(&c.image, &p.image)
+                        .then(|| image_version(&c.image))
+                        .flatten(),
                     figures(c, &resource, 0, &mut Warnings::default()),
                 ),
                 None => (None, Figures::default()),
@@ -378,7 +394,9 @@ impl<'a> Detector<'a> {
             ns.meshed_pods = ns.meshed_pods.saturating_add(unit.count);
             ns.workloads.insert(workload.to_owned());
             ns.captures.insert("sidecar".to_owned());
-            meshed_ns.insert(unit.namespace.to_owned());
+            if unit.count > 0 {
+                meshed_ns.insert(unit.namespace.to_owned());
+            }
             return unit.count;
         }
         let ns_labels = self.inv.namespaces.get(unit.namespace).map(|n| &n.labels);
@@ -414,25 +432,45 @@ impl<'a> Detector<'a> {
 pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let (views, units) = units(inv);
     let rules = catalog.component_rules();
-    let matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
+    let mut matched: Vec<Option<(&MeshEntry, &ComponentRule, Option<String>)>> = views
         .iter()
         .map(|v| {
+            let class = gateway_class(inv, v);
             rules.iter().find_map(|(m, r)| {
                 r.r#match.iter().find_map(|mt| {
-                    mt.matches(v.kind, v.namespace, v.labels, v.shape).map(|c| {
-                        // A proxy component's version is its proxy's (a Linkerd gateway's
-                        // first container is `pause`); otherwise the matched container's.
-                        let proxy = r.proxy.as_ref().and_then(|p| {
-                            v.shape
-                                .running_containers()
-                                .find(|c| image_matches(&c.image, &p.image))
-                        });
-                        (*m, *r, proxy.or(c).and_then(|c| image_version(&c.image)))
-                    })
+                    mt.matches(v.kind, v.namespace, v.labels, v.shape, class)
+                        .map(|c| (*m, *r, component_version(catalog, r, v.shape, c)))
                 })
             })
         })
         .collect();
+    // Workloads the catalog does not name but a mesh's ownership labels claim.
+    let unknown: Vec<Option<(&MeshEntry, ComponentRule)>> = views
+        .iter()
+        .zip(&matched)
+        .map(|(v, m)| match m {
+            Some(_) => None,
+            None => catalog
+                .meshes
+                .iter()
+                .find(|e| e.owns(v.labels, &v.shape.labels))
+                .map(|e| (e, unknown_rule(v))),
+        })
+        .collect();
+    let mut unknown_warnings = Vec::new();
+    for (i, u) in unknown.iter().enumerate() {
+        if let Some((m, r)) = u {
+            let v = &views[i];
+            matched[i] = Some((m, r, component_version(catalog, r, v.shape, None)));
+            unknown_warnings.push((
+                v.resource(),
+                format!(
+                    "labelled as {}'s own but not in the catalog: counted as component {} with role unknown",
+                    m.mesh, r.id
+                ),
+            ));
+        }
+    }
     let present: BTreeSet<(String, String)> = matched
         .iter()
         .flatten()
@@ -446,6 +484,10 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         warnings: Warnings::default(),
     };
     absurd_replicas(inv, &mut d.warnings);
+    for (resource, message) in unknown_warnings {
+        d.warnings
+            .add(WarningCode::UnknownComponent, resource, message, 1);
+    }
     let mut instances = vec![0u64; views.len()];
     let mut from_template = vec![false; views.len()];
     let mut pod_versions: Vec<Option<String>> = vec![None; views.len()];
@@ -453,12 +495,18 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut meshed_pods = 0u64;
     let mut meshed_ns = BTreeSet::new();
     let mut service_accounts = inv.service_accounts.clone();
+    let mut unknown_daemonsets = BTreeSet::new();
     for unit in &units {
         pods = u64::saturating_add(pods, unit.count);
-        service_accounts.insert((
-            unit.namespace.to_owned(),
-            unit.shape.service_account.clone(),
-        ));
+        if unit.count > 0 {
+            service_accounts.insert((
+                unit.namespace.to_owned(),
+                unit.shape.service_account.clone(),
+            ));
+        }
+        if let (true, Some(i)) = (unit.unknown, unit.workload) {
+            unknown_daemonsets.insert(views[i].resource());
+        }
         let component = unit
             .workload
             .and_then(|i| matched[i].as_ref().map(|m| (i, m)));
@@ -475,8 +523,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             }
             d.component_unit(unit, &views[i], mesh, rule);
         } else {
+            // A workload is (kind, namespace, name): Deployment and StatefulSet `web` are two.
             let (workload, resource) = match unit.workload {
-                Some(i) => (views[i].name.clone(), views[i].resource()),
+                Some(i) => (
+                    format!("{}/{}", views[i].kind.as_str(), views[i].name),
+                    views[i].resource(),
+                ),
                 None => (
                     format!("pod/{}", unit.example),
                     format!("Pod/{}/{}", unit.namespace, unit.example),
@@ -501,6 +553,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 feature: rule.feature.clone(),
                 version: pod_versions[i].clone().or_else(|| version.clone()),
                 from: from_template[i].then(|| "template".to_owned()),
+                instances_unknown: v.unknown,
             };
             d.acc(&mesh.mesh).components.push(c);
         }
@@ -608,6 +661,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
             ))
         });
         let measured = acc.measured_requests;
+        let mut from = acc.proxy_from;
         let proxies: Vec<Proxy> = acc
             .proxies
             .into_iter()
@@ -615,17 +669,31 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
                 let (cpu, mem) = measured.get(&key).copied().unwrap_or_default();
                 p.cpu_utilisation_percent = percent(p.cpu_usage_millicores, cpu);
                 p.memory_utilisation_percent = percent(p.memory_usage_bytes, mem);
+                let (projected, observed) = from.remove(&key).unwrap_or_default();
+                match (observed, projected) {
+                    (true, 0) => {}
+                    (false, _) => p.from = Some("template".to_owned()),
+                    (true, n) => {
+                        p.from = Some("mixed".to_owned());
+                        p.template_instances = Some(n);
+                    }
+                }
                 p
             })
             .collect();
         if inv.metrics {
-            for p in proxies.iter().filter(|p| p.from.is_none()) {
-                if let Some(message) = coverage_gap(p) {
+            // Projected instances are never measured: coverage is over the observed ones.
+            for p in proxies
+                .iter()
+                .filter(|p| p.from.as_deref() != Some("template"))
+            {
+                let observed = p.instances - p.template_instances.unwrap_or(0);
+                if let Some(message) = coverage_gap(p, observed) {
                     d.warnings.add(
                         WarningCode::MetricsPartial,
                         format!("proxy:{}/{}", p.implementation, p.placement),
                         message,
-                        p.instances - p.usage_pods,
+                        observed.saturating_sub(p.usage_pods),
                     );
                 }
             }
@@ -697,6 +765,14 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
 
+    for ds in unknown_daemonsets {
+        d.warnings.add(
+            WarningCode::NodesUnknown,
+            ds,
+            "no pods, no status and no Nodes in the input: its instances are unknown (counted as 0; give --nodes N)".to_owned(),
+            1,
+        );
+    }
     let mut warnings: Vec<Warning> = inv.warnings.clone();
     warnings.extend(
         d.warnings
@@ -772,8 +848,8 @@ fn percent(used: Option<i64>, requested: i64) -> Option<i64> {
 
 /// The `metrics-partial` message for an observed proxy type whose pods were not all
 /// measured (None when every pod was).
-fn coverage_gap(p: &Proxy) -> Option<String> {
-    if p.usage_pods >= p.instances {
+fn coverage_gap(p: &Proxy, observed: u64) -> Option<String> {
+    if p.usage_pods >= observed {
         return None;
     }
     let what = format!(
@@ -787,16 +863,80 @@ fn coverage_gap(p: &Proxy) -> Option<String> {
             .unwrap_or_default()
     );
     Some(if p.usage_pods == 0 {
-        format!(
-            "no pod of {what} has metrics (0 of {}): its usage is unknown",
-            p.instances
-        )
+        format!("no pod of {what} has metrics (0 of {observed}): its usage is unknown")
     } else {
         format!(
-            "metrics cover {} of {} pods of {what}: the usage shown is theirs alone",
-            p.usage_pods, p.instances
+            "metrics cover {} of {observed} pods of {what}: the usage shown is theirs alone",
+            p.usage_pods
         )
     })
+}
+
+/// The class of the Gateway API Gateway a workload's gateway-name label names (same namespace).
+pub(super) fn gateway_class<'i>(inv: &'i Inventory, v: &WorkloadView<'_>) -> Option<&'i str> {
+    let name = v
+        .labels
+        .get(GATEWAY_NAME_LABEL)
+        .or_else(|| v.shape.labels.get(GATEWAY_NAME_LABEL))?;
+    inv.gateways
+        .iter()
+        .find(|g| g.namespace == v.namespace && &g.name == name)
+        .map(|g| g.class.as_str())
+}
+
+/// The rule standing in for a workload a mesh owns but the catalog does not name: its
+/// own kind (the workload's name), role `unknown`.
+fn unknown_rule(v: &WorkloadView<'_>) -> ComponentRule {
+    ComponentRule {
+        id: v.name.clone(),
+        role: Role::Unknown,
+        scales_with: match v.kind {
+            crate::inventory::WorkloadKind::DaemonSet => crate::surface::ScalesWith::Node,
+            _ => crate::surface::ScalesWith::Cluster,
+        },
+        feature: "unknown".to_owned(),
+        priority: 0,
+        r#match: Vec::new(),
+        proxy: None,
+        containers: Vec::new(),
+        services: Vec::new(),
+    }
+}
+
+/// Is this container some mesh's sidecar proxy (injected into a component's pod)?
+fn is_sidecar(catalog: &Catalog, shape: &PodShape, c: &Container) -> bool {
+    catalog
+        .meshes
+        .iter()
+        .any(|m| m.sidecars.iter().any(|s| s.applies(shape, c)))
+}
+
+/// A component's version. A proxy component's is its proxy image's tag, or unknown (a
+/// Linkerd gateway's first container is `pause`); any other component's is the tag of the
+/// container the catalog names as its own, else of the matched container, never of an
+/// injected sidecar (Linkerd's HA control plane runs `linkerd-proxy` first).
+fn component_version(
+    catalog: &Catalog,
+    rule: &ComponentRule,
+    shape: &PodShape,
+    matched: Option<&Container>,
+) -> Option<String> {
+    let c = match &rule.proxy {
+        Some(p) => shape
+            .running_containers()
+            .find(|c| image_matches(&c.image, &p.image)),
+        None => shape
+            .running_containers()
+            .find(|c| rule.containers.contains(&c.name))
+            .or(matched.filter(|c| !is_sidecar(catalog, shape, c)))
+            .or_else(|| {
+                shape
+                    .containers
+                    .iter()
+                    .find(|c| !is_sidecar(catalog, shape, c))
+            }),
+    };
+    c.and_then(|c| image_version(&c.image))
 }
 
 /// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).
@@ -850,7 +990,7 @@ fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy], unrea
 }
 
 #[cfg(test)]
-mod tests {
+mod version_tests {
     use super::*;
 
     #[test]

@@ -19,6 +19,9 @@ pub struct WorkloadView<'a> {
     /// The template, or for a rebuilt workload the shape of its first pods.
     pub shape: &'a PodShape,
     pub replicas: u64,
+    /// A DaemonSet whose pod count the input does not tell (no pods, no status, no
+    /// Nodes): `replicas` is 0 and means "unknown".
+    pub unknown: bool,
 }
 
 impl WorkloadView<'_> {
@@ -41,11 +44,15 @@ pub struct Unit<'a> {
     pub example: &'a str,
     /// Measured usage per container (None for projected pods).
     pub usage: Option<&'a BTreeMap<String, Usage>>,
+    /// Projected from a DaemonSet whose pod count is unknown (`count` is 0).
+    pub unknown: bool,
 }
 
-/// The workload name a pod's owner stands for, when it is a Deployment/DaemonSet/StatefulSet.
+/// The workload a pod's owner stands for: a DaemonSet, StatefulSet, ReplicationController
+/// or bare ReplicaSet directly, a ReplicaSet's Deployment otherwise.
 fn owner_workload(
     inv: &Inventory,
+    bare: &std::collections::BTreeSet<(&str, &str)>,
     namespace: &str,
     owner: &OwnerRef,
     shape: &PodShape,
@@ -53,6 +60,10 @@ fn owner_workload(
     match owner.kind.as_str() {
         "DaemonSet" => Some((WorkloadKind::DaemonSet, owner.name.clone())),
         "StatefulSet" => Some((WorkloadKind::StatefulSet, owner.name.clone())),
+        "ReplicationController" => Some((WorkloadKind::ReplicationController, owner.name.clone())),
+        "ReplicaSet" if bare.contains(&(namespace, owner.name.as_str())) => {
+            Some((WorkloadKind::ReplicaSet, owner.name.clone()))
+        }
         "ReplicaSet" => {
             if let Some(d) = inv
                 .replica_sets
@@ -72,20 +83,38 @@ fn owner_workload(
 
 /// Builds the workload views and the units of the whole inventory.
 pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
-    let nodes = inv.nodes.len() as u64;
+    let nodes = match inv.nodes.len() as u64 {
+        0 => inv.assumed_nodes,
+        n => Some(n),
+    };
+    let bare: std::collections::BTreeSet<(&str, &str)> = inv
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::ReplicaSet)
+        .map(|w| (w.namespace.as_str(), w.name.as_str()))
+        .collect();
     let mut views: Vec<WorkloadView<'_>> = inv
         .workloads
         .iter()
-        .map(|w| WorkloadView {
-            kind: w.kind,
-            namespace: &w.namespace,
-            name: w.name.clone(),
-            labels: &w.labels,
-            shape: &w.template,
-            replicas: match w.kind {
-                WorkloadKind::DaemonSet => w.desired_scheduled.unwrap_or(nodes),
-                _ => w.replicas.unwrap_or(1),
-            },
+        .map(|w| {
+            let desired = match w.kind {
+                // Without Node objects a status of 0 is a rendered placeholder (goldens,
+                // `helm template`), not a count: the node count decides, if known.
+                WorkloadKind::DaemonSet => match (w.desired_scheduled, inv.nodes.is_empty()) {
+                    (Some(0), true) | (None, _) => nodes,
+                    (desired, _) => desired,
+                },
+                _ => Some(w.replicas.unwrap_or(1)),
+            };
+            WorkloadView {
+                kind: w.kind,
+                namespace: &w.namespace,
+                name: w.name.clone(),
+                labels: &w.labels,
+                shape: &w.template,
+                replicas: desired.unwrap_or(0),
+                unknown: desired.is_none(),
+            }
         })
         .collect();
     let mut index: BTreeMap<(WorkloadKind, &str, String), usize> = views
@@ -99,12 +128,13 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
         let resolved = g
             .owner
             .as_ref()
-            .and_then(|o| owner_workload(inv, &g.namespace, o, &g.shape));
+            .and_then(|o| owner_workload(inv, &bare, &g.namespace, o, &g.shape));
         let workload = resolved.map(|(kind, name)| {
             let key = (kind, g.namespace.as_str(), name.clone());
             if let Some(&i) = index.get(&key) {
                 if i < observed.len() {
                     observed[i] = true;
+                    views[i].unknown = false;
                 } else {
                     views[i].replicas = views[i].replicas.saturating_add(g.count);
                 }
@@ -117,6 +147,7 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
                     labels: &g.shape.labels,
                     shape: &g.shape,
                     replicas: g.count,
+                    unknown: false,
                 });
                 index.insert(key, views.len() - 1);
                 views.len() - 1
@@ -130,10 +161,11 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
             workload,
             example: &g.example,
             usage: Some(&g.usage),
+            unknown: false,
         });
     }
     for (i, w) in inv.workloads.iter().enumerate() {
-        if !observed[i] && views[i].replicas > 0 {
+        if !observed[i] && (views[i].replicas > 0 || views[i].unknown) {
             units.push(Unit {
                 namespace: &w.namespace,
                 shape: &w.template,
@@ -142,6 +174,7 @@ pub fn units(inv: &Inventory) -> (Vec<WorkloadView<'_>>, Vec<Unit<'_>>) {
                 workload: Some(i),
                 example: &w.name,
                 usage: None,
+                unknown: views[i].unknown,
             });
         }
     }

@@ -30,11 +30,15 @@ fn rule_of<'c>(
     namespace: &str,
     labels: &Labels,
     shape: &PodShape,
+    gateway_class: Option<&str>,
 ) -> Option<&'c ComponentRule> {
     rules.iter().find_map(|(_, r)| {
         r.r#match
             .iter()
-            .any(|m| m.matches(kind, namespace, labels, shape).is_some())
+            .any(|m| {
+                m.matches(kind, namespace, labels, shape, gateway_class)
+                    .is_some()
+            })
             .then_some(*r)
     })
 }
@@ -57,7 +61,8 @@ pub fn mesh_namespaces(
         .iter()
         .filter(|w| w.namespace != namespace)
         .filter(|w| {
-            rule_of(&rules, w.kind, &w.namespace, &w.labels, &w.template)
+            // Gateways are not read yet: a gateway's class is judged from its labels alone.
+            rule_of(&rules, w.kind, &w.namespace, &w.labels, &w.template, None)
                 .is_some_and(|r| kept(r, &w.namespace, namespace))
         })
         .map(|w| w.namespace.clone())
@@ -72,7 +77,8 @@ pub fn limit_to_namespace(inv: Inventory, catalog: &Catalog, namespace: &str) ->
         let component: Vec<bool> = views
             .iter()
             .map(|v| {
-                rule_of(&rules, v.kind, v.namespace, v.labels, v.shape)
+                let class = super::gateway_class(&inv, v);
+                rule_of(&rules, v.kind, v.namespace, v.labels, v.shape, class)
                     .is_some_and(|r| kept(r, v.namespace, namespace))
             })
             .collect();

@@ -393,6 +393,7 @@ impl<'c> Growth<'c> {
                     feature: feature.to_owned(),
                     version: version.clone(),
                     from: Some("projected".to_owned()),
+                    instances_unknown: false,
                 });
                 bill(snap, mesh, own, n);
                 if spec.sidecar {
@@ -734,6 +735,8 @@ fn add_proxy(
                 cpu_utilisation_percent: None,
                 memory_utilisation_percent: None,
                 from: Some("projected".to_owned()),
+                template_instances: None,
+                instances_unknown: false,
             });
             snap.proxies.len() - 1
         });

@@ -499,6 +499,7 @@ fn value(t: &mut Target, name: &str, doc: &str, mut v: Value) -> Result<()> {
         .and_then(Value::as_str)
         .unwrap_or("<unnamed>")
         .to_owned();
+    t.b.set_origin(format!("{name} document {doc}"));
     add_object(obj_kind, v, &mut t.b).map_err(|source| Error::Object {
         path: name.to_owned(),
         doc: doc.to_owned(),

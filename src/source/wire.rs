@@ -55,6 +55,9 @@ impl ObjectKind {
             () if is::<apps::DaemonSet>(group, kind) => Self::Workload(WorkloadKind::DaemonSet),
             () if is::<apps::StatefulSet>(group, kind) => Self::Workload(WorkloadKind::StatefulSet),
             () if is::<apps::ReplicaSet>(group, kind) => Self::ReplicaSet,
+            () if is::<core::ReplicationController>(group, kind) => {
+                Self::Workload(WorkloadKind::ReplicationController)
+            }
             () if is::<apiext::CustomResourceDefinition>(group, kind) => Self::Crd,
             () if is::<admission::MutatingWebhookConfiguration>(group, kind) => {
                 Self::Webhook(WebhookKind::Mutating)
@@ -131,6 +134,8 @@ struct WireContainer {
     restart_policy: Option<String>,
     #[serde(deserialize_with = "null_default")]
     resources: WireResources,
+    #[serde(deserialize_with = "null_default")]
+    args: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -294,6 +299,7 @@ fn container(c: WireContainer) -> Container {
         name: c.name,
         image: c.image,
         restart_always: c.restart_policy.as_deref() == Some("Always"),
+        args: c.args,
         requests: resources(c.resources.requests),
         limits: resources(c.resources.limits),
     }
@@ -385,12 +391,28 @@ where
             });
         }
         ObjectKind::ReplicaSet => {
-            let r: WireMetaOnly = parse(object)?;
+            let r: WireWorkload = parse(object)?;
             let ns = namespace(&r.metadata);
-            if let Some(o) = controller(r.metadata.owner_references) {
-                if o.kind == "Deployment" {
+            match controller(r.metadata.owner_references) {
+                Some(o) if o.kind == "Deployment" => {
                     b.add_replica_set(ns, r.metadata.name, o.name);
                 }
+                Some(_) => {}
+                // A bare ReplicaSet runs its pods like a Deployment would (a live scan
+                // lists ReplicaSets without their spec: its pods stand in for it).
+                None if !r.spec.template.spec.containers.is_empty() => {
+                    let t = r.spec.template;
+                    b.add_workload(Workload {
+                        kind: WorkloadKind::ReplicaSet,
+                        namespace: ns,
+                        name: r.metadata.name,
+                        labels: r.metadata.labels.0,
+                        replicas: r.spec.replicas,
+                        desired_scheduled: None,
+                        template: shape(t.metadata.labels, t.metadata.annotations, t.spec),
+                    });
+                }
+                None => {}
             }
         }
         ObjectKind::Node => {

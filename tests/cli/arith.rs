@@ -281,7 +281,11 @@ fn compare_at_absurd_scale_saturates_and_refuses_absurd_namespaces() {
     let o = run(&["compare", "--namespaces", &max], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--namespaces"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("projections are refused"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("projections are refused"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The default model with one coefficient's value replaced.
