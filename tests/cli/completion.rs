@@ -17,6 +17,57 @@ fn complete(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("completion binary runs")
 }
 
+/// Runs the generated bash script in bash, as a shell does on <TAB>: `words` are the
+/// command line up to the cursor (the last one the word being completed).
+fn bash_complete(words: &[&str]) -> Vec<String> {
+    let script = stdout(&run(&["completion", "bash"], None));
+    let dir = std::env::temp_dir().join(format!("meshsurface-bash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{}.bash", words.join("_").replace(['/', ' '], "_")));
+    std::fs::write(&file, script).unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cword = words.len() - 1;
+    let prev = if cword > 0 { words[cword - 1] } else { "" };
+    let program = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={cword}; \
+         _kubectl__meshsurface kubectl-meshsurface '{}' '{prev}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display(),
+        quoted.join(" "),
+        words[cword],
+    );
+    let o = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .output()
+        .expect("bash runs");
+    std::fs::remove_file(&file).ok();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_bash_script_completes_subcommands_and_their_options_in_bash() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("bash is not installed: skipped");
+        return;
+    }
+    let subs = bash_complete(&["kubectl-meshsurface", "sc"]);
+    assert_eq!(subs, ["scan"], "subcommands complete");
+    let opts = bash_complete(&["kubectl-meshsurface", "scan", "--out"]);
+    assert_eq!(opts, ["--output"], "a subcommand's options complete");
+    let values = bash_complete(&["kubectl-meshsurface", "scan", "-o", "ya"]);
+    assert_eq!(values, ["yaml"], "an option's values complete");
+    let diff = bash_complete(&["kubectl-meshsurface", "diff", "--fail"]);
+    assert_eq!(diff, ["--fail-on"], "every subcommand's options complete");
+}
+
 #[test]
 fn completion_scripts_name_every_subcommand() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
