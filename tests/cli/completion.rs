@@ -22,9 +22,9 @@ fn complete(args: &[&str], env: &[(&str, &str)]) -> Output {
 fn bash_complete(words: &[&str]) -> Vec<String> {
     let script = stdout(&run(&["completion", "bash"], None));
     let dir = std::env::temp_dir().join(format!("meshsurface-bash-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("tmp dir");
     let file = dir.join(format!("{}.bash", words.join("_").replace(['/', ' '], "_")));
-    std::fs::write(&file, script).unwrap();
+    std::fs::write(&file, script).expect("script written");
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let cword = words.len() - 1;
     let prev = if cword > 0 { words[cword - 1] } else { "" };
