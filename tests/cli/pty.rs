@@ -8,13 +8,12 @@
 //! and no colour when `NO_COLOR` is set.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use fakekube::{FakeKube, Running};
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
+use crate::live::Live;
 use crate::util::root;
 
 /// How long a command may take on the pty before the test calls it hung. The fixtures
@@ -99,50 +98,6 @@ pub fn run_on_pty(args: &[&str], env: &[(&str, &str)], cols: u16) -> Screen {
     }
 }
 
-/// The fake API server serving one fixture, with its kubeconfig.
-struct Fake {
-    rt: tokio::runtime::Runtime,
-    server: Option<Running>,
-    dir: PathBuf,
-    kubeconfig: String,
-}
-
-impl Fake {
-    fn start(case: &str) -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let fake = FakeKube::from_fixtures(&root().join("fixtures/clusters").join(case))
-            .expect("fixture loads");
-        let server = rt.block_on(fake.start()).expect("fake server starts");
-        let dir = std::env::temp_dir().join(format!(
-            "meshsurface-pty-{case}-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).expect("tmp");
-        let kc = dir.join("kubeconfig");
-        server.write_kubeconfig(&kc, case).expect("kubeconfig");
-        Self {
-            rt,
-            server: Some(server),
-            dir,
-            kubeconfig: kc.to_string_lossy().into_owned(),
-        }
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        if let Some(s) = self.server.take() {
-            self.rt.block_on(s.shutdown());
-        }
-        std::fs::remove_dir_all(&self.dir).ok();
-    }
-}
-
 const PROGRESS: &str = "\r\x1b[Kmeshsurface: ";
 const ERASE: &str = "\r\x1b[K";
 
@@ -178,7 +133,7 @@ fn has_sgr(text: &str) -> bool {
 
 #[test]
 fn every_live_command_finishes_on_a_terminal_with_progress_drawn_and_erased() {
-    let fake = Fake::start("istio-ambient");
+    let fake = Live::start("istio-ambient", |f| f);
     let kc = fake.kubeconfig.as_str();
     let before = fake.dir.join("before.json");
     let b = before.to_string_lossy().into_owned();
@@ -220,7 +175,7 @@ fn every_live_command_finishes_on_a_terminal_with_progress_drawn_and_erased() {
 
 #[test]
 fn no_color_is_honoured_on_a_terminal_and_colour_is_used_without_it() {
-    let fake = Fake::start("linkerd");
+    let fake = Live::start("linkerd", |f| f);
     let kc = fake.kubeconfig.as_str();
     let coloured = run_on_pty(&["scan", "--kubeconfig", kc], &[], 120);
     assert_eq!(coloured.code, 0, "{}", coloured.text());
@@ -242,7 +197,7 @@ fn no_color_is_honoured_on_a_terminal_and_colour_is_used_without_it() {
 
 #[test]
 fn quiet_draws_no_progress_on_a_terminal() {
-    let fake = Fake::start("linkerd");
+    let fake = Live::start("linkerd", |f| f);
     let screen = run_on_pty(&["scan", "-q", "--kubeconfig", &fake.kubeconfig], &[], 120);
     assert_eq!(screen.code, 0, "{}", screen.text());
     assert!(screen.text().contains("Meshes"), "{}", screen.text());
