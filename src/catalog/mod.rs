@@ -83,6 +83,9 @@ pub struct MeshEntry {
     /// The upgrade runbook: steps and their "must be upgraded before" relation.
     #[serde(default)]
     pub upgrade: Vec<UpgradeRule>,
+    /// What the mesh's injector adds at admission, projected onto templates without pods.
+    #[serde(default)]
+    pub injection: Option<Injection>,
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,
@@ -162,6 +165,97 @@ impl SidecarRule {
                 .when_annotations
                 .iter()
                 .all(|(k, v)| shape.annotations.get(k) == Some(v))
+    }
+}
+
+/// A sidecar injector: which templates it injects and what it adds (see
+/// `docs/surface-model.md`, "Injection at admission").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Injection {
+    /// Components whose presence in the input means an injector runs.
+    pub injectors: Vec<String>,
+    /// The container it adds, and its image repository suffix.
+    pub container: String,
+    pub image: String,
+    /// The injector's own injected proxy (image, version, requests, limits) is the model
+    /// of the projected one; otherwise the injector's version and the defaults below.
+    #[serde(default)]
+    pub model_from_injector_proxy: bool,
+    /// The label by which an injector names its revision; a selector with `revision`
+    /// picks the injector whose label holds the matched value (else `default`).
+    #[serde(default)]
+    pub revision_label: Option<String>,
+    /// Tried in order; the first that matches decides. None matching: no injection.
+    pub selectors: Vec<InjectSelector>,
+    /// The injector's default requests and limits (its chart's values).
+    #[serde(default)]
+    pub requests: crate::inventory::Resources,
+    #[serde(default)]
+    pub limits: crate::inventory::Resources,
+    /// Per-workload annotations that override them.
+    #[serde(default)]
+    pub overrides: InjectOverrides,
+    /// Any override annotation replaces the defaults as a whole (Istio's template).
+    #[serde(default)]
+    pub overrides_replace_defaults: bool,
+    /// Override annotations on the namespace apply too (the pod's win).
+    #[serde(default)]
+    pub overrides_from_namespace: bool,
+}
+
+/// Where a selector looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SelectorOn {
+    NamespaceLabel,
+    NamespaceAnnotation,
+    PodLabel,
+    PodAnnotation,
+}
+
+/// One injection selector: this key (with one of these values, or any value when none
+/// are listed) turns injection on or off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InjectSelector {
+    pub on: SelectorOn,
+    pub key: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+    pub inject: bool,
+    /// The matched value names the injector's revision.
+    #[serde(default)]
+    pub revision: bool,
+}
+
+/// Annotation keys that override the injected proxy's resources and version.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InjectOverrides {
+    #[serde(default)]
+    pub cpu_request: Option<String>,
+    #[serde(default)]
+    pub memory_request: Option<String>,
+    #[serde(default)]
+    pub cpu_limit: Option<String>,
+    #[serde(default)]
+    pub memory_limit: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+impl InjectOverrides {
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        [
+            &self.cpu_request,
+            &self.memory_request,
+            &self.cpu_limit,
+            &self.memory_limit,
+            &self.version,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -363,16 +457,23 @@ impl Catalog {
 
     /// The pod annotations detection reads (all others are dropped while reading pods).
     pub fn annotation_keys(&self) -> BTreeSet<String> {
-        self.meshes
+        let sidecars = self
+            .meshes
             .iter()
             .flat_map(|m| m.sidecars.iter())
-            .flat_map(|s| {
-                s.version_annotation
+            .flat_map(|s| s.version_annotation.iter().chain(s.when_annotations.keys()));
+        let injection = self
+            .meshes
+            .iter()
+            .filter_map(|m| m.injection.as_ref())
+            .flat_map(|i| {
+                i.selectors
                     .iter()
-                    .chain(s.when_annotations.keys())
-                    .cloned()
-            })
-            .collect()
+                    .filter(|s| s.on == SelectorOn::PodAnnotation)
+                    .map(|s| &s.key)
+                    .chain(i.overrides.keys())
+            });
+        sidecars.chain(injection).cloned().collect()
     }
 
     /// The mesh that owns an API group, if any.
@@ -435,6 +536,11 @@ impl MeshEntry {
                 if !ids.contains(id.as_str()) {
                     return bad(format!("mode {} names unknown component {id}", r.mode));
                 }
+            }
+        }
+        for id in self.injection.iter().flat_map(|i| &i.injectors) {
+            if !ids.contains(id.as_str()) {
+                return bad(format!("injection names unknown injector {id}"));
             }
         }
         for r in &self.capture {

@@ -5,6 +5,7 @@
 //! or an owned API group looks like is all catalog data. The counting rules are written
 //! out in `docs/surface-model.md`; keep the two in step.
 
+mod inject;
 mod pods;
 pub mod scope;
 #[cfg(test)]
@@ -475,6 +476,19 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         .iter()
         .flatten()
         .map(|(m, r, _)| (m.mesh.clone(), r.id.clone()))
+        .collect();
+    // Templates an injector present in the input would inject get its sidecar.
+    let injected = inject::project(inv, catalog, &views, &units, &matched);
+    let units: Vec<Unit<'_>> = units
+        .into_iter()
+        .map(|mut u| {
+            if let (true, Some(shape)) =
+                (u.from_template, u.workload.and_then(|i| injected.get(&i)))
+            {
+                u.shape = shape;
+            }
+            u
+        })
         .collect();
 
     let mut d = Detector {

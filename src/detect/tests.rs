@@ -394,3 +394,269 @@ spec:
     assert_eq!(impls, [("istio-agent", "sidecar")]);
     assert_eq!(s.scale.meshed_pods, 1);
 }
+
+// Item 9: injection at admission, projected onto templates without pods.
+
+fn namespace(name: &str, labels: &str, annotations: &str) -> String {
+    format!(
+        "
+---
+apiVersion: v1
+kind: Namespace
+metadata: {{name: {name}, labels: {{{labels}}}, annotations: {{{annotations}}}}}
+"
+    )
+}
+
+/// An application Deployment (2 replicas, one `app` container with 50m) in `ns`.
+fn app(ns: &str, labels: &str, annotations: &str) -> String {
+    format!(
+        "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: {ns}}}
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels: {{app: web, {labels}}}
+      annotations: {{{annotations}}}
+    spec:
+      containers:
+      - name: app
+        image: example/web:1
+        resources: {{requests: {{cpu: 50m, memory: 64Mi}}}}
+"
+    )
+}
+
+fn sidecar_proxy<'s>(s: &'s Snapshot, mesh: &str) -> Option<&'s Proxy> {
+    s.proxies
+        .iter()
+        .find(|p| p.mesh == mesh && p.placement == "sidecar")
+}
+
+#[test]
+fn item9_istio_namespace_label_projects_the_default_sidecar() {
+    let s = scan(&format!(
+        "{ISTIOD}{}{}",
+        namespace("shop", "istio-injection: enabled", ""),
+        app("shop", "", "")
+    ));
+    let p = sidecar_proxy(&s, "istio").expect("projected sidecar");
+    assert_eq!(p.instances, 2);
+    assert_eq!(p.from.as_deref(), Some("template"));
+    assert_eq!(p.version.as_deref(), Some("1.26.0"), "istiod's version");
+    assert_eq!(p.cpu_request_millicores, 200);
+    assert_eq!(p.memory_request_bytes, 2 * 128 * 1024 * 1024);
+    assert_eq!(p.cpu_limit_millicores, 4000);
+    assert_eq!(p.memory_limit_bytes, 2 * 1024 * 1024 * 1024);
+    assert_eq!(s.scale.meshed_pods, 2);
+    assert_eq!(s.totals.cpu_request_millicores, 200);
+}
+
+#[test]
+fn item9_istio_pod_label_true_injects_outside_labelled_namespaces() {
+    let s = scan(&format!(
+        "{ISTIOD}{}{}",
+        namespace("shop", "", ""),
+        app("shop", "sidecar.istio.io/inject: \"true\"", "")
+    ));
+    assert_eq!(sidecar_proxy(&s, "istio").map(|p| p.instances), Some(2));
+    // The annotation alone calls no webhook (the object selectors read labels).
+    let s = scan(&format!(
+        "{ISTIOD}{}{}",
+        namespace("shop", "", ""),
+        app("shop", "", "sidecar.istio.io/inject: \"true\"")
+    ));
+    assert!(sidecar_proxy(&s, "istio").is_none());
+}
+
+#[test]
+fn item9_istio_pod_false_turns_injection_off() {
+    for (labels, annotations) in [
+        ("sidecar.istio.io/inject: \"false\"", ""),
+        ("", "sidecar.istio.io/inject: \"false\""),
+    ] {
+        let s = scan(&format!(
+            "{ISTIOD}{}{}",
+            namespace("shop", "istio-injection: enabled", ""),
+            app("shop", labels, annotations)
+        ));
+        assert!(
+            sidecar_proxy(&s, "istio").is_none(),
+            "{labels}{annotations}"
+        );
+        assert_eq!(s.scale.meshed_pods, 0);
+    }
+    let s = scan(&format!(
+        "{ISTIOD}{}{}",
+        namespace("shop", "istio-injection: disabled", ""),
+        app("shop", "istio.io/rev: default", "")
+    ));
+    assert!(
+        sidecar_proxy(&s, "istio").is_none(),
+        "namespace disabled wins"
+    );
+}
+
+#[test]
+fn item9_no_injector_in_the_input_no_projection() {
+    let s = scan(&format!(
+        "{}{}",
+        namespace("shop", "istio-injection: enabled", ""),
+        app("shop", "", "")
+    ));
+    assert!(s.proxies.is_empty());
+    assert_eq!(s.scale.meshed_pods, 0);
+}
+
+#[test]
+fn item9_observed_pods_are_never_altered() {
+    let pod = "
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d9f8b6c5d-abcde
+  namespace: shop
+  labels: {app: web, pod-template-hash: 7d9f8b6c5d}
+  ownerReferences: [{kind: ReplicaSet, name: web-7d9f8b6c5d}]
+spec:
+  containers: [{name: app, image: example/web:1}]
+";
+    let s = scan(&format!(
+        "{ISTIOD}{}{}{pod}",
+        namespace("shop", "istio-injection: enabled", ""),
+        app("shop", "", "")
+    ));
+    assert!(sidecar_proxy(&s, "istio").is_none());
+    assert_eq!(s.scale.pods, 2, "istiod + the observed pod");
+}
+
+#[test]
+fn item9_istio_override_annotations_replace_the_defaults() {
+    // injection-template.yaml: with any resource annotation the defaults are not used; a
+    // limit without a request makes the request equal to it (API server defaulting).
+    let s = scan(&format!(
+        "{ISTIOD}{}{}",
+        namespace("shop", "istio-injection: enabled", ""),
+        app(
+            "shop",
+            "",
+            "sidecar.istio.io/proxyCPU: 200m, sidecar.istio.io/proxyMemoryLimit: 1Gi"
+        )
+    ));
+    let p = sidecar_proxy(&s, "istio").unwrap();
+    assert_eq!(p.cpu_request_millicores, 400);
+    assert_eq!(p.memory_request_bytes, 2 * 1024 * 1024 * 1024);
+    assert_eq!(p.cpu_limit_millicores, 0);
+    assert_eq!(p.memory_limit_bytes, 2 * 1024 * 1024 * 1024);
+}
+
+#[test]
+fn item9_istio_revision_label_picks_its_istiod() {
+    let canary = "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod-canary, namespace: istio-system, labels: {istio.io/rev: canary}}
+spec:
+  template:
+    spec:
+      containers: [{name: discovery, image: docker.io/istio/pilot:1.27.1}]
+";
+    let old = "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod-old, namespace: istio-system, labels: {istio.io/rev: old}}
+spec:
+  template:
+    spec:
+      containers: [{name: discovery, image: docker.io/istio/pilot:1.25.0}]
+";
+    let s = scan(&format!(
+        "{canary}{old}{}{}",
+        namespace("shop", "istio.io/rev: old", ""),
+        app("shop", "", "")
+    ));
+    assert_eq!(
+        sidecar_proxy(&s, "istio").and_then(|p| p.version.as_deref()),
+        Some("1.25.0")
+    );
+}
+
+const LINKERD_INJECTOR: &str = "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: linkerd-proxy-injector, namespace: linkerd}
+spec:
+  template:
+    metadata:
+      labels: {linkerd.io/control-plane-component: proxy-injector}
+      annotations: {linkerd.io/proxy-version: stable-2.14.9}
+    spec:
+      containers:
+      - name: linkerd-proxy
+        image: cr.l5d.io/linkerd/proxy:stable-2.14.9
+        resources: {requests: {cpu: 100m, memory: 20Mi}, limits: {memory: 250Mi}}
+      - name: proxy-injector
+        image: cr.l5d.io/linkerd/controller:stable-2.14.9
+";
+
+#[test]
+fn item9_linkerd_namespace_annotation_projects_the_injectors_proxy() {
+    let s = scan(&format!(
+        "{LINKERD_INJECTOR}{}{}",
+        namespace("shop", "", "linkerd.io/inject: enabled"),
+        app("shop", "", "")
+    ));
+    let p = s
+        .proxies
+        .iter()
+        .find(|p| p.mesh == "linkerd" && p.placement == "sidecar" && p.from.is_some())
+        .expect("projected proxy");
+    // One entry: the injector's own proxy (rendered) and the two projected ones.
+    assert_eq!(p.from.as_deref(), Some("template"));
+    assert_eq!(p.instances, 3);
+    assert_eq!(p.version.as_deref(), Some("stable-2.14.9"));
+    assert_eq!(p.cpu_request_millicores, 300);
+    assert_eq!(p.memory_request_bytes, 3 * 20 * 1024 * 1024);
+    assert_eq!(p.memory_limit_bytes, 3 * 250 * 1024 * 1024);
+    assert_eq!(s.scale.meshed_pods, 2);
+    // `disabled` on the template turns it off.
+    let s = scan(&format!(
+        "{LINKERD_INJECTOR}{}{}",
+        namespace("shop", "", "linkerd.io/inject: enabled"),
+        app("shop", "", "linkerd.io/inject: disabled")
+    ));
+    assert_eq!(s.scale.meshed_pods, 0);
+}
+
+#[test]
+fn item9_linkerd_override_annotations_change_single_fields() {
+    let s = scan(&format!(
+        "{LINKERD_INJECTOR}{}{}",
+        namespace("shop", "", "config.linkerd.io/proxy-cpu-request: 300m"),
+        app(
+            "shop",
+            "",
+            "linkerd.io/inject: enabled, config.linkerd.io/proxy-memory-request: 64Mi, config.linkerd.io/proxy-version: stable-2.14.10"
+        )
+    ));
+    let p = s
+        .proxies
+        .iter()
+        .find(|p| p.mesh == "linkerd" && p.version.as_deref() == Some("stable-2.14.10"))
+        .expect("version override");
+    assert_eq!(p.cpu_request_millicores, 600, "namespace override");
+    assert_eq!(p.memory_request_bytes, 2 * 64 * 1024 * 1024, "pod override");
+    assert_eq!(
+        p.memory_limit_bytes,
+        2 * 250 * 1024 * 1024,
+        "model's limit kept"
+    );
+}

@@ -47,9 +47,8 @@ upstream_cases! {
     mix_istio_1_28_eastwest_linkerd_2_10 => "mix-istio-1.28-eastwest-linkerd-2.10",
 }
 
-/// Needs issue 14 item 9 (injection projected onto templates), not implemented yet.
+/// Issue 14 item 9: the viz, jaeger and gateway templates get the injector's proxy.
 #[test]
-#[ignore = "needs issue 14 item 9 (see fixtures/upstream/GAPS.md)"]
 fn linkerd_ha_extensions() {
     check_in(FOLDER, "linkerd-ha-extensions");
 }
