@@ -348,8 +348,36 @@ spec:
     assert_eq!(s.totals.proxy_instances, 5);
 }
 
+/// Linkerd 2.9's tracing add-on (linkerd/linkerd2 stable-2.9.5 cli/cmd/testdata/install_tracing.golden)
+/// is not in the catalog; its ownership label still makes it Linkerd's.
 #[test]
 fn item11_workloads_the_mesh_labels_as_its_own_are_unknown_components() {
+    let yaml = "
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: linkerd-collector
+  namespace: linkerd
+  labels: {linkerd.io/control-plane-component: linkerd-collector}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: oc-collector, image: omnition/opencensus-collector:0.1.11}
+      - {name: linkerd-proxy, image: cr.l5d.io/linkerd/proxy:stable-2.9.5}
+";
+    let s = scan(yaml);
+    let c = component(&s, "linkerd-collector");
+    assert_eq!((c.mesh.as_str(), c.role), ("linkerd", Role::Unknown));
+    assert_eq!(c.version.as_deref(), Some("0.1.11"));
+    assert_eq!(s.scale.meshed_pods, 0);
+    assert!(s.namespaces.is_empty());
+    assert!(has_warning(&s, WarningCode::UnknownComponent));
+}
+
+/// Linkerd 2.10's controller and sp-validator (stable-2.10.2 install_default.golden) are named.
+#[test]
+fn item11_linkerd_2_10_controller_and_sp_validator_are_named_components() {
     let yaml = "
 apiVersion: apps/v1
 kind: Deployment
@@ -361,16 +389,164 @@ spec:
   template:
     spec:
       containers:
-      - {name: public-api, image: cr.l5d.io/linkerd/controller:stable-2.10.2}
+      - {name: linkerd-proxy, image: cr.l5d.io/linkerd/proxy:stable-2.10.2}
+      - {name: public-api, image: cr.l5d.io/linkerd/controller:stable-2.10.1}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: linkerd-sp-validator
+  namespace: linkerd
+  labels: {linkerd.io/control-plane-component: sp-validator}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: sp-validator, image: cr.l5d.io/linkerd/controller:stable-2.10.2}
       - {name: linkerd-proxy, image: cr.l5d.io/linkerd/proxy:stable-2.10.2}
 ";
     let s = scan(yaml);
     let c = component(&s, "linkerd-controller");
-    assert_eq!((c.mesh.as_str(), c.role), ("linkerd", Role::Unknown));
-    assert_eq!(c.version.as_deref(), Some("stable-2.10.2"));
+    assert_eq!(
+        (c.mesh.as_str(), c.component.as_str(), c.role),
+        ("linkerd", "linkerd-controller", Role::ControlPlane)
+    );
+    assert_eq!(
+        c.version.as_deref(),
+        Some("stable-2.10.1"),
+        "public-api's tag"
+    );
+    let v = component(&s, "linkerd-sp-validator");
+    assert_eq!(
+        (v.component.as_str(), v.role),
+        ("linkerd-sp-validator", Role::ControlPlane)
+    );
+    assert!(!has_warning(&s, WarningCode::UnknownComponent));
     assert_eq!(s.scale.meshed_pods, 0);
+}
+
+/// Linkerd <= 2.8 injected gcr.io/linkerd-io/proxy (stable-2.8.1 install_default.golden).
+#[test]
+fn item11_the_old_gcr_linkerd_proxy_image_is_a_linkerd_sidecar() {
+    let yaml = "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: emojivoto}
+spec:
+  replicas: 2
+  template:
+    metadata:
+      annotations: {linkerd.io/proxy-version: stable-2.8.1}
+    spec:
+      containers:
+      - {name: web-svc, image: buoyantio/emojivoto-web:v10}
+      - {name: linkerd-proxy, image: gcr.io/linkerd-io/proxy:stable-2.8.1}
+";
+    let s = scan(yaml);
+    assert_eq!(s.scale.meshed_pods, 2);
+    assert_eq!(s.scale.meshed_namespaces, 1);
+    let p: Vec<_> = s
+        .proxies
+        .iter()
+        .map(|p| {
+            (
+                p.mesh.as_str(),
+                p.implementation.as_str(),
+                p.placement.as_str(),
+                p.version.as_deref(),
+                p.instances,
+            )
+        })
+        .collect();
+    assert_eq!(
+        p,
+        [(
+            "linkerd",
+            "linkerd2-proxy",
+            "sidecar",
+            Some("stable-2.8.1"),
+            2
+        )]
+    );
+}
+
+/// Istio 1.5's mixer, citadel, galley and sidecar-injector (istio/istio 1.5.10
+/// operator/cmd/mesh/testdata/manifest-generate/output/all_on.yaml) carry no ownership label:
+/// only the catalog can name them, and mixer's injected istio-proxy is not an application's.
+#[test]
+fn item11_istio_1_5_control_plane_deployments_are_named() {
+    let yaml = "
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-policy
+  namespace: istio-system
+  labels: {app: istio-policy, istio: mixer, release: istio}
+spec:
+  template:
+    metadata:
+      labels: {app: policy, istio: mixer, istio-mixer-type: policy}
+    spec:
+      containers:
+      - {name: mixer, image: docker.io/istio/mixer:1.5.10}
+      - {name: istio-proxy, image: docker.io/istio/proxyv2:1.5.10}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-citadel
+  namespace: istio-system
+  labels: {app: security, istio: citadel, release: istio}
+spec:
+  template:
+    spec:
+      containers: [{name: citadel, image: docker.io/istio/citadel:1.5.10}]
+";
+    let s = scan(yaml);
+    let policy = component(&s, "istio-policy");
+    assert_eq!(
+        (
+            policy.component.as_str(),
+            policy.role,
+            policy.feature.as_str()
+        ),
+        ("istio-policy", Role::ControlPlane, "l7-policy")
+    );
+    assert_eq!(policy.version.as_deref(), Some("1.5.10"));
+    assert_eq!(component(&s, "istio-citadel").component, "istio-citadel");
+    assert_eq!(
+        s.scale.meshed_pods, 0,
+        "mixer's sidecar is a component pod's"
+    );
     assert!(s.namespaces.is_empty());
-    assert!(has_warning(&s, WarningCode::UnknownComponent));
+}
+
+/// Cilium's node-init DaemonSet (cilium/cilium install/kubernetes/cilium/templates/cilium-nodeinit/daemonset.yaml).
+#[test]
+fn item11_cilium_node_init_is_a_named_node_agent() {
+    let yaml = "
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: cilium-node-init
+  namespace: kube-system
+  labels: {app: cilium-node-init, app.kubernetes.io/name: cilium-node-init, app.kubernetes.io/part-of: cilium}
+spec:
+  template:
+    metadata:
+      labels: {app: cilium-node-init}
+    spec:
+      containers: [{name: node-init, image: quay.io/cilium/startup-script:1755531540-60ee83e}]
+status: {desiredNumberScheduled: 3}
+";
+    let s = scan(yaml);
+    let c = component(&s, "cilium-node-init");
+    assert_eq!(
+        (c.mesh.as_str(), c.component.as_str(), c.role),
+        ("cilium", "cilium-node-init", Role::NodeAgent)
+    );
+    assert_eq!(c.instances, 3);
+    assert!(!has_warning(&s, WarningCode::UnknownComponent));
 }
 
 #[test]

@@ -45,6 +45,7 @@ upstream_cases! {
     istio_ambient_1_2x_waypoints => "istio-ambient-1.2x-waypoints",
     cilium_helm_hubble_envoy => "cilium-helm-hubble-envoy",
     mix_istio_1_28_eastwest_linkerd_2_10 => "mix-istio-1.28-eastwest-linkerd-2.10",
+    istio_1_5_mixer_citadel => "istio-1.5-mixer-citadel",
 }
 
 /// Issue 14 item 9: the viz, jaeger and gateway templates get the injector's proxy.
