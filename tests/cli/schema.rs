@@ -2,6 +2,8 @@
 //! `schema --dir`), and every JSON output the fixtures produce validates against its schema
 //! (snapshot, plan, compare, diff, headcount), while a broken snapshot does not.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
