@@ -43,7 +43,7 @@ pub enum Command {
     #[command(hide = true)]
     Man(ManArgs),
     /// Write the JSON Schemas of the JSON outputs into DIR (how docs/schema is made).
-    #[command(hide = true)]
+    #[command(hide = true, name = "json-schema")]
     Schema(SchemaArgs),
 }
 

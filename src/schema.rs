@@ -4,7 +4,7 @@
 //! `compare -o json` ([`ComparePlan`]), `diff -o json` ([`Diff`]) and `headcount -o json`
 //! ([`Headcount`]) each get a JSON Schema (draft 2020-12) describing what is *written*
 //! (fields skipped when empty are optional, `Option` is nullable, enums are their
-//! strings). `docs/schema/` holds them, made by the hidden `schema --dir DIR`; a test
+//! strings). `docs/schema/` holds them, made by the hidden `json-schema --dir DIR`; a test
 //! keeps the committed files equal to what the types generate, and validates every
 //! fixture's output against them, so editors and CI pipelines can validate snapshots.
 

@@ -1,5 +1,5 @@
 //! The JSON Schemas in `docs/schema/`: they are what the types generate (the hidden
-//! `schema --dir`), and every JSON output the fixtures produce validates against its schema
+//! `json-schema --dir`), and every JSON output the fixtures produce validates against its schema
 //! (snapshot, plan, compare, diff, headcount), while a broken snapshot does not.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
@@ -78,7 +78,7 @@ fn names(d: &Path) -> Vec<String> {
 #[test]
 fn committed_schemas_match_the_types() {
     let dir = temp_dir("generated");
-    let o = run(&["schema", "--dir", &dir.to_string_lossy()], None);
+    let o = run(&["json-schema", "--dir", &dir.to_string_lossy()], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let committed = root().join("docs/schema");
     let generated = names(&dir);
@@ -95,13 +95,13 @@ fn committed_schemas_match_the_types() {
     assert_eq!(
         names(&committed),
         generated,
-        "docs/schema is stale: run `cargo run -- schema --dir docs/schema`"
+        "docs/schema is stale: run `cargo run -- json-schema --dir docs/schema`"
     );
     for name in &generated {
         assert_eq!(
             std::fs::read_to_string(committed.join(name)).unwrap(),
             std::fs::read_to_string(dir.join(name)).unwrap(),
-            "docs/schema/{name} is stale: run `cargo run -- schema --dir docs/schema`"
+            "docs/schema/{name} is stale: run `cargo run -- json-schema --dir docs/schema`"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
