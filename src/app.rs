@@ -131,6 +131,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Headcount(args) => crate::commands::headcount::run(&args, io),
         Command::Completion(args) => crate::commands::complete::script(&args, io),
         Command::Man(args) => crate::commands::complete::man(&args),
+        Command::Schema(args) => crate::commands::schema::run(&args),
     }
 }
 

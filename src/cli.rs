@@ -42,6 +42,9 @@ pub enum Command {
     /// Write one man page per command into DIR (how docs/man is made).
     #[command(hide = true)]
     Man(ManArgs),
+    /// Write the JSON Schemas of the JSON outputs into DIR (how docs/schema is made).
+    #[command(hide = true, name = "json-schema")]
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -54,6 +57,13 @@ pub struct CompletionArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ManArgs {
     /// Where to write the pages (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Where to write the schemas (created if missing).
     #[arg(long, value_name = "DIR")]
     pub dir: std::path::PathBuf,
 }

@@ -1,6 +1,6 @@
 //! meshsurface measures the day-2 operational surface of the service meshes in a cluster.
 //!
-//! The modules follow the data flow of `../shared/design.md`:
+//! The modules follow the data flow (the snapshot contract is `docs/snapshot.md`):
 //! [`source`] (offline files, later the live cluster) fills an [`inventory::Inventory`];
 //! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
 //! [`surface::Snapshot`]; [`graph`] derives the dependency graph and the upgrade runbook
@@ -22,5 +22,6 @@ pub mod headcount;
 pub mod inventory;
 pub mod quantity;
 pub mod render;
+pub mod schema;
 pub mod source;
 pub mod surface;

@@ -1,19 +1,22 @@
 //! The Surface: what a scan found, in the shape of the `meshsurface/v1` snapshot JSON.
 //!
-//! These structs *are* the machine contract of `../shared/design.md` ("Snapshot JSON"):
+//! These structs *are* the machine contract (`docs/snapshot.md`, and the JSON Schema
+//! `docs/schema/snapshot.schema.json` generated from them by [`crate::schema`]):
 //! field names are camelCase and stable, new fields may be added, existing ones keep their
 //! meaning. `scan -o json` prints a [`Snapshot`], `--save` writes one, and `--from` reads
 //! one back without running detection again.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "meshsurface/v1";
 
 /// One cluster's operational surface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema_version: String,
     pub source: Source,
     /// False when some resources could not be read: the figures are then a lower bound.
@@ -82,7 +85,7 @@ impl Snapshot {
 }
 
 /// Where the objects came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     pub kind: SourceKind,
@@ -97,7 +100,7 @@ pub struct Source {
     pub taken_at: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Live,
@@ -105,7 +108,7 @@ pub enum SourceKind {
 }
 
 /// Something the user should know about the figures.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     pub code: WarningCode,
@@ -138,7 +141,9 @@ impl Warning {
 }
 
 /// The warning codes of the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum WarningCode {
     Forbidden,
@@ -190,7 +195,7 @@ impl WarningCode {
 }
 
 /// The cluster's own size: what the surface scales with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Scale {
     pub nodes: u64,
@@ -216,7 +221,7 @@ impl Scale {
 }
 
 /// One mesh found in the cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Mesh {
     pub name: String,
@@ -232,7 +237,9 @@ pub struct Mesh {
 }
 
 /// What a component does for its mesh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     ControlPlane,
@@ -260,7 +267,9 @@ impl Role {
 }
 
 /// What a component multiplies with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ScalesWith {
     Cluster,
@@ -283,7 +292,7 @@ impl ScalesWith {
 }
 
 /// A workload the team runs for a mesh.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     pub mesh: String,
@@ -308,7 +317,7 @@ pub struct Component {
 }
 
 /// One data-plane proxy type at one version, with its instances and footprint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Proxy {
     pub mesh: String,
@@ -347,7 +356,7 @@ pub struct Proxy {
 }
 
 /// A CustomResourceDefinition owned (or needed) by a mesh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CrdEntry {
     pub mesh: String,
@@ -357,7 +366,7 @@ pub struct CrdEntry {
 }
 
 /// A webhook configuration object of a mesh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEntry {
     pub mesh: String,
@@ -367,7 +376,7 @@ pub struct WebhookEntry {
     pub webhooks: Vec<WebhookItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookItem {
     pub name: String,
@@ -378,7 +387,7 @@ pub struct WebhookItem {
 
 /// One namespace's share of a mesh's data plane: how its pods are captured, how many
 /// workloads and proxies it holds, and the waypoints bound to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NamespaceEntry {
     pub mesh: String,
@@ -398,7 +407,7 @@ pub struct NamespaceEntry {
 }
 
 /// One step of the upgrade runbook (filled by the dependency graph).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeStep {
     /// 1, 2, ... across the whole snapshot (meshes in `meshes[]` order).
@@ -418,7 +427,7 @@ pub struct UpgradeStep {
 }
 
 /// The headline figures (per mesh, and for the whole cluster).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub components: u64,

@@ -3,7 +3,8 @@
 //! Each mesh is one YAML file in this folder, embedded in the binary. Detection code reads
 //! these entries and has no mesh names in it: adding a mesh (Kuma, Consul) means adding a
 //! file here and fixtures, not editing `detect`. Every entry cites where its facts come
-//! from (`../shared/reference/...`) in a comment next to it. The tests at the bottom keep
+//! from (upstream files by short name, resolved to repository, commit and path in
+//! `docs/sources.md`) in a comment next to it. The tests at the bottom keep
 //! the data honest: ids unique, references resolvable, every file parses.
 
 mod graph;

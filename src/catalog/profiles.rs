@@ -64,7 +64,9 @@ pub struct Additions {
 }
 
 /// Does a feature add workloads, or only configuration?
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Changes {
     Topology,
@@ -320,7 +322,7 @@ mod tests {
         let count = |p: &Profile| p.baseline.crds.iter().map(|g| g.names.len()).sum::<usize>();
         let profiles = load(&catalog).unwrap();
         let by = |name: &str| profiles.iter().find(|p| p.profile == name).unwrap();
-        // FACTS.md: Istio 15, Linkerd 10, Cilium 22.
+        // docs/sources.md: Istio 15, Linkerd 10, Cilium 22.
         assert_eq!(count(by("istio-sidecar")), 15);
         assert_eq!(count(by("istio-ambient")), 15);
         assert_eq!(count(by("linkerd")), 10);

@@ -8,6 +8,7 @@ pub mod headcount;
 pub mod plan;
 pub mod rbac;
 pub mod scan;
+pub mod schema;
 
 use crate::app::{Error, Io};
 use crate::surface::Snapshot;

@@ -19,6 +19,7 @@ pub use versions::{
 use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -30,9 +31,10 @@ use crate::surface::{
 pub const DIFF_SCHEMA_VERSION: &str = "meshsurface/diff/v1";
 
 /// Everything that differs between two snapshots (the `meshsurface/diff/v1` JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Diff {
+    #[schemars(extend("const" = DIFF_SCHEMA_VERSION))]
     pub schema_version: &'static str,
     pub before: Side,
     pub after: Side,
@@ -59,7 +61,7 @@ pub struct Diff {
 }
 
 /// One input of the diff.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Side {
     pub source: Source,
@@ -67,7 +69,7 @@ pub struct Side {
 }
 
 /// Objects found only after, only before, and in both but different.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Changes<A, C> {
     pub added: Vec<A>,
@@ -82,7 +84,7 @@ impl<A, C> Changes<A, C> {
 }
 
 /// A value before and after (present only where it differs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Change<T> {
     pub before: T,
     pub after: T,
@@ -96,7 +98,7 @@ fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
 }
 
 /// A figure before and after, with the difference and the relative change.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
 pub struct Figure {
     pub before: i64,
     pub after: i64,
@@ -161,8 +163,23 @@ impl Serialize for Figures {
     }
 }
 
+/// The schema of [`Figures`]: an object of [`Figure`]s by name (`pods`, `proxyInstances`, ...).
+impl JsonSchema for Figures {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Figures".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Named figures, each before and after: an object of Figure by name.",
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<Figure>(),
+        })
+    }
+}
+
 /// A mesh that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MeshRef {
     pub name: String,
@@ -172,7 +189,7 @@ pub struct MeshRef {
 }
 
 /// A mesh found in both whose data-plane mode changed (version moves are in `versions`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MeshChange {
     pub name: String,
@@ -180,7 +197,7 @@ pub struct MeshChange {
 }
 
 /// A component (same mesh, kind, namespace and name) whose figures or version changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentChange {
     pub mesh: String,
@@ -194,7 +211,7 @@ pub struct ComponentChange {
 }
 
 /// A proxy type (mesh, implementation, placement) that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProxyType {
     pub mesh: String,
@@ -207,7 +224,7 @@ pub struct ProxyType {
 }
 
 /// Instances of one proxy type at one version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionCount {
     pub version: Option<String>,
@@ -215,7 +232,7 @@ pub struct VersionCount {
 }
 
 /// A proxy type found in both whose instances changed, per version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProxyTypeChange {
     pub mesh: String,
@@ -226,7 +243,7 @@ pub struct ProxyTypeChange {
     pub versions: Vec<VersionInstances>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionInstances {
     pub version: Option<String>,
@@ -235,7 +252,7 @@ pub struct VersionInstances {
 }
 
 /// The footprint of one proxy type, before and after (0 where the type is absent).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FootprintChange {
     pub mesh: String,
@@ -249,7 +266,7 @@ pub struct FootprintChange {
 }
 
 /// A CRD found in both whose served versions changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CrdChange {
     pub mesh: String,
@@ -260,7 +277,7 @@ pub struct CrdChange {
 }
 
 /// A webhook configuration that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookRef {
     pub mesh: String,
@@ -271,7 +288,7 @@ pub struct WebhookRef {
 }
 
 /// A webhook configuration found in both whose failure policy or webhook count changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookChange {
     pub mesh: String,
@@ -282,7 +299,7 @@ pub struct WebhookChange {
 }
 
 /// An upgrade step (matched by title) whose place, targets or restarts changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeStepChange {
     pub title: String,

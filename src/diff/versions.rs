@@ -10,6 +10,7 @@
 use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{
@@ -19,7 +20,7 @@ use super::{
 use crate::surface::Snapshot;
 
 /// What moved from which version to which, and the skew before and after.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Versions {
     pub control_planes: Vec<ControlPlaneMove>,
@@ -40,7 +41,7 @@ impl Versions {
 }
 
 /// A mesh whose control-plane versions changed (e.g. a second revision came up).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlPlaneMove {
     pub mesh: String,
@@ -49,7 +50,7 @@ pub struct ControlPlaneMove {
 }
 
 /// A component (same identity in both) that runs another version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentMove {
     pub mesh: String,
@@ -62,7 +63,7 @@ pub struct ComponentMove {
 }
 
 /// A proxy type whose instances run another set of versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProxyMove {
     pub mesh: String,
@@ -73,7 +74,7 @@ pub struct ProxyMove {
 }
 
 /// Objects of one snapshot running behind their control plane.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Skew {
     pub components: Vec<ComponentSkew>,
@@ -86,7 +87,7 @@ impl Skew {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentSkew {
     pub mesh: String,
@@ -100,7 +101,7 @@ pub struct ComponentSkew {
     pub instances: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProxySkew {
     pub mesh: String,
@@ -245,7 +246,7 @@ fn skew(s: &Snapshot, known: &BTreeMap<String, BTreeSet<String>>) -> Skew {
 }
 
 /// Why the surface changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cause {
     /// The cluster or the mesh's reach grew or shrank: nodes, application pods (not the
@@ -277,7 +278,7 @@ impl Cause {
 }
 
 /// A catalog component (all its workloads together: every waypoint is one kind).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentKind {
     pub mesh: String,
@@ -285,7 +286,7 @@ pub struct ComponentKind {
 }
 
 /// Where a footprint change came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Attribution {
     /// The change of the whole bill (the `totals` figure).
@@ -301,7 +302,7 @@ pub struct Attribution {
 }
 
 /// What grew, and why: scale (more pods) told apart from features (new things to run).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Growth {
     /// Empty when nothing changed.

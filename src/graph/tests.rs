@@ -1,4 +1,4 @@
-//! The graph of every bundled fixture against what FACTS.md says about each mesh, and the
+//! The graph of every bundled fixture against what docs/sources.md says about each mesh, and the
 //! analyses on hand-checked cases.
 
 use std::collections::BTreeSet;
@@ -137,7 +137,7 @@ fn every_fixture_proxy_is_configured_by_its_mesh() {
                     }
                 })
                 .collect();
-            // FACTS.md: istiod pushes xDS to every Istio proxy; linkerd-destination serves
+            // docs/sources.md: istiod pushes xDS to every Istio proxy; linkerd-destination serves
             // linkerd2-proxy; the cilium agent configures cilium-envoy (and its ztunnel).
             let want = match (n.mesh.as_str(), implementation.as_str()) {
                 ("istio", _) => "istiod",

@@ -1,13 +1,15 @@
 //! The shapes of `plan -o json` (`meshsurface/plan/v1`) and `compare -o json`
-//! (`meshsurface/compare/v1`), as `../shared/design.md` ("Plan and compare JSON") defines them.
+//! (`meshsurface/compare/v1`); their JSON Schemas are `docs/schema/{plan,compare}.schema.json`,
+//! generated from these types ([`crate::schema`]).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::catalog::profiles::Changes;
 use crate::surface::{Snapshot, Totals};
 
 /// The scale a projection is made at.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Scale {
     pub nodes: u64,
@@ -31,7 +33,7 @@ impl Scale {
 }
 
 /// Every total minus the previous step's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TotalsDelta {
     pub components: i64,
@@ -74,7 +76,7 @@ impl TotalsDelta {
 }
 
 /// Components a step added, per catalog component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AddedComponent {
     pub component: String,
@@ -83,7 +85,7 @@ pub struct AddedComponent {
     pub instances: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AddedProxy {
     pub implementation: String,
@@ -92,7 +94,7 @@ pub struct AddedProxy {
 }
 
 /// What one step added.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Added {
     pub components: Vec<AddedComponent>,
@@ -119,7 +121,7 @@ impl Added {
 }
 
 /// One step: today (`feature: null`), or the surface after one more feature.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub feature: Option<String>,
@@ -182,7 +184,7 @@ impl Step {
 }
 
 /// One point of a growth curve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SweepPoint {
     pub scale: Scale,
@@ -190,9 +192,10 @@ pub struct SweepPoint {
 }
 
 /// `plan -o json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
+    #[schemars(extend("const" = "meshsurface/plan/v1"))]
     pub schema_version: &'static str,
     pub mesh: String,
     pub profile: String,
@@ -216,7 +219,7 @@ impl Plan {
 }
 
 /// One mesh/mode column of a comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Column {
     pub profile: String,
@@ -230,9 +233,10 @@ pub struct Column {
 }
 
 /// `compare -o json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ComparePlan {
+    #[schemars(extend("const" = "meshsurface/compare/v1"))]
     pub schema_version: &'static str,
     pub scale: Scale,
     pub columns: Vec<Column>,

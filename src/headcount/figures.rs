@@ -3,13 +3,14 @@
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::surface::Snapshot;
 
 /// One cluster's figures for one mesh (or `none` for a cluster that runs no mesh, so the
 /// cluster still counts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     pub cluster: String,
@@ -132,7 +133,7 @@ impl Row {
 }
 
 /// The fleet's figures: sums over rows, and the distinct things fleet terms read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FleetTotals {
     pub clusters: u64,

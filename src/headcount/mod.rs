@@ -18,6 +18,7 @@ pub use model::{Estimate, Model, Term, DEFAULT_MODEL};
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use thiserror::Error;
 
@@ -40,9 +41,10 @@ pub enum Error {
 }
 
 /// One fleet's figures and estimate (`meshsurface/headcount/v1`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Headcount {
+    #[schemars(extend("const" = HEADCOUNT_SCHEMA_VERSION))]
     pub schema_version: &'static str,
     pub model: Model,
     pub rows: Vec<Row>,
@@ -54,7 +56,7 @@ pub struct Headcount {
 }
 
 /// The fleet after enabling features.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Projection {
     pub enabled: Vec<String>,
@@ -67,7 +69,7 @@ pub struct Projection {
 }
 
 /// What the features cost: projected minus today.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Delta {
     pub hours_per_year: f64,

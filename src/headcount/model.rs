@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -83,7 +84,7 @@ pub enum Error {
 }
 
 /// One coefficient as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coefficient {
     pub value: f64,
@@ -98,7 +99,7 @@ struct RawModel {
 }
 
 /// A checked model: every coefficient known, present, non-negative, in its unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Model {
     pub name: String,
@@ -438,7 +439,7 @@ pub struct FleetFigures {
 }
 
 /// Whether a term is executed per cluster or learnt once per fleet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Cluster,
@@ -455,7 +456,7 @@ impl Scope {
 }
 
 /// One named number a term multiplies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Input {
     pub name: String,
     pub value: f64,
@@ -463,7 +464,7 @@ pub struct Input {
 }
 
 /// One line of the estimate: its formula written out with the numbers, and what it adds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Term {
     pub name: String,
@@ -489,7 +490,7 @@ impl Term {
 }
 
 /// The model evaluated: per-cluster terms, fleet terms, and the sums.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub cluster_terms: Vec<Term>,

@@ -23,5 +23,6 @@ mod live_hostile;
 mod pty;
 mod reader;
 mod render;
+mod schema;
 mod upstream;
 mod util;
