@@ -59,3 +59,50 @@ pub(super) async fn with_progress<T>(
     let _ = out.flush();
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_says_what_is_known() {
+        let p = Progress::default();
+        assert_eq!(
+            p.line(),
+            "meshsurface: connecting and discovering API groups"
+        );
+        p.total.store(4, Ordering::Relaxed);
+        p.done.store(1, Ordering::Relaxed);
+        p.objects.store(250, Ordering::Relaxed);
+        assert_eq!(p.line(), "meshsurface: listed 1/4 resources, 250 objects");
+    }
+
+    #[test]
+    fn the_line_is_drawn_on_the_callers_writer_then_erased() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let state = Progress::default();
+        // The interval's first tick is immediate: a future still pending then gets one line.
+        let mut out = Vec::new();
+        let slow = async {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            7
+        };
+        let v = rt.block_on(with_progress(slow, Some(&mut out), &state));
+        assert_eq!(v, 7);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("\r\x1b[Kmeshsurface: connecting and discovering API groups"),
+            "{text:?}"
+        );
+        assert!(text.ends_with("\r\x1b[K"), "{text:?}");
+        // A future ready at once draws nothing, and still leaves the line clean.
+        let mut out = Vec::new();
+        let v = rt.block_on(with_progress(async { 8 }, Some(&mut out), &state));
+        assert_eq!((v, out.as_slice()), (8, b"\r\x1b[K".as_slice()));
+        // Without a writer nothing is drawn anywhere: it only runs the future.
+        assert_eq!(rt.block_on(with_progress(async { 9 }, None, &state)), 9);
+    }
+}
