@@ -7,6 +7,10 @@ use clap::Parser;
 use meshsurface::app::{self, exit};
 use meshsurface::cli::Cli;
 
+#[allow(
+    clippy::print_stderr,
+    reason = "the entry point reports the final error; everything else writes through `app::Io`"
+)]
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

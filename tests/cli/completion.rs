@@ -49,6 +49,10 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
 }
 
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so (shown with --nocapture)"
+)]
 fn the_bash_script_completes_subcommands_and_their_options_in_bash() {
     if std::process::Command::new("bash")
         .arg("--version")

@@ -44,6 +44,10 @@ fn golden_table() {
 /// Graphviz must accept the DOT of every fixture. CI installs Graphviz (`.ci/run`); a
 /// machine without it skips this test with a note, CI fails instead.
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so (shown with --nocapture)"
+)]
 fn graphviz_accepts_the_dot_of_every_fixture() {
     let present = Command::new("dot")
         .arg("-V")
