@@ -86,8 +86,11 @@ mod tests {
         let state = Progress::default();
         // The interval's first tick is immediate: a future still pending then gets one line.
         let mut out = Vec::new();
+        // Still pending when the runtime first parks and the interval's first tick fires.
+        // (A 1 ms sleep could elapse in the same park on a loaded machine, and the biased
+        // select then finishes the future before drawing: a flaky test, seen once.)
         let slow = async {
-            tokio::time::sleep(Duration::from_millis(1)).await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
             7
         };
         let v = rt.block_on(with_progress(slow, Some(&mut out), &state));
