@@ -184,3 +184,27 @@ fn committed_man_pages_match_the_command_line() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// kubectl itself (≥ 1.26) runs the hook for `kubectl meshsurface <TAB>`: its hidden
+/// `__complete` command is what the shell scripts of kubectl call. Skipped without kubectl.
+#[test]
+#[allow(clippy::print_stderr, reason = "says why the test checked nothing")]
+fn kubectl_completes_the_plugin_through_the_hook() {
+    let hook = std::path::PathBuf::from(env!("CARGO_BIN_EXE_kubectl_complete-meshsurface"));
+    let bin_dir = hook.parent().expect("the binaries' folder").to_owned();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let Ok(o) = Command::new("kubectl")
+        .args(["__complete", "meshsurface", "sc"])
+        .env("PATH", &path)
+        .output()
+    else {
+        eprintln!("kubectl is not installed: skipped");
+        return;
+    };
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(out.lines().collect::<Vec<_>>(), ["scan", ":4"], "{out}");
+}
