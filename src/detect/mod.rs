@@ -21,13 +21,10 @@ use crate::inventory::{Container, Inventory, PodShape};
 use crate::quantity;
 use crate::surface::{
     Component, CrdEntry, Mesh, NamespaceEntry, Proxy, Role, Scale, Snapshot, Source, Totals,
-    Warning, WarningCode, WebhookEntry, WebhookItem, SCHEMA_VERSION,
+    Warning, WarningCode, WebhookEntry, WebhookItem, SCHEMA_VERSION, SHARED,
 };
 
 use pods::{units, Unit, WorkloadView};
-
-/// The mesh name of CRDs a mesh needs but does not own.
-pub const SHARED: &str = "shared";
 
 #[derive(Debug, Default)]
 struct NsAcc {
