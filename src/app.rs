@@ -57,7 +57,7 @@ pub enum Error {
     #[error(transparent)]
     Live(#[from] source::live::Error),
     #[error("{0}")]
-    Budget(#[from] crate::diff::budget::Error),
+    Budget(#[from] crate::budget::Error),
     #[error(transparent)]
     Growth(#[from] crate::growth::Error),
     #[error(transparent)]

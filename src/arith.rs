@@ -6,7 +6,7 @@
 //! would panic in a debug build and wrap negative in a release build, and a wrapped total
 //! passes any `--fail-on` budget. Figures therefore add and multiply here, saturating at
 //! [`SATURATED`]: a saturated figure means "at least this much, beyond what an `i64`
-//! holds", and budgets treat it as exceeding any limit (see `diff::budget`).
+//! holds", and budgets treat it as exceeding any limit (see `budget`).
 //!
 //! *Absurd* values (a single container or workload bigger than any cluster could run) are
 //! refused at the point they are read, with a warning, rather than carried silently: the

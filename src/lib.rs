@@ -5,11 +5,13 @@
 //! [`detect`] attributes it to meshes with the data-driven [`catalog`] and produces a
 //! [`surface::Snapshot`]; [`graph`] derives the dependency graph and the upgrade runbook
 //! from a snapshot; [`growth`] projects it as features are enabled; [`diff`] compares two
-//! snapshots; [`render`] formats them. Everything after `source` is a pure function of its
+//! snapshots; [`budget`] checks the totals of `scan` and `diff` against `--fail-on` limits;
+//! [`render`] formats them. Everything after `source` is a pure function of its
 //! input, so offline input and tests need no cluster.
 
 pub mod app;
 pub mod arith;
+pub mod budget;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "meshsurface/v1";
 
+/// The `mesh` of a CRD that meshes need but none owns (e.g. Gateway API): part of the
+/// contract, so graph and render read it from here rather than from detection.
+pub const SHARED: &str = "shared";
+
 /// One cluster's operational surface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

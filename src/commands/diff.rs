@@ -2,8 +2,8 @@
 //! shrank, and judge `--fail-on` budgets for CI.
 
 use crate::app::{load_saved_snapshot, load_snapshot, Error, Io};
+use crate::budget::Budget;
 use crate::cli::{DiffArgs, DiffOutput, InputArgs};
-use crate::diff::budget::Budget;
 use crate::render;
 
 /// `diff BEFORE AFTER` or `diff BEFORE --live`.

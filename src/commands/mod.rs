@@ -54,7 +54,7 @@ pub(crate) fn print_warnings_in(
 /// exceeded budget (4), as the design's exit codes say.
 pub(crate) fn verdict(
     complete: bool,
-    failures: &[crate::diff::budget::Failure],
+    failures: &[crate::budget::Failure],
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
     use crate::app::exit;

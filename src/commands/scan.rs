@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::app::{exit, live_snapshot, load_snapshot_nodes, Error, Io};
+use crate::budget::Budget;
 use crate::catalog::Catalog;
 use crate::cli::{Output, ScanArgs};
-use crate::diff::budget::Budget;
 use crate::render;
 use crate::source::live::context_names;
 use crate::surface::Snapshot;

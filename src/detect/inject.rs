@@ -14,8 +14,9 @@ use crate::catalog::{
 };
 use crate::inventory::{Container, Inventory, Labels, PodShape, Resources};
 
+use super::meshes::version_cmp;
 use super::pods::{Unit, WorkloadView};
-use super::{sidecars, version_cmp};
+use super::proxies::sidecars;
 
 /// A component match: (mesh, rule, version).
 pub(super) type Matched<'c> = Option<(&'c MeshEntry, &'c ComponentRule, Option<String>)>;
@@ -66,6 +67,24 @@ pub(super) fn project(
         }
     }
     out
+}
+
+/// The units with each projected template's shape replaced by its injected one.
+pub(super) fn apply<'a>(
+    units: Vec<Unit<'a>>,
+    injected: &'a BTreeMap<usize, PodShape>,
+) -> Vec<Unit<'a>> {
+    units
+        .into_iter()
+        .map(|mut u| {
+            if let (true, Some(shape)) =
+                (u.from_template, u.workload.and_then(|i| injected.get(&i)))
+            {
+                u.shape = shape;
+            }
+            u
+        })
+        .collect()
 }
 
 /// Does the injector inject this template? `Some(revision)` when it does (the revision

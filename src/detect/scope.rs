@@ -77,7 +77,7 @@ pub fn limit_to_namespace(inv: Inventory, catalog: &Catalog, namespace: &str) ->
         let component: Vec<bool> = views
             .iter()
             .map(|v| {
-                let class = super::gateway_class(&inv, v);
+                let class = super::components::gateway_class(&inv, v);
                 rule_of(&rules, v.kind, v.namespace, v.labels, v.shape, class)
                     .is_some_and(|r| kept(r, v.namespace, namespace))
             })

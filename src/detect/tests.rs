@@ -4,9 +4,10 @@
 use super::*;
 use crate::inventory::KeepKeys;
 use crate::source::read_offline;
-use crate::surface::SourceKind;
+use crate::surface::{Role, SourceKind, WarningCode};
 
-fn scan(yaml: &str) -> Snapshot {
+/// Detection over inline YAML (the unit tests of each detection module use it too).
+pub(super) fn scan(yaml: &str) -> Snapshot {
     let catalog = Catalog::load().unwrap();
     let keep = KeepKeys {
         annotations: catalog.annotation_keys(),

@@ -7,7 +7,6 @@
 //! implementation and placement match, a CRD by name, a webhook configuration by kind and
 //! name, an upgrade step by title. The diff of a snapshot with itself is empty.
 
-pub mod budget;
 mod versions;
 
 pub use versions::skew_of;

@@ -21,7 +21,7 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, EdgeType, Endpoint, MeshEntry};
-use crate::detect::SHARED;
+use crate::surface::SHARED;
 use crate::surface::{Role, ScalesWith, Snapshot, Source, UpgradeStep};
 
 pub use analysis::{blast_radius, single_points_of_failure, BlastRadius, Spof};

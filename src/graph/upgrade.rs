@@ -7,7 +7,7 @@
 //! its sidecar is injected again at the new version).
 
 use crate::catalog::Catalog;
-use crate::detect::SHARED;
+use crate::surface::SHARED;
 use crate::surface::{Snapshot, UpgradeStep};
 
 /// The runbook of a snapshot: meshes in `meshes[]` order, steps numbered from 1.

@@ -9,7 +9,7 @@ use super::fit::{self, escape, prose, Shrink};
 use super::markdown::{closing, pipe_table};
 use super::table::{draw, shows_not_set};
 use super::{cpu, memory, request, Section, NOT_SET_NOTE};
-use crate::diff::budget::Failure;
+use crate::budget::Failure;
 use crate::diff::{Attribution, Change, Diff, Figure, Figures, Side, VersionCount};
 
 const ARROW: &str = " → ";
@@ -797,7 +797,7 @@ pub fn budget_failures(failures: &[Failure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::budget::Budget;
+    use crate::budget::Budget;
     use crate::surface::{Snapshot, Totals};
 
     fn snapshot(components: u64) -> Snapshot {

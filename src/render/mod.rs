@@ -397,10 +397,10 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         out.push(sec);
     }
 
-    if s.crds.iter().any(|c| c.mesh == crate::detect::SHARED) {
+    if s.crds.iter().any(|c| c.mesh == crate::surface::SHARED) {
         let mut sec = crd_section(
             s,
-            crate::detect::SHARED,
+            crate::surface::SHARED,
             "Shared CRDs (needed by a mesh, owned by none)",
             wide,
         );

@@ -1,0 +1,121 @@
+//! CRDs: a CRD belongs to the mesh that owns its API group; a CRD no mesh owns is
+//! `shared` when a mesh in the input needs its group (Gateway API), and is left out
+//! otherwise.
+//!
+//! Two steps apart, because "a mesh in the input" is only known once components, owned
+//! CRDs and webhooks have each had their say: [`owned`] runs first, [`shared`] last.
+
+use crate::catalog::Catalog;
+use crate::inventory::Crd;
+use crate::surface::{CrdEntry, SHARED};
+
+use super::Detector;
+
+fn entry(mesh: &str, crd: &Crd) -> CrdEntry {
+    CrdEntry {
+        mesh: mesh.to_owned(),
+        name: crd.name.clone(),
+        group: crd.group.clone(),
+        versions: crd.versions.clone(),
+    }
+}
+
+/// The CRDs each mesh owns (which makes the mesh present); returns them and the CRDs
+/// no mesh owns, for [`shared`].
+pub(super) fn owned<'i>(d: &mut Detector<'i>) -> (Vec<CrdEntry>, Vec<&'i Crd>) {
+    let (inv, catalog) = (d.inv, d.catalog);
+    let mut crds = Vec::new();
+    let mut unowned = Vec::new();
+    for crd in &inv.crds {
+        match catalog.owner_of_group(&crd.group) {
+            Some(m) => {
+                d.acc(&m.mesh);
+                crds.push(entry(&m.mesh, crd));
+            }
+            None => unowned.push(crd),
+        }
+    }
+    (crds, unowned)
+}
+
+/// The unowned CRDs that some mesh present in `meshes` needs, as `shared`.
+pub(super) fn shared<'m>(
+    catalog: &Catalog,
+    meshes: impl Iterator<Item = &'m String> + Clone,
+    unowned: Vec<&Crd>,
+) -> Vec<CrdEntry> {
+    unowned
+        .into_iter()
+        .filter(|crd| {
+            meshes
+                .clone()
+                .filter_map(|m| catalog.mesh(m))
+                .any(|m| m.needs_group(&crd.group))
+        })
+        .map(|crd| entry(SHARED, crd))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::tests::scan;
+    use crate::surface::SHARED;
+
+    fn crd(group: &str, plural: &str) -> String {
+        format!(
+            "
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: {plural}.{group}}}
+spec:
+  group: {group}
+  names: {{plural: {plural}, kind: X}}
+  scope: Namespaced
+  versions: [{{name: v1, served: true, storage: true}}]
+"
+        )
+    }
+
+    fn owners(s: &crate::surface::Snapshot) -> Vec<(&str, &str)> {
+        s.crds
+            .iter()
+            .map(|c| (c.mesh.as_str(), c.name.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_crd_belongs_to_the_mesh_owning_its_group_and_makes_it_present() {
+        let s = scan(
+            &[
+                crd("networking.istio.io", "virtualservices"),
+                crd("policy.linkerd.io", "servers"),
+                crd("example.com", "widgets"),
+            ]
+            .concat(),
+        );
+        assert_eq!(
+            owners(&s),
+            [
+                ("istio", "virtualservices.networking.istio.io"),
+                ("linkerd", "servers.policy.linkerd.io"),
+            ]
+        );
+        let meshes: Vec<&str> = s.meshes.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(meshes, ["istio", "linkerd"]);
+    }
+
+    #[test]
+    fn gateway_api_crds_are_shared_only_when_a_present_mesh_needs_them() {
+        let gateways = crd("gateway.networking.k8s.io", "gateways");
+        assert!(scan(&gateways).crds.is_empty());
+        let s = scan(&[crd("linkerd.io", "serviceprofiles"), gateways].concat());
+        assert_eq!(
+            owners(&s),
+            [
+                ("linkerd", "serviceprofiles.linkerd.io"),
+                (SHARED, "gateways.gateway.networking.k8s.io"),
+            ]
+        );
+    }
+}
