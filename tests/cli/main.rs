@@ -5,12 +5,14 @@
 //! `input` covers the input forms and errors, `reader` fuzzes the manifest reader, `diff`
 //! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
-//! upstream rendered output (one case ignored until issue 14 item 9).
+//! upstream rendered output (one case ignored until issue 14 item 9); `docs` checks the
+//! samples of the README and docs/ against the real output.
 
 mod arith;
 mod completion;
 mod conventions;
 mod diff;
+mod docs;
 mod fixtures;
 mod golden;
 mod graph;
