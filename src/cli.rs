@@ -100,7 +100,7 @@ pub struct InputArgs {
     pub cluster: ClusterArgs,
 }
 
-/// Caps on what one `--from` input may cost (README "Limits").
+/// Caps on what one `--from` input may cost (`docs/limits.md`).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct LimitArgs {
     /// The most one `--from` input (a file, or stdin) may hold (`4Gi`, `500Mi`, bytes)
