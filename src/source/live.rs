@@ -127,6 +127,7 @@ pub fn scan_live(
         scan(opts, keep, mesh_namespaces, state.clone()),
         progress,
         &state,
+        progress::FIRST_DRAW,
     ))
 }
 

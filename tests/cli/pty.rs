@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
+use fakekube::Fault;
+
 use crate::live::Live;
 use crate::util::root;
 
@@ -98,6 +100,14 @@ pub fn run_on_pty(args: &[&str], env: &[(&str, &str)], cols: u16) -> Screen {
     }
 }
 
+/// A fake cluster whose pods list answers slowly, so that a scan runs long enough for its
+/// progress line to appear (a scan that ends within 250 ms draws none).
+fn slow(case: &str) -> Live {
+    Live::start(case, |f| {
+        f.with_fault("pods", Fault::Slow(Duration::from_millis(700)))
+    })
+}
+
 const PROGRESS: &str = "\r\x1b[Kmeshsurface: ";
 const ERASE: &str = "\r\x1b[K";
 
@@ -133,7 +143,7 @@ fn has_sgr(text: &str) -> bool {
 
 #[test]
 fn every_live_command_finishes_on_a_terminal_with_progress_drawn_and_erased() {
-    let fake = Live::start("istio-ambient", |f| f);
+    let fake = slow("istio-ambient");
     let kc = fake.kubeconfig.as_str();
     let before = fake.dir.join("before.json");
     let b = before.to_string_lossy().into_owned();
@@ -175,7 +185,7 @@ fn every_live_command_finishes_on_a_terminal_with_progress_drawn_and_erased() {
 
 #[test]
 fn no_color_is_honoured_on_a_terminal_and_colour_is_used_without_it() {
-    let fake = Live::start("linkerd", |f| f);
+    let fake = slow("linkerd");
     let kc = fake.kubeconfig.as_str();
     let coloured = run_on_pty(&["scan", "--kubeconfig", kc], &[], 120);
     assert_eq!(coloured.code, 0, "{}", coloured.text());
@@ -197,7 +207,7 @@ fn no_color_is_honoured_on_a_terminal_and_colour_is_used_without_it() {
 
 #[test]
 fn quiet_draws_no_progress_on_a_terminal() {
-    let fake = Live::start("linkerd", |f| f);
+    let fake = slow("linkerd");
     let screen = run_on_pty(&["scan", "-q", "--kubeconfig", &fake.kubeconfig], &[], 120);
     assert_eq!(screen.code, 0, "{}", screen.text());
     assert!(screen.text().contains("Meshes"), "{}", screen.text());
@@ -217,4 +227,49 @@ fn offline_scans_draw_no_progress_line() {
     );
     assert_eq!(screen.code, 0, "{}", screen.text());
     assert!(!screen.text().contains(PROGRESS), "{:?}", screen.text());
+}
+
+/// A scan that ends before the progress line is due draws nothing (no flash), and every
+/// line the terminal shows fits its 100 columns, as a person sees it.
+#[test]
+fn a_quick_live_scan_draws_no_progress_and_fits_the_terminal() {
+    let fake = Live::start("istio-ambient", |f| f);
+    let screen = run_on_pty(&["scan", "--kubeconfig", &fake.kubeconfig], &[], 100);
+    assert_eq!(screen.code, 0, "{}", screen.text());
+    let text = screen.text();
+    assert!(text.contains("Meshes"), "{text}");
+    assert!(
+        !text.contains(PROGRESS),
+        "no progress line flashed:\n{text:?}"
+    );
+    for line in text.lines() {
+        let shown = strip_escapes(line);
+        assert!(
+            shown.chars().count() <= 100,
+            "a line wider than the 100-column terminal: {shown:?}"
+        );
+    }
+}
+
+/// The text a terminal shows for one line: escape sequences and carriage returns removed.
+fn strip_escapes(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    for d in chars.by_ref() {
+                        if d.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }

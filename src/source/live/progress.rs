@@ -33,17 +33,27 @@ impl Progress {
     }
 }
 
-/// Runs `fut`, redrawing the progress line on `out` every 150 ms until it ends, then
-/// erases the line. Without a writer it only runs `fut`.
+/// How long a scan runs before its progress line appears: a scan that ends sooner (a
+/// small cluster) never flashes a line that is erased before anyone can read it.
+pub(super) const FIRST_DRAW: Duration = Duration::from_millis(250);
+
+/// How often the line is redrawn.
+const REDRAW: Duration = Duration::from_millis(150);
+
+/// Runs `fut`; once it has run for `first`, draws the progress line on `out` and redraws
+/// it every 150 ms until `fut` ends, then erases it. Without a writer, or when `fut` ends
+/// before `first`, nothing is written.
 pub(super) async fn with_progress<T>(
     fut: impl std::future::Future<Output = T>,
     out: Option<&mut dyn Write>,
     state: &Progress,
+    first: Duration,
 ) -> T {
     let Some(out) = out else { return fut.await };
     tokio::pin!(fut);
-    let mut tick = tokio::time::interval(Duration::from_millis(150));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + first, REDRAW);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut drawn = false;
     let result = loop {
         tokio::select! {
             biased;
@@ -52,11 +62,14 @@ pub(super) async fn with_progress<T>(
                 // A progress line that cannot be written is not worth failing the scan.
                 let _ = write!(out, "\r\x1b[K{}", state.line());
                 let _ = out.flush();
+                drawn = true;
             }
         }
     };
-    let _ = write!(out, "\r\x1b[K");
-    let _ = out.flush();
+    if drawn {
+        let _ = write!(out, "\r\x1b[K");
+        let _ = out.flush();
+    }
     result
 }
 
@@ -84,7 +97,6 @@ mod tests {
             .build()
             .unwrap();
         let state = Progress::default();
-        // The interval's first tick is immediate: a future still pending then gets one line.
         let mut out = Vec::new();
         // Still pending when the runtime first parks and the interval's first tick fires.
         // (A 1 ms sleep could elapse in the same park on a loaded machine, and the biased
@@ -93,7 +105,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(300)).await;
             7
         };
-        let v = rt.block_on(with_progress(slow, Some(&mut out), &state));
+        let v = rt.block_on(with_progress(slow, Some(&mut out), &state, Duration::ZERO));
         assert_eq!(v, 7);
         let text = String::from_utf8(out).unwrap();
         assert!(
@@ -101,11 +113,16 @@ mod tests {
             "{text:?}"
         );
         assert!(text.ends_with("\r\x1b[K"), "{text:?}");
-        // A future ready at once draws nothing, and still leaves the line clean.
+        // A future that ends before the first draw writes nothing at all: no flash.
         let mut out = Vec::new();
-        let v = rt.block_on(with_progress(async { 8 }, Some(&mut out), &state));
-        assert_eq!((v, out.as_slice()), (8, b"\r\x1b[K".as_slice()));
+        let quick = async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            8
+        };
+        let v = rt.block_on(with_progress(quick, Some(&mut out), &state, FIRST_DRAW));
+        assert_eq!((v, out.as_slice()), (8, b"".as_slice()));
         // Without a writer nothing is drawn anywhere: it only runs the future.
-        assert_eq!(rt.block_on(with_progress(async { 9 }, None, &state)), 9);
+        let none = with_progress(async { 9 }, None, &state, Duration::ZERO);
+        assert_eq!(rt.block_on(none), 9);
     }
 }
