@@ -1,8 +1,8 @@
 //! The command line, as parsed: kubectl-style flags and one struct per subcommand.
 //!
 //! These types only parse and validate what the user typed (the "low-level" arguments);
-//! [`crate::app`] turns them into work. Flags that several commands share mean the same
-//! everywhere (`--from`, `-o/--output`).
+//! the commands (`src/commands/`) turn them into work. Flags that several commands share
+//! mean the same everywhere (`--from`, `-o/--output`).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

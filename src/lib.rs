@@ -9,7 +9,6 @@
 //! [`render`] formats them. Everything after `source` is a pure function of its
 //! input, so offline input and tests need no cluster.
 
-pub mod app;
 pub mod arith;
 pub mod budget;
 pub mod catalog;
@@ -18,10 +17,14 @@ pub mod commands;
 pub mod completion;
 pub mod detect;
 pub mod diff;
+pub mod error;
+pub mod exit;
 pub mod graph;
 pub mod growth;
 pub mod headcount;
 pub mod inventory;
+pub mod io;
+pub mod load;
 pub mod quantity;
 pub mod render;
 pub mod schema;

@@ -4,12 +4,14 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use meshsurface::app::{self, exit};
 use meshsurface::cli::Cli;
+use meshsurface::error::Error;
+use meshsurface::exit;
+use meshsurface::io::{terminal_width, Io};
 
 #[allow(
     clippy::print_stderr,
-    reason = "the entry point reports the final error; everything else writes through `app::Io`"
+    reason = "the entry point reports the final error; everything else writes through `io::Io`"
 )]
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,22 +28,20 @@ fn main() -> ExitCode {
     };
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut io = app::Io {
+    let mut io = Io {
         stdin: &mut std::io::stdin().lock(),
         stdout: &mut stdout.lock(),
         stderr: &mut std::io::stderr().lock(),
         color,
         stderr_terminal: std::io::stderr().is_terminal(),
-        width: app::terminal_width(
+        width: terminal_width(
             std::env::var("COLUMNS").ok().as_deref(),
             terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)),
         ),
     };
-    match app::run(cli, &mut io) {
+    match meshsurface::commands::run(cli, &mut io) {
         Ok(code) => ExitCode::from(code),
-        Err(app::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let code = e.exit_code();
             // Every error message already carries its cause: print it once.

@@ -4,8 +4,10 @@
 
 use clap::CommandFactory;
 
-use crate::app::{exit, Error, Io};
 use crate::cli::{Cli, CompletionArgs, ManArgs};
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
 
 /// The name the scripts complete: the binary as installed (`kubectl meshsurface <TAB>` is
 /// answered by `kubectl_complete-meshsurface`, see [`crate::completion`]).

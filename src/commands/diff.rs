@@ -1,9 +1,11 @@
 //! `diff`: compare two saved snapshots (or one with the live cluster), print what grew and
 //! shrank, and judge `--fail-on` budgets for CI.
 
-use crate::app::{load_saved_snapshot, load_snapshot, Error, Io};
 use crate::budget::Budget;
 use crate::cli::{DiffArgs, DiffOutput, InputArgs};
+use crate::error::Error;
+use crate::io::Io;
+use crate::load::{load_saved_snapshot, load_snapshot};
 use crate::render;
 
 /// `diff BEFORE AFTER` or `diff BEFORE --live`.

@@ -1,9 +1,12 @@
 //! `graph`: the dependency graph of one cluster, its blast radius, single points of failure
 //! and upgrade runbook, as a table, Graphviz DOT, Mermaid or JSON.
 
-use crate::app::{exit, load_snapshot, Error, Io};
 use crate::catalog::Catalog;
 use crate::cli::{GraphArgs, GraphOutput};
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
+use crate::load::load_snapshot;
 use crate::{graph, render};
 
 /// `graph`: build the graph of one snapshot and print it.

@@ -1,10 +1,13 @@
 //! `headcount`: the figures of a cluster or a fleet and the model's estimate over them.
 
-use crate::app::{exit, load_fleet, Error, Io};
 use crate::catalog::Catalog;
 use crate::cli::{HeadcountArgs, HeadcountOutput};
+use crate::error::Error;
+use crate::exit;
 use crate::growth::Growth;
 use crate::headcount::{headcount, Model, DEFAULT_MODEL};
+use crate::io::Io;
+use crate::load::load_fleet;
 use crate::render;
 
 /// `headcount [--from SNAPSHOTS...] [--model FILE] [--enable F1,F2]`.

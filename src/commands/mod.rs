@@ -1,5 +1,8 @@
-//! One module per subcommand. Each takes its parsed arguments and the standard streams,
-//! and returns an exit code; shared loading lives in [`crate::app`].
+//! One module per subcommand, and [`run`], which dispatches a parsed command line to them.
+//! Each takes its parsed arguments and the standard streams, and returns an exit code.
+//!
+//! Commands sit at the top: they call downward into [`crate::load`] (the shared loading),
+//! [`crate::io`], [`crate::exit`] and [`crate::error`], none of which imports them back.
 
 pub mod complete;
 pub mod diff;
@@ -10,8 +13,27 @@ pub mod rbac;
 pub mod scan;
 pub mod schema;
 
-use crate::app::{Error, Io};
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
 use crate::surface::Snapshot;
+
+/// Runs one command; returns the exit code.
+pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
+    match cli.command {
+        Command::Scan(args) => scan::run(&args, io),
+        Command::Diff(args) => diff::run(&args, io),
+        Command::Plan(args) => plan::run(&args, io),
+        Command::Compare(args) => plan::compare(&args, io),
+        Command::Rbac => rbac::run(io),
+        Command::Graph(args) => graph::run(&args, io),
+        Command::Headcount(args) => headcount::run(&args, io),
+        Command::Completion(args) => complete::script(&args, io),
+        Command::Man(args) => complete::man(&args),
+        Command::Schema(args) => schema::run(&args),
+    }
+}
 
 /// Prints a snapshot's warnings on stderr, one line each (`warning: [code] resource: ...`).
 pub(crate) fn print_warnings(snap: &Snapshot, io: &mut Io<'_>) -> Result<(), Error> {
@@ -57,7 +79,6 @@ pub(crate) fn verdict(
     failures: &[crate::budget::Failure],
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
-    use crate::app::exit;
     io.stderr
         .write_all(crate::render::budget_failures(failures).as_bytes())
         .map_err(Error::Output)?;

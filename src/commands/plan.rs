@@ -1,10 +1,13 @@
 //! `plan` and `compare`: growth projections from the feature profiles, on this cluster's
 //! own surface and scale (`plan`) or on an empty cluster of a given size (`compare`).
 
-use crate::app::{exit, load_snapshot, Error, Io};
 use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
+use crate::error::Error;
+use crate::exit;
 use crate::growth::{check_namespaces, Growth, Scale};
+use crate::io::Io;
+use crate::load::load_snapshot;
 use crate::render;
 
 /// `plan --enable F1,F2`.

@@ -1,7 +1,9 @@
 //! `rbac`: print the ClusterRole a live scan needs, built from the scan's own resource
 //! table, so that what is granted is exactly what is used: get and list, never Secrets.
 
-use crate::app::{exit, Error, Io};
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
 use crate::render;
 
 /// Prints the ClusterRole YAML.

@@ -5,10 +5,13 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::app::{exit, live_snapshot, load_snapshot_nodes, Error, Io};
 use crate::budget::Budget;
 use crate::catalog::Catalog;
 use crate::cli::{Output, ScanArgs};
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
+use crate::load::{live_snapshot, load_snapshot_nodes};
 use crate::render;
 use crate::source::live::context_names;
 use crate::surface::Snapshot;

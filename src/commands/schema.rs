@@ -1,8 +1,9 @@
 //! The hidden `json-schema --dir DIR`: writes the JSON Schemas of the JSON outputs
 //! ([`crate::schema`]); `docs/schema` is made with it and a test keeps it current.
 
-use crate::app::{exit, Error};
 use crate::cli::SchemaArgs;
+use crate::error::Error;
+use crate::exit;
 
 /// `json-schema --dir DIR`: writes `snapshot.schema.json`, `plan.schema.json`, ... into DIR.
 pub fn run(args: &SchemaArgs) -> Result<u8, Error> {

@@ -2,7 +2,8 @@
 //! the cases no fixture pair shows (a version move in place, scale growth, policy changes).
 
 use super::*;
-use crate::app::{load_snapshot, Io};
+use crate::io::Io;
+use crate::load::load_snapshot;
 
 fn scan(case: &str) -> Snapshot {
     let path = format!("{}/fixtures/clusters/{case}", env!("CARGO_MANIFEST_DIR"));

@@ -7,7 +7,8 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::*;
-use crate::app::{load_snapshot, Io};
+use crate::io::Io;
+use crate::load::load_snapshot;
 use crate::surface::NamespaceEntry;
 
 fn fixtures() -> Vec<String> {

@@ -8,10 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use meshsurface::app::{load_snapshot, Io};
 use meshsurface::catalog::Catalog;
 use meshsurface::cli::InputArgs;
 use meshsurface::growth::{Growth, NamespaceShare};
+use meshsurface::io::Io;
+use meshsurface::load::load_snapshot;
 use meshsurface::surface::Snapshot;
 
 use crate::util::{run, stderr, stdout};

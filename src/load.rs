@@ -1,139 +1,19 @@
-//! Runs a parsed command line: source → inventory → detect → render, composed in one place.
+//! Loading the cluster(s) a command works on: source → inventory → detect, composed in one
+//! place (live with `--context`, offline with `--from`, saved snapshots for `diff`).
 //!
-//! Returns the process exit code of the design's contract: 0 success, 1 error, 2 usage,
-//! 3 scan incomplete (results still printed), 4 a budget was exceeded.
+//! Below `commands` (which call it) and never importing them back: it returns a
+//! [`Snapshot`] or an [`Error`], and the command decides what to print and which exit code.
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-
-use thiserror::Error;
+use std::io::Write;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, ClusterArgs, Command, InputArgs};
+use crate::cli::{ClusterArgs, InputArgs};
+use crate::error::Error;
 use crate::inventory::{Inventory, KeepKeys};
-use crate::render;
+use crate::io::Io;
 use crate::source::live::{scan_live, LiveOptions};
 use crate::source::{self, read_offline};
 use crate::surface::{Snapshot, Source, SourceKind};
-
-/// Exit codes.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const ERROR: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const INCOMPLETE: u8 = 3;
-    pub const BUDGET: u8 = 4;
-
-    /// The code when several apply: the lowest non-zero wins. So an incomplete scan (3)
-    /// beats an exceeded budget (4), as the design asks: a budget judged on partial data
-    /// is not trusted.
-    pub fn combine(codes: impl IntoIterator<Item = u8>) -> u8 {
-        let mut nonzero: Vec<u8> = codes.into_iter().filter(|c| *c != OK).collect();
-        nonzero.sort_unstable();
-        nonzero.first().copied().unwrap_or(OK)
-    }
-}
-
-/// A command that could not run.
-#[derive(Debug, Error)]
-pub enum Error {
-    #[error(transparent)]
-    Source(#[from] source::Error),
-    #[error("the built-in catalog is broken: {0}")]
-    Catalog(#[from] crate::catalog::Error),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot write output: {0}")]
-    Output(#[source] std::io::Error),
-    #[error("{0}")]
-    Render(#[from] render::Error),
-    /// The command line is well-formed but asks for something impossible.
-    #[error("{0}")]
-    Usage(String),
-    #[error(transparent)]
-    Live(#[from] source::live::Error),
-    #[error("{0}")]
-    Budget(#[from] crate::budget::Error),
-    #[error(transparent)]
-    Growth(#[from] crate::growth::Error),
-    #[error(transparent)]
-    Headcount(#[from] crate::headcount::Error),
-    /// Input that was read but cannot be used (e.g. snapshots of another schema version).
-    #[error("{0}")]
-    Input(String),
-}
-
-impl Error {
-    /// The exit code this error maps to.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) | Error::Budget(_) => exit::USAGE,
-            Error::Growth(
-                crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..)
-                | crate::growth::Error::ChooseMesh(..)
-                | crate::growth::Error::TooLarge { .. },
-            ) => exit::USAGE,
-            // A bad model file or feature list is a usage error: the command line asked for
-            // an estimate the model cannot make.
-            Error::Headcount(crate::headcount::Error::Model(e))
-                if !matches!(e, crate::headcount::model::Error::Read { .. }) =>
-            {
-                exit::USAGE
-            }
-            Error::Headcount(crate::headcount::Error::UnknownFeature { .. }) => exit::USAGE,
-            Error::Headcount(crate::headcount::Error::Growth(
-                crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..),
-            )) => exit::USAGE,
-            _ => exit::ERROR,
-        }
-    }
-}
-
-/// Standard streams, passed in so that tests can run commands in-process.
-pub struct Io<'a> {
-    pub stdin: &'a mut dyn Read,
-    pub stdout: &'a mut dyn Write,
-    pub stderr: &'a mut dyn Write,
-    /// Whether stdout is a terminal that may be coloured (and `NO_COLOR` is unset).
-    pub color: bool,
-    /// Whether stderr is a terminal (progress is drawn only there).
-    pub stderr_terminal: bool,
-    /// The width human tables are fitted to (`COLUMNS`, else the terminal's, else 80).
-    pub width: usize,
-}
-
-/// The width to fit tables to: `COLUMNS` when it is a positive number, else the terminal's
-/// (`terminal`: the size of stdout when it is a terminal), else
-/// [`crate::render::fit::DEFAULT_WIDTH`].
-pub fn terminal_width(columns: Option<&str>, terminal: Option<usize>) -> usize {
-    columns
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .or(terminal)
-        .filter(|w| *w > 0)
-        .unwrap_or(crate::render::fit::DEFAULT_WIDTH)
-}
-
-/// Runs one command; returns the exit code.
-pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
-    match cli.command {
-        Command::Scan(args) => crate::commands::scan::run(&args, io),
-        Command::Diff(args) => crate::commands::diff::run(&args, io),
-        Command::Plan(args) => crate::commands::plan::run(&args, io),
-        Command::Compare(args) => crate::commands::plan::compare(&args, io),
-        Command::Rbac => crate::commands::rbac::run(io),
-        Command::Graph(args) => crate::commands::graph::run(&args, io),
-        Command::Headcount(args) => crate::commands::headcount::run(&args, io),
-        Command::Completion(args) => crate::commands::complete::script(&args, io),
-        Command::Man(args) => crate::commands::complete::man(&args),
-        Command::Schema(args) => crate::commands::schema::run(&args),
-    }
-}
 
 /// The current time as RFC 3339 UTC (no time crate needed for one timestamp).
 /// `SOURCE_DATE_EPOCH` (the reproducible-builds convention) pins it, for golden output.
@@ -432,17 +312,6 @@ pub fn load_saved_snapshot(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn exit_code_precedence() {
-        use exit::*;
-        assert_eq!(combine([]), OK);
-        assert_eq!(combine([OK, OK]), OK);
-        assert_eq!(combine([BUDGET, OK]), BUDGET);
-        assert_eq!(combine([BUDGET, INCOMPLETE]), INCOMPLETE, "3 beats 4");
-        assert_eq!(combine([INCOMPLETE, USAGE, BUDGET]), USAGE);
-        assert_eq!(combine([BUDGET, ERROR]), ERROR);
-    }
 
     #[test]
     fn timestamp_shape() {

@@ -1,0 +1,34 @@
+//! The process exit codes of the design's contract, and how several combine.
+//!
+//! A module of its own, below everything that returns a code (`commands`, `error`), so that
+//! the codes have one definition and no module has to import them from the one that calls it.
+
+pub const OK: u8 = 0;
+pub const ERROR: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const INCOMPLETE: u8 = 3;
+pub const BUDGET: u8 = 4;
+
+/// The code when several apply: the lowest non-zero wins. So an incomplete scan (3)
+/// beats an exceeded budget (4), as the design asks: a budget judged on partial data
+/// is not trusted.
+pub fn combine(codes: impl IntoIterator<Item = u8>) -> u8 {
+    let mut nonzero: Vec<u8> = codes.into_iter().filter(|c| *c != OK).collect();
+    nonzero.sort_unstable();
+    nonzero.first().copied().unwrap_or(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_code_precedence() {
+        assert_eq!(combine([]), OK);
+        assert_eq!(combine([OK, OK]), OK);
+        assert_eq!(combine([BUDGET, OK]), BUDGET);
+        assert_eq!(combine([BUDGET, INCOMPLETE]), INCOMPLETE, "3 beats 4");
+        assert_eq!(combine([INCOMPLETE, USAGE, BUDGET]), USAGE);
+        assert_eq!(combine([BUDGET, ERROR]), ERROR);
+    }
+}
