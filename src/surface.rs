@@ -359,6 +359,36 @@ pub struct Proxy {
     pub instances_unknown: bool,
 }
 
+impl Proxy {
+    /// A proxy type with no instances yet: detection and projections add to it.
+    pub fn empty(
+        mesh: &str,
+        implementation: &str,
+        placement: &str,
+        version: Option<String>,
+    ) -> Self {
+        Self {
+            mesh: mesh.to_owned(),
+            implementation: implementation.to_owned(),
+            placement: placement.to_owned(),
+            version,
+            instances: 0,
+            cpu_request_millicores: 0,
+            memory_request_bytes: 0,
+            cpu_limit_millicores: 0,
+            memory_limit_bytes: 0,
+            cpu_usage_millicores: None,
+            memory_usage_bytes: None,
+            usage_pods: 0,
+            cpu_utilisation_percent: None,
+            memory_utilisation_percent: None,
+            from: None,
+            template_instances: None,
+            instances_unknown: false,
+        }
+    }
+}
+
 /// A CustomResourceDefinition owned (or needed) by a mesh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

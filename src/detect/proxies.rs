@@ -151,25 +151,10 @@ impl Detector<'_> {
         } else {
             tally.1 = true;
         }
-        let p = acc.proxies.entry(key).or_insert_with(|| Proxy {
-            mesh: mesh.to_owned(),
-            implementation: implementation.to_owned(),
-            placement: placement.to_owned(),
-            version,
-            instances: 0,
-            cpu_request_millicores: 0,
-            memory_request_bytes: 0,
-            cpu_limit_millicores: 0,
-            memory_limit_bytes: 0,
-            cpu_usage_millicores: None,
-            memory_usage_bytes: None,
-            usage_pods: 0,
-            cpu_utilisation_percent: None,
-            memory_utilisation_percent: None,
-            from: None,
-            template_instances: None,
-            instances_unknown: false,
-        });
+        let p = acc
+            .proxies
+            .entry(key)
+            .or_insert_with(|| Proxy::empty(mesh, implementation, placement, version));
         p.instances_unknown |= unit.unknown;
         p.instances = p.instances.saturating_add(count);
         p.cpu_request_millicores = p

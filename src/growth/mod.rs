@@ -720,23 +720,8 @@ fn add_proxy(
         })
         .unwrap_or_else(|| {
             snap.proxies.push(Proxy {
-                mesh: mesh.to_owned(),
-                implementation: implementation.to_owned(),
-                placement: placement.to_owned(),
-                version: version.clone(),
-                instances: 0,
-                cpu_request_millicores: 0,
-                memory_request_bytes: 0,
-                cpu_limit_millicores: 0,
-                memory_limit_bytes: 0,
-                cpu_usage_millicores: None,
-                memory_usage_bytes: None,
-                usage_pods: 0,
-                cpu_utilisation_percent: None,
-                memory_utilisation_percent: None,
                 from: Some("projected".to_owned()),
-                template_instances: None,
-                instances_unknown: false,
+                ..Proxy::empty(mesh, implementation, placement, version.clone())
             });
             snap.proxies.len() - 1
         });
