@@ -20,10 +20,20 @@
 //!   API server sends and a client has to skip), fresh uids, a node and a pod IP.
 //!
 //! Generation is deterministic: the same fixture and scale give the same objects.
+//!
+//! Split by job: [`clone`] makes the copies (ids, names, owners, managedFields),
+//! [`template`] finds the fixture's application namespaces to copy, this module decides
+//! how many of what.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod clone;
+mod template;
 
-use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use clone::{clone_pod, kind, name, namespace, owner, rename, set_replicas, Ids};
+use template::{templates, Template};
 
 /// How big the generated cluster is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,315 +89,18 @@ impl Scale {
     }
 }
 
-fn is_system_namespace(ns: &str) -> bool {
-    ns.starts_with("kube-")
-        || ns.ends_with("-system")
-        || ns.starts_with("istio")
-        || ns.starts_with("linkerd")
-        || ns.starts_with("cilium")
-        || ns == "cert-manager"
-        || ns == "default"
-}
-
-fn kind(o: &Value) -> &str {
-    o["kind"].as_str().unwrap_or_default()
-}
-fn name(o: &Value) -> &str {
-    o["metadata"]["name"].as_str().unwrap_or_default()
-}
-fn namespace(o: &Value) -> &str {
-    o["metadata"]["namespace"].as_str().unwrap_or_default()
-}
-fn owner(o: &Value) -> Option<(&str, &str)> {
-    let refs = o["metadata"]["ownerReferences"].as_array()?;
-    let r = refs
-        .iter()
-        .find(|r| r["controller"].as_bool() == Some(true))
-        .or_else(|| refs.first())?;
-    Some((r["kind"].as_str()?, r["name"].as_str()?))
-}
-
-/// Deterministic ids: uids, suffixes, IPs.
-struct Ids(u64);
-
-impl Ids {
-    fn next(&mut self) -> u64 {
-        self.0 += 1;
-        self.0
-    }
-    fn uid(&mut self) -> String {
-        let n = self.next();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            n.wrapping_mul(2_654_435_761) & 0xffff_ffff,
-            (n >> 3) & 0xffff,
-            n & 0xfff,
-            (n >> 7) & 0xfff,
-            n
-        )
-    }
-    /// A 5-character pod name suffix, like the API server's `generateName`.
-    fn suffix(&mut self, len: usize) -> String {
-        const ALPHA: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        let mut n = self.next().wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (0..len)
-            .map(|_| {
-                let c = ALPHA[(n % ALPHA.len() as u64) as usize] as char;
-                n /= ALPHA.len() as u64;
-                c
-            })
-            .collect()
-    }
-    fn ip(&mut self) -> String {
-        let n = self.next();
-        format!(
-            "10.{}.{}.{}",
-            64 + (n >> 16) % 64,
-            (n >> 8) & 0xff,
-            n & 0xff
-        )
-    }
-}
-
-/// The bulk of a pod's `managedFields` (what kubelet and the controller write), the same
-/// shape as a real server's: a client that does not skip it pays for it.
-fn managed_fields(containers: &[String]) -> Value {
-    let mut spec_containers = serde_json::Map::new();
-    let mut status_containers = serde_json::Map::new();
-    for c in containers {
-        spec_containers.insert(
-            format!("k:{{\"name\":\"{c}\"}}"),
-            json!({".": {}, "f:image": {}, "f:imagePullPolicy": {}, "f:name": {},
-                "f:ports": {".": {}, "k:{\"containerPort\":8080,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}, "f:name": {}, "f:protocol": {}}},
-                "f:resources": {".": {}, "f:limits": {".": {}, "f:cpu": {}, "f:memory": {}}, "f:requests": {".": {}, "f:cpu": {}, "f:memory": {}}},
-                "f:securityContext": {".": {}, "f:allowPrivilegeEscalation": {}, "f:readOnlyRootFilesystem": {}, "f:runAsNonRoot": {}},
-                "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {}}),
-        );
-        status_containers.insert(format!("k:{{\"name\":\"{c}\"}}"), json!({}));
-    }
-    json!([
-        {"apiVersion": "v1", "fieldsType": "FieldsV1", "manager": "kube-controller-manager",
-         "operation": "Update", "time": "2025-09-10T07:41:12Z",
-         "fieldsV1": {"f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}, "f:pod-template-hash": {}},
-            "f:ownerReferences": {".": {}, "k:{\"uid\":\"0\"}": {}}},
-           "f:spec": {"f:containers": spec_containers, "f:dnsPolicy": {}, "f:enableServiceLinks": {},
-            "f:restartPolicy": {}, "f:schedulerName": {}, "f:securityContext": {}, "f:serviceAccount": {},
-            "f:serviceAccountName": {}, "f:terminationGracePeriodSeconds": {}}}},
-        {"apiVersion": "v1", "fieldsType": "FieldsV1", "manager": "kubelet",
-         "operation": "Update", "subresource": "status", "time": "2025-09-10T07:41:20Z",
-         "fieldsV1": {"f:status": {"f:conditions": {
-            "k:{\"type\":\"ContainersReady\"}": {".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}},
-            "k:{\"type\":\"Initialized\"}": {".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}},
-            "k:{\"type\":\"PodReadyToStartContainers\"}": {".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}},
-            "k:{\"type\":\"Ready\"}": {".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}}},
-           "f:containerStatuses": status_containers, "f:hostIP": {}, "f:hostIPs": {}, "f:phase": {},
-           "f:podIP": {}, "f:podIPs": {".": {}, "k:{\"ip\":\"10.0.0.1\"}": {".": {}, "f:ip": {}}}, "f:startTime": {}}}}
-    ])
-}
-
-/// A pod cloned from `template`: new name, owner, node, uid, IP and managedFields.
-fn clone_pod(
-    template: &Value,
-    ns: &str,
-    pod_name: String,
-    owner_name: &str,
-    owner_uid: &str,
-    node: &str,
-    ids: &mut Ids,
-) -> Value {
-    let mut p = template.clone();
-    let containers: Vec<String> = ["initContainers", "containers"]
-        .iter()
-        .filter_map(|k| p["spec"][k].as_array())
-        .flatten()
-        .filter_map(|c| c["name"].as_str().map(str::to_owned))
-        .collect();
-    let ip = ids.ip();
-    let uid = ids.uid();
-    if let Some(m) = p["metadata"].as_object_mut() {
-        m.insert("name".into(), pod_name.into());
-        m.insert("namespace".into(), ns.into());
-        m.insert("uid".into(), uid.into());
-        m.remove("resourceVersion");
-        m.insert("managedFields".into(), managed_fields(&containers));
-        if let Some(Value::Array(refs)) = m.get_mut("ownerReferences") {
-            for r in refs {
-                r["name"] = owner_name.into();
-                r["uid"] = owner_uid.into();
-            }
-        }
-    }
-    p["spec"]["nodeName"] = node.into();
-    if p["status"].is_object() {
-        p["status"]["podIP"] = ip.clone().into();
-        p["status"]["podIPs"] = json!([{"ip": ip}]);
-    }
-    p
-}
-
-fn rename(o: &Value, ns: Option<&str>, new_name: Option<&str>, ids: &mut Ids) -> Value {
-    let mut c = o.clone();
-    if let Some(m) = c["metadata"].as_object_mut() {
-        if let Some(ns) = ns {
-            m.insert("namespace".into(), ns.into());
-        }
-        if let Some(n) = new_name {
-            m.insert("name".into(), n.into());
-        }
-        m.insert("uid".into(), ids.uid().into());
-        m.remove("resourceVersion");
-    }
-    c
-}
-
-fn set_replicas(o: &mut Value, n: usize) {
-    o["spec"]["replicas"] = n.into();
-    if o["status"].is_object() {
-        for k in [
-            "replicas",
-            "readyReplicas",
-            "availableReplicas",
-            "updatedReplicas",
-            "fullyLabeledReplicas",
-        ] {
-            if o["status"].get(k).is_some() || k == "replicas" {
-                o["status"][k] = n.into();
-            }
-        }
-    }
-}
-
-/// An application Deployment of a template namespace, with one ReplicaSet and a pod.
-struct AppUnit {
-    deployment: Value,
-    replicaset: Value,
-    pod: Value,
-}
-
-struct Template {
-    namespace: Value,
-    /// Everything else in the namespace, copied once per generated namespace.
-    statics: Vec<Value>,
-    static_pods: usize,
-    apps: Vec<AppUnit>,
-}
-
 /// Multiplies `base` (a fixture's objects, lists already flattened) to `scale`.
 pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
     let mut ids = Ids(0x5ca1e);
     let mut out: Vec<Value> = Vec::new();
 
-    // Index the fixture.
-    let namespaces: BTreeMap<String, Value> = base
-        .iter()
-        .filter(|o| kind(o) == "Namespace")
-        .map(|o| (name(o).to_owned(), o.clone()))
-        .collect();
     let node_template = base.iter().find(|o| kind(o) == "Node").cloned();
     let base_nodes: Vec<String> = base
         .iter()
         .filter(|o| kind(o) == "Node")
         .map(|o| name(o).to_owned())
         .collect();
-
-    // Application units and statics per template namespace.
-    let app_deploys: BTreeSet<(String, String)> = base
-        .iter()
-        .filter(|o| kind(o) == "Deployment" && owner(o).is_none())
-        .filter(|o| !is_system_namespace(namespace(o)))
-        .map(|o| (namespace(o).to_owned(), name(o).to_owned()))
-        .collect();
-    let rs_of: BTreeMap<(String, String), &Value> = base
-        .iter()
-        .filter(|o| kind(o) == "ReplicaSet")
-        .filter_map(|o| {
-            let (k, n) = owner(o)?;
-            (k == "Deployment").then(|| ((namespace(o).to_owned(), n.to_owned()), o))
-        })
-        .collect();
-    let mut templates: BTreeMap<String, Template> = BTreeMap::new();
-    for (ns, ns_obj) in &namespaces {
-        if is_system_namespace(ns) {
-            continue;
-        }
-        let mut t = Template {
-            namespace: ns_obj.clone(),
-            statics: Vec::new(),
-            static_pods: 0,
-            apps: Vec::new(),
-        };
-        // ReplicaSet name -> Deployment, from the ReplicaSets or (fixtures without them)
-        // from the pods' owners, `<deployment>-<hash>`.
-        let mut app_rs: BTreeMap<&str, &str> = rs_of
-            .iter()
-            .filter(|((n, d), _)| n == ns && app_deploys.contains(&(n.clone(), d.clone())))
-            .map(|((_, d), rs)| (name(rs), d.as_str()))
-            .collect();
-        for p in base
-            .iter()
-            .filter(|o| kind(o) == "Pod" && namespace(o) == ns)
-        {
-            if let Some(("ReplicaSet", rs)) = owner(p) {
-                if let Some((_, d)) = app_deploys
-                    .iter()
-                    .find(|(n, d)| n == ns && rs.rsplit_once('-').map(|x| x.0) == Some(d))
-                {
-                    app_rs.entry(rs).or_insert(d.as_str());
-                }
-            }
-        }
-        for o in base.iter().filter(|o| namespace(o) == ns) {
-            let app_owned = match (kind(o), owner(o)) {
-                ("Deployment", None) => true,
-                ("ReplicaSet", Some(("Deployment", d))) => {
-                    app_deploys.contains(&(ns.clone(), d.to_owned()))
-                }
-                ("Pod", Some(("ReplicaSet", rs))) => app_rs.contains_key(rs),
-                _ => false,
-            };
-            if app_owned {
-                continue;
-            }
-            if kind(o) == "Pod" {
-                t.static_pods += 1;
-            }
-            t.statics.push(o.clone());
-        }
-        for (rs_name, d) in &app_rs {
-            let deploy = base
-                .iter()
-                .find(|o| kind(o) == "Deployment" && namespace(o) == ns && name(o) == *d);
-            let rs = rs_of
-                .get(&(ns.clone(), (*d).to_owned()))
-                .map(|rs| (*rs).clone())
-                .or_else(|| {
-                    deploy.map(|d| {
-                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
-                            "metadata": {"name": rs_name, "namespace": ns,
-                                "labels": d["spec"]["selector"]["matchLabels"].clone(),
-                                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
-                                    "name": name(d), "controller": true, "blockOwnerDeletion": true,
-                                    "uid": d["metadata"]["uid"].clone()}]},
-                            "spec": {"replicas": 1, "selector": d["spec"]["selector"].clone(),
-                                "template": d["spec"]["template"].clone()},
-                            "status": {"replicas": 1, "readyReplicas": 1, "availableReplicas": 1}})
-                    })
-                });
-            let pod = base.iter().find(|o| {
-                kind(o) == "Pod" && namespace(o) == ns && owner(o) == Some(("ReplicaSet", rs_name))
-            });
-            if let (Some(deploy), Some(rs), Some(pod)) = (deploy, rs, pod) {
-                t.apps.push(AppUnit {
-                    deployment: deploy.clone(),
-                    replicaset: rs,
-                    pod: pod.clone(),
-                });
-            }
-        }
-        if !t.apps.is_empty() {
-            templates.insert(ns.clone(), t);
-        }
-    }
+    let templates = templates(&base);
 
     // Nodes.
     let mut nodes = base_nodes.clone();
