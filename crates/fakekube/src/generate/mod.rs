@@ -17,15 +17,18 @@
 //!   pods, Gateways), plus application Deployments, ReplicaSets and pods cloned from the
 //!   template's, with replicas chosen so that the whole cluster has `pods` pods;
 //! * every generated pod gets a `managedFields` block of realistic size (the bulk a real
-//!   API server sends and a client has to skip), fresh uids, a node and a pod IP.
+//!   API server sends and a client has to skip), fresh uids, a node and a pod IP;
+//! * with `config=N`, every generated namespace gets `N` mesh configuration objects, of
+//!   the namespaced kinds the fixture's CRDs declare (see [`config`]).
 //!
 //! Generation is deterministic: the same fixture and scale give the same objects.
 //!
 //! Split by job: [`clone`] makes the copies (ids, names, owners, managedFields),
-//! [`template`] finds the fixture's application namespaces to copy, this module decides
-//! how many of what.
+//! [`template`] finds the fixture's application namespaces to copy, [`config`] makes the
+//! configuration objects, this module decides how many of what.
 
 mod clone;
+mod config;
 mod template;
 
 use std::collections::BTreeSet;
@@ -33,6 +36,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use clone::{clone_pod, kind, name, namespace, owner, rename, set_replicas, Ids};
+use config::{config_kinds, config_object};
 use template::{templates, Template};
 
 /// How big the generated cluster is.
@@ -46,6 +50,8 @@ pub struct Scale {
     pub pods: usize,
     /// Application Deployments per generated namespace (fewer when pods are few).
     pub deployments: usize,
+    /// Mesh configuration objects (custom resources) per generated namespace.
+    pub config: usize,
 }
 
 impl Default for Scale {
@@ -55,13 +61,15 @@ impl Default for Scale {
             namespaces: 50,
             pods: 5_000,
             deployments: 10,
+            config: 0,
         }
     }
 }
 
 impl Scale {
-    /// Parses `pods=50000,nodes=2000,namespaces=500,deployments=10` (any subset; the
-    /// rest default to 5,000 pods, 100 nodes, 50 namespaces, 10 deployments).
+    /// Parses `pods=50000,nodes=2000,namespaces=500,deployments=10,config=20` (any subset;
+    /// the rest default to 5,000 pods, 100 nodes, 50 namespaces, 10 deployments and no
+    /// configuration objects).
     pub fn parse(spec: &str) -> Result<Scale, String> {
         let mut s = Scale::default();
         for term in spec.split(',').map(str::trim).filter(|t| !t.is_empty()) {
@@ -78,9 +86,10 @@ impl Scale {
                 "nodes" => s.nodes = n.max(1),
                 "namespaces" => s.namespaces = n.max(1),
                 "deployments" => s.deployments = n.max(1),
+                "config" => s.config = n,
                 other => {
                     return Err(format!(
-                        "unknown key {other:?} (pods, nodes, namespaces, deployments)"
+                        "unknown key {other:?} (pods, nodes, namespaces, deployments, config)"
                     ))
                 }
             }
@@ -101,6 +110,11 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
         .map(|o| name(o).to_owned())
         .collect();
     let templates = templates(&base);
+    let config = if scale.config > 0 {
+        config_kinds(&base)
+    } else {
+        Vec::new()
+    };
 
     // Nodes.
     let mut nodes = base_nodes.clone();
@@ -221,6 +235,11 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
                 out.push(p);
             }
         }
+        if !config.is_empty() {
+            for i in 0..scale.config {
+                out.push(config_object(&config, &ns, j * scale.config + i, &mut ids));
+            }
+        }
     }
     out
 }
@@ -249,9 +268,11 @@ mod tests {
                 pods: 50_000,
                 nodes: 2000,
                 namespaces: 500,
-                deployments: 10
+                deployments: 10,
+                config: 0
             }
         );
+        assert_eq!(Scale::parse("config=12").unwrap().config, 12);
         assert!(Scale::parse("pods=many").is_err());
         assert!(Scale::parse("widgets=3").is_err());
     }
@@ -272,6 +293,7 @@ mod tests {
                 nodes: 40,
                 namespaces: 20,
                 deployments: 5,
+                config: 0,
             };
             let objs = generate(base, &scale);
             assert_eq!(count(&objs, "Pod"), 3_000, "{case}");
@@ -300,6 +322,7 @@ mod tests {
                 nodes: 10,
                 namespaces: 4,
                 deployments: 3,
+                config: 0,
             },
         );
         let generated: Vec<&Value> = objs

@@ -246,7 +246,7 @@ impl Ctx<'_> {
             }
         }
         let (kind, api_version) = match shape {
-            Shape::Full => (format!("{}List", t.kind), group_version.to_owned()),
+            Shape::Full => (t.list_kind.clone(), group_version.to_owned()),
             Shape::Metadata(v) => (
                 "PartialObjectMetadataList".to_owned(),
                 format!("meta.k8s.io/{v}"),

@@ -79,9 +79,15 @@ pub(super) fn details(a: &ResourceAttributes) -> Value {
 fn forbidden(a: Option<&ResourceAttributes>, method: &str, path: &str) -> Resp {
     let message = match a {
         Some(a) => {
+            // `resource.group`, as apimachinery's `NewForbidden` names a GroupResource.
+            let resource = if a.group.is_empty() {
+                a.resource.clone()
+            } else {
+                format!("{}.{}", a.resource, a.group)
+            };
             let subject = match &a.name {
-                Some(n) => format!("{} {n:?}", a.resource),
-                None => a.resource.clone(),
+                Some(n) => format!("{resource} {n:?}"),
+                None => resource,
             };
             let scope = match &a.namespace {
                 Some(ns) => format!("in the namespace {ns:?}"),

@@ -100,9 +100,9 @@ impl Builder {
                 versions.push(v.to_owned());
             }
         }
-        if versions.is_empty() {
-            return;
-        }
+        // A CRD that serves no version still owns its kind: its objects are not served
+        // (rather than served under a guessed plural).
+        let served = !versions.is_empty();
         versions.sort_by_key(|v| version_priority(v));
         let singular = spec["names"]["singular"]
             .as_str()
@@ -113,12 +113,15 @@ impl Builder {
             plural: plural.to_owned(),
             singular,
             kind: kind.to_owned(),
+            list_kind: spec["names"]["listKind"]
+                .as_str()
+                .map_or_else(|| format!("{kind}List"), str::to_owned),
             namespaced: spec["scope"].as_str() != Some("Cluster"),
             short_names: str_list(spec["names"].get("shortNames")),
             categories: str_list(spec["names"].get("categories")),
             verbs: &["get", "list", "watch"],
             fields: &[],
-            served: true,
+            served,
             builtin: false,
             items: Vec::new(),
         });
@@ -158,6 +161,7 @@ impl Store {
                 plural: (*plural).to_owned(),
                 singular: kind.to_ascii_lowercase(),
                 kind: (*kind).to_owned(),
+                list_kind: format!("{kind}List"),
                 namespaced: *namespaced,
                 short_names: short.iter().map(|s| (*s).to_owned()).collect(),
                 categories: cats.iter().map(|s| (*s).to_owned()).collect(),
@@ -223,6 +227,7 @@ impl Store {
                             versions: vec![version.clone()],
                             plural,
                             singular: kind.to_ascii_lowercase(),
+                            list_kind: format!("{kind}List"),
                             kind: kind.clone(),
                             namespaced: meta.contains_key("namespace"),
                             short_names: Vec::new(),

@@ -28,6 +28,8 @@ pub(crate) struct ResourceType {
     pub plural: String,
     pub singular: String,
     pub kind: String,
+    /// The kind of its lists: `{kind}List`, or a CRD's `spec.names.listKind`.
+    pub list_kind: String,
     pub namespaced: bool,
     pub short_names: Vec<String>,
     pub categories: Vec<String>,
