@@ -4,7 +4,8 @@
 //! scale benchmark points both meshsurface and real `kubectl` at it. The contract is the
 //! Kubernetes HTTP API itself: discovery (`/version`, `/api`, `/apis`, group and
 //! resource lists, legacy and aggregated (`apidiscovery.k8s.io/v2`), with every group
-//! that a CustomResourceDefinition among the objects declares), lists with `limit`/`continue`, label and field selectors, metadata-only
+//! that a CustomResourceDefinition among the objects declares), lists and gets of built-in
+//! and custom resources with `limit`/`continue`, label and field selectors, metadata-only
 //! lists (`PartialObjectMetadataList`), `Status` error bodies, bearer tokens, and
 //! injectable [`Fault`]s. Every request is logged with what it resolved to, so a test can
 //! check what a scan asked for ([`Running::requests`], [`rbac::Rules::allows`]).

@@ -7,14 +7,16 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: fakekube --fixtures DIR [--fixtures DIR ...] [--port N] \
 [--kubeconfig-out FILE] [--context NAME] [--token TOKEN]
-       [--generate pods=N,nodes=N,namespaces=N,deployments=N] [--clusters N]
+       [--generate pods=N,nodes=N,namespaces=N,deployments=N,config=N] [--clusters N]
 
 Serves the Kubernetes objects in DIR (YAML or JSON, recursively) as a read-only API
 server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.
 
 --generate multiplies the fixture to that scale in memory (see fakekube::generate): its
 application namespaces are cloned with their mesh annotations, sidecars and waypoints,
-node agents get a pod per node, every generated pod a realistic managedFields block.
+node agents get a pod per node, every generated pod a realistic managedFields block;
+config=N adds N mesh configuration objects per generated namespace, spread over the
+namespaced kinds the fixture's CRDs declare (VirtualService, Server, CiliumNetworkPolicy...).
 --clusters N serves N identical fakes on consecutive ports (from --port, or free ports)
 and writes one kubeconfig with contexts CONTEXT-1 .. CONTEXT-N (the first is current);
 it prints one URL per line.";

@@ -46,6 +46,10 @@ async fn forbidden_gives_a_status_and_spares_other_resources() {
         .as_str()
         .unwrap()
         .ends_with("in API group \"apps\" in the namespace \"shop\""));
+    assert!(s["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("deployments.apps is forbidden: "));
     // Other resources and discovery still work.
     assert_eq!(get(&fake, "/api/v1/nodes").await.status, 200);
     assert_eq!(get(&fake, "/api/v1").await.status, 200);

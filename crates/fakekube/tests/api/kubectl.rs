@@ -111,6 +111,78 @@ async fn kubectl_get_pods_through_a_kubeconfig() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_lists_generated_custom_resources() {
+    let Some(kubectl) = kubectl() else {
+        eprintln!("kubectl not installed: skipping");
+        return;
+    };
+    let scale = fakekube::generate::Scale {
+        pods: 60,
+        nodes: 3,
+        namespaces: 3,
+        deployments: 2,
+        config: 20,
+    };
+    let objects = fakekube::generate::generate(fixture("istio-sidecar"), &scale);
+    let vs_count = objects
+        .iter()
+        .filter(|o| o["kind"] == "VirtualService")
+        .count();
+    assert!(vs_count > 0);
+    let fake = FakeKube::new(objects).start().await.unwrap();
+    let dir = temp_dir("kubectl-crs");
+    let kc = dir.join("kubeconfig");
+    fake.write_kubeconfig(&kc, "fake").unwrap();
+
+    // Discovery from the CRDs: kubectl resolves the short name and the group.
+    let (ok, out, err) = run_kubectl(
+        &kubectl,
+        &kc,
+        &[
+            "api-resources",
+            "--api-group=networking.istio.io",
+            "-o",
+            "name",
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l == "virtualservices.networking.istio.io"),
+        "{out}"
+    );
+    // Paged through every namespace, as JSON and as kubectl's table.
+    let (ok, out, err) = run_kubectl(
+        &kubectl,
+        &kc,
+        &["get", "vs", "-A", "-o", "json", "--chunk-size=2"],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), vs_count);
+    assert!(items.iter().all(|i| i["kind"] == "VirtualService"));
+    let (ok, out, err) = run_kubectl(
+        &kubectl,
+        &kc,
+        &[
+            "get",
+            "virtualservices.networking.istio.io",
+            "-A",
+            "--no-headers",
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), vs_count, "{out}");
+    assert!(fake.requests().iter().any(|r| r.param("continue").is_some()
+        && r.path == "/apis/networking.istio.io/v1/virtualservices"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubeconfig_context_switch_picks_the_right_server() {
     let a = FakeKube::new(fixture("linkerd")).start().await.unwrap();
     let b = FakeKube::new(fixture("cilium")).start().await.unwrap();
@@ -213,4 +285,10 @@ fn standalone_binary_rejects_bad_arguments() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-fakekube-dir"));
+    let out = Command::new(env!("CARGO_BIN_EXE_fakekube"))
+        .args(["--fixtures", "/tmp", "--generate", "config=some"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--generate: \"config=some\""));
 }

@@ -5,9 +5,11 @@
 // (clippy.toml allows unwrap only inside #[test] functions themselves).
 #![allow(clippy::unwrap_used)]
 
+mod custom;
 mod discovery;
 mod faults;
 mod fixtures;
+mod generate;
 mod kube_types;
 mod kubectl;
 mod lists;
