@@ -1,7 +1,7 @@
 //! The dependency graph of one cluster's meshes: what configures, identifies, injects,
 //! serves, redirects and carries what.
 //!
-//! [`build`] is a pure function of a [`Snapshot`] and the [`Catalog`]: it works on a fresh
+//! [`build()`] is a pure function of a [`Snapshot`] and the [`Catalog`]: it works on a fresh
 //! scan and on a saved snapshot alike, and never talks to a cluster. Nodes are aggregates
 //! so the graph stays readable at 50k pods: one per catalog component (waypoints: one per
 //! namespace), per proxy type, per CRD group, per webhook configuration, and per meshed

@@ -1,5 +1,5 @@
 //! The graph's data: [`Node`]s (aggregates of the snapshot) joined by typed [`Edge`]s.
-//! Kept apart from how it is built ([`super::build`]) and what is derived from it
+//! Kept apart from how it is built (`build.rs`) and what is derived from it
 //! ([`super::analysis`]), which both read these types.
 
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -1,8 +1,8 @@
 //! `plan` output: this cluster's surface after each feature step, what each step adds,
 //! and the growth curve of a sweep.
 //!
-//! A step's figures (its value and change, [`cells`]), the feature-change words
-//! ([`changes`]) and the scale line are shared with `compare` ([`super::compare`]), which
+//! A step's figures (its value and change, `cells`), the feature-change words
+//! (`changes`) and the scale line are shared with `compare` ([`super::compare`]), which
 //! shows the same steps side by side for several meshes.
 
 use super::fit::Shrink;

@@ -3,8 +3,8 @@
 //! pull request comment).
 //!
 //! [`sections`] lists the parts in reading order, each laid out by one function: the
-//! figures ([`figures`]: totals, scale, growth, proxy footprint), the objects that came,
-//! went or changed ([`objects`]), and the version moves and skew ([`versions`]). Both
+//! figures (`figures.rs`: totals, scale, growth, proxy footprint), the objects that came,
+//! went or changed (`objects.rs`), and the version moves and skew (`versions.rs`). Both
 //! drawers take the same sections, so they always show the same figures.
 
 mod figures;

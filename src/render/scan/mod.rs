@@ -1,7 +1,7 @@
 //! `scan` output: a [`Snapshot`] laid out as [`Section`]s, drawn as tables or Markdown.
 //!
 //! [`sections`] is the one layout: an overview of the meshes, then per mesh its parts
-//! ([`mesh`]), then shared CRDs and warnings. [`table`] and [`markdown`] only choose the
+//! (`mesh.rs`), then shared CRDs and warnings. [`table()`] and [`markdown()`] only choose the
 //! drawer, so both always show the same figures. JSON and YAML are the snapshot itself.
 
 mod mesh;
