@@ -38,10 +38,10 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     };
     let d = crate::diff::diff(&before, &after);
     let text = match args.output {
-        DiffOutput::Table => render::diff_table(&d, io.color, io.width),
+        DiffOutput::Table => render::diff::table(&d, io.color, io.width),
         DiffOutput::Json => render::json(&d)?,
         DiffOutput::Yaml => render::yaml(&d)?,
-        DiffOutput::Markdown => render::diff_markdown(&d),
+        DiffOutput::Markdown => render::diff::markdown(&d),
     };
     io.stdout
         .write_all(text.as_bytes())

@@ -16,9 +16,9 @@ pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = graph::build(&snap, &catalog);
     let analysis = graph::analyse(&snap, &g, &catalog);
     let text = match args.output {
-        GraphOutput::Table => render::graph_table(&snap, &g, &analysis, io.color, io.width),
-        GraphOutput::Dot => render::dot(&snap, &g),
-        GraphOutput::Mermaid => render::mermaid(&snap, &g),
+        GraphOutput::Table => render::graph::table(&snap, &g, &analysis, io.color, io.width),
+        GraphOutput::Dot => render::graph::dot(&snap, &g),
+        GraphOutput::Mermaid => render::graph::mermaid(&snap, &g),
         GraphOutput::Json => render::json(&graph::document(&snap, &g, &analysis))?,
         GraphOutput::Yaml => render::yaml(&graph::document(&snap, &g, &analysis))?,
     };

@@ -80,7 +80,7 @@ pub(crate) fn verdict(
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
     io.stderr
-        .write_all(crate::render::budget_failures(failures).as_bytes())
+        .write_all(crate::render::budget::failures(failures).as_bytes())
         .map_err(Error::Output)?;
     Ok(exit::combine([
         if complete { exit::OK } else { exit::INCOMPLETE },

@@ -39,10 +39,10 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         );
     }
     let text = match args.output {
-        ReportOutput::Table => render::growth::plan_table(&plan, io.color, io.width),
+        ReportOutput::Table => render::plan::table(&plan, io.color, io.width),
         ReportOutput::Json => render::json(&plan)?,
         ReportOutput::Yaml => render::yaml(&plan)?,
-        ReportOutput::Markdown => render::growth::plan_markdown(&plan),
+        ReportOutput::Markdown => render::plan::markdown(&plan),
     };
     io.stdout
         .write_all(text.as_bytes())
@@ -96,10 +96,10 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = Growth::new(&catalog)?;
     let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
     let text = match args.output {
-        ReportOutput::Table => render::growth::compare_table(&plan, io.color, io.width),
+        ReportOutput::Table => render::compare::table(&plan, io.color, io.width),
         ReportOutput::Json => render::json(&plan)?,
         ReportOutput::Yaml => render::yaml(&plan)?,
-        ReportOutput::Markdown => render::growth::compare_markdown(&plan),
+        ReportOutput::Markdown => render::compare::markdown(&plan),
     };
     io.stdout
         .write_all(text.as_bytes())

@@ -43,11 +43,11 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         save(&snap, path)?;
     }
     let text = match args.output {
-        Output::Table => render::table(&snap, false, io.color, io.width),
-        Output::Wide => render::table(&snap, true, io.color, io.width),
+        Output::Table => render::scan::table(&snap, false, io.color, io.width),
+        Output::Wide => render::scan::table(&snap, true, io.color, io.width),
         Output::Json => render::json(&snap)?,
         Output::Yaml => render::yaml(&snap)?,
-        Output::Markdown => render::markdown(&snap),
+        Output::Markdown => render::scan::markdown(&snap),
     };
     io.stdout
         .write_all(text.as_bytes())
@@ -163,9 +163,9 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
         Output::Table | Output::Wide | Output::Markdown => snaps
             .iter()
             .map(|snap| match args.output {
-                Output::Wide => render::table(snap, true, io.color, io.width),
-                Output::Markdown => render::markdown(snap),
-                _ => render::table(snap, false, io.color, io.width),
+                Output::Wide => render::scan::table(snap, true, io.color, io.width),
+                Output::Markdown => render::scan::markdown(snap),
+                _ => render::scan::table(snap, false, io.color, io.width),
             })
             .collect::<Vec<_>>()
             .join("\n"),

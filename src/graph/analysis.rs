@@ -14,7 +14,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
 
-use super::{Graph, NodeKind};
+use super::model::{Graph, NodeKind};
 use crate::catalog::EdgeType;
 use crate::surface::ScalesWith;
 

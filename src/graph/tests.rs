@@ -9,7 +9,7 @@ use petgraph::Direction;
 use super::*;
 use crate::io::Io;
 use crate::load::load_snapshot;
-use crate::surface::NamespaceEntry;
+use crate::surface::{NamespaceEntry, Role};
 
 fn fixtures() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters");

@@ -1,5 +1,5 @@
-//! The dependency graph as text: a table (blast radius, single points of failure, the
-//! upgrade runbook), Graphviz DOT, and a Mermaid flowchart.
+//! `graph` output: the dependency graph as tables (blast radius, single points of failure,
+//! then the upgrade runbook as a list), Graphviz DOT, and a Mermaid flowchart.
 //!
 //! DOT and Mermaid draw one cluster (subgraph) per mesh, and one for shared CRD groups.
 //! Node ids in both are `n0`, `n1`, ... (the graph's node indexes), so no mesh or object
@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 
 use petgraph::visit::EdgeRef;
 
-use super::fit::{self, escape, prose, Shrink};
-use super::table::{bold, draw};
-use super::{headline, plural, Section};
+use super::fit::{self, escape, Shrink};
+use super::scan::headline;
+use super::section::Section;
+use super::table::Page;
+use super::words::plural;
 use crate::graph::{Analysis, Graph, Node, NodeKind, Spof};
 use crate::surface::Snapshot;
 
@@ -342,45 +344,38 @@ fn spof_section(a: &Analysis) -> Section {
 
 /// The default `graph` output: blast radius, single points of failure, upgrade order,
 /// fitted to `width`.
-pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool, width: usize) -> String {
+pub fn table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool, width: usize) -> String {
     let mut head = headline(s);
     head.push(format!(
         "Dependency graph: {}, {} (-o dot, -o mermaid or -o json draws it)",
         plural(g.graph.node_count() as u64, "node"),
         plural(g.graph.edge_count() as u64, "edge")
     ));
-    let mut out = prose(&head.join("\n"), width);
-    out.push('\n');
+    let mut page = Page::new(&head, color, width);
     if s.meshes.is_empty() {
-        out.push_str("\nNo service mesh found.\n");
-        return out;
+        page.paragraph("No service mesh found.");
+        return page.finish("-o json");
     }
-    let mut lost = false;
-    for sec in [blast_section(a), spof_section(a)] {
-        out.push('\n');
-        out.push_str(&bold(&sec.title, color));
-        out.push('\n');
-        if sec.rows.is_empty() {
-            out.push_str("(none)\n");
-        } else {
-            let (text, cut) = draw(&sec, width);
-            lost |= cut;
-            out.push_str(&text);
-            out.push('\n');
-        }
-    }
-    out.push('\n');
-    out.push_str(&bold("Upgrade order", color));
-    out.push('\n');
+    page.section(&blast_section(a));
+    page.section(&spof_section(a));
+    upgrade_order(&mut page, a);
+    page.finish("-o json")
+}
+
+/// The runbook as a numbered list: each step's title, then what it restarts or targets
+/// (summarised to the width; `-o json` lists every target).
+fn upgrade_order(page: &mut Page, a: &Analysis) {
+    let width = page.width();
+    page.title("Upgrade order");
     if a.upgrade_steps.is_empty() {
-        out.push_str("(none)\n");
+        page.line("(none)");
     }
     for step in &a.upgrade_steps {
         let title = format!(
             "{:>2}. [{}, {}] {}",
             step.step, step.mesh, step.kind, step.title
         );
-        let _ = writeln!(out, "{}", fit::wrap(&escape(&title), width, 4).join("\n"));
+        page.line(&fit::wrap(&escape(&title), width, 4).join("\n"));
         let lead = if step.restarts > 0 {
             format!(
                 "    restart {} in {}: ",
@@ -393,13 +388,9 @@ pub fn graph_table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool, width: us
         let all = escape(&step.targets.join(", ")).into_owned();
         let room = width.saturating_sub(lead.chars().count()).max(20);
         let shown = fit::summarise(&all, room);
-        lost |= shown != all;
-        let _ = writeln!(out, "{lead}{shown}");
+        if shown != all {
+            page.lost();
+        }
+        page.line(&format!("{lead}{shown}"));
     }
-    if lost {
-        out.push('\n');
-        out.push_str(&fit::hint(width, "-o json"));
-        out.push('\n');
-    }
-    out
 }

@@ -3,7 +3,9 @@
 //! one total row).
 
 use super::fit::Shrink;
-use super::{cpu, memory, plural, request, table::draw_all, Section};
+use super::section::Section;
+use super::table::page;
+use super::words::{cpu, memory, plural, request};
 use crate::headcount::model::num;
 use crate::headcount::{Estimate, FleetTotals, Headcount, Row};
 
@@ -382,8 +384,8 @@ pub fn table(h: &Headcount, color: bool, width: usize) -> String {
             ],
             vec![
                 "delta".to_owned(),
-                signed(p.delta.hours_per_year),
-                signed(p.delta.fte),
+                signed_num(p.delta.hours_per_year),
+                signed_num(p.delta.fte),
             ],
         ];
         if !p.not_offered.is_empty() {
@@ -395,10 +397,12 @@ pub fn table(h: &Headcount, color: bool, width: usize) -> String {
         }
         sections.push(d);
     }
-    draw_all(&headline, sections, color, width, "-o csv or -o json")
+    page(&headline, &sections, color, width, "-o csv or -o json")
 }
 
-fn signed(x: f64) -> String {
+/// An estimate's change with its sign: `+120`, `-0.5`, `0` (hours and FTE are not
+/// integers, so not [`super::words::signed`]).
+fn signed_num(x: f64) -> String {
     if x > 0.0 {
         format!("+{}", num(x))
     } else {

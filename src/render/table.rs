@@ -1,15 +1,21 @@
-//! The table output: kubectl-like blank-bordered columns, one block per section, fitted to
-//! the terminal's width (see [`super::fit`]).
+//! The table drawer: kubectl-like blank-bordered columns, one block per [`Section`],
+//! fitted to the terminal's width (see [`super::fit`]).
+//!
+//! Every table output (`scan`, `diff`, `graph`, `plan`, `compare`, `headcount`) is a
+//! [`Page`]: header lines, then sections, then the closing lines (what `not set` means;
+//! where the shortened cells are whole). One drawer, so a section looks and fits the same
+//! whichever command printed it.
 
 use tabled::builder::Builder;
 use tabled::settings::object::Segment;
 use tabled::settings::{Padding, Style};
 
 use super::fit::{self, prose};
-use super::{headline, sections, Section, NOT_SET, NOT_SET_NOTE};
-use crate::surface::Snapshot;
+use super::section::Section;
+use super::words::{NOT_SET, NOT_SET_NOTE};
 
-pub(super) fn bold(s: &str, color: bool) -> String {
+/// `s` in bold when `color`.
+fn bold(s: &str, color: bool) -> String {
     if color {
         format!("\x1b[1m{s}\x1b[0m")
     } else {
@@ -17,8 +23,23 @@ pub(super) fn bold(s: &str, color: bool) -> String {
     }
 }
 
+/// A row of a sign column in its colour: `+` green, `-` red, `~` yellow.
+fn paint(line: &str, color: bool) -> String {
+    let code = match line.as_bytes().first() {
+        Some(b'+') => "32",
+        Some(b'-') => "31",
+        Some(b'~') => "33",
+        _ => return line.to_owned(),
+    };
+    if color {
+        format!("\x1b[{code}m{line}\x1b[0m")
+    } else {
+        line.to_owned()
+    }
+}
+
 /// A section's table fitted to `width`; whether something was left out or cut.
-pub(super) fn draw(sec: &Section, width: usize) -> (String, bool) {
+fn draw(sec: &Section, width: usize) -> (String, bool) {
     let f = fit::fit(&sec.headers, &sec.fits, &sec.rows, width);
     let lost = f.lost;
     let mut b = Builder::default();
@@ -39,74 +60,181 @@ pub(super) fn draw(sec: &Section, width: usize) -> (String, bool) {
     (text, lost)
 }
 
-/// Whether a drawn table shows [`NOT_SET`] somewhere.
-pub(super) fn shows_not_set(table: &str) -> bool {
-    table.contains(NOT_SET)
+/// A page of tables being drawn: `color` makes headings bold (and sign rows coloured),
+/// `width` is the terminal's.
+pub(super) struct Page {
+    out: String,
+    color: bool,
+    width: usize,
+    /// Something was left out or cut: the page ends with a hint.
+    lost: bool,
+    /// A drawn table shows [`NOT_SET`]: the page ends with what it means.
+    not_set: bool,
 }
 
-/// The snapshot as text tables; `wide` adds columns (and is never shortened); `color` makes
-/// headings bold; `width` is the terminal's.
-pub fn table(s: &Snapshot, wide: bool, color: bool, width: usize) -> String {
-    let width = if wide { fit::UNLIMITED } else { width };
-    draw_all(
-        &headline(s),
-        sections(s, wide),
-        color,
-        width,
-        "-o wide or -o json",
-    )
+impl Page {
+    /// A page starting with `headline`, wrapped to `width`.
+    pub(super) fn new(headline: &[String], color: bool, width: usize) -> Self {
+        let mut out = prose(&headline.join("\n"), width);
+        out.push('\n');
+        Self {
+            out,
+            color,
+            width,
+            lost: false,
+            not_set: false,
+        }
+    }
+
+    pub(super) fn width(&self) -> usize {
+        self.width
+    }
+
+    /// A blank line, then `text` as prose.
+    pub(super) fn paragraph(&mut self, text: &str) {
+        self.out.push('\n');
+        self.out.push_str(&prose(text, self.width));
+        self.out.push('\n');
+    }
+
+    /// A blank line, then a bold title.
+    pub(super) fn title(&mut self, title: &str) {
+        self.out.push('\n');
+        self.out
+            .push_str(&bold(&prose(title, self.width), self.color));
+        self.out.push('\n');
+    }
+
+    /// One line the caller has fitted already.
+    pub(super) fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// Something was shortened outside a section (see [`Page::finish`]).
+    pub(super) fn lost(&mut self) {
+        self.lost = true;
+    }
+
+    /// A section: its title, note, table (or `(none)`) and footer. A heading-only section
+    /// is drawn as `== title ==`.
+    pub(super) fn section(&mut self, sec: &Section) {
+        if sec.is_heading() {
+            self.title(&format!("== {} ==", sec.title));
+            return;
+        }
+        self.title(&sec.title);
+        if let Some(note) = &sec.note {
+            self.out.push_str(&prose(note, self.width));
+            self.out.push('\n');
+        }
+        if sec.rows.is_empty() {
+            if sec.note.is_none() {
+                self.out.push_str("(none)\n");
+            }
+            return;
+        }
+        let (text, cut) = draw(sec, self.width);
+        self.not_set |= text.contains(NOT_SET);
+        self.lost |= cut;
+        for line in text.lines() {
+            if sec.signs {
+                self.line(&paint(line, self.color));
+            } else {
+                self.line(line);
+            }
+        }
+        if let Some(footer) = &sec.footer {
+            self.out.push_str(&prose(footer, self.width));
+            self.out.push('\n');
+        }
+    }
+
+    /// The page with its closing lines: what `not set` means, and, when something was
+    /// shortened, that `full` (`-o wide`, `-o json`, ...) shows everything.
+    pub(super) fn finish(mut self, full: &str) -> String {
+        if self.not_set {
+            self.paragraph(NOT_SET_NOTE);
+        }
+        if self.lost {
+            self.out.push('\n');
+            self.out.push_str(&fit::hint(self.width, full));
+            self.out.push('\n');
+        }
+        self.out
+    }
 }
 
 /// Header lines, then every section as a titled table, fitted to `width`; when something
 /// was shortened, a last line says that `full` shows everything.
-pub(super) fn draw_all(
+pub(super) fn page(
     headline: &[String],
-    sections: Vec<Section>,
+    sections: &[Section],
     color: bool,
     width: usize,
     full: &str,
 ) -> String {
-    let mut out = prose(&headline.join("\n"), width);
-    out.push('\n');
-    let mut lost = false;
-    let mut not_set = false;
+    let mut page = Page::new(headline, color, width);
     for sec in sections {
-        out.push('\n');
-        if sec.headers.is_empty() {
-            out.push_str(&bold(&prose(&format!("== {} ==", sec.title), width), color));
-            out.push('\n');
-            continue;
-        }
-        out.push_str(&bold(&prose(&sec.title, width), color));
-        out.push('\n');
-        if let Some(note) = &sec.note {
-            out.push_str(&prose(note, width));
-            out.push('\n');
-            continue;
-        }
-        if sec.rows.is_empty() {
-            out.push_str("(none)\n");
-            continue;
-        }
-        let (text, cut) = draw(&sec, width);
-        not_set |= shows_not_set(&text);
-        lost |= cut;
-        out.push_str(&text);
-        out.push('\n');
-        if let Some(footer) = &sec.footer {
-            out.push_str(&prose(footer, width));
-            out.push('\n');
-        }
+        page.section(sec);
     }
-    if not_set {
-        out.push('\n');
-        out.push_str(&prose(NOT_SET_NOTE, width));
-        out.push('\n');
+    page.finish(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_section() -> Section {
+        let mut sec = Section::new(1, "Totals", vec!["", "FIGURE"]).signed();
+        sec.rows = vec![
+            vec!["+".into(), "grew".into()],
+            vec!["-".into(), "shrank".into()],
+            vec!["".into(), "same".into()],
+        ];
+        sec
     }
-    if lost {
-        out.push('\n');
-        out.push_str(&fit::hint(width, full));
-        out.push('\n');
+
+    #[test]
+    fn sign_rows_are_coloured_only_when_asked() {
+        let plain = page(&[], &[signed_section()], false, 80, "-o json");
+        assert!(!plain.contains('\x1b'), "{plain}");
+        let coloured = page(&[], &[signed_section()], true, 80, "-o json");
+        assert!(coloured.contains("\x1b[1mTotals\x1b[0m"), "{coloured}");
+        assert!(coloured.contains("\x1b[32m+   grew\x1b[0m"), "{coloured}");
+        assert!(coloured.contains("\x1b[31m-   shrank\x1b[0m"), "{coloured}");
+        assert!(coloured.contains("\n    same\n"), "{coloured}");
+        // A section without a sign column is never painted, whatever its rows start with.
+        let mut unsigned = signed_section();
+        unsigned.signs = false;
+        let text = page(&[], &[unsigned], true, 80, "-o json");
+        assert!(!text.contains("\x1b[32m"), "{text}");
     }
-    out
+
+    #[test]
+    fn headings_notes_and_empty_sections() {
+        let mut note = Section::new(2, "Meshes", vec!["MESH"]);
+        note.note = Some("No service mesh found.".into());
+        let empty = Section::new(2, "CRDs", vec!["NAME"]);
+        let text = page(
+            &["Scanned x".to_owned()],
+            &[Section::heading("istio"), note, empty],
+            false,
+            80,
+            "-o json",
+        );
+        assert_eq!(
+            text,
+            "Scanned x\n\n== istio ==\n\nMeshes\nNo service mesh found.\n\nCRDs\n(none)\n"
+        );
+    }
+
+    #[test]
+    fn a_shortened_page_says_what_keeps_everything() {
+        let mut sec = Section::new(1, "Wide", vec!["A", "B"]);
+        sec.rows = vec![vec!["x".repeat(50), "y".repeat(50)]];
+        let text = page(&[], &[sec], false, 60, "-o wide");
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        assert!(text.ends_with("-o wide shows everything.)\n"), "{text}");
+    }
 }

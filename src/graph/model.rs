@@ -1,0 +1,99 @@
+//! The graph's data: [`Node`]s (aggregates of the snapshot) joined by typed [`Edge`]s.
+//! Kept apart from how it is built (`build.rs`) and what is derived from it
+//! ([`super::analysis`]), which both read these types.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+use crate::catalog::EdgeType;
+use crate::surface::{Role, ScalesWith};
+
+/// One node: an aggregate of the snapshot, identified by a stable id
+/// (`istio/component/istiod`, `istio/proxy/envoy/sidecar`, `shared/crds/<group>`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    pub id: String,
+    /// The mesh, or `shared` for a CRD group several meshes need.
+    pub mesh: String,
+    #[serde(flatten)]
+    pub kind: NodeKind,
+}
+
+/// What a node stands for, with its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum NodeKind {
+    /// The workloads of one catalog component (of one namespace, for per-namespace ones).
+    Component {
+        component: String,
+        role: Role,
+        scales_with: ScalesWith,
+        /// Set for components that scale per namespace (waypoints).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        namespace: Option<String>,
+        replicas: u64,
+        instances: u64,
+        workloads: Vec<WorkloadRef>,
+    },
+    /// One proxy type (implementation, placement), all versions together.
+    Proxy {
+        implementation: String,
+        placement: String,
+        instances: u64,
+        versions: Vec<String>,
+    },
+    CrdGroup {
+        group: String,
+        crds: u64,
+    },
+    Webhook {
+        /// `mutating` or `validating`.
+        webhook_kind: String,
+        name: String,
+        failure_policy: String,
+        /// The component workloads (`namespace/name`) behind its Services.
+        backends: Vec<String>,
+        backend_replicas: u64,
+    },
+    /// The meshed workloads of one namespace.
+    Namespace {
+        namespace: String,
+        capture: String,
+        workloads: u64,
+        meshed_pods: u64,
+        proxies: u64,
+    },
+}
+
+/// One workload of a component node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadRef {
+    /// `namespace/name`.
+    pub name: String,
+    pub replicas: u64,
+}
+
+/// A typed edge with the reason it exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    pub r#type: EdgeType,
+    pub reason: String,
+}
+
+/// The dependency graph.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub graph: DiGraph<Node, Edge>,
+}
+
+impl Graph {
+    /// Nodes in insertion order (meshes as in the snapshot, then shared CRD groups).
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, &Node)> {
+        self.graph.node_indices().map(move |i| (i, &self.graph[i]))
+    }
+}

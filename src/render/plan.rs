@@ -1,0 +1,212 @@
+//! `plan` output: this cluster's surface after each feature step, what each step adds,
+//! and the growth curve of a sweep.
+//!
+//! A step's figures (its value and change, `cells`), the feature-change words
+//! (`changes`) and the scale line are shared with `compare` ([`super::compare`]), which
+//! shows the same steps side by side for several meshes.
+
+use super::fit::Shrink;
+use super::markdown;
+use super::section::Section;
+use super::table::page;
+use super::words::{cpu, memory, plain, plural, pods, request, signed};
+use crate::catalog::profiles::Changes;
+use crate::growth::{Plan, Scale, Step, SweepPoint};
+
+/// The plan as text tables fitted to `width`.
+pub fn table(p: &Plan, color: bool, width: usize) -> String {
+    let (head, secs) = sections(p);
+    page(&head, &secs, color, width, "-o json")
+}
+
+/// The plan as Markdown.
+pub fn markdown(p: &Plan) -> String {
+    let (head, secs) = sections(p);
+    markdown::page("meshsurface plan", &head, &secs)
+}
+
+/// A figure's change in brackets after its value: ` (+2)`; nothing when unchanged.
+fn change(d: i64, unit: fn(i64) -> String) -> String {
+    if d == 0 {
+        String::new()
+    } else {
+        format!(" ({})", signed(d, unit))
+    }
+}
+
+/// The figures of a step (in [`FIGURES`] order), each with its change: `5 (+2)`.
+pub(super) fn cells(s: &Step) -> [String; 10] {
+    let (t, d) = (&s.totals, &s.delta);
+    [
+        format!("{}{}", t.components, change(d.components, plain)),
+        format!("{}{}", t.component_kinds, change(d.component_kinds, plain)),
+        format!(
+            "{}{}",
+            t.component_instances,
+            change(d.component_instances, plain)
+        ),
+        format!("{}{}", t.proxy_types, change(d.proxy_types, plain)),
+        format!("{}{}", t.proxy_instances, change(d.proxy_instances, plain)),
+        format!("{}{}", t.crds, change(d.crds, plain)),
+        format!("{}{}", t.webhooks, change(d.webhooks, plain)),
+        format!("{}{}", t.upgrade_steps, change(d.upgrade_steps, plain)),
+        format!(
+            "{}{}",
+            request(t.cpu_request_millicores, pods(t), cpu),
+            change(d.cpu_request_millicores, cpu)
+        ),
+        format!(
+            "{}{}",
+            request(t.memory_request_bytes, pods(t), memory),
+            change(d.memory_request_bytes, memory)
+        ),
+    ]
+}
+
+/// The figure columns of a step, in [`cells`] order.
+pub(super) const FIGURES: [&str; 10] = [
+    "COMPONENTS",
+    "KINDS",
+    "INSTANCES",
+    "PROXY TYPES",
+    "PROXIES",
+    "CRDS",
+    "WEBHOOKS",
+    "UPGRADE STEPS",
+    "CPU REQ",
+    "MEM REQ",
+];
+
+/// What a feature step changes: `configuration`, `topology (per node)`; `-` for today.
+pub(super) fn changes(s: &Step) -> String {
+    match (s.feature.is_some(), s.changes) {
+        (false, _) => "-".to_owned(),
+        (true, Changes::Configuration) => "configuration".to_owned(),
+        (true, Changes::Topology) if s.scales_with.is_empty() => "topology".to_owned(),
+        (true, Changes::Topology) => format!("topology (per {})", s.scales_with.join(", per ")),
+    }
+}
+
+fn added(s: &Step) -> String {
+    let mut parts: Vec<String> = s
+        .added
+        .components
+        .iter()
+        .map(|c| {
+            let pods = plural(c.instances, "pod");
+            if c.count == 1 {
+                format!("{} ({pods})", c.component)
+            } else {
+                format!("{} x{} ({pods})", c.component, c.count)
+            }
+        })
+        .collect();
+    parts.extend(s.added.proxies.iter().map(|p| {
+        format!(
+            "+{} {}/{} {}",
+            p.instances,
+            p.implementation,
+            p.placement,
+            if p.instances == 1 { "proxy" } else { "proxies" }
+        )
+    }));
+    if !s.added.crds.is_empty() {
+        parts.push(format!("+{} CRDs", s.added.crds.len()));
+    }
+    parts.extend(s.added.webhooks.iter().map(|w| format!("webhook {w}")));
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// `WHAT at 3 nodes, 2 meshed namespaces, ...`: the scale a projection is made at.
+pub(super) fn scale_line(what: &str, s: &Scale) -> String {
+    format!(
+        "{what} at {}, {}, {}, {}",
+        plural(s.nodes, "node"),
+        plural(s.namespaces, "meshed namespace"),
+        plural(s.pods, "meshed pod"),
+        plural(s.service_accounts, "service account")
+    )
+}
+
+fn sweep_section(points: &[SweepPoint]) -> Section {
+    let mut sec = Section::new(
+        1,
+        "Growth curve (every feature enabled, at each scale)",
+        vec![
+            "NODES",
+            "NAMESPACES",
+            "PODS",
+            "COMPONENTS",
+            "INSTANCES",
+            "PROXY TYPES",
+            "PROXIES",
+            "CPU REQ",
+            "MEM REQ",
+        ],
+    )
+    .optional(&["PROXY TYPES", "INSTANCES", "COMPONENTS"]);
+    for p in points {
+        sec.rows.push(vec![
+            p.scale.nodes.to_string(),
+            p.scale.namespaces.to_string(),
+            p.scale.pods.to_string(),
+            p.totals.components.to_string(),
+            p.totals.component_instances.to_string(),
+            p.totals.proxy_types.to_string(),
+            p.totals.proxy_instances.to_string(),
+            request(p.totals.cpu_request_millicores, pods(&p.totals), cpu),
+            request(p.totals.memory_request_bytes, pods(&p.totals), memory),
+        ]);
+    }
+    sec
+}
+
+fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
+    let head = vec![scale_line(
+        &format!("Plan for {} ({})", p.mesh, p.profile),
+        &p.scale,
+    )];
+    let mut headers = vec!["STEP", "FEATURE", "CHANGES"];
+    headers.extend(FIGURES);
+    let mut steps = Section::new(1, "Surface after each step", headers)
+        .optional(&[
+            "KINDS",
+            "UPGRADE STEPS",
+            "PROXY TYPES",
+            "WEBHOOKS",
+            "INSTANCES",
+            "CRDS",
+            "COMPONENTS",
+        ])
+        .shrink("CHANGES", Shrink::Text);
+    // Figures are never cut: a column too many is dropped instead.
+    for fig in FIGURES {
+        steps = steps.shrink(fig, Shrink::Keep);
+    }
+    let mut adds = Section::new(1, "Added by each step", vec!["FEATURE", "ADDED"])
+        .shrink("ADDED", Shrink::Text);
+    for (i, s) in p.steps.iter().enumerate() {
+        let mut row = vec![
+            i.to_string(),
+            s.feature.clone().unwrap_or_else(|| "(today)".into()),
+            changes(s),
+        ];
+        row.extend(cells(s));
+        steps.rows.push(row);
+        if let Some(f) = &s.feature {
+            adds.rows.push(vec![f.clone(), added(s)]);
+        }
+    }
+    let mut out = vec![steps];
+    if !adds.rows.is_empty() {
+        out.push(adds);
+    }
+    if !p.sweep.is_empty() {
+        out.push(sweep_section(&p.sweep));
+    }
+    (head, out)
+}
