@@ -7,8 +7,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::*;
-use crate::io::Io;
-use crate::load::load_snapshot;
+use crate::pipeline::{self, Files, Knowledge, Scope};
 use crate::surface::NamespaceEntry;
 
 fn fixtures() -> Vec<String> {
@@ -23,21 +22,14 @@ fn fixtures() -> Vec<String> {
     v
 }
 
+/// A fixture scanned through the pipeline, as `scan --from PATH` scans it.
 fn load(path: &str) -> Snapshot {
-    let (mut stdin, mut stdout, mut stderr) = (std::io::empty(), Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        color: false,
-        stderr_terminal: false,
-        width: 80,
+    let files = Files {
+        paths: &[path.to_owned()],
+        stdin: &mut std::io::empty(),
+        limits: crate::source::Limits::default(),
     };
-    let input = crate::cli::InputArgs {
-        from: vec![path.to_owned()],
-        ..Default::default()
-    };
-    load_snapshot(&input, true, &mut io).unwrap()
+    pipeline::offline(files, &Scope::default(), &Knowledge::load().unwrap()).unwrap()
 }
 
 fn fixture(case: &str) -> Snapshot {
