@@ -60,3 +60,34 @@ impl Error {
         self.class().code()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit;
+
+    #[test]
+    fn each_stage_says_its_class() {
+        let nomesh = Error::Growth(crate::growth::Error::NoMesh("none".into()));
+        assert_eq!(
+            nomesh.exit_code(),
+            exit::ERROR,
+            "nothing to project is the input's"
+        );
+        let choose = Error::Growth(crate::growth::Error::ChooseMesh("two".into()));
+        assert_eq!(choose.exit_code(), exit::USAGE);
+        let read = crate::headcount::model::Error::Read {
+            path: "m.toml".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(Error::Headcount(read.into()).exit_code(), exit::ERROR);
+        let parse = crate::headcount::model::Error::Parse {
+            origin: "m.toml".into(),
+            message: "bad".into(),
+        };
+        assert_eq!(Error::Headcount(parse.into()).exit_code(), exit::USAGE);
+        let mixed = Error::from(crate::pipeline::Error::Mixed { fleet: true });
+        assert_eq!(mixed.exit_code(), exit::USAGE);
+        assert_eq!(Error::Usage("x".into()).class(), Class::Usage);
+    }
+}

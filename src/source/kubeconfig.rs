@@ -349,6 +349,25 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_does_not_parse_keeps_kube_rs_error_as_its_cause() {
+        let dir = std::env::temp_dir().join(format!("meshsurface-kcerr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.yaml");
+        std::fs::write(&bad, "clusters: [\n").unwrap();
+        let e = load(Some(&bad)).unwrap_err();
+        assert!(
+            e.to_string().starts_with("error loading config file"),
+            "{e}"
+        );
+        let cause = std::error::Error::source(&e).expect("the kube-rs error is kept");
+        assert!(
+            cause.downcast_ref::<Box<KubeconfigError>>().is_some(),
+            "{cause}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn the_exec_plugin_is_named() {
         let kc = loaded(KC);
         assert_eq!(

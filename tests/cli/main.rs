@@ -6,13 +6,15 @@
 //! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
 //! upstream rendered output (one case ignored until issue 14 item 9); `docs` checks the
-//! samples of the README and docs/ against the real output.
+//! samples of the README and docs/ against the real output; `exit_codes` shows each exit
+//! code of the contract.
 
 mod arith;
 mod completion;
 mod conventions;
 mod diff;
 mod docs;
+mod exit_codes;
 mod fixtures;
 mod golden;
 mod graph;
