@@ -2,7 +2,7 @@
 //! Each takes its parsed arguments and the standard streams, and returns an exit code.
 //!
 //! Commands sit at the top: they call downward into [`crate::pipeline`] (the one way a
-//! cluster is loaded, through [`input`] for the flags), [`crate::io`], [`crate::exit`] and
+//! cluster is loaded, through `input` for the flags), [`crate::io`], [`crate::exit`] and
 //! [`crate::error`], none of which imports them back.
 
 pub mod complete;
