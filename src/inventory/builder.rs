@@ -5,8 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::*;
-use crate::surface::WarningCode;
+use super::{
+    Crd, Gateway, Inventory, KeepKeys, Namespace, OwnerRef, PodGroup, PodShape, UsageMap,
+    WebhookConfig, WebhookKind, Workload, WorkloadKind, GATEWAY_GROUP,
+};
+use crate::surface::{Warning, WarningCode};
 
 /// Label keys that differ from pod to pod of one workload and mean nothing to detection.
 const PER_POD_LABELS: &[&str] = &[
