@@ -20,7 +20,8 @@
 //! are served), [`resources`] (the table of what is read, shared with `rbac`),
 //! [`metrics`] (pod usage, optional), [`lists`] (concurrent lists and how they end),
 //! [`namespaced`] (the rounds of a `-n` scan), [`fetch`] (GET with retries, paging, the
-//! bounds on both), [`progress`] (the progress line, on the caller's writer). This file
+//! bounds on both), [`transport`] (what a failed connection was, TLS named),
+//! [`progress`] (the progress line, on the caller's writer). This file
 //! holds only the types callers see and [`scan`], the pipeline.
 
 use std::collections::BTreeSet;
@@ -39,6 +40,7 @@ mod metrics;
 mod namespaced;
 mod progress;
 mod resources;
+mod transport;
 
 pub use connect::context_names;
 pub use fetch::{ATTEMPTS, DEFAULT_MAX_PAGE_BYTES, MAX_LIST_OBJECTS};
