@@ -566,6 +566,3 @@ impl Builder {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

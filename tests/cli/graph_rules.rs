@@ -1,14 +1,16 @@
 //! The graph of every bundled fixture against what docs/sources.md says about each mesh, and the
-//! analyses on hand-checked cases.
+//! analyses on hand-checked cases: the library's graph over fixtures loaded by its pipeline
+//! (here, outside the crate, so that `graph` need not import the `pipeline` that imports it).
 
 use std::collections::BTreeSet;
 
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use super::*;
-use crate::pipeline::{self, Files, Knowledge, Scope};
-use crate::surface::NamespaceEntry;
+use meshsurface::catalog::{Catalog, EdgeType};
+use meshsurface::graph::*;
+use meshsurface::pipeline::{self, Files, Knowledge, Scope};
+use meshsurface::surface::*;
 
 fn fixtures() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters");
@@ -27,7 +29,7 @@ fn load(path: &str) -> Snapshot {
     let files = Files {
         paths: &[path.to_owned()],
         stdin: &mut std::io::empty(),
-        limits: crate::source::Limits::default(),
+        limits: meshsurface::source::Limits::default(),
     };
     pipeline::offline(files, &Scope::default(), &Knowledge::load().unwrap()).unwrap()
 }
