@@ -15,7 +15,7 @@ use meshsurface::surface::*;
 fn fixtures() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters");
     let mut v: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
+        .expect("fixtures/clusters exists")
         .filter_map(Result::ok)
         .filter(|e| e.path().is_dir())
         .map(|e| e.path().to_string_lossy().into_owned())
@@ -31,7 +31,8 @@ fn load(path: &str) -> Snapshot {
         stdin: &mut std::io::empty(),
         limits: meshsurface::source::Limits::default(),
     };
-    pipeline::offline(files, &Scope::default(), &Knowledge::load().unwrap()).unwrap()
+    let k = Knowledge::load().expect("built-in knowledge");
+    pipeline::offline(files, &Scope::default(), &k).expect("fixture scans")
 }
 
 fn fixture(case: &str) -> Snapshot {
@@ -42,7 +43,7 @@ fn fixture(case: &str) -> Snapshot {
 }
 
 fn catalog() -> Catalog {
-    Catalog::load().unwrap()
+    Catalog::load().expect("catalog")
 }
 
 /// `(from id, type, to id)` of every edge.
