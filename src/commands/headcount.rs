@@ -3,7 +3,6 @@
 use crate::cli::{HeadcountArgs, HeadcountOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::Growth;
 use crate::headcount::{headcount, Model, DEFAULT_MODEL};
 use crate::io::Io;
 use crate::pipeline::Knowledge;
@@ -35,7 +34,7 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, E
             super::print_warnings(snap, io)?;
         }
     }
-    let growth = Growth::new(&k.catalog, &k.profiles);
+    let growth = k.growth();
     let h = headcount(&fleet, model, &args.enable, &growth)?;
     let text = match args.output {
         HeadcountOutput::Table => render::headcount::table(&h, io.color, io.width),

@@ -4,7 +4,7 @@
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::{check_namespaces, Growth, Scale};
+use crate::growth::{check_namespaces, Scale};
 use crate::io::Io;
 use crate::pipeline::Knowledge;
 use crate::render;
@@ -12,7 +12,7 @@ use crate::render;
 /// `plan --enable F1,F2`.
 pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     let today = super::input::one(&args.input, None, args.quiet, io, k)?;
-    let g = Growth::new(&k.catalog, &k.profiles);
+    let g = k.growth();
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
         if sw.axis == "namespaces" {
@@ -90,7 +90,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
             .or(base.map(|b| b.service_accounts))
             .unwrap_or(namespaces.saturating_mul(3)),
     };
-    let g = Growth::new(&k.catalog, &k.profiles);
+    let g = k.growth();
     let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
     let text = match args.output {
         ReportOutput::Table => render::growth::compare_table(&plan, io.color, io.width),

@@ -152,3 +152,95 @@ fn refuse_namespace_on_snapshots(
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::Class;
+
+    fn fixture(case: &str) -> String {
+        format!("{}/fixtures/clusters/{case}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn read(paths: &[String], stdin: &[u8]) -> Result<Snapshot, Error> {
+        let files = Files {
+            paths,
+            stdin: &mut &stdin[..],
+            limits: Limits::default(),
+        };
+        offline(files, &Scope::default(), &Knowledge::load().unwrap())
+    }
+
+    #[test]
+    fn one_cluster_is_manifests_or_one_snapshot() {
+        let snap = read(&[fixture("linkerd")], b"").unwrap();
+        assert_eq!(snap.source.kind, SourceKind::Offline);
+        assert_eq!(snap.meshes[0].name, "linkerd");
+        let saved = serde_json::to_vec(&snap).unwrap();
+        let again = read(&["-".to_owned()], &saved).unwrap();
+        assert_eq!(
+            again.totals, snap.totals,
+            "a saved snapshot is taken as saved"
+        );
+
+        let e = read(&[fixture("linkerd"), "-".to_owned()], &saved).unwrap_err();
+        assert!(matches!(e, Error::Mixed { fleet: false }), "{e}");
+        assert_eq!(e.class(), Class::Usage);
+
+        let dir = std::env::temp_dir().join(format!("meshsurface-pipe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let two: Vec<String> = ["a.json", "b.json"]
+            .iter()
+            .map(|f| {
+                let p = dir.join(f);
+                std::fs::write(&p, &saved).unwrap();
+                p.to_string_lossy().into_owned()
+            })
+            .collect();
+        let e = read(&two, b"").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "this command takes one cluster, but --from gave 2 snapshots ({}, {})",
+                two[0], two[1]
+            )
+        );
+        let fleet = fleet(
+            Files {
+                paths: &two,
+                stdin: &mut std::io::empty(),
+                limits: Limits::default(),
+            },
+            None,
+            &Knowledge::load().unwrap(),
+        )
+        .unwrap();
+        let names: Vec<&str> = fleet.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["a", "b"],
+            "a fleet's clusters are named after their files"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn namespace_cannot_limit_a_saved_snapshot() {
+        let snap = read(&[fixture("linkerd")], b"").unwrap();
+        let saved = serde_json::to_vec(&snap).unwrap();
+        let files = Files {
+            paths: &["-".to_owned()],
+            stdin: &mut &saved[..],
+            limits: Limits::default(),
+        };
+        let scope = Scope {
+            namespace: Some("shop".to_owned()),
+            nodes: None,
+        };
+        let e = offline(files, &scope, &Knowledge::load().unwrap()).unwrap_err();
+        assert!(
+            matches!(&e, Error::NamespaceOnSnapshot { namespace, path } if namespace == "shop" && path == "<stdin>"),
+            "{e}"
+        );
+    }
+}

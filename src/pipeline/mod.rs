@@ -56,6 +56,11 @@ impl Knowledge {
         })
     }
 
+    /// The projection engine over this knowledge (`plan`, `compare`, `headcount --enable`).
+    pub fn growth(&self) -> crate::growth::Growth<'_> {
+        crate::growth::Growth::new(&self.catalog, &self.profiles)
+    }
+
     /// What the sources keep of each object besides the fields detection always reads.
     fn keep(&self) -> KeepKeys {
         KeepKeys {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use meshsurface::growth::{Growth, NamespaceShare};
+use meshsurface::growth::NamespaceShare;
 use meshsurface::pipeline::{self, Files, Knowledge, Scope};
 use meshsurface::source::Limits;
 use meshsurface::surface::Snapshot;
@@ -62,7 +62,7 @@ fn shape(s: &Snapshot, mesh: &str) -> Shape {
 
 fn honest(before: &str, feature: &str, after: &str) {
     let k = Knowledge::load().expect("built-in knowledge");
-    let g = Growth::new(&k.catalog, &k.profiles);
+    let g = k.growth();
     let today = scan(before, &k);
     let real = scan(after, &k);
     let mesh = today.meshes[0].name.clone();
