@@ -41,6 +41,13 @@ pub enum Error {
     RelativeOnScan { term: String, field: String },
 }
 
+impl Error {
+    /// Every budget error is in the `--fail-on` the user wrote.
+    pub fn class(&self) -> crate::exit::Class {
+        crate::exit::Class::Usage
+    }
+}
+
 /// The limit of one term.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Limit {

@@ -1,23 +1,22 @@
-//! The error a command returns, and the exit code each kind maps to.
+//! The error a command returns, and its class (so its exit code: [`Class::code`]).
 //!
-//! Below `commands` and `load` (both return it) and above the library modules whose errors it
-//! wraps, so that neither of its users has to import it from the other.
+//! Below `commands` (which return it) and above the library stages whose errors it wraps.
+//! Each stage's error says its own class (`fn class`); this one only delegates, so that no
+//! match here reaches into another stage's variants.
 
 use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::exit;
+use crate::exit::Class;
 use crate::render;
-use crate::source;
 
 /// A command that could not run.
 #[derive(Debug, Error)]
 pub enum Error {
+    /// Loading the cluster (files or live) or the built-in knowledge failed.
     #[error(transparent)]
-    Source(#[from] source::Error),
-    #[error("the built-in catalog is broken: {0}")]
-    Catalog(#[from] crate::catalog::Error),
+    Pipeline(#[from] crate::pipeline::Error),
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -28,46 +27,67 @@ pub enum Error {
     Output(#[source] std::io::Error),
     #[error("{0}")]
     Render(#[from] render::Error),
-    /// The command line is well-formed but asks for something impossible.
+    /// The command line is well-formed but its flags contradict each other.
     #[error("{0}")]
     Usage(String),
+    /// Reading the kubeconfig's contexts (`scan --all-contexts`).
     #[error(transparent)]
-    Live(#[from] source::live::Error),
+    Live(#[from] crate::source::live::Error),
     #[error("{0}")]
     Budget(#[from] crate::budget::Error),
     #[error(transparent)]
     Growth(#[from] crate::growth::Error),
     #[error(transparent)]
     Headcount(#[from] crate::headcount::Error),
-    /// Input that was read but cannot be used (e.g. snapshots of another schema version).
-    #[error("{0}")]
-    Input(String),
 }
 
 impl Error {
+    /// What kind of failure this is.
+    pub fn class(&self) -> Class {
+        match self {
+            Error::Pipeline(e) => e.class(),
+            Error::Write { .. } | Error::Output(_) | Error::Render(_) => Class::Failure,
+            Error::Usage(_) => Class::Usage,
+            Error::Live(e) => e.class(),
+            Error::Budget(e) => e.class(),
+            Error::Growth(e) => e.class(),
+            Error::Headcount(e) => e.class(),
+        }
+    }
+
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) | Error::Budget(_) => exit::USAGE,
-            Error::Growth(
-                crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..)
-                | crate::growth::Error::ChooseMesh(..)
-                | crate::growth::Error::TooLarge { .. },
-            ) => exit::USAGE,
-            // A bad model file or feature list is a usage error: the command line asked for
-            // an estimate the model cannot make.
-            Error::Headcount(crate::headcount::Error::Model(e))
-                if !matches!(e, crate::headcount::model::Error::Read { .. }) =>
-            {
-                exit::USAGE
-            }
-            Error::Headcount(crate::headcount::Error::UnknownFeature { .. }) => exit::USAGE,
-            Error::Headcount(crate::headcount::Error::Growth(
-                crate::growth::Error::UnknownFeature { .. }
-                | crate::growth::Error::UnknownProfile(..),
-            )) => exit::USAGE,
-            _ => exit::ERROR,
-        }
+        self.class().code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit;
+
+    #[test]
+    fn each_stage_says_its_class() {
+        let nomesh = Error::Growth(crate::growth::Error::NoMesh("none".into()));
+        assert_eq!(
+            nomesh.exit_code(),
+            exit::ERROR,
+            "nothing to project is the input's"
+        );
+        let choose = Error::Growth(crate::growth::Error::ChooseMesh("two".into()));
+        assert_eq!(choose.exit_code(), exit::USAGE);
+        let read = crate::headcount::model::Error::Read {
+            path: "m.toml".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(Error::Headcount(read.into()).exit_code(), exit::ERROR);
+        let parse = crate::headcount::model::Error::Parse {
+            origin: "m.toml".into(),
+            message: "bad".into(),
+        };
+        assert_eq!(Error::Headcount(parse.into()).exit_code(), exit::USAGE);
+        let mixed = Error::from(crate::pipeline::Error::Mixed { fleet: true });
+        assert_eq!(mixed.exit_code(), exit::USAGE);
+        assert_eq!(Error::Usage("x".into()).class(), Class::Usage);
     }
 }

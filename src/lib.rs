@@ -7,7 +7,8 @@
 //! from a snapshot; [`growth`] projects it as features are enabled; [`diff`] compares two
 //! snapshots; [`budget`] checks the totals of `scan` and `diff` against `--fail-on` limits;
 //! [`render`] formats them. Everything after `source` is a pure function of its
-//! input, so offline input and tests need no cluster.
+//! input, so offline input and tests need no cluster. [`pipeline`] composes the first
+//! steps (source → inventory → detect → upgrade steps) once, for every command and test.
 
 pub mod arith;
 pub mod budget;
@@ -24,7 +25,7 @@ pub mod growth;
 pub mod headcount;
 pub mod inventory;
 pub mod io;
-pub mod load;
+pub mod pipeline;
 pub mod quantity;
 pub mod render;
 pub mod schema;

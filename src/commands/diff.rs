@@ -5,11 +5,11 @@ use crate::budget::Budget;
 use crate::cli::{DiffArgs, DiffOutput, InputArgs};
 use crate::error::Error;
 use crate::io::Io;
-use crate::load::{load_saved_snapshot, load_snapshot};
+use crate::pipeline::{self, Knowledge};
 use crate::render;
 
 /// `diff BEFORE AFTER` or `diff BEFORE --live`.
-pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     // A bad budget is a usage error before any file is read.
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
     if !args.live && !args.cluster.context.is_empty() {
@@ -19,16 +19,16 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Result<u8, Error> {
                 .to_owned(),
         ));
     }
-    let before = load_saved_snapshot(&args.before, args.limits.limits(), io)?;
+    let before = pipeline::saved(&args.before, io.stdin, args.limits.limits())?;
     let after = match (&args.after, args.live) {
-        (Some(path), false) => load_saved_snapshot(path, args.limits.limits(), io)?,
+        (Some(path), false) => pipeline::saved(path, io.stdin, args.limits.limits())?,
         (None, true) => {
             let live = InputArgs {
                 from: Vec::new(),
                 limits: args.limits,
                 cluster: args.cluster.clone(),
             };
-            load_snapshot(&live, args.quiet, io)?
+            super::input::one(&live, None, args.quiet, io, k)?
         }
         _ => {
             return Err(Error::Usage(

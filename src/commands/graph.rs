@@ -1,20 +1,18 @@
 //! `graph`: the dependency graph of one cluster, its blast radius, single points of failure
 //! and upgrade runbook, as a table, Graphviz DOT, Mermaid or JSON.
 
-use crate::catalog::Catalog;
 use crate::cli::{GraphArgs, GraphOutput};
 use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
-use crate::load::load_snapshot;
+use crate::pipeline::Knowledge;
 use crate::{graph, render};
 
 /// `graph`: build the graph of one snapshot and print it.
-pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> Result<u8, Error> {
-    let snap = load_snapshot(&args.input, args.quiet, io)?;
-    let catalog = Catalog::load()?;
-    let g = graph::build(&snap, &catalog);
-    let analysis = graph::analyse(&snap, &g, &catalog);
+pub fn run(args: &GraphArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    let snap = super::input::one(&args.input, None, args.quiet, io, k)?;
+    let g = graph::build(&snap, &k.catalog);
+    let analysis = graph::analyse(&snap, &g, &k.catalog);
     let text = match args.output {
         GraphOutput::Table => render::graph::table(&snap, &g, &analysis, io.color, io.width),
         GraphOutput::Dot => render::graph::dot(&snap, &g),

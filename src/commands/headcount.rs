@@ -1,17 +1,15 @@
 //! `headcount`: the figures of a cluster or a fleet and the model's estimate over them.
 
-use crate::catalog::Catalog;
 use crate::cli::{HeadcountArgs, HeadcountOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::Growth;
 use crate::headcount::{headcount, Model, DEFAULT_MODEL};
 use crate::io::Io;
-use crate::load::load_fleet;
+use crate::pipeline::Knowledge;
 use crate::render;
 
 /// `headcount [--from SNAPSHOTS...] [--model FILE] [--enable F1,F2]`.
-pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+pub fn run(args: &HeadcountArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     if args.print_model {
         io.stdout
             .write_all(DEFAULT_MODEL.as_bytes())
@@ -19,12 +17,15 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         return Ok(exit::OK);
     }
     // The model first: a bad model file is reported before any cluster is read.
+    let read;
     let model = match &args.model {
-        Some(path) => Model::read(path),
-        None => Model::default_model(),
-    }
-    .map_err(|e| Error::Headcount(e.into()))?;
-    let fleet = load_fleet(&args.input, args.quiet, io)?;
+        Some(path) => {
+            read = Model::read(path).map_err(|e| Error::Headcount(e.into()))?;
+            &read
+        }
+        None => &k.model,
+    };
+    let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
     if !args.quiet {
         for (name, snap) in &fleet {
             if fleet.len() > 1 && !snap.warnings.is_empty() {
@@ -33,9 +34,8 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             super::print_warnings(snap, io)?;
         }
     }
-    let catalog = Catalog::load()?;
-    let growth = Growth::new(&catalog)?;
-    let h = headcount(&fleet, &model, &args.enable, &growth)?;
+    let growth = k.growth();
+    let h = headcount(&fleet, model, &args.enable, &growth)?;
     let text = match args.output {
         HeadcountOutput::Table => render::headcount::table(&h, io.color, io.width),
         HeadcountOutput::Csv => render::headcount::csv(&h),

@@ -1,13 +1,15 @@
 //! One module per subcommand, and [`run`], which dispatches a parsed command line to them.
 //! Each takes its parsed arguments and the standard streams, and returns an exit code.
 //!
-//! Commands sit at the top: they call downward into [`crate::load`] (the shared loading),
-//! [`crate::io`], [`crate::exit`] and [`crate::error`], none of which imports them back.
+//! Commands sit at the top: they call downward into [`crate::pipeline`] (the one way a
+//! cluster is loaded, through `input` for the flags), [`crate::io`], [`crate::exit`] and
+//! [`crate::error`], none of which imports them back.
 
 pub mod complete;
 pub mod diff;
 pub mod graph;
 pub mod headcount;
+mod input;
 pub mod plan;
 pub mod rbac;
 pub mod scan;
@@ -17,18 +19,21 @@ use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
+use crate::pipeline::Knowledge;
 use crate::surface::Snapshot;
 
-/// Runs one command; returns the exit code.
+/// Runs one command; returns the exit code. The built-in [`Knowledge`] is loaded here,
+/// once, and lent to the commands that read clusters or project them.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
+    let k = Knowledge::load()?;
     match cli.command {
-        Command::Scan(args) => scan::run(&args, io),
-        Command::Diff(args) => diff::run(&args, io),
-        Command::Plan(args) => plan::run(&args, io),
-        Command::Compare(args) => plan::compare(&args, io),
+        Command::Scan(args) => scan::run(&args, io, &k),
+        Command::Diff(args) => diff::run(&args, io, &k),
+        Command::Plan(args) => plan::run(&args, io, &k),
+        Command::Compare(args) => plan::compare(&args, io, &k),
         Command::Rbac => rbac::run(io),
-        Command::Graph(args) => graph::run(&args, io),
-        Command::Headcount(args) => headcount::run(&args, io),
+        Command::Graph(args) => graph::run(&args, io, &k),
+        Command::Headcount(args) => headcount::run(&args, io, &k),
         Command::Completion(args) => complete::script(&args, io),
         Command::Man(args) => complete::man(&args),
         Command::Schema(args) => schema::run(&args),

@@ -1,20 +1,18 @@
 //! `plan` and `compare`: growth projections from the feature profiles, on this cluster's
 //! own surface and scale (`plan`) or on an empty cluster of a given size (`compare`).
 
-use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::{check_namespaces, Growth, Scale};
+use crate::growth::{check_namespaces, Scale};
 use crate::io::Io;
-use crate::load::load_snapshot;
+use crate::pipeline::Knowledge;
 use crate::render;
 
 /// `plan --enable F1,F2`.
-pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
-    let today = load_snapshot(&args.input, args.quiet, io)?;
-    let catalog = Catalog::load()?;
-    let g = Growth::new(&catalog)?;
+pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    let today = super::input::one(&args.input, None, args.quiet, io, k)?;
+    let g = k.growth();
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
         if sw.axis == "namespaces" {
@@ -55,7 +53,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
 }
 
 /// `compare --mesh ... --features ...`.
-pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     // Without --from or --live the comparison is the catalog's alone: no cluster is read.
     let scan = if args.from.is_empty() && !args.live {
         if !args.cluster.context.is_empty() {
@@ -71,7 +69,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             limits: args.limits,
             cluster: args.cluster.clone(),
         };
-        Some(load_snapshot(&input, args.quiet, io)?)
+        Some(super::input::one(&input, None, args.quiet, io, k)?)
     };
     let base = scan.as_ref().map(Scale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
@@ -92,8 +90,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             .or(base.map(|b| b.service_accounts))
             .unwrap_or(namespaces.saturating_mul(3)),
     };
-    let catalog = Catalog::load()?;
-    let g = Growth::new(&catalog)?;
+    let g = k.growth();
     let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
     let text = match args.output {
         ReportOutput::Table => render::compare::table(&plan, io.color, io.width),

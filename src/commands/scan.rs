@@ -6,12 +6,11 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::budget::Budget;
-use crate::catalog::Catalog;
 use crate::cli::{Output, ScanArgs};
 use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
-use crate::load::{live_snapshot, load_snapshot_nodes};
+use crate::pipeline::{self, Knowledge};
 use crate::render;
 use crate::source::live::context_names;
 use crate::surface::Snapshot;
@@ -21,7 +20,7 @@ use crate::surface::Snapshot;
 pub const FLEET_CONCURRENCY: usize = 8;
 
 /// `scan`: inventory the surface and print it.
-pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     // A bad budget is a usage error before anything is read; one snapshot has no before,
     // so only absolute terms apply.
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
@@ -36,9 +35,9 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
                     .to_owned(),
             ));
         }
-        return run_fleet(args, budget.as_ref(), io);
+        return run_fleet(args, budget.as_ref(), io, k);
     }
-    let snap = load_snapshot_nodes(&args.input, args.nodes, args.quiet, io)?;
+    let snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
     if let Some(path) = &args.save {
         save(&snap, path)?;
     }
@@ -86,7 +85,12 @@ fn finish(
 /// once), printed in the order given (kubeconfig order for `--all-contexts`). A cluster
 /// that cannot be scanned is reported on stderr and the others are still printed; the
 /// exit code is the worst over the clusters (`exit::combine`).
-fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Result<u8, Error> {
+fn run_fleet(
+    args: &ScanArgs,
+    budget: Option<&Budget>,
+    io: &mut Io<'_>,
+    k: &Knowledge,
+) -> Result<u8, Error> {
     let cluster = &args.input.cluster;
     let contexts = if args.all_contexts {
         let mut all = context_names(cluster.kubeconfig.as_deref())?;
@@ -108,7 +112,6 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
             source,
         })?;
     }
-    let catalog = Catalog::load()?;
     let next = Mutex::new(0usize);
     let results: Vec<Mutex<Option<Result<Snapshot, Error>>>> =
         contexts.iter().map(|_| Mutex::new(None)).collect();
@@ -124,7 +127,8 @@ fn run_fleet(args: &ScanArgs, budget: Option<&Budget>, io: &mut Io<'_>) -> Resul
                     i
                 };
                 let Some(ctx) = contexts.get(i) else { break };
-                let r = live_snapshot(cluster, Some(ctx.clone()), None, &catalog);
+                let opts = super::input::live_options(cluster, Some(ctx.clone()));
+                let r = pipeline::live(&opts, k, None).map_err(Error::from);
                 *results[i]
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);

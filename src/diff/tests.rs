@@ -2,25 +2,19 @@
 //! the cases no fixture pair shows (a version move in place, scale growth, policy changes).
 
 use super::*;
-use crate::io::Io;
-use crate::load::load_snapshot;
+use crate::pipeline::{self, Files, Knowledge, Scope};
 
+/// A fixture scanned through the pipeline, as `scan --from` scans it.
 fn scan(case: &str) -> Snapshot {
-    let path = format!("{}/fixtures/clusters/{case}", env!("CARGO_MANIFEST_DIR"));
-    let (mut inp, mut out, mut err) = (std::io::empty(), Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut inp,
-        stdout: &mut out,
-        stderr: &mut err,
-        color: false,
-        stderr_terminal: false,
-        width: 80,
+    let files = Files {
+        paths: &[format!(
+            "{}/fixtures/clusters/{case}",
+            env!("CARGO_MANIFEST_DIR")
+        )],
+        stdin: &mut std::io::empty(),
+        limits: crate::source::Limits::default(),
     };
-    let input = crate::cli::InputArgs {
-        from: vec![path],
-        ..Default::default()
-    };
-    load_snapshot(&input, true, &mut io).unwrap()
+    pipeline::offline(files, &Scope::default(), &Knowledge::load().unwrap()).unwrap()
 }
 
 fn cases() -> Vec<String> {

@@ -93,6 +93,3 @@ pub fn document<'a>(snap: &'a Snapshot, graph: &'a Graph, analysis: &'a Analysis
         analysis,
     }
 }
-
-#[cfg(test)]
-mod tests;

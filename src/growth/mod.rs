@@ -56,6 +56,21 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A projection the command line asks for but cannot have is a usage error; a cluster
+    /// that runs nothing to project is the input's.
+    pub fn class(&self) -> crate::exit::Class {
+        use crate::exit::Class;
+        match self {
+            Error::UnknownFeature { .. }
+            | Error::UnknownProfile(..)
+            | Error::ChooseMesh(..)
+            | Error::TooLarge { .. } => Class::Usage,
+            Error::NoMesh(_) => Class::Input,
+        }
+    }
+}
+
 /// The most meshed namespaces a projection materialises (it holds one entry for each).
 pub const MAX_NAMESPACES: u64 = crate::arith::MAX_PROJECTED_NAMESPACES;
 
@@ -113,18 +128,16 @@ impl NamespaceShare {
     }
 }
 
-/// The loaded feature catalog.
+/// The projection engine over the loaded catalog and feature profiles (both parsed once,
+/// in `pipeline::Knowledge`, and borrowed).
 pub struct Growth<'c> {
     pub catalog: &'c Catalog,
-    pub profiles: Vec<Profile>,
+    pub profiles: &'c [Profile],
 }
 
 impl<'c> Growth<'c> {
-    pub fn new(catalog: &'c Catalog) -> crate::catalog::Result<Self> {
-        Ok(Self {
-            catalog,
-            profiles: profiles::load(catalog)?,
-        })
+    pub fn new(catalog: &'c Catalog, profiles: &'c [Profile]) -> Self {
+        Self { catalog, profiles }
     }
 
     /// A profile by name (`istio-ambient`), or the error that lists the known ones.

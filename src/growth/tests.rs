@@ -5,7 +5,9 @@ use super::*;
 use crate::catalog::profiles::Changes;
 
 fn growth(catalog: &Catalog) -> Growth<'_> {
-    Growth::new(catalog).unwrap()
+    static PROFILES: std::sync::LazyLock<Vec<profiles::Profile>> =
+        std::sync::LazyLock::new(|| profiles::load(&Catalog::load().unwrap()).unwrap());
+    Growth::new(catalog, &PROFILES)
 }
 
 const SCALE: Scale = Scale {

@@ -40,6 +40,17 @@ pub enum Error {
     UnknownFeature { feature: String, known: String },
 }
 
+impl Error {
+    /// What kind of failure this is (the model's and the projection's own classes).
+    pub fn class(&self) -> crate::exit::Class {
+        match self {
+            Error::Model(e) => e.class(),
+            Error::Growth(e) => e.class(),
+            Error::UnknownFeature { .. } => crate::exit::Class::Usage,
+        }
+    }
+}
+
 /// One fleet's figures and estimate (`meshsurface/headcount/v1`).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -83,6 +83,17 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A model file that cannot be read is the input's fault; one that is read but cannot
+    /// be used is a usage error: the command line asked for an estimate it cannot make.
+    pub fn class(&self) -> crate::exit::Class {
+        match self {
+            Error::Read { .. } => crate::exit::Class::Input,
+            _ => crate::exit::Class::Usage,
+        }
+    }
+}
+
 /// One coefficient as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,14 @@ const SCALE: Scale = Scale {
     service_accounts: 4,
 };
 
+fn growth(catalog: &Catalog) -> Growth<'_> {
+    static PROFILES: std::sync::LazyLock<Vec<crate::catalog::profiles::Profile>> =
+        std::sync::LazyLock::new(|| {
+            crate::catalog::profiles::load(&Catalog::load().unwrap()).unwrap()
+        });
+    Growth::new(catalog, &PROFILES)
+}
+
 fn base(g: &Growth<'_>, profile: &str) -> Snapshot {
     g.baseline(g.profile(profile).unwrap(), &SCALE)
 }
@@ -18,7 +26,7 @@ fn base(g: &Growth<'_>, profile: &str) -> Snapshot {
 #[test]
 fn per_cluster_terms_add_up_fleet_terms_are_learnt_once() {
     let c = Catalog::load().unwrap();
-    let g = Growth::new(&c).unwrap();
+    let g = growth(&c);
     let m = Model::default_model().unwrap();
     let snap = base(&g, "istio-ambient");
     let one = headcount(&[("a".into(), snap.clone())], &m, &[], &g).unwrap();
@@ -60,7 +68,7 @@ fn per_cluster_terms_add_up_fleet_terms_are_learnt_once() {
 #[test]
 fn hand_checked_row_of_a_small_cluster() {
     let c = Catalog::load().unwrap();
-    let g = Growth::new(&c).unwrap();
+    let g = growth(&c);
     let m = Model::default_model().unwrap();
     let snap = base(&g, "linkerd");
     let h = headcount(&[("l".into(), snap)], &m, &[], &g).unwrap();
@@ -82,7 +90,7 @@ fn hand_checked_row_of_a_small_cluster() {
 #[test]
 fn a_cluster_without_a_mesh_is_a_row_and_a_cluster_but_costs_nothing() {
     let c = Catalog::load().unwrap();
-    let g = Growth::new(&c).unwrap();
+    let g = growth(&c);
     let m = Model::default_model().unwrap();
     let mut empty = base(&g, "linkerd");
     empty.meshes.clear();
@@ -102,7 +110,7 @@ fn a_cluster_without_a_mesh_is_a_row_and_a_cluster_but_costs_nothing() {
 #[test]
 fn enabling_l7_policy_on_ambient_costs_hours() {
     let c = Catalog::load().unwrap();
-    let g = Growth::new(&c).unwrap();
+    let g = growth(&c);
     let m = Model::default_model().unwrap();
     let snap = base(&g, "istio-ambient");
     let h = headcount(&[("a".into(), snap)], &m, &["l7-policy".into()], &g).unwrap();
@@ -119,7 +127,7 @@ fn enabling_l7_policy_on_ambient_costs_hours() {
 #[test]
 fn a_feature_no_mesh_offers_is_refused() {
     let c = Catalog::load().unwrap();
-    let g = Growth::new(&c).unwrap();
+    let g = growth(&c);
     let m = Model::default_model().unwrap();
     let snap = base(&g, "istio-ambient");
     let e = headcount(&[("a".into(), snap)], &m, &["teleport".into()], &g).unwrap_err();

@@ -23,10 +23,18 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     /// kubectl: `error loading config file "bad.yaml": ...`.
-    #[error("error loading config file {path:?}: {message}")]
-    Load { path: PathBuf, message: String },
-    #[error("cannot merge the kubeconfig files {files}: {message}")]
-    Merge { files: String, message: String },
+    #[error("error loading config file {path:?}: {}", load_message(source))]
+    Load {
+        path: PathBuf,
+        #[source]
+        source: Box<KubeconfigError>,
+    },
+    #[error("cannot merge the kubeconfig files {files}: {source}")]
+    Merge {
+        files: String,
+        #[source]
+        source: Box<KubeconfigError>,
+    },
     /// No kubeconfig exists.
     #[error("no kubeconfig found ({searched})")]
     NotFound { searched: String },
@@ -57,11 +65,12 @@ pub enum Error {
         files: String,
     },
     /// kube-rs refused the chosen context (a bad server URL, a certificate file missing).
-    #[error("context {context:?} ({files}): {message}")]
+    #[error("context {context:?} ({files}): {source}")]
     Context {
         context: String,
         files: String,
-        message: String,
+        #[source]
+        source: Box<KubeconfigError>,
     },
     #[error(
         "cluster {cluster:?} was not found for context {context:?} in the kubeconfig ({files})"
@@ -71,6 +80,13 @@ pub enum Error {
         cluster: String,
         files: String,
     },
+}
+
+impl Error {
+    /// Every kubeconfig error is about the input: the files, or the context asked for.
+    pub fn class(&self) -> crate::exit::Class {
+        crate::exit::Class::Input
+    }
 }
 
 fn available_text(available: &[String]) -> String {
@@ -202,9 +218,9 @@ fn load_message(e: &KubeconfigError) -> String {
 }
 
 fn read(path: &Path) -> Result<Kubeconfig, Error> {
-    Kubeconfig::read_from(path).map_err(|e| Error::Load {
+    Kubeconfig::read_from(path).map_err(|source| Error::Load {
         path: path.to_owned(),
-        message: load_message(&e),
+        source: Box::new(source),
     })
 }
 
@@ -213,11 +229,25 @@ fn default_path() -> Option<PathBuf> {
     std::env::home_dir().map(|h| h.join(".kube").join("config"))
 }
 
-/// Reads the kubeconfig kubectl would read. `Ok(Err(searched))` when there is none at all
-/// (then the in-cluster service account may apply): `searched` says where it looked.
-pub fn load(explicit: Option<&Path>) -> Result<Result<Loaded, String>, Error> {
+/// What looking for a kubeconfig found.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per scan, matched at once: a box would only add an allocation"
+)]
+pub enum Found {
+    Config(Loaded),
+    /// No kubeconfig at all (then the in-cluster service account may apply).
+    Nothing {
+        /// Where it looked, for messages.
+        searched: String,
+    },
+}
+
+/// Reads the kubeconfig kubectl would read, or says where it looked when there is none.
+pub fn load(explicit: Option<&Path>) -> Result<Found, Error> {
     if let Some(path) = explicit {
-        return Ok(Ok(Loaded {
+        return Ok(Found::Config(Loaded {
             config: read(path)?,
             files: vec![path.to_owned()],
         }));
@@ -257,27 +287,27 @@ pub fn load(explicit: Option<&Path>) -> Result<Result<Loaded, String>, Error> {
         files.push(path);
         merged = Some(match merged {
             None => next,
-            Some(m) => m.merge(next).map_err(|e| Error::Merge {
+            Some(m) => m.merge(next).map_err(|source| Error::Merge {
                 files: files
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
-                message: e.to_string(),
+                source: Box::new(source),
             })?,
         });
     }
     Ok(match merged {
-        Some(config) => Ok(Loaded { config, files }),
-        None => Err(searched),
+        Some(config) => Found::Config(Loaded { config, files }),
+        None => Found::Nothing { searched },
     })
 }
 
 /// The names of every context in the kubeconfig, in file order.
 pub fn context_names(explicit: Option<&Path>) -> Result<Vec<String>, Error> {
     match load(explicit)? {
-        Ok(loaded) => Ok(loaded.context_names()),
-        Err(searched) => Err(Error::NotFound { searched }),
+        Found::Config(loaded) => Ok(loaded.context_names()),
+        Found::Nothing { searched } => Err(Error::NotFound { searched }),
     }
 }
 
@@ -316,6 +346,25 @@ mod tests {
         );
         let e = kc.select(Some("lost")).unwrap_err().to_string();
         assert!(e.contains("cluster \"gone\""), "{e}");
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_keeps_kube_rs_error_as_its_cause() {
+        let dir = std::env::temp_dir().join(format!("meshsurface-kcerr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.yaml");
+        std::fs::write(&bad, "clusters: [\n").unwrap();
+        let e = load(Some(&bad)).unwrap_err();
+        assert!(
+            e.to_string().starts_with("error loading config file"),
+            "{e}"
+        );
+        let cause = std::error::Error::source(&e).expect("the kube-rs error is kept");
+        assert!(
+            cause.downcast_ref::<Box<KubeconfigError>>().is_some(),
+            "{cause}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //! are served), [`resources`] (the table of what is read, shared with `rbac`),
 //! [`metrics`] (pod usage, optional), [`lists`] (concurrent lists and how they end),
 //! [`namespaced`] (the rounds of a `-n` scan), [`fetch`] (GET with retries, paging, the
-//! bounds on both), [`progress`] (the progress line, on the caller's writer). This file
+//! bounds on both), [`transport`] (what a failed connection was, TLS named),
+//! [`progress`] (the progress line, on the caller's writer). This file
 //! holds only the types callers see and [`scan`], the pipeline.
 
 use std::collections::BTreeSet;
@@ -39,6 +40,7 @@ mod metrics;
 mod namespaced;
 mod progress;
 mod resources;
+mod transport;
 
 pub use connect::context_names;
 pub use fetch::{ATTEMPTS, DEFAULT_MAX_PAGE_BYTES, MAX_LIST_OBJECTS};
@@ -73,18 +75,68 @@ pub enum Error {
     #[error("cannot load the kubeconfig: {0}")]
     Kubeconfig(#[from] super::kubeconfig::Error),
     #[error(
-        "no kubeconfig found ({searched}) and not in a cluster ({message}); \
+        "no kubeconfig found ({searched}) and not in a cluster ({source}); \
          to read files instead of a cluster, give --from PATH"
     )]
-    NoCluster { searched: String, message: String },
-    #[error("cannot reach the cluster (context {context}, server {server}): {message}")]
+    NoCluster {
+        searched: String,
+        #[source]
+        source: Box<kube::config::InClusterError>,
+    },
+    #[error("cannot reach the cluster (context {context}, server {server}): {cause}")]
     Unreachable {
         context: String,
         server: String,
-        message: String,
+        #[source]
+        cause: Unreachable,
     },
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
+}
+
+impl Error {
+    /// A kubeconfig that cannot be used is the input's fault; a cluster that cannot be
+    /// reached is the cluster's.
+    pub fn class(&self) -> crate::exit::Class {
+        use crate::exit::Class;
+        match self {
+            Error::Kubeconfig(e) => e.class(),
+            Error::NoCluster { .. } | Error::Unreachable { .. } => Class::Unreachable,
+            Error::Runtime(_) => Class::Failure,
+        }
+    }
+}
+
+/// Why the cluster could not be reached.
+#[derive(Debug, Error)]
+pub enum Unreachable {
+    /// kube-rs could not build a client for the context (TLS setup, a bad certificate).
+    #[error("{0}")]
+    Client(#[source] Box<kube::Error>),
+    /// The user's exec credential plugin failed or hung.
+    #[error("exec credential plugin `{command}` (user {user:?}): {problem}")]
+    Plugin {
+        command: String,
+        user: String,
+        #[source]
+        problem: PluginProblem,
+    },
+    /// The server's answers (discovery, or every list): what each said.
+    #[error("{0}")]
+    Answers(String),
+}
+
+/// What went wrong with an exec credential plugin.
+#[derive(Debug, Error)]
+pub enum PluginProblem {
+    #[error("cannot start a thread for it: {0}")]
+    Thread(#[source] std::io::Error),
+    #[error("did not finish within {0} (--request-timeout); is it waiting for a login?")]
+    Timeout(String),
+    #[error("{0}")]
+    Client(#[source] Box<kube::Error>),
+    #[error("it stopped without an answer")]
+    Stopped,
 }
 
 /// For a namespaced scan: the namespaces besides NS to read, given every namespace's
@@ -143,7 +195,7 @@ async fn scan(
     let unreachable = |message: String| Error::Unreachable {
         context: context.clone(),
         server: server.clone(),
-        message,
+        cause: Unreachable::Answers(message),
     };
     let lister = Arc::new(Lister::new(client, opts, keep.clone(), progress));
 

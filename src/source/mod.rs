@@ -58,8 +58,6 @@ pub enum Error {
         #[source]
         source: Box<wire::FieldError>,
     },
-    #[error("{0}")]
-    Mixed(String),
     #[error(
         "{path}: {what} is larger than {limit} (the {flag} cap): \
          raise the cap if the input is real"
@@ -72,6 +70,13 @@ pub enum Error {
     },
     #[error("{path}: no YAML or JSON files found")]
     Empty { path: PathBuf },
+}
+
+impl Error {
+    /// Every source error is about the input given.
+    pub fn class(&self) -> crate::exit::Class {
+        crate::exit::Class::Input
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

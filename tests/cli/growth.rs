@@ -8,33 +8,24 @@
 
 use std::collections::BTreeSet;
 
-use meshsurface::catalog::Catalog;
-use meshsurface::cli::InputArgs;
-use meshsurface::growth::{Growth, NamespaceShare};
-use meshsurface::io::Io;
-use meshsurface::load::load_snapshot;
+use meshsurface::growth::NamespaceShare;
+use meshsurface::pipeline::{self, Files, Knowledge, Scope};
+use meshsurface::source::Limits;
 use meshsurface::surface::Snapshot;
 
 use crate::util::{run, stderr, stdout};
 
-fn scan(case: &str) -> Snapshot {
-    let (mut inp, mut out, mut err) = (std::io::empty(), Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut inp,
-        stdout: &mut out,
-        stderr: &mut err,
-        color: false,
-        stderr_terminal: false,
-        width: 80,
-    };
-    let input = InputArgs {
-        from: vec![format!(
+/// A fixture scanned through the library's pipeline, as `scan --from` scans it.
+fn scan(case: &str, k: &Knowledge) -> Snapshot {
+    let files = Files {
+        paths: &[format!(
             "{}/fixtures/clusters/{case}",
             env!("CARGO_MANIFEST_DIR")
         )],
-        ..InputArgs::default()
+        stdin: &mut std::io::empty(),
+        limits: Limits::default(),
     };
-    load_snapshot(&input, true, &mut io).expect("fixture scans")
+    pipeline::offline(files, &Scope::default(), k).expect("fixture scans")
 }
 
 type Shape = (
@@ -70,10 +61,10 @@ fn shape(s: &Snapshot, mesh: &str) -> Shape {
 }
 
 fn honest(before: &str, feature: &str, after: &str) {
-    let catalog = Catalog::load().expect("catalog");
-    let g = Growth::new(&catalog).expect("profiles");
-    let today = scan(before);
-    let real = scan(after);
+    let k = Knowledge::load().expect("built-in knowledge");
+    let g = k.growth();
+    let today = scan(before, &k);
+    let real = scan(after, &k);
     let mesh = today.meshes[0].name.clone();
     let plan = g
         .plan(

@@ -3,19 +3,23 @@
 //! One test binary, modules by theme (as ripgrep does): `fixtures` checks every case
 //! against its hand-worked `EXPECTED.md`, `golden` pins rendered output with insta,
 //! `input` covers the input forms and errors, `reader` fuzzes the manifest reader, `diff`
-//! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph,
+//! covers before/after diffs and `--fail-on` budgets, `graph` the dependency graph
+//! (`graph_rules` the library's graph of every fixture),
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
 //! upstream rendered output (one case ignored until issue 14 item 9); `docs` checks the
-//! samples of the README and docs/ against the real output.
+//! samples of the README and docs/ against the real output; `exit_codes` shows each exit
+//! code of the contract.
 
 mod arith;
 mod completion;
 mod conventions;
 mod diff;
 mod docs;
+mod exit_codes;
 mod fixtures;
 mod golden;
 mod graph;
+mod graph_rules;
 mod growth;
 mod headcount;
 mod hostile_files;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use kube::config::KubeConfigOptions;
 
-use super::{fetch, Error, LiveOptions};
+use super::{fetch, Error, LiveOptions, PluginProblem, Unreachable};
 use crate::source::kubeconfig;
 
 /// The names of every context in the kubeconfig (`--kubeconfig`, else `$KUBECONFIG` or
@@ -26,7 +26,7 @@ pub(super) async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String,
     // A kubeconfig that exists but cannot be parsed is an error naming the file, never a
     // reason to try the in-cluster account.
     let (config, context, plugin) = match kubeconfig::load(opts.kubeconfig.as_deref())? {
-        Ok(kc) => {
+        kubeconfig::Found::Config(kc) => {
             let name = kc.select(opts.context.as_deref())?;
             let plugin = kc.exec_plugin(&name);
             let kopts = KubeConfigOptions {
@@ -36,16 +36,16 @@ pub(super) async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String,
             let files = kc.files_text();
             let config = kube::Config::from_custom_kubeconfig(kc.config, &kopts)
                 .await
-                .map_err(|e| {
+                .map_err(|source| {
                     Error::Kubeconfig(KcError::Context {
                         context: name.clone(),
                         files,
-                        message: e.to_string(),
+                        source: Box::new(source),
                     })
                 })?;
             (config, name, plugin)
         }
-        Err(searched) => {
+        kubeconfig::Found::Nothing { searched } => {
             if let Some(context) = &opts.context {
                 return Err(KcError::Missing {
                     context: context.clone(),
@@ -54,9 +54,9 @@ pub(super) async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String,
                 .into());
             }
             // No kubeconfig: running in a pod (a Job) with a service account.
-            let config = kube::Config::incluster().map_err(|e| Error::NoCluster {
+            let config = kube::Config::incluster().map_err(|source| Error::NoCluster {
                 searched,
-                message: e.to_string(),
+                source: Box::new(source),
             })?;
             (config, "in-cluster".to_owned(), None)
         }
@@ -64,10 +64,10 @@ pub(super) async fn connect(opts: &LiveOptions) -> Result<(kube::Client, String,
     let server = config.cluster_url.to_string();
     let client = build_client(config, plugin, opts.request_timeout)
         .await
-        .map_err(|message| Error::Unreachable {
+        .map_err(|cause| Error::Unreachable {
             context: context.clone(),
             server: server.clone(),
-            message,
+            cause,
         })?;
     Ok((client, context, server))
 }
@@ -83,15 +83,14 @@ async fn build_client(
     config: kube::Config,
     plugin: Option<kubeconfig::ExecPlugin>,
     timeout: Option<Duration>,
-) -> Result<kube::Client, String> {
+) -> Result<kube::Client, Unreachable> {
     let Some(plugin) = plugin else {
-        return fetch::client(config).map_err(|e| e.to_string());
+        return fetch::client(config).map_err(|e| Unreachable::Client(Box::new(e)));
     };
-    let named = |what: String| {
-        format!(
-            "exec credential plugin `{}` (user {:?}): {what}",
-            plugin.command, plugin.user
-        )
+    let named = |problem: PluginProblem| Unreachable::Plugin {
+        command: plugin.command.clone(),
+        user: plugin.user.clone(),
+        problem,
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     let runtime = tokio::runtime::Handle::current();
@@ -102,20 +101,17 @@ async fn build_client(
             let _entered = runtime.enter();
             let _ = tx.send(fetch::client(config));
         })
-        .map_err(|e| named(format!("cannot start a thread for it: {e}")))?;
+        .map_err(|e| named(PluginProblem::Thread(e)))?;
     let built = match timeout {
-        Some(limit) => tokio::time::timeout(limit, rx).await.map_err(|_| {
-            named(format!(
-                "did not finish within {} (--request-timeout); is it waiting for a login?",
-                humane(limit)
-            ))
-        })?,
+        Some(limit) => tokio::time::timeout(limit, rx)
+            .await
+            .map_err(|_| named(PluginProblem::Timeout(humane(limit))))?,
         None => rx.await,
     };
     match built {
         Ok(Ok(client)) => Ok(client),
-        Ok(Err(e)) => Err(named(e.to_string())),
-        Err(_) => Err(named("it stopped without an answer".to_owned())),
+        Ok(Err(e)) => Err(named(PluginProblem::Client(Box::new(e)))),
+        Err(_) => Err(named(PluginProblem::Stopped)),
     }
 }
 

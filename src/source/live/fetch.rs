@@ -22,6 +22,7 @@ use http_body_util::BodyExt;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+use super::transport::transport_error;
 use super::Lister;
 
 /// Attempts per request, the first included.
@@ -378,64 +379,6 @@ async fn read_body(mut body: kube::client::Body, cap: u64) -> Result<Body, Strin
     Ok(Body::Whole(buf.freeze()))
 }
 
-/// A transport error, described.
-pub(super) struct Transport {
-    pub message: String,
-    /// A TLS failure (a certificate the client does not trust, a server that does not
-    /// speak TLS): retrying will not help.
-    pub tls: bool,
-}
-
-/// Describes a transport error by its whole source chain (kube-rs's own message is only
-/// "client error (Connect)"), naming the TLS problem when there is one.
-pub(super) fn transport_error(e: &(dyn std::error::Error + 'static)) -> Transport {
-    let mut messages: Vec<String> = Vec::new();
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if let Some(t) = err.downcast_ref::<rustls::Error>() {
-            return Transport {
-                message: describe_tls(t),
-                tls: true,
-            };
-        }
-        let m = err.to_string();
-        // `io::Error` prints its inner error; wrappers often repeat their source.
-        if !messages.iter().any(|p| p.ends_with(&m)) {
-            messages.push(m);
-        }
-        cur = next_cause(err);
-    }
-    Transport {
-        message: messages.join(": "),
-        tls: false,
-    }
-}
-
-/// The error under this one. An `io::Error`'s `source()` skips the error it wraps (it is
-/// that error's source), so its wrapped error is taken instead.
-fn next_cause<'a>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    match e
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-    {
-        Some(inner) => Some(inner),
-        None => e.source(),
-    }
-}
-
-fn describe_tls(e: &rustls::Error) -> String {
-    let hint = match e {
-        rustls::Error::InvalidCertificate(_) => {
-            " (check the kubeconfig's certificate-authority-data and the server address)"
-        }
-        rustls::Error::InvalidMessage(_) => " (does the server speak TLS at this address?)",
-        _ => "",
-    };
-    format!("TLS handshake failed: {e}{hint}; not retried")
-}
-
 /// Percent-encodes a continue token for a query string.
 pub(super) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -462,111 +405,4 @@ pub(super) fn status_message(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn continue_tokens_are_encoded() {
-        assert_eq!(encode("eyJ2Ijo+/="), "eyJ2Ijo%2B%2F%3D");
-    }
-
-    #[test]
-    fn a_list_must_be_a_list() {
-        let ok = br#"{"kind":"PodList","metadata":{"continue":"t","remainingItemCount":3},"items":[{"a":1}]}"#;
-        let p = Page::parse(ok).unwrap();
-        assert_eq!(
-            (p.items.len(), p.next.as_deref(), p.remaining),
-            (1, Some("t"), Some(3))
-        );
-        let empty = Page::parse(br#"{"kind":"PartialObjectMetadataList","items":[]}"#).unwrap();
-        assert!(empty.items.is_empty() && empty.next.is_none());
-        assert!(Page::parse(br#"{"kind":"PodList","items":null}"#).is_ok());
-        let status = br#"{"kind":"Status","apiVersion":"v1","status":"Success","code":200}"#;
-        let e = Page::parse(status).unwrap_err();
-        assert!(e.contains("not a list") && e.contains("Status"), "{e}");
-        let e = Page::parse(br#"{"kind":"Pod","items":[]}"#).unwrap_err();
-        assert!(e.contains("kind \"Pod\""), "{e}");
-        assert!(Page::parse(b"<html>").is_err());
-        assert!(Page::parse(br#"{"kind":"PodList"}"#).is_err());
-    }
-
-    #[test]
-    fn a_repeated_token_stops_the_list() {
-        let mut b = ListBound::new(500);
-        b.next_page(500, None, "a").unwrap();
-        b.next_page(500, None, "b").unwrap();
-        let e = b.next_page(500, None, "a").unwrap_err();
-        assert!(e.contains("page 3 repeats"), "{e}");
-    }
-
-    #[test]
-    fn changing_tokens_stop_at_the_announced_count() {
-        // The server says 10 objects remain, then keeps sending pages of 10.
-        let mut b = ListBound::new(500);
-        let mut pages = 0;
-        let e = loop {
-            pages += 1;
-            if let Err(e) = b.next_page(10, Some(10), &format!("t{pages}")) {
-                break e;
-            }
-        };
-        // At most 2 × (10 + 10) + 500 = 540 objects, in 10 × 2 + 10 = 30 pages.
-        assert_eq!(pages, 30);
-        assert!(e.contains("announced 20"), "{e}");
-        // Empty pages with new tokens stop too.
-        let mut b = ListBound::new(500);
-        let n = (1..).find(|i| b.next_page(0, Some(0), &format!("t{i}")).is_err());
-        assert_eq!(n, Some(10 + 10));
-    }
-
-    #[test]
-    fn without_a_count_the_envelope_bounds_the_list() {
-        let mut b = ListBound::new(500);
-        let mut i = 0u64;
-        let e = loop {
-            i += 1;
-            if let Err(e) = b.next_page(500, None, &i.to_string()) {
-                break e;
-            }
-        };
-        assert_eq!(i, MAX_LIST_OBJECTS / 500 + 1);
-        assert!(e.contains("1500000"), "{e}");
-        // A real list of 120,000 pods in pages of 500 is well inside.
-        let mut b = ListBound::new(500);
-        for i in 0..240 {
-            b.next_page(500, Some(120_000 - 500 * (i + 1)), &i.to_string())
-                .unwrap();
-        }
-    }
-
-    #[test]
-    fn tls_failures_are_named_and_not_retried() {
-        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
-        #[derive(Debug)]
-        struct Connect(std::io::Error);
-        impl std::fmt::Display for Connect {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("client error (Connect)")
-            }
-        }
-        impl std::error::Error for Connect {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                Some(&self.0)
-            }
-        }
-        // As hyper-timeout wraps the connector's io::Error in another one.
-        let t = transport_error(&Connect(std::io::Error::other(io)));
-        assert!(t.tls);
-        assert!(
-            t.message
-                .contains("invalid peer certificate: UnknownIssuer"),
-            "{}",
-            t.message
-        );
-        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
-        let t = transport_error(&Connect(refused));
-        assert!(!t.tls);
-        assert_eq!(t.message, "client error (Connect): refused");
-    }
-}
+mod tests;

@@ -1,20 +1,21 @@
 //! The graph of every bundled fixture against what docs/sources.md says about each mesh, and the
-//! analyses on hand-checked cases.
+//! analyses on hand-checked cases: the library's graph over fixtures loaded by its pipeline
+//! (here, outside the crate, so that `graph` need not import the `pipeline` that imports it).
 
 use std::collections::BTreeSet;
 
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use super::*;
-use crate::io::Io;
-use crate::load::load_snapshot;
-use crate::surface::{NamespaceEntry, Role};
+use meshsurface::catalog::{Catalog, EdgeType};
+use meshsurface::graph::*;
+use meshsurface::pipeline::{self, Files, Knowledge, Scope};
+use meshsurface::surface::*;
 
 fn fixtures() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters");
     let mut v: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
+        .expect("fixtures/clusters exists")
         .filter_map(Result::ok)
         .filter(|e| e.path().is_dir())
         .map(|e| e.path().to_string_lossy().into_owned())
@@ -23,21 +24,15 @@ fn fixtures() -> Vec<String> {
     v
 }
 
+/// A fixture scanned through the pipeline, as `scan --from PATH` scans it.
 fn load(path: &str) -> Snapshot {
-    let (mut stdin, mut stdout, mut stderr) = (std::io::empty(), Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        color: false,
-        stderr_terminal: false,
-        width: 80,
+    let files = Files {
+        paths: &[path.to_owned()],
+        stdin: &mut std::io::empty(),
+        limits: meshsurface::source::Limits::default(),
     };
-    let input = crate::cli::InputArgs {
-        from: vec![path.to_owned()],
-        ..Default::default()
-    };
-    load_snapshot(&input, true, &mut io).unwrap()
+    let k = Knowledge::load().expect("built-in knowledge");
+    pipeline::offline(files, &Scope::default(), &k).expect("fixture scans")
 }
 
 fn fixture(case: &str) -> Snapshot {
@@ -48,7 +43,7 @@ fn fixture(case: &str) -> Snapshot {
 }
 
 fn catalog() -> Catalog {
-    Catalog::load().unwrap()
+    Catalog::load().expect("catalog")
 }
 
 /// `(from id, type, to id)` of every edge.

@@ -1,0 +1,330 @@
+//! The [`InventoryBuilder`]: objects in, one at a time, from either source; pods folded
+//! into groups as they arrive; a later copy of an object replaces the earlier one (with a
+//! warning). Apart from the records it fills, which downstream code reads without it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::{
+    Crd, Gateway, Inventory, KeepKeys, Namespace, OwnerRef, PodGroup, PodShape, UsageMap,
+    WebhookConfig, WebhookKind, Workload, WorkloadKind, GATEWAY_GROUP,
+};
+use crate::surface::{Warning, WarningCode};
+
+/// Label keys that differ from pod to pod of one workload and mean nothing to detection.
+const PER_POD_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+];
+
+/// An object's identity: (API group, kind, namespace, name).
+type ObjectKey = (&'static str, &'static str, String, String);
+
+/// Where an object already read went, so that a later copy can replace it.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// Pod group index and node: the copy is taken out of the group.
+    Pod(usize, String),
+    Workload(usize),
+    Crd(usize),
+    Webhook(usize),
+    Gateway(usize),
+    /// Kept in a map or set, or not kept at all: a later copy simply overwrites it.
+    Keyed,
+}
+
+/// Fills an [`Inventory`], folding pods as they arrive.
+#[derive(Debug, Default)]
+pub struct InventoryBuilder {
+    pub(super) inv: Inventory,
+    keep: KeepKeys,
+    groups: BTreeMap<(String, Option<OwnerRef>, PodShape), usize>,
+    namespaces_seen: BTreeSet<String>,
+    usage: Option<Arc<UsageMap>>,
+    /// Where the objects being added come from (`file document n`), for duplicates.
+    origin: Option<String>,
+    seen: BTreeMap<ObjectKey, (String, Slot)>,
+}
+
+/// One pod as a source read it, before folding.
+#[derive(Debug, Clone, Default)]
+pub struct PodRecord {
+    pub namespace: String,
+    pub name: String,
+    pub node: Option<String>,
+    pub owner: Option<OwnerRef>,
+    pub phase: Option<String>,
+    pub shape: PodShape,
+}
+
+impl InventoryBuilder {
+    pub fn new(keep: KeepKeys) -> Self {
+        Self {
+            keep,
+            ..Self::default()
+        }
+    }
+
+    /// Pods added from now on get their measured usage from these samples.
+    pub fn with_usage(mut self, usage: Arc<UsageMap>) -> Self {
+        self.usage = Some(usage);
+        self.inv.metrics = true;
+        self
+    }
+
+    /// The place (file and document) the next objects come from.
+    pub fn set_origin(&mut self, place: impl Into<String>) {
+        self.origin = Some(place.into());
+    }
+
+    /// Records an object read from a file by identity (API group, kind, namespace, name),
+    /// once [`Self::set_origin`] was called. A second object
+    /// with the same identity replaces the first: returns the first one's slot, after a
+    /// `duplicate-object` warning naming both places.
+    fn identify(
+        &mut self,
+        (group, kind): (&'static str, &'static str),
+        namespace: &str,
+        name: &str,
+        slot: Slot,
+    ) -> Option<Slot> {
+        // A live API server holds each object once: only offline input is checked.
+        let place = self.origin.clone()?;
+        let key = (group, kind, namespace.to_owned(), name.to_owned());
+        let (first, old) = self.seen.insert(key.clone(), (place.clone(), slot))?;
+        if !matches!(old, Slot::Pod(..) | Slot::Keyed) {
+            // The later copy takes the first one's place in its list.
+            self.seen.insert(key, (place.clone(), old.clone()));
+        }
+        let what = if namespace.is_empty() {
+            format!("{kind}/{name}")
+        } else {
+            format!("{kind}/{namespace}/{name}")
+        };
+        self.inv.warnings.push(
+            Warning::new(
+                WarningCode::DuplicateObject,
+                format!("{what} is given twice ({first}; {place}): the last one is kept"),
+            )
+            .on(what),
+        );
+        Some(old)
+    }
+
+    fn saw_namespace(&mut self, ns: &str) {
+        if !ns.is_empty() && !self.namespaces_seen.contains(ns) {
+            self.namespaces_seen.insert(ns.to_owned());
+        }
+    }
+
+    /// Drops the labels and annotations that would split identical pods apart.
+    pub fn trim_shape(&self, shape: &mut PodShape) {
+        shape
+            .annotations
+            .retain(|k, _| self.keep.annotations.contains(k));
+        for k in PER_POD_LABELS {
+            shape.labels.remove(*k);
+        }
+    }
+
+    pub fn add_pod(&mut self, mut pod: PodRecord) {
+        let node = pod.node.clone().unwrap_or_default();
+        let (ns, name) = (pod.namespace.clone(), pod.name.clone());
+        if let Some(Slot::Pod(i, old_node)) = self.identify(("", "Pod"), &ns, &name, Slot::Keyed) {
+            let g = &mut self.inv.pod_groups[i];
+            g.count = g.count.saturating_sub(1);
+            if let Some(n) = g.nodes.get_mut(&old_node) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    g.nodes.remove(&old_node);
+                }
+            }
+        }
+        if matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed")) {
+            return;
+        }
+        self.saw_namespace(&pod.namespace);
+        self.trim_shape(&mut pod.shape);
+        let samples = self
+            .usage
+            .as_ref()
+            .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())).cloned());
+        let key = (pod.namespace, pod.owner, pod.shape);
+        let i = if let Some(&i) = self.groups.get(&key) {
+            let g = &mut self.inv.pod_groups[i];
+            g.count = g.count.saturating_add(1);
+            let on_node = g.nodes.entry(node.clone()).or_default();
+            *on_node = on_node.saturating_add(1);
+            i
+        } else {
+            let (namespace, owner, shape) = key.clone();
+            self.inv.pod_groups.push(PodGroup {
+                namespace,
+                owner,
+                shape,
+                count: 1,
+                nodes: BTreeMap::from([(node.clone(), 1)]),
+                example: pod.name,
+                usage: BTreeMap::new(),
+            });
+            self.groups.insert(key, self.inv.pod_groups.len() - 1);
+            self.inv.pod_groups.len() - 1
+        };
+        if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
+            entry.1 = Slot::Pod(i, node);
+        }
+        for (container, u) in samples.unwrap_or_default() {
+            self.inv.pod_groups[i]
+                .usage
+                .entry(container)
+                .or_default()
+                .add(u);
+        }
+    }
+
+    pub fn add_workload(&mut self, mut w: Workload) {
+        self.saw_namespace(&w.namespace);
+        let mut template = std::mem::take(&mut w.template);
+        self.trim_shape(&mut template);
+        w.template = template;
+        let group = match w.kind {
+            WorkloadKind::ReplicationController => "",
+            _ => "apps",
+        };
+        let slot = Slot::Workload(self.inv.workloads.len());
+        let (ns, name) = (w.namespace.clone(), w.name.clone());
+        match self.identify((group, w.kind.as_str()), &ns, &name, slot) {
+            Some(Slot::Workload(i)) => self.inv.workloads[i] = w,
+            _ => self.inv.workloads.push(w),
+        }
+    }
+
+    pub fn add_replica_set(&mut self, namespace: String, name: String, deployment: String) {
+        self.saw_namespace(&namespace);
+        self.inv.replica_sets.insert((namespace, name), deployment);
+    }
+
+    pub fn add_node(&mut self, name: String) {
+        self.identify(("", "Node"), "", &name, Slot::Keyed);
+        self.inv.nodes.insert(name);
+    }
+
+    pub fn add_namespace(&mut self, name: String, ns: Namespace) {
+        self.identify(("", "Namespace"), "", &name, Slot::Keyed);
+        self.namespaces_seen.insert(name.clone());
+        self.inv.namespaces.insert(name, ns);
+    }
+
+    pub fn add_service(&mut self, namespace: String, name: String) {
+        self.saw_namespace(&namespace);
+        self.inv.saw_services = true;
+        self.inv.services.insert((namespace, name));
+    }
+
+    pub fn add_service_account(&mut self, namespace: String, name: String) {
+        self.saw_namespace(&namespace);
+        self.inv.service_accounts.insert((namespace, name));
+    }
+
+    pub fn add_crd(&mut self, crd: Crd) {
+        let slot = Slot::Crd(self.inv.crds.len());
+        let id = ("apiextensions.k8s.io", "CustomResourceDefinition");
+        match self.identify(id, "", &crd.name.clone(), slot) {
+            Some(Slot::Crd(i)) => self.inv.crds[i] = crd,
+            _ => self.inv.crds.push(crd),
+        }
+    }
+
+    pub fn add_webhook_config(&mut self, w: WebhookConfig) {
+        let slot = Slot::Webhook(self.inv.webhooks.len());
+        let kind = match w.kind {
+            WebhookKind::Mutating => "MutatingWebhookConfiguration",
+            WebhookKind::Validating => "ValidatingWebhookConfiguration",
+        };
+        let id = ("admissionregistration.k8s.io", kind);
+        match self.identify(id, "", &w.name.clone(), slot) {
+            Some(Slot::Webhook(i)) => self.inv.webhooks[i] = w,
+            _ => self.inv.webhooks.push(w),
+        }
+    }
+
+    pub fn add_gateway(&mut self, g: Gateway) {
+        self.saw_namespace(&g.namespace);
+        let slot = Slot::Gateway(self.inv.gateways.len());
+        let id = (GATEWAY_GROUP, "Gateway");
+        match self.identify(id, &g.namespace.clone(), &g.name.clone(), slot) {
+            Some(Slot::Gateway(i)) => self.inv.gateways[i] = g,
+            _ => self.inv.gateways.push(g),
+        }
+    }
+
+    /// Marks that the object's namespace exists (for kinds that are otherwise ignored).
+    pub fn add_other(&mut self, namespace: Option<&str>) {
+        if let Some(ns) = namespace {
+            self.saw_namespace(ns);
+        }
+    }
+
+    pub fn warn(&mut self, w: Warning) {
+        self.inv.warnings.push(w);
+    }
+
+    /// Marks a list of pods or workloads that could not be read.
+    pub fn unread(&mut self, what: String) {
+        self.inv.unread.push(what);
+    }
+
+    /// The workload objects read so far.
+    pub fn workloads(&self) -> &[Workload] {
+        &self.inv.workloads
+    }
+
+    /// Adds everything another builder read (a resource listed on its own) to this one.
+    pub fn merge(&mut self, other: InventoryBuilder) {
+        let o = other.inv;
+        self.inv.nodes.extend(o.nodes);
+        for (name, ns) in o.namespaces {
+            self.inv.namespaces.insert(name, ns);
+        }
+        self.inv.workloads.extend(o.workloads);
+        self.inv.replica_sets.extend(o.replica_sets);
+        for g in o.pod_groups {
+            let key = (g.namespace.clone(), g.owner.clone(), g.shape.clone());
+            if let Some(&i) = self.groups.get(&key) {
+                let mine = &mut self.inv.pod_groups[i];
+                mine.count = mine.count.saturating_add(g.count);
+                for (node, n) in g.nodes {
+                    let on_node = mine.nodes.entry(node).or_default();
+                    *on_node = on_node.saturating_add(n);
+                }
+                for (c, u) in g.usage {
+                    mine.usage.entry(c).or_default().add(u);
+                }
+            } else {
+                self.inv.pod_groups.push(g);
+                self.groups.insert(key, self.inv.pod_groups.len() - 1);
+            }
+        }
+        self.inv.services.extend(o.services);
+        self.inv.service_accounts.extend(o.service_accounts);
+        self.inv.crds.extend(o.crds);
+        self.inv.webhooks.extend(o.webhooks);
+        self.inv.gateways.extend(o.gateways);
+        self.inv.saw_services |= o.saw_services;
+        self.inv.metrics |= o.metrics;
+        self.inv.warnings.extend(o.warnings);
+        self.inv.unread.extend(o.unread);
+        self.namespaces_seen.extend(other.namespaces_seen);
+    }
+
+    /// Finishes reading: namespaces that objects live in but that were not given as
+    /// Namespace objects are added with no labels.
+    pub fn finish(mut self) -> Inventory {
+        // Pods replaced by a later copy of themselves may leave empty groups.
+        self.inv.pod_groups.retain(|g| g.count > 0);
+        for ns in std::mem::take(&mut self.namespaces_seen) {
+            self.inv.namespaces.entry(ns).or_default();
+        }
+        self.inv
+    }
+}

@@ -1,0 +1,107 @@
+//! Folding: alike pods become one group, merged builders fold like one, counts saturate.
+
+use super::*;
+
+fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
+    let mut shape = PodShape {
+        service_account: "default".into(),
+        containers: vec![Container {
+            name: "app".into(),
+            image: "nginx:1".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    shape
+        .annotations
+        .insert("ignored/annotation".into(), name.into());
+    if let Some((k, v)) = extra_label {
+        shape.labels.insert(k.into(), v.into());
+    }
+    PodRecord {
+        namespace: "shop".into(),
+        name: name.into(),
+        node: Some(node.into()),
+        owner: Some(OwnerRef {
+            kind: "ReplicaSet".into(),
+            name: "web-abc".into(),
+        }),
+        phase: Some("Running".into()),
+        shape,
+    }
+}
+
+#[test]
+fn alike_pods_fold_into_one_group() {
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    b.add_pod(pod("web-abc-1", "n1", None));
+    b.add_pod(pod(
+        "web-abc-2",
+        "n2",
+        Some(("statefulset.kubernetes.io/pod-name", "x")),
+    ));
+    b.add_pod(pod("web-abc-3", "n2", None));
+    let mut done = pod("web-abc-4", "n2", None);
+    done.phase = Some("Succeeded".into());
+    b.add_pod(done);
+    let inv = b.finish();
+    assert_eq!(inv.pod_groups.len(), 1);
+    let g = &inv.pod_groups[0];
+    assert_eq!(g.count, 3);
+    assert_eq!(g.nodes.get("n2"), Some(&2));
+    assert_eq!(g.example, "web-abc-1");
+    assert!(inv.namespaces.contains_key("shop"));
+}
+
+#[test]
+fn merged_builders_fold_like_one() {
+    let mut a = InventoryBuilder::new(KeepKeys::default());
+    a.add_pod(pod("web-abc-1", "n1", None));
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    b.add_pod(pod("web-abc-2", "n2", None));
+    b.add_node("n2".into());
+    b.add_service("shop".into(), "web".into());
+    a.merge(b);
+    let inv = a.finish();
+    assert_eq!(inv.pod_groups.len(), 1);
+    assert_eq!(inv.pod_groups[0].count, 2);
+    assert!(inv.saw_services && inv.nodes.contains("n2"));
+}
+
+#[test]
+fn counts_and_usage_saturate_when_merged() {
+    let mut a = InventoryBuilder::new(KeepKeys::default());
+    a.add_pod(pod("web-abc-1", "n1", None));
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    b.add_pod(pod("web-abc-2", "n1", None));
+    b.inv.pod_groups[0].count = u64::MAX;
+    b.inv.pod_groups[0].usage.insert(
+        "app".into(),
+        Usage {
+            cpu_millicores: i64::MAX,
+            memory_bytes: i64::MAX,
+            pods: 1,
+        },
+    );
+    a.inv.pod_groups[0].usage.insert(
+        "app".into(),
+        Usage {
+            cpu_millicores: 1,
+            memory_bytes: 1,
+            pods: 1,
+        },
+    );
+    a.merge(b);
+    let g = &a.finish().pod_groups[0];
+    assert_eq!(g.count, u64::MAX);
+    assert_eq!(g.usage["app"].cpu_millicores, i64::MAX);
+    assert_eq!(g.usage["app"].memory_bytes, i64::MAX);
+}
+
+#[test]
+fn different_shapes_stay_apart() {
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    b.add_pod(pod("a", "n1", None));
+    b.add_pod(pod("b", "n1", Some(("version", "v2"))));
+    assert_eq!(b.finish().pod_groups.len(), 2);
+}

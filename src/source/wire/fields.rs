@@ -1,0 +1,274 @@
+//! The fields detection reads, declared for serde (everything else is skipped while
+//! parsing), and their conversion into Inventory records. Apart from [`super::add_object`],
+//! which dispatches an object by kind, so that what is read and how it is routed can be
+//! changed one at a time.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::inventory::{Container, OwnerRef, PodShape, Resources};
+
+/// A string map that also takes numbers and booleans (`version: 2` in hand-written YAML).
+#[derive(Debug, Default)]
+pub(super) struct StrMap(pub(super) BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for StrMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
+        Ok(StrMap(
+            raw.unwrap_or_default()
+                .into_iter()
+                .filter_map(|(k, v)| scalar_string(v).map(|s| (k, s)))
+                .collect(),
+        ))
+    }
+}
+
+pub(super) fn scalar_string(v: serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub(super) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct Meta {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) name: String,
+    pub(super) namespace: Option<String>,
+    pub(super) labels: StrMap,
+    pub(super) annotations: StrMap,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) owner_references: Vec<WireOwner>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireOwner {
+    pub(super) kind: String,
+    pub(super) name: String,
+    pub(super) controller: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireContainer {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) name: String,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) image: String,
+    pub(super) restart_policy: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) resources: WireResources,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) args: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireResources {
+    pub(super) requests: StrMap,
+    pub(super) limits: StrMap,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WirePodSpec {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) containers: Vec<WireContainer>,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) init_containers: Vec<WireContainer>,
+    pub(super) node_name: Option<String>,
+    pub(super) service_account_name: Option<String>,
+    /// Deprecated alias of `serviceAccountName`, still printed by old clusters.
+    pub(super) service_account: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WirePhase {
+    pub(super) phase: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WirePod {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) spec: WirePodSpec,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) status: WirePhase,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireTemplate {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) spec: WirePodSpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireWorkloadSpec {
+    pub(super) replicas: Option<u64>,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) template: WireTemplate,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireWorkloadStatus {
+    pub(super) desired_number_scheduled: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireWorkload {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) spec: WireWorkloadSpec,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) status: WireWorkloadStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireMetaOnly {
+    pub(super) metadata: Meta,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireCrd {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) spec: WireCrdSpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireCrdSpec {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) group: String,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) versions: Vec<WireCrdVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireCrdVersion {
+    pub(super) name: String,
+    #[serde(default = "yes")]
+    pub(super) served: bool,
+}
+
+pub(super) fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireWebhookConfig {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) webhooks: Vec<WireWebhook>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireWebhook {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) name: String,
+    pub(super) failure_policy: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) client_config: WireClientConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireClientConfig {
+    pub(super) service: Option<WireServiceRef>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireServiceRef {
+    pub(super) namespace: String,
+    pub(super) name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireGateway {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) spec: WireGatewaySpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireGatewaySpec {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) gateway_class_name: String,
+}
+
+pub(super) fn resources(map: StrMap) -> Resources {
+    let mut m = map.0;
+    Resources {
+        cpu: m.remove("cpu"),
+        memory: m.remove("memory"),
+    }
+}
+
+pub(super) fn container(c: WireContainer) -> Container {
+    Container {
+        name: c.name,
+        image: c.image,
+        restart_always: c.restart_policy.as_deref() == Some("Always"),
+        args: c.args,
+        requests: resources(c.resources.requests),
+        limits: resources(c.resources.limits),
+    }
+}
+
+pub(super) fn shape(labels: StrMap, annotations: StrMap, spec: WirePodSpec) -> PodShape {
+    PodShape {
+        labels: labels.0,
+        annotations: annotations.0,
+        service_account: spec
+            .service_account_name
+            .or(spec.service_account)
+            .unwrap_or_else(|| "default".to_owned()),
+        containers: spec.containers.into_iter().map(container).collect(),
+        init_containers: spec.init_containers.into_iter().map(container).collect(),
+    }
+}
+
+pub(super) fn controller(owners: Vec<WireOwner>) -> Option<OwnerRef> {
+    let pick = owners
+        .iter()
+        .position(|o| o.controller == Some(true))
+        .unwrap_or(0);
+    owners.into_iter().nth(pick).map(|o| OwnerRef {
+        kind: o.kind,
+        name: o.name,
+    })
+}
+
+pub(super) fn namespace(meta: &Meta) -> String {
+    meta.namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_owned())
+}
