@@ -4,7 +4,7 @@
 //! the commands (`src/commands/`) turn them into work. Flags that several commands share
 //! mean the same everywhere (`--from`, `-o/--output`).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Measure the day-2 operational surface of the service meshes in a Kubernetes cluster.
 #[derive(Debug, Parser)]
@@ -17,6 +17,40 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The command line, with the value lists that are catalog data filled in from the loaded
+/// catalog: the feature vocabulary in `plan --enable`'s help, and every feature profile as
+/// `compare --mesh`'s default. Parsing, completion and the man pages all start here, so a
+/// mesh added to the catalog shows in all three without a change to this file.
+pub fn command() -> clap::Command {
+    let features = crate::catalog::profiles::FEATURES.join(", ");
+    let profiles = crate::catalog::Catalog::load()
+        .and_then(|c| crate::catalog::profiles::load(&c))
+        .map(|ps| {
+            ps.iter()
+                .map(|p| p.profile.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        // A catalog that does not load fails every command with its own error.
+        .unwrap_or_default();
+    // clap keeps default values as `&'static str`: built once per process.
+    let profiles: &'static str = Box::leak(profiles.into_boxed_str());
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("plan", |c| {
+            c.mut_arg("enable", |a| {
+                a.help(format!("Features to enable, in this order ({features})"))
+            })
+        })
+        .mut_subcommand("compare", |c| {
+            c.mut_arg("mesh", |a| a.default_value(profiles))
+        })
+}
+
+/// Parses the process's arguments against [`command`].
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    Cli::from_arg_matches(&command().try_get_matches()?)
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,8 +361,34 @@ mod tests {
 
     #[test]
     fn cli_is_well_formed() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn value_lists_come_from_the_catalog() {
+        let catalog = crate::catalog::Catalog::load().unwrap();
+        let profiles = crate::catalog::profiles::load(&catalog).unwrap();
+        let cli = Cli::from_arg_matches(
+            &command()
+                .try_get_matches_from(["kubectl-meshsurface", "compare"])
+                .unwrap(),
+        )
+        .unwrap();
+        let Command::Compare(args) = cli.command else {
+            panic!("compare parsed as another command");
+        };
+        let names: Vec<&str> = profiles.iter().map(|p| p.profile.as_str()).collect();
+        assert_eq!(args.mesh, names);
+        let mut cmd = command();
+        let plan = cmd.find_subcommand_mut("plan").unwrap();
+        let enable = plan
+            .get_arguments()
+            .find(|a| a.get_id() == "enable")
+            .unwrap();
+        let help = enable.get_help().unwrap().to_string();
+        for f in crate::catalog::profiles::FEATURES {
+            assert!(help.contains(f), "{f} missing from {help:?}");
+        }
     }
 }
 
@@ -344,7 +404,7 @@ pub enum ReportOutput {
 /// `--sweep namespaces=10,100,1000`: one axis and its scale points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sweep {
-    pub axis: String,
+    pub axis: crate::growth::Axis,
     pub values: Vec<u64>,
 }
 
@@ -353,9 +413,8 @@ pub fn parse_sweep(s: &str) -> Result<Sweep, String> {
     let (axis, values) = s
         .split_once('=')
         .ok_or_else(|| format!("{s:?}: expected AXIS=V1,V2 such as namespaces=10,100,1000"))?;
-    if !matches!(axis, "nodes" | "namespaces" | "pods") {
-        return Err(format!("{axis:?}: the axis is nodes, namespaces or pods"));
-    }
+    let axis = crate::growth::Axis::parse(axis)
+        .ok_or_else(|| format!("{axis:?}: the axis is nodes, namespaces or pods"))?;
     let values = values
         .split(',')
         .map(|v| {
@@ -364,18 +423,15 @@ pub fn parse_sweep(s: &str) -> Result<Sweep, String> {
                 .map_err(|_| format!("{v:?} is not a whole number"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Sweep {
-        axis: axis.to_owned(),
-        values,
-    })
+    Ok(Sweep { axis, values })
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Features to enable, in this order (mtls, l7-policy, l7-routing, ingress, egress,
-    /// multicluster, observability, tracing, cni, mutual-auth).
+    // The help lists the feature vocabulary: filled in by `command()`.
+    /// Features to enable, in this order.
     #[arg(long, value_name = "F1,F2", value_delimiter = ',', required = true)]
     pub enable: Vec<String>,
     /// The mesh to plan for, when the cluster runs several.
@@ -397,13 +453,9 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
+    // The default (every feature profile) is filled in by `command()`.
     /// Meshes and modes to compare.
-    #[arg(
-        long,
-        value_name = "M1,M2",
-        value_delimiter = ',',
-        default_value = "istio-sidecar,istio-ambient,linkerd,cilium"
-    )]
+    #[arg(long, value_name = "M1,M2", value_delimiter = ',')]
     pub mesh: Vec<String>,
     /// Features to adopt, in this order.
     #[arg(

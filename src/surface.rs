@@ -9,6 +9,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::inventory::WorkloadKind;
+
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "meshsurface/v1";
 
@@ -295,6 +297,177 @@ impl ScalesWith {
     }
 }
 
+/// Implements `Display` as `as_str` for a vocabulary enum.
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+display_as_str!(
+    Role,
+    ScalesWith,
+    Placement,
+    Origin,
+    Mode,
+    Capture,
+    WorkloadKind
+);
+
+/// Where a proxy runs: the contract's closed vocabulary (catalog data names these values;
+/// a typo there fails at load). Declared in alphabetical order, so that sorting by
+/// placement sorts as the names do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// A gateway's own pods (ingress, egress, east-west).
+    Gateway,
+    /// A waypoint bound to a namespace.
+    Namespace,
+    /// One per node (ztunnel, cilium-envoy).
+    Node,
+    /// A waypoint no namespace is bound to (serves services).
+    Service,
+    /// Injected into every meshed application pod.
+    Sidecar,
+}
+
+impl Placement {
+    pub const ALL: [Placement; 5] = [
+        Placement::Gateway,
+        Placement::Namespace,
+        Placement::Node,
+        Placement::Service,
+        Placement::Sidecar,
+    ];
+
+    /// The placement of this name (`sidecar`), if it is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placement::Gateway => "gateway",
+            Placement::Namespace => "namespace",
+            Placement::Node => "node",
+            Placement::Service => "service",
+            Placement::Sidecar => "sidecar",
+        }
+    }
+}
+
+/// Where counted instances come from when they are not (all) observed pods.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Observed and projected instances together (proxies only).
+    Mixed,
+    /// Added by a growth projection (`plan`, `compare`).
+    Projected,
+    /// Projected from a pod template with no pods in the input.
+    Template,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Mixed => "mixed",
+            Origin::Projected => "projected",
+            Origin::Template => "template",
+        }
+    }
+}
+
+/// A mesh's data-plane mode, as the catalog's mode rules and the feature profiles name it.
+/// A mesh running several at once is written joined with `+` ([`Mode::join`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A proxy injected into each application pod.
+    Sidecar,
+    /// Pods captured by a node proxy and waypoints (Istio ambient).
+    Ambient,
+    /// Traffic handled per node; pods are not captured one by one (Cilium).
+    Node,
+    /// Pods or workloads were left unread: no mode is guessed.
+    Unknown,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sidecar => "sidecar",
+            Mode::Ambient => "ambient",
+            Mode::Node => "node",
+            Mode::Unknown => "unknown",
+        }
+    }
+
+    /// Modes that apply together, in the order given: `sidecar+ambient`.
+    pub fn join(modes: &[Mode]) -> String {
+        modes
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// How a namespace's application pods are captured. Declared sidecar first: a set of them
+/// joins as mesh modes are written ([`Capture::join`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Capture {
+    Sidecar,
+    Ambient,
+    /// Not captured (a namespace that only hosts a waypoint; a node-mode mesh's pods).
+    None,
+}
+
+impl Capture {
+    pub const ALL: [Capture; 3] = [Capture::Sidecar, Capture::Ambient, Capture::None];
+
+    /// The capture mode of this name (`ambient`), if it is one.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capture::Sidecar => "sidecar",
+            Capture::Ambient => "ambient",
+            Capture::None => "none",
+        }
+    }
+
+    /// `sidecar`, `ambient`, `sidecar+ambient`; `none` for an empty set.
+    pub fn join(captures: &std::collections::BTreeSet<Capture>) -> String {
+        let parts: Vec<&str> = captures
+            .iter()
+            .filter(|c| **c != Capture::None)
+            .map(|c| c.as_str())
+            .collect();
+        if parts.is_empty() {
+            Capture::None.as_str().to_owned()
+        } else {
+            parts.join("+")
+        }
+    }
+}
+
 /// A workload the team runs for a mesh.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -302,7 +475,7 @@ pub struct Component {
     pub mesh: String,
     pub component: String,
     pub role: Role,
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     /// Desired replicas (DaemonSet: desired scheduled, or the node count offline).
@@ -312,8 +485,9 @@ pub struct Component {
     pub scales_with: ScalesWith,
     pub feature: String,
     pub version: Option<String>,
+    /// `template` (projected from a pod template) or `projected` (by a growth projection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Origin>,
     /// True when the pod count is unknown (a DaemonSet with no pods, no status and no
     /// Nodes in the input): `instances` is then 0 and stands for "unknown".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -326,7 +500,7 @@ pub struct Component {
 pub struct Proxy {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub version: Option<String>,
     pub instances: u64,
     pub cpu_request_millicores: i64,
@@ -349,7 +523,7 @@ pub struct Proxy {
     /// `template` when every instance is projected from a pod template; `mixed` when the
     /// entry holds observed and projected instances (see `templateInstances`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Origin>,
     /// With `from: mixed`: how many of `instances` are projected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_instances: Option<u64>,
@@ -364,13 +538,13 @@ impl Proxy {
     pub fn empty(
         mesh: &str,
         implementation: &str,
-        placement: &str,
+        placement: Placement,
         version: Option<String>,
     ) -> Self {
         Self {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
-            placement: placement.to_owned(),
+            placement,
             version,
             instances: 0,
             cpu_request_millicores: 0,
@@ -589,5 +763,32 @@ mod tests {
         }
         assert_eq!(t.get("crds"), Some(7));
         assert_eq!(t.get("nope"), None);
+    }
+
+    #[test]
+    fn vocabularies_serialize_as_their_names_and_sort_by_them() {
+        for p in Placement::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+            assert_eq!(Placement::parse(p.as_str()), Some(p));
+        }
+        // Proxy types are keyed by placement: the enum must order as the names did.
+        let mut by_enum = Placement::ALL.to_vec();
+        by_enum.sort();
+        let mut by_name = Placement::ALL.to_vec();
+        by_name.sort_by_key(|p| p.as_str());
+        assert_eq!(by_enum, by_name);
+        for c in Capture::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+        for o in [Origin::Mixed, Origin::Projected, Origin::Template] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
+        for m in [Mode::Sidecar, Mode::Ambient, Mode::Node, Mode::Unknown] {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
+        }
+        assert_eq!(
+            Mode::join(&[Mode::Sidecar, Mode::Ambient]),
+            "sidecar+ambient"
+        );
     }
 }

@@ -14,6 +14,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::{group_matches, MeshEntry};
+use crate::surface::{Capture, Placement};
 
 /// What an edge of the dependency graph means. The direction is always "A does this to B".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -64,12 +65,12 @@ pub enum Endpoint {
     /// `proxy:envoy` or `proxy:envoy/sidecar`: proxy types of this implementation.
     Proxy {
         implementation: String,
-        placement: Option<String>,
+        placement: Option<Placement>,
     },
     /// `crds:networking.istio.io`: the CRD group with exactly this name.
     Crds(String),
     /// `namespaces` (any capture) or `namespaces:ambient` (that capture mode).
-    Namespaces(Option<String>),
+    Namespaces(Option<Capture>),
     /// `bound-waypoints`: for each namespace, the waypoints bound to it (a target only).
     BoundWaypoints,
 }
@@ -91,20 +92,26 @@ impl TryFrom<String> for Endpoint {
             None => Ok(Endpoint::Component(nonempty(&s, "component id")?)),
             Some(("component", id)) => Ok(Endpoint::Component(nonempty(id, "component id")?)),
             Some(("proxy", rest)) => {
-                let (implementation, placement) = match rest.split_once('/') {
-                    Some((i, p)) => (i, Some(nonempty(p, "placement")?)),
-                    None => (rest, None),
-                };
+                let (implementation, placement) =
+                    match rest.split_once('/') {
+                        Some((i, p)) => (
+                            i,
+                            Some(Placement::parse(p).ok_or_else(|| {
+                                format!("endpoint {s:?}: unknown placement {p:?}")
+                            })?),
+                        ),
+                        None => (rest, None),
+                    };
                 Ok(Endpoint::Proxy {
                     implementation: nonempty(implementation, "implementation")?,
                     placement,
                 })
             }
             Some(("crds", group)) => Ok(Endpoint::Crds(nonempty(group, "API group")?)),
-            Some(("namespaces", capture)) => Ok(Endpoint::Namespaces(Some(nonempty(
-                capture,
-                "capture mode",
-            )?))),
+            Some(("namespaces", capture)) => Ok(Endpoint::Namespaces(Some(
+                Capture::parse(capture)
+                    .ok_or_else(|| format!("endpoint {s:?}: unknown capture mode {capture:?}"))?,
+            ))),
             Some((prefix, _)) => Err(format!(
                 "endpoint {s:?}: unknown prefix {prefix:?} (component:, proxy:, crds:, namespaces:)"
             )),
@@ -168,7 +175,7 @@ pub struct UpgradeRule {
     pub crd_groups: Vec<String>,
     /// Restart the workloads of the namespaces with this capture mode (`sidecar`).
     #[serde(default)]
-    pub restart: Option<String>,
+    pub restart: Option<Capture>,
     /// Steps that must be done before this one ("must be upgraded before").
     #[serde(default)]
     pub after: Vec<String>,
@@ -176,17 +183,17 @@ pub struct UpgradeRule {
 
 impl MeshEntry {
     /// Proxy implementations this mesh runs, with their possible placements.
-    pub fn proxy_placements(&self) -> Vec<(&str, &str)> {
-        let mut out: Vec<(&str, &str)> = self
+    pub fn proxy_placements(&self) -> Vec<(&str, Placement)> {
+        let mut out: Vec<(&str, Placement)> = self
             .sidecars
             .iter()
-            .map(|s| (s.implementation.as_str(), "sidecar"))
+            .map(|s| (s.implementation.as_str(), Placement::Sidecar))
             .collect();
         for c in &self.components {
             if let Some(p) = &c.proxy {
-                out.push((p.implementation.as_str(), p.placement.as_str()));
-                if let Some(o) = &p.placement_otherwise {
-                    out.push((p.implementation.as_str(), o.as_str()));
+                out.push((p.implementation.as_str(), p.placement));
+                if let Some(o) = p.placement_otherwise {
+                    out.push((p.implementation.as_str(), o));
                 }
             }
         }
@@ -196,10 +203,10 @@ impl MeshEntry {
     }
 
     /// Capture modes of this mesh's namespaces (`sidecar`, and each capture rule's value).
-    pub fn capture_modes(&self) -> BTreeSet<&str> {
-        let mut out: BTreeSet<&str> = self.capture.iter().map(|c| c.value.as_str()).collect();
+    pub fn capture_modes(&self) -> BTreeSet<Capture> {
+        let mut out: BTreeSet<Capture> = self.capture.iter().map(|c| c.capture).collect();
         if !self.sidecars.is_empty() {
-            out.insert("sidecar");
+            out.insert(Capture::Sidecar);
         }
         out
     }
@@ -229,9 +236,9 @@ impl MeshEntry {
                 placement,
             } => {
                 let known = self.proxy_placements();
-                let ok = known.iter().any(|(i, p)| {
-                    i == implementation && placement.as_ref().is_none_or(|want| want == p)
-                });
+                let ok = known
+                    .iter()
+                    .any(|(i, p)| i == implementation && placement.is_none_or(|want| want == *p));
                 if ok {
                     Ok(())
                 } else {
@@ -250,7 +257,7 @@ impl MeshEntry {
                 }
             }
             Endpoint::Crds(group) => self.check_group(group),
-            Endpoint::Namespaces(Some(mode)) if !self.capture_modes().contains(mode.as_str()) => {
+            Endpoint::Namespaces(Some(mode)) if !self.capture_modes().contains(mode) => {
                 Err(format!("unknown capture mode {mode}"))
             }
             _ => Ok(()),
@@ -312,7 +319,7 @@ impl MeshEntry {
                 self.check_group(g).map_err(|p| format!("{at}: {p}"))?;
             }
             if let Some(mode) = &u.restart {
-                if !self.capture_modes().contains(mode.as_str()) {
+                if !self.capture_modes().contains(mode) {
                     return Err(format!("{at}: unknown capture mode {mode}"));
                 }
             }
@@ -414,14 +421,14 @@ mod tests {
             endpoint("proxy:envoy/sidecar"),
             Ok(Endpoint::Proxy {
                 implementation: "envoy".into(),
-                placement: Some("sidecar".into())
+                placement: Some(Placement::Sidecar)
             })
         );
         assert_eq!(endpoint("crds:x.io"), Ok(Endpoint::Crds("x.io".into())));
         assert_eq!(endpoint("namespaces"), Ok(Endpoint::Namespaces(None)));
         assert_eq!(
             endpoint("namespaces:ambient"),
-            Ok(Endpoint::Namespaces(Some("ambient".into())))
+            Ok(Endpoint::Namespaces(Some(Capture::Ambient)))
         );
         assert_eq!(endpoint("bound-waypoints"), Ok(Endpoint::BoundWaypoints));
         assert!(endpoint("pods:x").is_err());
@@ -434,6 +441,7 @@ mod tests {
         let text = format!(
             r"
 mesh: m
+order: 1
 crdGroups: [m.io]
 modes: {{default: sidecar}}
 sidecars:
@@ -554,6 +562,7 @@ upgrade:
     fn order_prefers_earlier_kinds_among_ready_steps() {
         let text = r"
 mesh: m
+order: 1
 modes: {default: node}
 components:
   - {id: a, role: control-plane, scalesWith: cluster, feature: f, match: [{kinds: [Deployment]}]}

@@ -17,16 +17,13 @@ use thiserror::Error;
 pub mod profiles;
 
 use crate::inventory::{Container, Labels, PodShape, WorkloadKind};
-use crate::surface::{Role, ScalesWith};
+use crate::surface::{Capture, Mode, Placement, Role, ScalesWith};
 
 pub use graph::{EdgeRule, EdgeType, Endpoint, UpgradeKind, UpgradeRule};
 
-/// The embedded catalog files, in the order their rules are tried.
-const FILES: &[(&str, &str)] = &[
-    ("istio.yaml", include_str!("istio.yaml")),
-    ("linkerd.yaml", include_str!("linkerd.yaml")),
-    ("cilium.yaml", include_str!("cilium.yaml")),
-];
+// The embedded catalog and profile files (`CATALOG_FILES`, `PROFILE_FILES`), listed by
+// `build.rs` from this folder: adding a mesh adds files, not code.
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 /// A catalog file that does not load.
 #[derive(Debug, Error)]
@@ -55,6 +52,9 @@ pub struct Catalog {
 pub struct MeshEntry {
     /// `istio`, `linkerd`, `cilium`.
     pub mesh: String,
+    /// Meshes are tried (and listed) by this number: component rules of equal priority,
+    /// sidecar rules.
+    pub order: u32,
     /// API groups the mesh owns: a CRD's group matches when it equals one of these or ends
     /// with `.` + one of these.
     #[serde(default)]
@@ -121,7 +121,7 @@ impl MeshEntry {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Modes {
     /// The mode when no rule applies.
-    pub default: String,
+    pub default: Mode,
     /// Modes that apply together are joined with `+` in this order.
     #[serde(default)]
     pub rules: Vec<ModeRule>,
@@ -130,10 +130,10 @@ pub struct Modes {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ModeRule {
-    pub mode: String,
+    pub mode: Mode,
     /// Applies when the mesh has a proxy with this placement.
     #[serde(default)]
-    pub when_placement: Option<String>,
+    pub when_placement: Option<Placement>,
     /// Applies when the mesh runs this component.
     #[serde(default)]
     pub when_component: Option<String>,
@@ -271,6 +271,8 @@ pub struct CaptureRule {
     pub opt_out_value: Option<String>,
     /// Capture happens only when the mesh runs this component.
     pub requires_component: String,
+    /// The capture mode an enrolled pod is counted under.
+    pub capture: Capture,
 }
 
 /// How to recognise one component, and what it is.
@@ -337,13 +339,17 @@ pub struct ProxyRule {
     pub implementation: String,
     /// The proxy container's image repository suffix.
     pub image: String,
-    pub placement: String,
+    pub placement: Placement,
     /// Placement when the pod's namespace names this workload in that label
     /// (`istio.io/use-waypoint`); otherwise `placement_otherwise`.
     #[serde(default)]
     pub namespace_label: Option<String>,
+    /// The pod label that holds the name the namespace label gives (a waypoint's Gateway
+    /// name); absent, or not on the pod: the workload's own name.
     #[serde(default)]
-    pub placement_otherwise: Option<String>,
+    pub name_label: Option<String>,
+    #[serde(default)]
+    pub placement_otherwise: Option<Placement>,
 }
 
 /// Splits `registry/org/repo:tag@sha256:...` into (repository path, tag).
@@ -427,17 +433,20 @@ impl Catalog {
     /// Loads and checks the embedded catalog.
     pub fn load() -> Result<Self> {
         let mut meshes = Vec::new();
-        for (file, text) in FILES {
+        let mut orders = BTreeMap::new();
+        for (file, text) in CATALOG_FILES {
             let mut entry: MeshEntry = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
                 file,
                 source: Box::new(e),
             })?;
             entry.validate(file)?;
+            claim_order(&mut orders, entry.order, file)?;
             entry.runbook = entry
                 .upgrade_order()
                 .map_err(|problem| Error::Invalid { file, problem })?;
             meshes.push(entry);
         }
+        meshes.sort_by_key(|m| m.order);
         Ok(Self { meshes })
     }
 
@@ -482,6 +491,21 @@ impl Catalog {
         self.meshes
             .iter()
             .find(|m| m.crd_groups.iter().any(|g| group_matches(group, g)))
+    }
+}
+
+/// Two files with the same `order` would be used in an order no file states.
+pub(crate) fn claim_order(
+    orders: &mut BTreeMap<u32, &'static str>,
+    order: u32,
+    file: &'static str,
+) -> Result<()> {
+    match orders.insert(order, file) {
+        Some(other) => Err(Error::Invalid {
+            file,
+            problem: format!("order {order} is also {other}'s"),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -564,10 +588,12 @@ mod tests {
     #[test]
     fn every_file_loads_and_validates() {
         let c = Catalog::load().unwrap();
-        assert_eq!(
-            c.meshes.iter().map(|m| m.mesh.as_str()).collect::<Vec<_>>(),
-            ["istio", "linkerd", "cilium"]
-        );
+        assert_eq!(c.meshes.len(), CATALOG_FILES.len(), "one mesh per file");
+        let names: Vec<&str> = c.meshes.iter().map(|m| m.mesh.as_str()).collect();
+        let at = |m: &str| names.iter().position(|n| *n == m).unwrap();
+        // Tried in `order`, not by file name: istio's rules before cilium's.
+        assert!(at("istio") < at("linkerd") && at("linkerd") < at("cilium"));
+        assert!(c.meshes.windows(2).all(|w| w[0].order < w[1].order));
     }
 
     #[test]

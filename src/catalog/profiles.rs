@@ -5,23 +5,11 @@
 use serde::Deserialize;
 
 use super::{Catalog, Error, Result};
+use crate::inventory::WorkloadKind;
 use crate::quantity;
+use crate::surface::{Capture, Mode};
 
-const FILES: &[(&str, &str)] = &[
-    (
-        "profiles/istio-sidecar.yaml",
-        include_str!("profiles/istio-sidecar.yaml"),
-    ),
-    (
-        "profiles/istio-ambient.yaml",
-        include_str!("profiles/istio-ambient.yaml"),
-    ),
-    (
-        "profiles/linkerd.yaml",
-        include_str!("profiles/linkerd.yaml"),
-    ),
-    ("profiles/cilium.yaml", include_str!("profiles/cilium.yaml")),
-];
+use super::PROFILE_FILES;
 
 /// The shared feature vocabulary, so that meshes can be compared feature by feature.
 pub const FEATURES: &[&str] = &[
@@ -42,8 +30,14 @@ pub const FEATURES: &[&str] = &[
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Profile {
     pub profile: String,
+    /// Profiles are listed (compare's default columns, error messages) by this number.
+    pub order: u32,
     pub mesh: String,
-    pub mode: String,
+    pub mode: Mode,
+    /// How the baseline captures application pods: `sidecar` (then `baseline.sidecar` is
+    /// the injected proxy), `ambient`, or `none` (pods are not captured one by one: no
+    /// namespace is meshed).
+    pub capture: Capture,
     pub baseline: Additions,
     pub features: Vec<Feature>,
 }
@@ -63,21 +57,10 @@ pub struct Additions {
     pub webhooks: Vec<WebhookSpec>,
 }
 
-/// Does a feature add workloads, or only configuration?
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Changes {
-    Topology,
-    Configuration,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Feature {
     pub feature: String,
-    pub changes: Changes,
     #[serde(default)]
     pub components: Vec<ComponentSpec>,
     #[serde(default)]
@@ -104,7 +87,7 @@ pub enum Per {
 pub struct ComponentSpec {
     /// The mesh catalog's component id.
     pub component: String,
-    pub kind: String,
+    pub kind: WorkloadKind,
     /// Absent for per-namespace components (they live in the namespace they serve).
     #[serde(default)]
     pub namespace: Option<String>,
@@ -264,12 +247,12 @@ impl Profile {
                 return bad(format!("feature {} is listed twice", f.feature));
             }
             seen.push(f.feature.as_str());
-            if f.changes == Changes::Configuration && !f.components.is_empty() {
-                return bad(format!(
-                    "feature {} says configuration but adds components",
-                    f.feature
-                ));
-            }
+        }
+        if (self.capture == Capture::Sidecar) != self.baseline.sidecar.is_some() {
+            return bad(format!(
+                "capture {} needs a baseline sidecar exactly when it is sidecar",
+                self.capture
+            ));
         }
         Ok(())
     }
@@ -278,14 +261,17 @@ impl Profile {
 /// Loads every profile and checks it against the mesh catalog.
 pub fn load(catalog: &Catalog) -> Result<Vec<Profile>> {
     let mut out = Vec::new();
-    for (file, text) in FILES {
+    let mut orders = std::collections::BTreeMap::new();
+    for (file, text) in PROFILE_FILES {
         let p: Profile = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
             file,
             source: Box::new(e),
         })?;
         p.validate(file, catalog)?;
+        super::claim_order(&mut orders, p.order, file)?;
         out.push(p);
     }
+    out.sort_by_key(|p| p.order);
     Ok(out)
 }
 
@@ -298,8 +284,9 @@ mod tests {
         let catalog = Catalog::load().unwrap();
         let profiles = load(&catalog).unwrap();
         let names: Vec<_> = profiles.iter().map(|p| p.profile.as_str()).collect();
+        assert_eq!(names.len(), PROFILE_FILES.len(), "one profile per file");
         assert_eq!(
-            names,
+            names[..4],
             ["istio-sidecar", "istio-ambient", "linkerd", "cilium"]
         );
         for p in &profiles {
@@ -314,6 +301,23 @@ mod tests {
                 p.profile
             );
         }
+    }
+
+    #[test]
+    fn capture_and_the_baseline_sidecar_agree() {
+        let catalog = Catalog::load().unwrap();
+        let profile = |capture: &str, sidecar: &str| -> Profile {
+            serde_saphyr::from_str(&format!(
+                "{{profile: p, order: 9, mesh: linkerd, mode: sidecar, capture: {capture}, \
+                 baseline: {{{sidecar}}}, features: []}}"
+            ))
+            .unwrap()
+        };
+        let sidecar = "sidecar: {implementation: linkerd2-proxy}";
+        assert!(profile("sidecar", sidecar).validate("p", &catalog).is_ok());
+        assert!(profile("sidecar", "").validate("p", &catalog).is_err());
+        assert!(profile("ambient", sidecar).validate("p", &catalog).is_err());
+        assert!(profile("none", "").validate("p", &catalog).is_ok());
     }
 
     #[test]

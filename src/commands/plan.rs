@@ -17,7 +17,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let g = Growth::new(&catalog)?;
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
-        if sw.axis == "namespaces" {
+        if sw.axis == crate::growth::Axis::Namespaces {
             for &v in &sw.values {
                 check_namespaces(v, || "--sweep namespaces".to_owned())?;
             }
@@ -33,7 +33,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             profile,
             &features,
             &plan.scale,
-            &sw.axis,
+            sw.axis,
             &sw.values,
             args.l7,
         );

@@ -44,7 +44,7 @@ struct NsAcc {
     proxies: u64,
     cpu: i64,
     memory: i64,
-    captures: BTreeSet<String>,
+    captures: BTreeSet<crate::surface::Capture>,
     waypoints: BTreeSet<String>,
 }
 
@@ -79,7 +79,7 @@ impl MeshAcc {
 }
 
 /// (implementation, placement, version): one proxy type.
-type ProxyKey = (String, String, Option<String>);
+type ProxyKey = (String, crate::surface::Placement, Option<String>);
 
 /// What detection has found so far: the accumulators of each mesh and the warnings.
 struct Detector<'a> {

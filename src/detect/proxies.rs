@@ -13,7 +13,7 @@ use crate::arith::{times, SATURATED};
 use crate::catalog::{image_version, Catalog, MeshEntry, SidecarRule};
 use crate::inventory::{Container, PodShape};
 use crate::quantity;
-use crate::surface::{Proxy, WarningCode};
+use crate::surface::{Origin, Placement, Proxy, WarningCode};
 
 use super::pods::Unit;
 use super::warnings::Warnings;
@@ -121,7 +121,7 @@ impl Detector<'_> {
         &mut self,
         mesh: &str,
         implementation: &str,
-        placement: &str,
+        placement: Placement,
         version: Option<String>,
         unit: &Unit<'_>,
         container: &Container,
@@ -134,11 +134,7 @@ impl Detector<'_> {
             .then(|| unit.usage.and_then(|u| u.get(&container.name)).copied())
             .flatten()
             .filter(|u| u.pods > 0);
-        let key = (
-            implementation.to_owned(),
-            placement.to_owned(),
-            version.clone(),
-        );
+        let key = (implementation.to_owned(), placement, version.clone());
         let acc = self.acc(mesh);
         if let Some(u) = usage {
             let m = acc.measured_requests.entry(key.clone()).or_default();
@@ -202,9 +198,9 @@ pub(super) fn finish(g: Gathered, metrics: bool, w: &mut Warnings) -> Vec<Proxy>
             let (projected, observed) = from.remove(&key).unwrap_or_default();
             match (observed, projected) {
                 (true, 0) => {}
-                (false, _) => p.from = Some("template".to_owned()),
+                (false, _) => p.from = Some(Origin::Template),
                 (true, n) => {
-                    p.from = Some("mixed".to_owned());
+                    p.from = Some(Origin::Mixed);
                     p.template_instances = Some(n);
                 }
             }
@@ -213,10 +209,7 @@ pub(super) fn finish(g: Gathered, metrics: bool, w: &mut Warnings) -> Vec<Proxy>
         .collect();
     if metrics {
         // Projected instances are never measured: coverage is over the observed ones.
-        for p in proxies
-            .iter()
-            .filter(|p| p.from.as_deref() != Some("template"))
-        {
+        for p in proxies.iter().filter(|p| p.from != Some(Origin::Template)) {
             let observed = p.instances - p.template_instances.unwrap_or(0);
             if let Some(message) = coverage_gap(p, observed) {
                 w.add(

@@ -23,7 +23,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::surface::{
-    as_i64, Component, CrdEntry, Proxy, Snapshot, Source, UpgradeStep, WebhookEntry,
+    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, Source, UpgradeStep, WebhookEntry,
+    WorkloadKind,
 };
 
 /// The schema version of `diff -o json`.
@@ -201,7 +202,7 @@ pub struct MeshChange {
 pub struct ComponentChange {
     pub mesh: String,
     pub component: String,
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     pub replicas: Option<Change<u64>>,
@@ -215,7 +216,7 @@ pub struct ComponentChange {
 pub struct ProxyType {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub instances: u64,
     pub versions: Vec<VersionCount>,
     pub cpu_request_millicores: i64,
@@ -236,7 +237,7 @@ pub struct VersionCount {
 pub struct ProxyTypeChange {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub instances: Change<u64>,
     /// Only the versions whose instance count changed (0 where a version is absent).
     pub versions: Vec<VersionInstances>,
@@ -256,7 +257,7 @@ pub struct VersionInstances {
 pub struct FootprintChange {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub instances: Figure,
     pub cpu_request_millicores: Figure,
     pub memory_request_bytes: Figure,
@@ -426,7 +427,7 @@ fn meshes(before: &Snapshot, after: &Snapshot) -> Changes<MeshRef, MeshChange> {
 pub(crate) fn component_key(c: &Component) -> (String, String, String, String) {
     (
         c.mesh.clone(),
-        c.kind.clone(),
+        c.kind.as_str().to_owned(),
         c.namespace.clone(),
         c.name.clone(),
     )
@@ -440,7 +441,7 @@ fn components(before: &[Component], after: &[Component]) -> Changes<Component, C
             let c = ComponentChange {
                 mesh: a.mesh.clone(),
                 component: a.component.clone(),
-                kind: a.kind.clone(),
+                kind: a.kind,
                 namespace: a.namespace.clone(),
                 name: a.name.clone(),
                 replicas: change(&b.replicas, &a.replicas),
@@ -457,19 +458,15 @@ fn components(before: &[Component], after: &[Component]) -> Changes<Component, C
     }
 }
 
-type TypeKey = (String, String, String);
+type TypeKey = (String, String, Placement);
 
 /// Proxies grouped per type (mesh, implementation, placement), each with its versions.
 pub(crate) fn by_type(proxies: &[Proxy]) -> BTreeMap<TypeKey, Vec<&Proxy>> {
     let mut m: BTreeMap<TypeKey, Vec<&Proxy>> = BTreeMap::new();
     for p in proxies {
-        m.entry((
-            p.mesh.clone(),
-            p.implementation.clone(),
-            p.placement.clone(),
-        ))
-        .or_default()
-        .push(p);
+        m.entry((p.mesh.clone(), p.implementation.clone(), p.placement))
+            .or_default()
+            .push(p);
     }
     m
 }
@@ -482,7 +479,7 @@ fn proxy_type(key: &TypeKey, ps: &[&Proxy]) -> ProxyType {
     ProxyType {
         mesh: key.0.clone(),
         implementation: key.1.clone(),
-        placement: key.2.clone(),
+        placement: key.2,
         instances: instances_of(ps),
         versions: version_counts(ps),
         cpu_request_millicores: ps.iter().map(|p| p.cpu_request_millicores).sat_sum(),
@@ -540,7 +537,7 @@ fn proxy_types(before: &[Proxy], after: &[Proxy]) -> Changes<ProxyType, ProxyTyp
             out.changed.push(ProxyTypeChange {
                 mesh: k.0.clone(),
                 implementation: k.1.clone(),
-                placement: k.2.clone(),
+                placement: k.2,
                 instances: Change {
                     before: instances_of(old),
                     after: instances_of(ps),
@@ -564,7 +561,7 @@ fn footprint(before: &[Proxy], after: &[Proxy]) -> Vec<FootprintChange> {
         .map(|k| FootprintChange {
             mesh: k.0.clone(),
             implementation: k.1.clone(),
-            placement: k.2.clone(),
+            placement: k.2,
             instances: fig(k, |p| as_i64(p.instances)),
             cpu_request_millicores: fig(k, |p| p.cpu_request_millicores),
             memory_request_bytes: fig(k, |p| p.memory_request_bytes),

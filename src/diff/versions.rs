@@ -17,7 +17,7 @@ use super::{
     by_type, component_key, cp_versions, version_counts, Diff, Figure, FootprintChange, ProxyType,
     VersionCount,
 };
-use crate::surface::Snapshot;
+use crate::surface::{Placement, Snapshot, WorkloadKind};
 
 /// What moved from which version to which, and the skew before and after.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -55,7 +55,7 @@ pub struct ControlPlaneMove {
 pub struct ComponentMove {
     pub mesh: String,
     pub component: String,
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     pub before: Option<String>,
@@ -68,7 +68,7 @@ pub struct ComponentMove {
 pub struct ProxyMove {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub before: Vec<VersionCount>,
     pub after: Vec<VersionCount>,
 }
@@ -94,7 +94,7 @@ pub struct ComponentSkew {
     /// The control plane's current version, which this component is not on.
     pub control_plane_version: String,
     pub component: String,
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     pub version: String,
@@ -107,7 +107,7 @@ pub struct ProxySkew {
     pub mesh: String,
     pub control_plane_version: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub version: String,
     pub instances: u64,
 }
@@ -145,7 +145,7 @@ pub(super) fn versions(before: &Snapshot, after: &Snapshot) -> Versions {
                 out.components.push(ComponentMove {
                     mesh: a.mesh.clone(),
                     component: a.component.clone(),
-                    kind: a.kind.clone(),
+                    kind: a.kind,
                     namespace: a.namespace.clone(),
                     name: a.name.clone(),
                     before: b.version.clone(),
@@ -171,7 +171,7 @@ pub(super) fn versions(before: &Snapshot, after: &Snapshot) -> Versions {
             out.proxies.push(ProxyMove {
                 mesh: k.0.clone(),
                 implementation: k.1.clone(),
-                placement: k.2.clone(),
+                placement: k.2,
                 before: vb,
                 after: va,
             });
@@ -221,7 +221,7 @@ fn skew(s: &Snapshot, known: &BTreeMap<String, BTreeSet<String>>) -> Skew {
                     mesh: m.name.clone(),
                     control_plane_version: current.clone(),
                     component: c.component.clone(),
-                    kind: c.kind.clone(),
+                    kind: c.kind,
                     namespace: c.namespace.clone(),
                     name: c.name.clone(),
                     version,
@@ -235,7 +235,7 @@ fn skew(s: &Snapshot, known: &BTreeMap<String, BTreeSet<String>>) -> Skew {
                     mesh: m.name.clone(),
                     control_plane_version: current.clone(),
                     implementation: p.implementation.clone(),
-                    placement: p.placement.clone(),
+                    placement: p.placement,
                     version,
                     instances: p.instances,
                 });

@@ -65,7 +65,7 @@ pub enum NodeKind {
     /// One proxy type (implementation, placement), all versions together.
     Proxy {
         implementation: String,
-        placement: String,
+        placement: crate::surface::Placement,
         instances: u64,
         versions: Vec<String>,
     },
@@ -285,7 +285,7 @@ impl Builder {
                 mesh,
                 NodeKind::Proxy {
                     implementation: p.implementation.clone(),
-                    placement: p.placement.clone(),
+                    placement: p.placement,
                     instances: 0,
                     versions: Vec::new(),
                 },
@@ -380,7 +380,7 @@ impl Builder {
                     (Some(_), Some(otherwise)) if !bound => otherwise,
                     _ => &proxy.placement,
                 };
-                placements.insert(placement.clone());
+                placements.insert(*placement);
             }
             for placement in placements {
                 let id = format!("{}/proxy/{}/{placement}", entry.mesh, proxy.implementation);
@@ -485,8 +485,8 @@ impl Builder {
                     (Endpoint::Namespaces(mode), NodeKind::Namespace { capture, .. }) => {
                         n.mesh == mesh
                             && match mode {
-                                Some(m) => capture.split('+').any(|c| c == m),
-                                None => capture != "none",
+                                Some(m) => capture.split('+').any(|c| c == m.as_str()),
+                                None => capture != crate::surface::Capture::None.as_str(),
                             }
                     }
                     _ => false,

@@ -10,7 +10,8 @@
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, ComparePlan, Plan, Scale, Step, SweepPoint, TotalsDelta,
+    Added, AddedComponent, AddedProxy, Changes, ComparePlan, Plan, Scale, Step, SweepPoint,
+    TotalsDelta,
 };
 
 use std::collections::BTreeSet;
@@ -23,8 +24,8 @@ use crate::catalog::profiles::{
 };
 use crate::catalog::{Catalog, MeshEntry};
 use crate::surface::{
-    Component, CrdEntry, Mesh, NamespaceEntry, Proxy, Snapshot, Source, SourceKind, Totals,
-    WebhookEntry, WebhookItem, SCHEMA_VERSION,
+    Capture, Component, CrdEntry, Mesh, NamespaceEntry, Origin, Placement, Proxy, Snapshot, Source,
+    SourceKind, Totals, WebhookEntry, WebhookItem, SCHEMA_VERSION,
 };
 
 /// A projection that cannot be made.
@@ -113,6 +114,27 @@ impl NamespaceShare {
     }
 }
 
+/// The scale figure a growth curve (`plan --sweep AXIS=...`) varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Nodes,
+    /// More namespaces of the same kind: pods per namespace stay as they are.
+    Namespaces,
+    Pods,
+}
+
+impl Axis {
+    /// `nodes`, `namespaces` or `pods`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "nodes" => Some(Self::Nodes),
+            "namespaces" => Some(Self::Namespaces),
+            "pods" => Some(Self::Pods),
+            _ => None,
+        }
+    }
+}
+
 /// The loaded feature catalog.
 pub struct Growth<'c> {
     pub catalog: &'c Catalog,
@@ -150,7 +172,7 @@ impl<'c> Growth<'c> {
         let mode = mesh.mode.rsplit('+').next().unwrap_or(&mesh.mode);
         self.profiles
             .iter()
-            .find(|p| p.mesh == mesh.name && p.mode == mode)
+            .find(|p| p.mesh == mesh.name && p.mode.as_str() == mode)
             .ok_or_else(|| {
                 Error::NoMesh(format!(
                     "no feature profile for {} in {} mode",
@@ -205,7 +227,7 @@ impl<'c> Growth<'c> {
             },
             meshes: vec![Mesh {
                 name: profile.mesh.clone(),
-                mode: profile.mode.clone(),
+                mode: profile.mode.as_str().to_owned(),
                 version: None,
                 versions: Vec::new(),
                 namespace: None,
@@ -222,20 +244,13 @@ impl<'c> Growth<'c> {
         };
         // Pods spread evenly over the namespaces (the remainder in the first ones).
         let n = scale.namespaces.max(1);
-        let capture = if profile.baseline.sidecar.is_some() {
-            "sidecar"
-        } else if profile.mode == "node" {
-            "none"
-        } else {
-            "ambient"
-        };
-        if profile.mode != "node" {
+        if profile.capture != Capture::None {
             for i in 0..scale.namespaces {
                 let pods = scale.pods / n + u64::from(i < scale.pods % n);
                 snap.namespaces.push(NamespaceEntry {
                     mesh: profile.mesh.clone(),
                     namespace: format!("ns-{:04}", i + 1),
-                    capture: capture.to_owned(),
+                    capture: profile.capture.as_str().to_owned(),
                     workloads: 0,
                     meshed_pods: pods,
                     proxies: 0,
@@ -255,7 +270,7 @@ impl<'c> Growth<'c> {
                 &mut snap,
                 &profile.mesh,
                 &sc.implementation,
-                "sidecar",
+                Placement::Sidecar,
                 scale.pods,
                 f,
             );
@@ -384,7 +399,7 @@ impl<'c> Growth<'c> {
                     mesh: mesh.to_owned(),
                     component: spec.component.clone(),
                     role: rule.role,
-                    kind: spec.kind.clone(),
+                    kind: spec.kind,
                     namespace: namespace.clone(),
                     name: spec.name.clone(),
                     replicas: n,
@@ -392,26 +407,26 @@ impl<'c> Growth<'c> {
                     scales_with: rule.scales_with,
                     feature: feature.to_owned(),
                     version: version.clone(),
-                    from: Some("projected".to_owned()),
+                    from: Some(Origin::Projected),
                     instances_unknown: false,
                 });
                 bill(snap, mesh, own, n);
                 if spec.sidecar {
                     if let Some((implementation, f)) = &sidecar {
-                        add_proxy(snap, mesh, implementation, "sidecar", n, *f);
+                        add_proxy(snap, mesh, implementation, Placement::Sidecar, n, *f);
                         bill(snap, mesh, *f, n);
-                        added.proxy(implementation, "sidecar", n);
+                        added.proxy(implementation, Placement::Sidecar, n);
                     }
                 }
                 if let (Some(res), Some(p)) = (&spec.proxy, &rule.proxy) {
                     let f = figures(res);
-                    add_proxy(snap, mesh, &p.implementation, &p.placement, n, f);
+                    add_proxy(snap, mesh, &p.implementation, p.placement, n, f);
                     // The proxy container is the pod's container: billed once, unless the
                     // spec also names other containers' requests.
                     if spec.cpu.is_none() && spec.memory.is_none() {
                         bill(snap, mesh, f, n);
                     }
-                    added.proxy(&p.implementation, &p.placement, n);
+                    added.proxy(&p.implementation, p.placement, n);
                     if spec.per == Per::Namespace {
                         if let Some(ns) = snap
                             .namespaces
@@ -530,13 +545,7 @@ impl<'c> Growth<'c> {
         for f in features {
             let before = snap.totals;
             let added = self.apply(&mut snap, profile, f, scale, share);
-            steps.push(Step::after(
-                f.feature.clone(),
-                before,
-                &snap,
-                added,
-                f.changes,
-            ));
+            steps.push(Step::after(f.feature.clone(), before, &snap, added));
         }
         steps
     }
@@ -586,7 +595,7 @@ impl<'c> Growth<'c> {
             columns.push(model::Column {
                 profile: profile.profile.clone(),
                 mesh: profile.mesh.clone(),
-                mode: profile.mode.clone(),
+                mode: profile.mode,
                 calibrated: calibrate.is_some_and(|s| {
                     self.installed_profile(s)
                         .is_some_and(|p| p.profile == profile.profile)
@@ -608,7 +617,7 @@ impl<'c> Growth<'c> {
         profile: &Profile,
         features: &[&profiles::Feature],
         base: &Scale,
-        axis: &str,
+        axis: Axis,
         values: &[u64],
         share: NamespaceShare,
     ) -> Vec<SweepPoint> {
@@ -617,14 +626,13 @@ impl<'c> Growth<'c> {
             .map(|&v| {
                 let mut scale = *base;
                 match axis {
-                    "nodes" => scale.nodes = v,
-                    "namespaces" => {
-                        // More namespaces of the same kind: pods per namespace stay as they are.
+                    Axis::Nodes => scale.nodes = v,
+                    Axis::Namespaces => {
                         let per_ns = base.pods.div_ceil(base.namespaces.max(1)).max(1);
                         scale.namespaces = v;
                         scale.pods = v.saturating_mul(per_ns);
                     }
-                    _ => scale.pods = v,
+                    Axis::Pods => scale.pods = v,
                 }
                 let mut snap = self.baseline(profile, &scale);
                 for f in features {
@@ -669,7 +677,7 @@ fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 
         .iter()
         .filter(|p| {
             p.mesh == profile.mesh
-                && p.placement == "sidecar"
+                && p.placement == Placement::Sidecar
                 && p.implementation == spec.implementation
         })
         .collect();
@@ -700,7 +708,7 @@ fn add_proxy(
     snap: &mut Snapshot,
     mesh: &str,
     implementation: &str,
-    placement: &str,
+    placement: Placement,
     n: u64,
     f: [i64; 4],
 ) {
@@ -720,7 +728,7 @@ fn add_proxy(
         })
         .unwrap_or_else(|| {
             snap.proxies.push(Proxy {
-                from: Some("projected".to_owned()),
+                from: Some(Origin::Projected),
                 ..Proxy::empty(mesh, implementation, placement, version.clone())
             });
             snap.proxies.len() - 1

@@ -5,8 +5,16 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::catalog::profiles::Changes;
-use crate::surface::{Snapshot, Totals};
+use crate::surface::{Mode, Placement, Snapshot, Totals};
+
+/// Does a step add workloads or proxy types, or only configuration? Derived from what the
+/// step added (profiles state what a feature adds, not which of the two it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Changes {
+    Topology,
+    Configuration,
+}
 
 /// The scale a projection is made at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -89,7 +97,7 @@ pub struct AddedComponent {
 #[serde(rename_all = "camelCase")]
 pub struct AddedProxy {
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub instances: u64,
 }
 
@@ -104,7 +112,7 @@ pub struct Added {
 }
 
 impl Added {
-    pub(super) fn proxy(&mut self, implementation: &str, placement: &str, n: u64) {
+    pub(super) fn proxy(&mut self, implementation: &str, placement: Placement, n: u64) {
         match self
             .proxies
             .iter_mut()
@@ -113,7 +121,7 @@ impl Added {
             Some(p) => p.instances = p.instances.saturating_add(n),
             None => self.proxies.push(AddedProxy {
                 implementation: implementation.to_owned(),
-                placement: placement.to_owned(),
+                placement,
                 instances: n,
             }),
         }
@@ -150,13 +158,7 @@ impl Step {
         }
     }
 
-    pub(super) fn after(
-        feature: String,
-        before: Totals,
-        s: &Snapshot,
-        added: Added,
-        _declared: Changes,
-    ) -> Self {
+    pub(super) fn after(feature: String, before: Totals, s: &Snapshot, added: Added) -> Self {
         let delta = TotalsDelta::between(&s.totals, &before);
         let topology = delta.components > 0 || delta.proxy_types > 0;
         let mut scales: Vec<String> = added
@@ -224,7 +226,7 @@ impl Plan {
 pub struct Column {
     pub profile: String,
     pub mesh: String,
-    pub mode: String,
+    pub mode: Mode,
     /// The baseline is the scanned cluster's own surface (`--from`), not the catalog's.
     pub calibrated: bool,
     /// Features asked for that this mesh does not offer.

@@ -2,7 +2,6 @@
 //! fixture pairs are in `tests/cli/growth.rs`).
 
 use super::*;
-use crate::catalog::profiles::Changes;
 
 fn growth(catalog: &Catalog) -> Growth<'_> {
     Growth::new(catalog).unwrap()
@@ -137,7 +136,7 @@ fn sweep_grows_with_the_axis() {
         p,
         &f,
         &SCALE,
-        "namespaces",
+        Axis::Namespaces,
         &[10, 100, 1000],
         NamespaceShare::All,
     );

@@ -4,7 +4,7 @@ use super::fit::Shrink;
 use super::markdown::write_all;
 use super::table::draw_all;
 use super::{cpu, memory, plural, request, Section};
-use crate::catalog::profiles::Changes;
+use crate::growth::Changes;
 use crate::growth::{ComparePlan, Plan, Scale, Step, SweepPoint};
 
 fn signed(d: i64, f: fn(i64) -> String) -> String {
@@ -322,7 +322,7 @@ fn compare_sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             .snapshot
             .proxies
             .iter()
-            .filter(|p| p.placement == "sidecar")
+            .filter(|p| p.placement == crate::surface::Placement::Sidecar)
             .map(|p| p.instances)
             .fold(0u64, u64::saturating_add);
         grows.rows.push(vec![

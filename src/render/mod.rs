@@ -348,7 +348,7 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
             let mut row = vec![
                 c.component.clone(),
                 c.role.as_str().to_owned(),
-                c.kind.clone(),
+                c.kind.as_str().to_owned(),
                 c.namespace.clone(),
                 c.name.clone(),
                 c.replicas.to_string(),
@@ -359,7 +359,7 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
             if wide {
                 row.extend([
                     c.feature.clone(),
-                    c.from.clone().unwrap_or_else(|| "pods".into()),
+                    c.from.map_or_else(|| "pods".into(), |f| f.to_string()),
                 ]);
             }
             sec.rows.push(row);
@@ -497,7 +497,7 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         sec.rows.push(row(
             [
                 p.implementation.clone(),
-                p.placement.clone(),
+                p.placement.to_string(),
                 opt(p.version.as_ref()),
             ],
             p.instances,
@@ -512,7 +512,7 @@ fn proxy_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                 usage_cell(p.memory_usage_bytes, memory, p.usage_pods, p.instances),
                 utilisation_cell(p.cpu_utilisation_percent, p.memory_utilisation_percent),
             ],
-            p.from.clone().unwrap_or_else(|| "pods".into()),
+            p.from.map_or_else(|| "pods".into(), |f| f.to_string()),
         ));
     }
     if mine.len() > 1 {
@@ -606,7 +606,7 @@ fn namespace_section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     let node_proxy: Option<&str> = s
         .proxies
         .iter()
-        .find(|p| p.mesh == mesh && p.placement == "node")
+        .find(|p| p.mesh == mesh && p.placement == crate::surface::Placement::Node)
         .map(|p| p.implementation.as_str());
     let mut entries: Vec<_> = s.namespaces.iter().filter(|n| n.mesh == mesh).collect();
     // Biggest first: the namespaces that cost the most are the ones to look at.
