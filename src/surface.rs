@@ -42,6 +42,26 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A complete snapshot of nothing yet, from this source: detection and projections
+    /// fill it in.
+    pub fn empty(source: Source) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION.to_owned(),
+            source,
+            complete: true,
+            warnings: Vec::new(),
+            scale: Scale::default(),
+            meshes: Vec::new(),
+            components: Vec::new(),
+            proxies: Vec::new(),
+            crds: Vec::new(),
+            webhooks: Vec::new(),
+            namespaces: Vec::new(),
+            upgrade_steps: Vec::new(),
+            totals: Totals::default(),
+        }
+    }
+
     /// Recomputes every count of each mesh's totals and of the cluster's from the lists
     /// (components, proxies, CRDs, webhooks, upgrade steps). The CPU and memory bills are
     /// kept as they are per mesh (they are sums over containers the lists do not hold) and
@@ -104,6 +124,19 @@ pub struct Source {
     pub namespace: Option<String>,
     /// RFC 3339, UTC.
     pub taken_at: String,
+}
+
+impl Source {
+    /// An offline source with no files and no time: a projection's starting point.
+    pub fn projected() -> Self {
+        Self {
+            kind: SourceKind::Offline,
+            context: None,
+            paths: Vec::new(),
+            namespace: None,
+            taken_at: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -388,7 +421,7 @@ impl Origin {
 }
 
 /// A mesh's data-plane mode, as the catalog's mode rules and the feature profiles name it.
-/// A mesh running several at once is written joined with `+` ([`Mode::join`]).
+/// A mesh running several at once is written joined with `+`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -425,7 +458,7 @@ impl Mode {
 }
 
 /// How a namespace's application pods are captured. Declared sidecar first: a set of them
-/// joins as mesh modes are written ([`Capture::join`]).
+/// joins as mesh modes are written.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -560,6 +593,47 @@ impl Proxy {
             template_instances: None,
             instances_unknown: false,
         }
+    }
+}
+
+/// Requests and limits of one container (or one pod, or a sum of them): CPU in
+/// millicores, memory in bytes. Sums and products saturate ([`crate::arith`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
+    pub cpu_limit_millicores: i64,
+    pub memory_limit_bytes: i64,
+}
+
+impl Resources {
+    /// Each figure times `count`, saturating.
+    pub fn times(self, count: u64) -> Self {
+        use crate::arith::times;
+        Self {
+            cpu_request_millicores: times(self.cpu_request_millicores, count),
+            memory_request_bytes: times(self.memory_request_bytes, count),
+            cpu_limit_millicores: times(self.cpu_limit_millicores, count),
+            memory_limit_bytes: times(self.memory_limit_bytes, count),
+        }
+    }
+}
+
+impl Proxy {
+    /// Adds `count` instances of `each` requests and limits, saturating.
+    pub fn add(&mut self, count: u64, each: Resources) {
+        let r = each.times(count);
+        self.instances = self.instances.saturating_add(count);
+        self.cpu_request_millicores = self
+            .cpu_request_millicores
+            .saturating_add(r.cpu_request_millicores);
+        self.memory_request_bytes = self
+            .memory_request_bytes
+            .saturating_add(r.memory_request_bytes);
+        self.cpu_limit_millicores = self
+            .cpu_limit_millicores
+            .saturating_add(r.cpu_limit_millicores);
+        self.memory_limit_bytes = self.memory_limit_bytes.saturating_add(r.memory_limit_bytes);
     }
 }
 
@@ -709,6 +783,25 @@ impl Totals {
         out
     }
 
+    /// Every figure minus `before`'s (counts as signed figures), saturating.
+    pub fn delta(&self, before: &Totals) -> TotalsDelta {
+        let (a, b) = (self.figures(), before.figures());
+        let v = |i: usize| a[i].1.saturating_sub(b[i].1);
+        TotalsDelta {
+            components: v(0),
+            component_kinds: v(1),
+            component_instances: v(2),
+            proxy_types: v(3),
+            proxy_implementations: v(4),
+            proxy_instances: v(5),
+            crds: v(6),
+            webhooks: v(7),
+            upgrade_steps: v(8),
+            cpu_request_millicores: v(9),
+            memory_request_bytes: v(10),
+        }
+    }
+
     /// One figure by its JSON name.
     pub fn get(&self, field: &str) -> Option<i64> {
         self.figures()
@@ -716,6 +809,23 @@ impl Totals {
             .find(|(name, _)| *name == field)
             .map(|(_, v)| v)
     }
+}
+
+/// Every figure of the totals minus an earlier one's: the same names, signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TotalsDelta {
+    pub components: i64,
+    pub component_kinds: i64,
+    pub component_instances: i64,
+    pub proxy_types: i64,
+    pub proxy_implementations: i64,
+    pub proxy_instances: i64,
+    pub crds: i64,
+    pub webhooks: i64,
+    pub upgrade_steps: i64,
+    pub cpu_request_millicores: i64,
+    pub memory_request_bytes: i64,
 }
 
 /// A count as a signed figure (counts never come near `i64::MAX`; saturate if they did).
@@ -763,6 +873,14 @@ mod tests {
         }
         assert_eq!(t.get("crds"), Some(7));
         assert_eq!(t.get("nope"), None);
+        // The delta has the same names, each the difference.
+        let d = t.delta(&Totals::default());
+        let json = serde_json::to_value(d).unwrap();
+        assert_eq!(json.as_object().unwrap().len(), Totals::FIELDS.len());
+        for (name, value) in t.figures() {
+            assert_eq!(json[name], serde_json::json!(value), "{name}");
+        }
+        assert_eq!(Totals::default().delta(&t).crds, -7);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::catalog::Catalog;
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::{check_namespaces, Growth, Scale};
+use crate::growth::{check_namespaces, Growth, ProjectionScale};
 use crate::io::Io;
 use crate::load::load_snapshot;
 use crate::render;
@@ -73,7 +73,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         };
         Some(load_snapshot(&input, args.quiet, io)?)
     };
-    let base = scan.as_ref().map(Scale::of);
+    let base = scan.as_ref().map(ProjectionScale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
     check_namespaces(namespaces, || {
         if args.namespaces.is_some() {
@@ -83,7 +83,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>) -> Result<u8, Error> {
                 .to_owned()
         }
     })?;
-    let scale = Scale {
+    let scale = ProjectionScale {
         nodes: args.nodes.or(base.map(|b| b.nodes)).unwrap_or(10),
         namespaces,
         pods: args.pods.or(base.map(|b| b.pods)).unwrap_or(500),

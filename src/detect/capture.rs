@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::pods::Unit;
-use super::proxies::{figures, sidecar_version, sidecars};
+use super::proxies::{resources, sidecar_version, sidecars};
 use super::Detector;
 use crate::surface::{Capture, Placement};
 
@@ -28,7 +28,7 @@ impl Detector<'_> {
         if let Some((m, _, _)) = found.first() {
             let first_mesh = m.mesh.clone();
             for (m, s, c) in found {
-                let f = figures(c, &resource, unit.count, &mut self.warnings);
+                let f = resources(c, &resource, unit.count, &mut self.warnings);
                 let version = sidecar_version(unit.shape, s, c);
                 self.add_proxy(
                     &m.mesh,

@@ -12,11 +12,11 @@ use crate::catalog::{
     image_matches, image_version, Catalog, ComponentRule, MeshEntry, GATEWAY_NAME_LABEL,
 };
 use crate::inventory::{Container, Inventory, PodShape, WorkloadKind};
-use crate::surface::{Component, Origin, Placement, Role, ScalesWith, WarningCode};
+use crate::surface::{Component, Origin, Placement, Resources, Role, ScalesWith, WarningCode};
 
 use super::inject::Matched;
 use super::pods::{Unit, WorkloadView};
-use super::proxies::{figures, sidecar_version, sidecars, Figures};
+use super::proxies::{resources, sidecar_version, sidecars};
 use super::warnings::Warnings;
 use super::Detector;
 
@@ -200,7 +200,7 @@ impl Detector<'_> {
     ) {
         let resource = view.resource();
         for c in unit.shape.running_containers() {
-            let f = figures(c, &resource, unit.count, &mut self.warnings);
+            let f = resources(c, &resource, unit.count, &mut self.warnings);
             self.bill(&mesh.mesh, f, unit.count);
         }
         if let Some(p) = &rule.proxy {
@@ -232,9 +232,9 @@ impl Detector<'_> {
                     image_matches(&c.image, &p.image)
                         .then(|| image_version(&c.image))
                         .flatten(),
-                    figures(c, &resource, 0, &mut Warnings::default()),
+                    resources(c, &resource, 0, &mut Warnings::default()),
                 ),
-                None => (None, Figures::default()),
+                None => (None, Resources::default()),
             };
             let empty = Container::default();
             let proxy_container = container.unwrap_or(&empty);
@@ -255,7 +255,7 @@ impl Detector<'_> {
         } else {
             let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
             for (m, s, c) in found {
-                let f = figures(c, &resource, 0, &mut Warnings::default());
+                let f = resources(c, &resource, 0, &mut Warnings::default());
                 let version = sidecar_version(unit.shape, s, c);
                 self.add_proxy(
                     &m.mesh,

@@ -9,29 +9,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::arith::{times, SATURATED};
+use crate::arith::SATURATED;
 use crate::catalog::{image_version, Catalog, MeshEntry, SidecarRule};
 use crate::inventory::{Container, PodShape};
 use crate::quantity;
-use crate::surface::{Origin, Placement, Proxy, WarningCode};
+use crate::surface::{Origin, Placement, Proxy, Resources, WarningCode};
 
 use super::pods::Unit;
 use super::warnings::Warnings;
 use super::{Detector, ProxyKey};
 
-/// Requests and limits of one container, parsed; bad quantities become warnings. A
-/// malformed quantity counts as 0; an absurd one (see [`crate::arith`]) counts as
-/// saturated, so that every total it enters exceeds any budget instead of passing it.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Figures {
-    pub cpu_req: i64,
-    pub mem_req: i64,
-    pub cpu_lim: i64,
-    pub mem_lim: i64,
-}
-
-/// The figures of `c`, warning (as `count` pods of `resource`) about bad or missing ones.
-pub(super) fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figures {
+/// The requests and limits of `c`, warning (as `count` pods of `resource`) about bad or
+/// missing ones. A malformed quantity counts as 0; an absurd one (see [`crate::arith`])
+/// counts as saturated, so that every total it enters exceeds any budget instead of
+/// passing it.
+pub(super) fn resources(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Resources {
     let mut parse =
         |field: &str, q: &Option<String>, f: fn(&str) -> Result<i64, quantity::QuantityError>| {
             match q.as_deref().map(f) {
@@ -53,23 +45,23 @@ pub(super) fn figures(c: &Container, resource: &str, count: u64, w: &mut Warning
                 }
             }
         };
-    let f = Figures {
-        cpu_req: parse(
+    let f = Resources {
+        cpu_request_millicores: parse(
             "resources.requests.cpu",
             &c.requests.cpu,
             quantity::cpu_millicores,
         ),
-        mem_req: parse(
+        memory_request_bytes: parse(
             "resources.requests.memory",
             &c.requests.memory,
             quantity::bytes,
         ),
-        cpu_lim: parse(
+        cpu_limit_millicores: parse(
             "resources.limits.cpu",
             &c.limits.cpu,
             quantity::cpu_millicores,
         ),
-        mem_lim: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
+        memory_limit_bytes: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
     };
     let missing: Vec<&str> = [("cpu", &c.requests.cpu), ("memory", &c.requests.memory)]
         .into_iter()
@@ -125,7 +117,7 @@ impl Detector<'_> {
         version: Option<String>,
         unit: &Unit<'_>,
         container: &Container,
-        f: Figures,
+        f: Resources,
     ) {
         let (from_template, count) = (unit.from_template, unit.count);
         // Measured usage: only for observed pods, and only when metrics were read; it
@@ -138,8 +130,9 @@ impl Detector<'_> {
         let acc = self.acc(mesh);
         if let Some(u) = usage {
             let m = acc.measured_requests.entry(key.clone()).or_default();
-            m.0 = m.0.saturating_add(times(f.cpu_req, u.pods));
-            m.1 = m.1.saturating_add(times(f.mem_req, u.pods));
+            let measured = f.times(u.pods);
+            m.0 = m.0.saturating_add(measured.cpu_request_millicores);
+            m.1 = m.1.saturating_add(measured.memory_request_bytes);
         }
         let tally = acc.proxy_from.entry(key.clone()).or_default();
         if from_template {
@@ -152,17 +145,7 @@ impl Detector<'_> {
             .entry(key)
             .or_insert_with(|| Proxy::empty(mesh, implementation, placement, version));
         p.instances_unknown |= unit.unknown;
-        p.instances = p.instances.saturating_add(count);
-        p.cpu_request_millicores = p
-            .cpu_request_millicores
-            .saturating_add(times(f.cpu_req, count));
-        p.memory_request_bytes = p
-            .memory_request_bytes
-            .saturating_add(times(f.mem_req, count));
-        p.cpu_limit_millicores = p
-            .cpu_limit_millicores
-            .saturating_add(times(f.cpu_lim, count));
-        p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f.mem_lim, count));
+        p.add(count, f);
         if let Some(u) = usage {
             let add = |sum: Option<i64>, v: i64| Some(sum.unwrap_or(0).saturating_add(v));
             p.cpu_usage_millicores = add(p.cpu_usage_millicores, u.cpu_millicores);
@@ -321,8 +304,11 @@ spec:
             ..Container::default()
         };
         let mut w = Warnings::default();
-        let f = figures(&c, "Pod/a/web", 3, &mut w);
-        assert_eq!((f.cpu_req, f.mem_req), (0, 1 << 30));
+        let f = resources(&c, "Pod/a/web", 3, &mut w);
+        assert_eq!(
+            (f.cpu_request_millicores, f.memory_request_bytes),
+            (0, 1 << 30)
+        );
         let list = w.into_list(&[]);
         assert_eq!(list.len(), 1, "{list:?}");
         assert_eq!(

@@ -11,8 +11,8 @@ mod versions;
 
 pub use versions::skew_of;
 pub use versions::{
-    Attribution, Cause, ComponentKind, ComponentMove, ComponentSkew, ControlPlaneMove, Growth,
-    ProxyMove, ProxySkew, Skew, Versions,
+    Attribution, Cause, ComponentKind, ComponentMove, ComponentSkew, ControlPlaneMove,
+    GrowthCauses, ProxyMove, ProxySkew, Skew, Versions,
 };
 
 use crate::arith::SatSum;
@@ -48,7 +48,7 @@ pub struct Diff {
     /// Every headline figure, before and after.
     pub totals: Figures,
     /// Whether the growth came from scale (more of what was there) or from features.
-    pub growth: Growth,
+    pub growth: GrowthCauses,
     pub meshes: Changes<MeshRef, MeshChange>,
     pub components: Changes<Component, ComponentChange>,
     pub proxy_types: Changes<ProxyType, ProxyTypeChange>,
@@ -379,7 +379,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         changed,
         scale,
         totals,
-        growth: Growth::empty(),
+        growth: GrowthCauses::empty(),
         meshes,
         components,
         proxy_types,

@@ -304,7 +304,7 @@ pub struct Attribution {
 /// What grew, and why: scale (more pods) told apart from features (new things to run).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Growth {
+pub struct GrowthCauses {
     /// Empty when nothing changed.
     pub causes: Vec<Cause>,
     /// Pods that are not a mesh's own components (`scale.pods - totals.componentInstances`):
@@ -316,7 +316,7 @@ pub struct Growth {
     pub memory_request_bytes: Attribution,
 }
 
-impl Growth {
+impl GrowthCauses {
     /// A placeholder until [`growth`] has read the rest of the diff.
     pub(super) fn empty() -> Self {
         Self {
@@ -379,7 +379,7 @@ fn attribution(
     }
 }
 
-pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> Growth {
+pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> GrowthCauses {
     let (kb, ka) = (kinds(before), kinds(after));
     let added_component_kinds: Vec<_> = ka.difference(&kb).cloned().collect();
     let removed_component_kinds: Vec<_> = kb.difference(&ka).cloned().collect();
@@ -441,7 +441,7 @@ pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> Growth {
     .into_iter()
     .filter_map(|(on, c)| on.then_some(c))
     .collect();
-    Growth {
+    GrowthCauses {
         causes,
         workload_pods,
         added_component_kinds,

@@ -10,22 +10,22 @@
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, Changes, ComparePlan, Plan, Scale, Step, SweepPoint,
-    TotalsDelta,
+    Added, AddedComponent, AddedProxy, ChangeKind, ComparePlan, Plan, ProjectionScale, Step,
+    SweepPoint,
 };
 
 use std::collections::BTreeSet;
 
 use thiserror::Error;
 
-use crate::arith::{is_saturated, times, SatSum, SATURATED};
-use crate::catalog::profiles::{
-    self, figures, ComponentSpec, CrdGroupSpec, Per, Profile, WebhookSpec,
-};
+use crate::arith::{is_saturated, SatSum, SATURATED};
+use crate::catalog::profiles::{self, ComponentSpec, CrdGroupSpec, Per, Profile, WebhookSpec};
 use crate::catalog::{Catalog, MeshEntry};
+#[cfg(test)]
+use crate::surface::TotalsDelta;
 use crate::surface::{
-    Capture, Component, CrdEntry, Mesh, NamespaceEntry, Origin, Placement, Proxy, Snapshot, Source,
-    SourceKind, Totals, WebhookEntry, WebhookItem, SCHEMA_VERSION,
+    Capture, Component, CrdEntry, Mesh, NamespaceEntry, Origin, Placement, Proxy, Resources,
+    Snapshot, Source, Totals, WebhookEntry, WebhookItem,
 };
 
 /// A projection that cannot be made.
@@ -205,18 +205,8 @@ impl<'c> Growth<'c> {
 
     /// A profile's baseline installed on an empty cluster of this scale, every pod and
     /// namespace meshed (what `compare` starts from).
-    pub fn baseline(&self, profile: &Profile, scale: &Scale) -> Snapshot {
+    pub fn baseline(&self, profile: &Profile, scale: &ProjectionScale) -> Snapshot {
         let mut snap = Snapshot {
-            schema_version: SCHEMA_VERSION.to_owned(),
-            source: Source {
-                kind: SourceKind::Offline,
-                context: None,
-                paths: Vec::new(),
-                namespace: None,
-                taken_at: String::new(),
-            },
-            complete: true,
-            warnings: Vec::new(),
             scale: crate::surface::Scale {
                 nodes: scale.nodes,
                 namespaces: scale.namespaces,
@@ -234,13 +224,7 @@ impl<'c> Growth<'c> {
                 meshed_pods: scale.pods,
                 totals: Totals::default(),
             }],
-            components: Vec::new(),
-            proxies: Vec::new(),
-            crds: Vec::new(),
-            webhooks: Vec::new(),
-            namespaces: Vec::new(),
-            upgrade_steps: Vec::new(),
-            totals: Totals::default(),
+            ..Snapshot::empty(Source::projected())
         };
         // Pods spread evenly over the namespaces (the remainder in the first ones).
         let n = scale.namespaces.max(1);
@@ -265,7 +249,7 @@ impl<'c> Growth<'c> {
             snap.scale.meshed_namespaces = 0;
         }
         if let Some(sc) = &profile.baseline.sidecar {
-            let f = figures(&sc.resources());
+            let f = sc.resources;
             add_proxy(
                 &mut snap,
                 &profile.mesh,
@@ -276,9 +260,10 @@ impl<'c> Growth<'c> {
             );
             bill(&mut snap, &profile.mesh, f, scale.pods);
             for ns in &mut snap.namespaces {
+                let sidecars = f.times(ns.meshed_pods);
                 ns.proxies = ns.meshed_pods;
-                ns.cpu_request_millicores = times(f[0], ns.meshed_pods);
-                ns.memory_request_bytes = times(f[1], ns.meshed_pods);
+                ns.cpu_request_millicores = sidecars.cpu_request_millicores;
+                ns.memory_request_bytes = sidecars.memory_request_bytes;
             }
         }
         let base = &profile.baseline;
@@ -309,7 +294,7 @@ impl<'c> Growth<'c> {
         snap: &mut Snapshot,
         profile: &Profile,
         feature: &profiles::Feature,
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
     ) -> Added {
         let added = self.add(
@@ -336,7 +321,7 @@ impl<'c> Growth<'c> {
         components: &[ComponentSpec],
         crds: &[CrdGroupSpec],
         webhooks: &[WebhookSpec],
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
     ) -> Added {
         let mut added = Added::default();
@@ -349,16 +334,13 @@ impl<'c> Growth<'c> {
             .iter()
             .find(|m| m.name == mesh)
             .and_then(|m| m.version.clone());
-        let sidecar = sidecar_figures(snap, profile);
+        let sidecar = sidecar_resources(snap, profile);
         for spec in components {
             let Some(rule) = entry.component(&spec.component) else {
                 continue;
             };
-            let own = figures(&profiles::Resources {
-                cpu: spec.cpu.clone(),
-                memory: spec.memory.clone(),
-                ..Default::default()
-            });
+            // Checked when the profile loaded.
+            let own = spec.own_requests().unwrap_or_default();
             // Where and how many: one entry per namespace for per-namespace components.
             let places: Vec<(String, u64)> = match spec.per {
                 Per::Cluster => vec![(spec.namespace.clone().unwrap_or_default(), spec.replicas)],
@@ -418,8 +400,7 @@ impl<'c> Growth<'c> {
                         added.proxy(implementation, Placement::Sidecar, n);
                     }
                 }
-                if let (Some(res), Some(p)) = (&spec.proxy, &rule.proxy) {
-                    let f = figures(res);
+                if let (Some(f), Some(p)) = (spec.proxy, &rule.proxy) {
                     add_proxy(snap, mesh, &p.implementation, p.placement, n, f);
                     // The proxy container is the pod's container: billed once, unless the
                     // spec also names other containers' requests.
@@ -433,12 +414,15 @@ impl<'c> Growth<'c> {
                             .iter_mut()
                             .find(|x| x.mesh == mesh && x.namespace == namespace)
                         {
+                            let all = f.times(n);
                             ns.waypoints.push(spec.name.clone());
                             ns.proxies = ns.proxies.saturating_add(n);
-                            ns.cpu_request_millicores =
-                                ns.cpu_request_millicores.saturating_add(times(f[0], n));
-                            ns.memory_request_bytes =
-                                ns.memory_request_bytes.saturating_add(times(f[1], n));
+                            ns.cpu_request_millicores = ns
+                                .cpu_request_millicores
+                                .saturating_add(all.cpu_request_millicores);
+                            ns.memory_request_bytes = ns
+                                .memory_request_bytes
+                                .saturating_add(all.memory_request_bytes);
                         }
                     }
                 }
@@ -519,7 +503,7 @@ impl<'c> Growth<'c> {
         };
         let profile = self.profile_of(m)?;
         let feats = self.features(profile, features)?;
-        let scale = Scale::of(today);
+        let scale = ProjectionScale::of(today);
         let mut snap = today.clone();
         // The plan follows the one mesh; other meshes in the cluster are left out of the figures.
         keep_mesh(&mut snap, &m.name);
@@ -538,7 +522,7 @@ impl<'c> Growth<'c> {
         mut snap: Snapshot,
         profile: &Profile,
         features: &[&profiles::Feature],
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
     ) -> Vec<Step> {
         let mut steps = vec![Step::first(&snap)];
@@ -555,7 +539,7 @@ impl<'c> Growth<'c> {
         &self,
         names: &[String],
         features: &[String],
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
         calibrate: Option<&Snapshot>,
     ) -> Result<ComparePlan, Error> {
@@ -616,7 +600,7 @@ impl<'c> Growth<'c> {
         &self,
         profile: &Profile,
         features: &[&profiles::Feature],
-        base: &Scale,
+        base: &ProjectionScale,
         axis: Axis,
         values: &[u64],
         share: NamespaceShare,
@@ -670,7 +654,7 @@ fn keep_mesh(snap: &mut Snapshot, mesh: &str) {
 
 /// The sidecar a new meshed component gets: calibrated from the cluster's own sidecars
 /// (their average request) when it has some, else the profile's default.
-fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 4])> {
+fn sidecar_resources(snap: &Snapshot, profile: &Profile) -> Option<(String, Resources)> {
     let spec = profile.baseline.sidecar.as_ref()?;
     let existing: Vec<&Proxy> = snap
         .proxies
@@ -683,7 +667,7 @@ fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 
         .collect();
     let n: u64 = existing.iter().map(|p| p.instances).sat_sum();
     if n == 0 {
-        return Some((spec.implementation.clone(), figures(&spec.resources())));
+        return Some((spec.implementation.clone(), spec.resources));
     }
     // The exact sum (an i128 holds any sum of i64s here), so a big cluster averages right.
     let avg = |f: fn(&Proxy) -> i64| {
@@ -695,12 +679,12 @@ fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 
     };
     Some((
         spec.implementation.clone(),
-        [
-            avg(|p| p.cpu_request_millicores),
-            avg(|p| p.memory_request_bytes),
-            avg(|p| p.cpu_limit_millicores),
-            avg(|p| p.memory_limit_bytes),
-        ],
+        Resources {
+            cpu_request_millicores: avg(|p| p.cpu_request_millicores),
+            memory_request_bytes: avg(|p| p.memory_request_bytes),
+            cpu_limit_millicores: avg(|p| p.cpu_limit_millicores),
+            memory_limit_bytes: avg(|p| p.memory_limit_bytes),
+        },
     ))
 }
 
@@ -710,7 +694,7 @@ fn add_proxy(
     implementation: &str,
     placement: Placement,
     n: u64,
-    f: [i64; 4],
+    each: Resources,
 ) {
     let version = snap
         .meshes
@@ -733,19 +717,20 @@ fn add_proxy(
             });
             snap.proxies.len() - 1
         });
-    let p = &mut snap.proxies[i];
-    p.instances = p.instances.saturating_add(n);
-    p.cpu_request_millicores = p.cpu_request_millicores.saturating_add(times(f[0], n));
-    p.memory_request_bytes = p.memory_request_bytes.saturating_add(times(f[1], n));
-    p.cpu_limit_millicores = p.cpu_limit_millicores.saturating_add(times(f[2], n));
-    p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f[3], n));
+    snap.proxies[i].add(n, each);
 }
 
-fn bill(snap: &mut Snapshot, mesh: &str, f: [i64; 4], n: u64) {
+/// Adds `n` pods of `each` requests to the mesh's bill.
+fn bill(snap: &mut Snapshot, mesh: &str, each: Resources, n: u64) {
     if let Some(m) = snap.meshes.iter_mut().find(|m| m.name == mesh) {
+        let all = each.times(n);
         let t = &mut m.totals;
-        t.cpu_request_millicores = t.cpu_request_millicores.saturating_add(times(f[0], n));
-        t.memory_request_bytes = t.memory_request_bytes.saturating_add(times(f[1], n));
+        t.cpu_request_millicores = t
+            .cpu_request_millicores
+            .saturating_add(all.cpu_request_millicores);
+        t.memory_request_bytes = t
+            .memory_request_bytes
+            .saturating_add(all.memory_request_bytes);
     }
 }
 

@@ -4,8 +4,8 @@ use super::fit::Shrink;
 use super::markdown::write_all;
 use super::table::draw_all;
 use super::{cpu, memory, plural, request, Section};
-use crate::growth::Changes;
-use crate::growth::{ComparePlan, Plan, Scale, Step, SweepPoint};
+use crate::growth::ChangeKind;
+use crate::growth::{ComparePlan, Plan, ProjectionScale, Step, SweepPoint};
 
 fn signed(d: i64, f: fn(i64) -> String) -> String {
     match d {
@@ -68,9 +68,9 @@ const FIGURES: [&str; 10] = [
 fn changes(s: &Step) -> String {
     match (s.feature.is_some(), s.changes) {
         (false, _) => "-".to_owned(),
-        (true, Changes::Configuration) => "configuration".to_owned(),
-        (true, Changes::Topology) if s.scales_with.is_empty() => "topology".to_owned(),
-        (true, Changes::Topology) => format!("topology (per {})", s.scales_with.join(", per ")),
+        (true, ChangeKind::Configuration) => "configuration".to_owned(),
+        (true, ChangeKind::Topology) if s.scales_with.is_empty() => "topology".to_owned(),
+        (true, ChangeKind::Topology) => format!("topology (per {})", s.scales_with.join(", per ")),
     }
 }
 
@@ -108,7 +108,7 @@ fn added(s: &Step) -> String {
     }
 }
 
-fn scale_line(what: &str, s: &Scale) -> String {
+fn scale_line(what: &str, s: &ProjectionScale) -> String {
     format!(
         "{what} at {}, {}, {}, {}",
         plural(s.nodes, "node"),
