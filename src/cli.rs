@@ -4,7 +4,13 @@
 //! the commands (`src/commands/`) turn them into work. Flags that several commands share
 //! mean the same everywhere (`--from`, `-o/--output`).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+#[cfg(test)]
+mod tests;
+mod values;
+
+pub use values::{parse_bytes, parse_duration, parse_size, parse_sweep, Sweep};
 
 /// Measure the day-2 operational surface of the service meshes in a Kubernetes cluster.
 #[derive(Debug, Parser)]
@@ -17,6 +23,40 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The command line, with the value lists that are catalog data filled in from the loaded
+/// catalog: the feature vocabulary in `plan --enable`'s help, and every feature profile as
+/// `compare --mesh`'s default. Parsing, completion and the man pages all start here, so a
+/// mesh added to the catalog shows in all three without a change to this file.
+pub fn command() -> clap::Command {
+    let features = crate::catalog::profiles::FEATURES.join(", ");
+    let profiles = crate::catalog::Catalog::load()
+        .and_then(|c| crate::catalog::profiles::load(&c))
+        .map(|ps| {
+            ps.iter()
+                .map(|p| p.profile.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        // A catalog that does not load fails every command with its own error.
+        .unwrap_or_default();
+    // clap keeps default values as `&'static str`: built once per process.
+    let profiles: &'static str = Box::leak(profiles.into_boxed_str());
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("plan", |c| {
+            c.mut_arg("enable", |a| {
+                a.help(format!("Features to enable, in this order ({features})"))
+            })
+        })
+        .mut_subcommand("compare", |c| {
+            c.mut_arg("mesh", |a| a.default_value(profiles))
+        })
+}
+
+/// Parses the process's arguments against [`command`].
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    Cli::from_arg_matches(&command().try_get_matches()?)
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,15 +162,6 @@ impl LimitArgs {
     }
 }
 
-/// A size in bytes as Kubernetes writes memory (`64Mi`, `4Gi`, `1G`, `1000`).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    crate::quantity::bytes(s.trim())
-        .ok()
-        .and_then(|n| u64::try_from(n).ok())
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("{s:?} is not a size like 64Mi, 4Gi or 1000000"))
-}
-
 /// How to reach a live cluster: the same flags, and the same meaning, as kubectl's.
 #[derive(Debug, Clone, Args)]
 pub struct ClusterArgs {
@@ -182,46 +213,6 @@ impl Default for ClusterArgs {
             max_page_size: crate::source::live::DEFAULT_MAX_PAGE_BYTES,
         }
     }
-}
-
-/// kubectl's `--request-timeout` forms: `0`, `15` (seconds), `500ms`, `30s`, `2m`, `1h`.
-pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration like 30s, 2m or 500ms"))?;
-    let ms = match unit {
-        "" | "s" => n.saturating_mul(1000),
-        "ms" => n,
-        "m" => n.saturating_mul(60_000),
-        "h" => n.saturating_mul(3_600_000),
-        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
-    };
-    Ok(std::time::Duration::from_millis(ms))
-}
-
-/// A byte count: `300000`, or with a binary suffix `64Ki`, `256Mi`, `1Gi`; at least 1 KiB.
-pub fn parse_bytes(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size like 256Mi, 1Gi or 300000"))?;
-    let scale: u64 = match unit {
-        "" => 1,
-        "Ki" => 1 << 10,
-        "Mi" => 1 << 20,
-        "Gi" => 1 << 30,
-        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use Ki, Mi or Gi)")),
-    };
-    let bytes = n.saturating_mul(scale);
-    if bytes < 1024 {
-        return Err(format!("{s:?}: at least 1Ki"));
-    }
-    Ok(bytes)
 }
 
 #[derive(Debug, Clone, Args)]
@@ -300,38 +291,6 @@ pub struct DiffArgs {
     pub quiet: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn byte_sizes_parse() {
-        assert_eq!(parse_bytes("256Mi"), Ok(256 << 20));
-        assert_eq!(parse_bytes("300000"), Ok(300_000));
-        assert_eq!(parse_bytes("1Gi"), Ok(1 << 30));
-        assert!(parse_bytes("10").is_err());
-        assert!(parse_bytes("5MB").is_err());
-    }
-
-    #[test]
-    fn request_timeouts_parse_like_kubectl() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("15"), Ok(Duration::from_secs(15)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5d").is_err());
-    }
-
-    #[test]
-    fn cli_is_well_formed() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
-    }
-}
-
 /// Output formats of `plan` and `compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportOutput {
@@ -341,41 +300,12 @@ pub enum ReportOutput {
     Markdown,
 }
 
-/// `--sweep namespaces=10,100,1000`: one axis and its scale points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sweep {
-    pub axis: String,
-    pub values: Vec<u64>,
-}
-
-/// Parses `AXIS=V1,V2,...` with AXIS one of nodes, namespaces, pods.
-pub fn parse_sweep(s: &str) -> Result<Sweep, String> {
-    let (axis, values) = s
-        .split_once('=')
-        .ok_or_else(|| format!("{s:?}: expected AXIS=V1,V2 such as namespaces=10,100,1000"))?;
-    if !matches!(axis, "nodes" | "namespaces" | "pods") {
-        return Err(format!("{axis:?}: the axis is nodes, namespaces or pods"));
-    }
-    let values = values
-        .split(',')
-        .map(|v| {
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| format!("{v:?} is not a whole number"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Sweep {
-        axis: axis.to_owned(),
-        values,
-    })
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Features to enable, in this order (mtls, l7-policy, l7-routing, ingress, egress,
-    /// multicluster, observability, tracing, cni, mutual-auth).
+    // The help lists the feature vocabulary: filled in by `command()`.
+    /// Features to enable, in this order.
     #[arg(long, value_name = "F1,F2", value_delimiter = ',', required = true)]
     pub enable: Vec<String>,
     /// The mesh to plan for, when the cluster runs several.
@@ -397,13 +327,9 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
+    // The default (every feature profile) is filled in by `command()`.
     /// Meshes and modes to compare.
-    #[arg(
-        long,
-        value_name = "M1,M2",
-        value_delimiter = ',',
-        default_value = "istio-sidecar,istio-ambient,linkerd,cilium"
-    )]
+    #[arg(long, value_name = "M1,M2", value_delimiter = ',')]
     pub mesh: Vec<String>,
     /// Features to adopt, in this order.
     #[arg(

@@ -60,7 +60,7 @@ pub fn complete(
     words: &[String],
     contexts: impl Fn(Option<&std::path::Path>) -> Vec<String>,
 ) -> Answer {
-    let mut root = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut root = crate::cli::command();
     root.build();
     let (done, current) = match words.split_last() {
         Some((last, before)) => (before, last.as_str()),

@@ -114,7 +114,19 @@ pub struct PodGroup {
 
 /// Workload kinds that run pods from a template (and can be mesh components).
 /// ReplicaSets count only when no Deployment owns them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum WorkloadKind {
     Deployment,
     DaemonSet,

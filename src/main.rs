@@ -3,8 +3,6 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-use meshsurface::cli::Cli;
 use meshsurface::error::Error;
 use meshsurface::exit;
 use meshsurface::io::{terminal_width, Io};
@@ -14,7 +12,7 @@ use meshsurface::io::{terminal_width, Io};
     reason = "the entry point reports the final error; everything else writes through `io::Io`"
 )]
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match meshsurface::cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).

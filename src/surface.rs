@@ -5,9 +5,22 @@
 //! field names are camelCase and stable, new fields may be added, existing ones keep their
 //! meaning. `scan -o json` prints a [`Snapshot`], `--save` writes one, and `--from` reads
 //! one back without running detection again.
+//!
+//! The records are here; the closed vocabularies they use are in `vocabulary` and the
+//! figures (scale, totals, requests and limits) in `figures`, all re-exported.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub use crate::inventory::WorkloadKind;
+
+mod figures;
+#[cfg(test)]
+mod tests;
+mod vocabulary;
+
+pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
+pub use vocabulary::{Capture, Mode, Origin, Placement, Role, ScalesWith, WarningCode};
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "meshsurface/v1";
@@ -40,6 +53,26 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A complete snapshot of nothing yet, from this source: detection and projections
+    /// fill it in.
+    pub fn empty(source: Source) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION.to_owned(),
+            source,
+            complete: true,
+            warnings: Vec::new(),
+            scale: Scale::default(),
+            meshes: Vec::new(),
+            components: Vec::new(),
+            proxies: Vec::new(),
+            crds: Vec::new(),
+            webhooks: Vec::new(),
+            namespaces: Vec::new(),
+            upgrade_steps: Vec::new(),
+            totals: Totals::default(),
+        }
+    }
+
     /// Recomputes every count of each mesh's totals and of the cluster's from the lists
     /// (components, proxies, CRDs, webhooks, upgrade steps). The CPU and memory bills are
     /// kept as they are per mesh (they are sums over containers the lists do not hold) and
@@ -104,6 +137,19 @@ pub struct Source {
     pub taken_at: String,
 }
 
+impl Source {
+    /// An offline source with no files and no time: a projection's starting point.
+    pub fn projected() -> Self {
+        Self {
+            kind: SourceKind::Offline,
+            context: None,
+            paths: Vec::new(),
+            namespace: None,
+            taken_at: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
@@ -144,86 +190,6 @@ impl Warning {
     }
 }
 
-/// The warning codes of the contract.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum WarningCode {
-    Forbidden,
-    Unreachable,
-    Timeout,
-    MetricsUnavailable,
-    MetricsPartial,
-    MissingRequests,
-    InvalidQuantity,
-    AbsurdReplicas,
-    UnknownDocument,
-    OrphanedWebhook,
-    ControlPlaneNotFound,
-    InvalidAnswer,
-    /// An input (file or stdin) held no document: often a failed command before a pipe.
-    EmptyInput,
-    /// A symlink in a `--from` folder that was not followed (a loop, or already read).
-    SkippedLink,
-    /// A path in a `--from` folder that was not read (not a regular file, or read twice).
-    SkippedFile,
-    DuplicateObject,
-    NodesUnknown,
-    UnknownComponent,
-}
-
-impl WarningCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningCode::Forbidden => "forbidden",
-            WarningCode::Unreachable => "unreachable",
-            WarningCode::Timeout => "timeout",
-            WarningCode::MetricsUnavailable => "metrics-unavailable",
-            WarningCode::MetricsPartial => "metrics-partial",
-            WarningCode::MissingRequests => "missing-requests",
-            WarningCode::InvalidQuantity => "invalid-quantity",
-            WarningCode::AbsurdReplicas => "absurd-replicas",
-            WarningCode::UnknownDocument => "unknown-document",
-            WarningCode::OrphanedWebhook => "orphaned-webhook",
-            WarningCode::ControlPlaneNotFound => "control-plane-not-found",
-            WarningCode::InvalidAnswer => "invalid-answer",
-            WarningCode::EmptyInput => "empty-input",
-            WarningCode::SkippedLink => "skipped-link",
-            WarningCode::SkippedFile => "skipped-file",
-            WarningCode::DuplicateObject => "duplicate-object",
-            WarningCode::NodesUnknown => "nodes-unknown",
-            WarningCode::UnknownComponent => "unknown-component",
-        }
-    }
-}
-
-/// The cluster's own size: what the surface scales with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Scale {
-    pub nodes: u64,
-    pub namespaces: u64,
-    pub pods: u64,
-    pub meshed_pods: u64,
-    pub service_accounts: u64,
-    pub meshed_namespaces: u64,
-}
-
-impl Scale {
-    /// Every figure with its JSON name, in the order of the contract.
-    pub fn figures(&self) -> [(&'static str, i64); 6] {
-        [
-            ("nodes", as_i64(self.nodes)),
-            ("namespaces", as_i64(self.namespaces)),
-            ("pods", as_i64(self.pods)),
-            ("meshedPods", as_i64(self.meshed_pods)),
-            ("serviceAccounts", as_i64(self.service_accounts)),
-            ("meshedNamespaces", as_i64(self.meshed_namespaces)),
-        ]
-    }
-}
-
 /// One mesh found in the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -240,61 +206,6 @@ pub struct Mesh {
     pub totals: Totals,
 }
 
-/// What a component does for its mesh.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    ControlPlane,
-    NodeAgent,
-    Gateway,
-    Waypoint,
-    Cni,
-    Addon,
-    /// A workload the mesh's ownership labels claim but the catalog does not name.
-    Unknown,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::ControlPlane => "control-plane",
-            Role::NodeAgent => "node-agent",
-            Role::Gateway => "gateway",
-            Role::Waypoint => "waypoint",
-            Role::Cni => "cni",
-            Role::Addon => "addon",
-            Role::Unknown => "unknown",
-        }
-    }
-}
-
-/// What a component multiplies with.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ScalesWith {
-    Cluster,
-    Node,
-    Namespace,
-    ServiceAccount,
-    Pod,
-}
-
-impl ScalesWith {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScalesWith::Cluster => "cluster",
-            ScalesWith::Node => "node",
-            ScalesWith::Namespace => "namespace",
-            ScalesWith::ServiceAccount => "service-account",
-            ScalesWith::Pod => "pod",
-        }
-    }
-}
-
 /// A workload the team runs for a mesh.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -302,7 +213,7 @@ pub struct Component {
     pub mesh: String,
     pub component: String,
     pub role: Role,
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     /// Desired replicas (DaemonSet: desired scheduled, or the node count offline).
@@ -312,8 +223,9 @@ pub struct Component {
     pub scales_with: ScalesWith,
     pub feature: String,
     pub version: Option<String>,
+    /// `template` (projected from a pod template) or `projected` (by a growth projection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Origin>,
     /// True when the pod count is unknown (a DaemonSet with no pods, no status and no
     /// Nodes in the input): `instances` is then 0 and stands for "unknown".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -326,7 +238,7 @@ pub struct Component {
 pub struct Proxy {
     pub mesh: String,
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub version: Option<String>,
     pub instances: u64,
     pub cpu_request_millicores: i64,
@@ -349,7 +261,7 @@ pub struct Proxy {
     /// `template` when every instance is projected from a pod template; `mixed` when the
     /// entry holds observed and projected instances (see `templateInstances`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Origin>,
     /// With `from: mixed`: how many of `instances` are projected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_instances: Option<u64>,
@@ -364,13 +276,13 @@ impl Proxy {
     pub fn empty(
         mesh: &str,
         implementation: &str,
-        placement: &str,
+        placement: Placement,
         version: Option<String>,
     ) -> Self {
         Self {
             mesh: mesh.to_owned(),
             implementation: implementation.to_owned(),
-            placement: placement.to_owned(),
+            placement,
             version,
             instances: 0,
             cpu_request_millicores: 0,
@@ -386,6 +298,24 @@ impl Proxy {
             template_instances: None,
             instances_unknown: false,
         }
+    }
+}
+
+impl Proxy {
+    /// Adds `count` instances of `each` requests and limits, saturating.
+    pub fn add(&mut self, count: u64, each: Resources) {
+        let r = each.times(count);
+        self.instances = self.instances.saturating_add(count);
+        self.cpu_request_millicores = self
+            .cpu_request_millicores
+            .saturating_add(r.cpu_request_millicores);
+        self.memory_request_bytes = self
+            .memory_request_bytes
+            .saturating_add(r.memory_request_bytes);
+        self.cpu_limit_millicores = self
+            .cpu_limit_millicores
+            .saturating_add(r.cpu_limit_millicores);
+        self.memory_limit_bytes = self.memory_limit_bytes.saturating_add(r.memory_limit_bytes);
     }
 }
 
@@ -458,136 +388,4 @@ pub struct UpgradeStep {
     pub targets: Vec<String>,
     /// Workloads to restart so that their sidecars are re-injected.
     pub restarts: u64,
-}
-
-/// The headline figures (per mesh, and for the whole cluster).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Totals {
-    pub components: u64,
-    pub component_kinds: u64,
-    pub component_instances: u64,
-    pub proxy_types: u64,
-    pub proxy_implementations: u64,
-    pub proxy_instances: u64,
-    pub crds: u64,
-    pub webhooks: u64,
-    pub upgrade_steps: u64,
-    pub cpu_request_millicores: i64,
-    pub memory_request_bytes: i64,
-}
-
-impl Totals {
-    /// Adds another set of totals to this one, saturating (upgrade steps are not added:
-    /// they are counted from the runbook).
-    pub fn add(&mut self, t: &Totals) {
-        let sum = |a: &mut u64, b: u64| *a = a.saturating_add(b);
-        sum(&mut self.components, t.components);
-        sum(&mut self.component_kinds, t.component_kinds);
-        sum(&mut self.component_instances, t.component_instances);
-        sum(&mut self.proxy_types, t.proxy_types);
-        sum(&mut self.proxy_implementations, t.proxy_implementations);
-        sum(&mut self.proxy_instances, t.proxy_instances);
-        sum(&mut self.crds, t.crds);
-        sum(&mut self.webhooks, t.webhooks);
-        self.cpu_request_millicores = self
-            .cpu_request_millicores
-            .saturating_add(t.cpu_request_millicores);
-        self.memory_request_bytes = self
-            .memory_request_bytes
-            .saturating_add(t.memory_request_bytes);
-    }
-
-    /// The JSON names of the figures, in the order of the contract (budgets use them).
-    pub const FIELDS: [&'static str; 11] = [
-        "components",
-        "componentKinds",
-        "componentInstances",
-        "proxyTypes",
-        "proxyImplementations",
-        "proxyInstances",
-        "crds",
-        "webhooks",
-        "upgradeSteps",
-        "cpuRequestMillicores",
-        "memoryRequestBytes",
-    ];
-
-    /// Every figure with its JSON name, in the order of [`Totals::FIELDS`].
-    pub fn figures(&self) -> [(&'static str, i64); 11] {
-        let values = [
-            as_i64(self.components),
-            as_i64(self.component_kinds),
-            as_i64(self.component_instances),
-            as_i64(self.proxy_types),
-            as_i64(self.proxy_implementations),
-            as_i64(self.proxy_instances),
-            as_i64(self.crds),
-            as_i64(self.webhooks),
-            as_i64(self.upgrade_steps),
-            self.cpu_request_millicores,
-            self.memory_request_bytes,
-        ];
-        let mut out = [("", 0); 11];
-        for (i, (name, value)) in Self::FIELDS.iter().zip(values).enumerate() {
-            out[i] = (name, value);
-        }
-        out
-    }
-
-    /// One figure by its JSON name.
-    pub fn get(&self, field: &str) -> Option<i64> {
-        self.figures()
-            .into_iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, v)| v)
-    }
-}
-
-/// A count as a signed figure (counts never come near `i64::MAX`; saturate if they did).
-pub fn as_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn figure_names_are_the_json_names() {
-        let t = Totals {
-            components: 1,
-            component_kinds: 2,
-            component_instances: 3,
-            proxy_types: 4,
-            proxy_implementations: 5,
-            proxy_instances: 6,
-            crds: 7,
-            webhooks: 8,
-            upgrade_steps: 9,
-            cpu_request_millicores: 10,
-            memory_request_bytes: 11,
-        };
-        let json = serde_json::to_value(t).unwrap();
-        let obj = json.as_object().unwrap();
-        assert_eq!(obj.len(), Totals::FIELDS.len());
-        for (name, value) in t.figures() {
-            assert_eq!(obj[name], serde_json::json!(value), "{name}");
-        }
-        let scale = Scale {
-            nodes: 1,
-            namespaces: 2,
-            pods: 3,
-            meshed_pods: 4,
-            service_accounts: 5,
-            meshed_namespaces: 6,
-        };
-        let json = serde_json::to_value(scale).unwrap();
-        assert_eq!(json.as_object().unwrap().len(), 6);
-        for (name, value) in scale.figures() {
-            assert_eq!(json[name], serde_json::json!(value), "{name}");
-        }
-        assert_eq!(t.get("crds"), Some(7));
-        assert_eq!(t.get("nope"), None);
-    }
 }

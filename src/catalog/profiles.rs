@@ -2,26 +2,14 @@
 //! what each feature a team adopts adds, as data in `profiles/*.yaml`, with every entry
 //! citing its source. Growth projections read only these files and the mesh catalog.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use super::{Catalog, Error, Result};
+use crate::inventory::WorkloadKind;
 use crate::quantity;
+use crate::surface::{Capture, Mode, Resources};
 
-const FILES: &[(&str, &str)] = &[
-    (
-        "profiles/istio-sidecar.yaml",
-        include_str!("profiles/istio-sidecar.yaml"),
-    ),
-    (
-        "profiles/istio-ambient.yaml",
-        include_str!("profiles/istio-ambient.yaml"),
-    ),
-    (
-        "profiles/linkerd.yaml",
-        include_str!("profiles/linkerd.yaml"),
-    ),
-    ("profiles/cilium.yaml", include_str!("profiles/cilium.yaml")),
-];
+use super::PROFILE_FILES;
 
 /// The shared feature vocabulary, so that meshes can be compared feature by feature.
 pub const FEATURES: &[&str] = &[
@@ -42,8 +30,14 @@ pub const FEATURES: &[&str] = &[
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Profile {
     pub profile: String,
+    /// Profiles are listed (compare's default columns, error messages) by this number.
+    pub order: u32,
     pub mesh: String,
-    pub mode: String,
+    pub mode: Mode,
+    /// How the baseline captures application pods: `sidecar` (then `baseline.sidecar` is
+    /// the injected proxy), `ambient`, or `none` (pods are not captured one by one: no
+    /// namespace is meshed).
+    pub capture: Capture,
     pub baseline: Additions,
     pub features: Vec<Feature>,
 }
@@ -63,21 +57,10 @@ pub struct Additions {
     pub webhooks: Vec<WebhookSpec>,
 }
 
-/// Does a feature add workloads, or only configuration?
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Changes {
-    Topology,
-    Configuration,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Feature {
     pub feature: String,
-    pub changes: Changes,
     #[serde(default)]
     pub components: Vec<ComponentSpec>,
     #[serde(default)]
@@ -104,7 +87,7 @@ pub enum Per {
 pub struct ComponentSpec {
     /// The mesh catalog's component id.
     pub component: String,
-    pub kind: String,
+    pub kind: WorkloadKind,
     /// Absent for per-namespace components (they live in the namespace they serve).
     #[serde(default)]
     pub namespace: Option<String>,
@@ -121,9 +104,23 @@ pub struct ComponentSpec {
     /// The mesh injects its sidecar into this component's pods (Linkerd's control plane).
     #[serde(default)]
     pub sidecar: bool,
-    /// Each pod is a proxy (gateways, ztunnel, waypoints, cilium-envoy): the proxy container's figures.
-    #[serde(default)]
+    /// Each pod is a proxy (gateways, ztunnel, waypoints, cilium-envoy): the proxy
+    /// container's requests and limits (written as quantities: `cpu`, `memory`,
+    /// `cpuLimit`, `memoryLimit`).
+    #[serde(default, deserialize_with = "proxy_resources")]
     pub proxy: Option<Resources>,
+}
+
+impl ComponentSpec {
+    /// The requests of the pod's own containers (no limits are modelled for them).
+    pub fn own_requests(&self) -> Result<Resources, String> {
+        Quantities {
+            cpu: self.cpu.clone(),
+            memory: self.memory.clone(),
+            ..Quantities::default()
+        }
+        .parse()
+    }
 }
 
 fn one() -> u64 {
@@ -134,42 +131,85 @@ fn cluster() -> Per {
     Per::Cluster
 }
 
-/// Requests and limits as quantity strings (absent: none).
+/// Requests and limits as the profiles write them: Kubernetes quantities (absent: none).
+/// Parsed into [`Resources`] while the profile loads, so a bad quantity fails the load.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Resources {
+struct Quantities {
     #[serde(default)]
-    pub cpu: Option<String>,
+    cpu: Option<String>,
     #[serde(default)]
-    pub memory: Option<String>,
+    memory: Option<String>,
     #[serde(default)]
-    pub cpu_limit: Option<String>,
+    cpu_limit: Option<String>,
     #[serde(default)]
-    pub memory_limit: Option<String>,
+    memory_limit: Option<String>,
 }
 
+impl Quantities {
+    fn parse(&self) -> Result<Resources, String> {
+        let cpu = |q: &Option<String>| {
+            q.as_deref().map_or(Ok(0), |v| {
+                quantity::cpu_millicores(v).map_err(|e| format!("invalid CPU quantity {v:?}: {e}"))
+            })
+        };
+        let mem = |q: &Option<String>| {
+            q.as_deref().map_or(Ok(0), |v| {
+                quantity::bytes(v).map_err(|e| format!("invalid memory quantity {v:?}: {e}"))
+            })
+        };
+        Ok(Resources {
+            cpu_request_millicores: cpu(&self.cpu)?,
+            memory_request_bytes: mem(&self.memory)?,
+            cpu_limit_millicores: cpu(&self.cpu_limit)?,
+            memory_limit_bytes: mem(&self.memory_limit)?,
+        })
+    }
+}
+
+fn proxy_resources<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Resources>, D::Error> {
+    let q = Quantities::deserialize(d)?;
+    q.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// The sidecar a sidecar-mode baseline injects into every meshed pod, written
+/// `{implementation, cpu, memory, cpuLimit, memoryLimit}`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "SidecarQuantities")]
 pub struct SidecarSpec {
     pub implementation: String,
-    #[serde(default)]
-    pub cpu: Option<String>,
-    #[serde(default)]
-    pub memory: Option<String>,
-    #[serde(default)]
-    pub cpu_limit: Option<String>,
-    #[serde(default)]
-    pub memory_limit: Option<String>,
+    pub resources: Resources,
 }
 
-impl SidecarSpec {
-    pub fn resources(&self) -> Resources {
-        Resources {
-            cpu: self.cpu.clone(),
-            memory: self.memory.clone(),
-            cpu_limit: self.cpu_limit.clone(),
-            memory_limit: self.memory_limit.clone(),
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SidecarQuantities {
+    implementation: String,
+    #[serde(default)]
+    cpu: Option<String>,
+    #[serde(default)]
+    memory: Option<String>,
+    #[serde(default)]
+    cpu_limit: Option<String>,
+    #[serde(default)]
+    memory_limit: Option<String>,
+}
+
+impl TryFrom<SidecarQuantities> for SidecarSpec {
+    type Error = String;
+
+    fn try_from(s: SidecarQuantities) -> Result<Self, String> {
+        let resources = Quantities {
+            cpu: s.cpu,
+            memory: s.memory,
+            cpu_limit: s.cpu_limit,
+            memory_limit: s.memory_limit,
         }
+        .parse()?;
+        Ok(Self {
+            implementation: s.implementation,
+            resources,
+        })
     }
 }
 
@@ -187,26 +227,6 @@ pub struct WebhookSpec {
     pub name: String,
     pub webhooks: u64,
     pub failure_policy: String,
-}
-
-/// Parsed figures of a [`Resources`]: (cpu m, memory B, cpu limit m, memory limit B).
-pub fn figures(r: &Resources) -> [i64; 4] {
-    let cpu = |q: &Option<String>| {
-        q.as_deref()
-            .and_then(|q| quantity::cpu_millicores(q).ok())
-            .unwrap_or(0)
-    };
-    let mem = |q: &Option<String>| {
-        q.as_deref()
-            .and_then(|q| quantity::bytes(q).ok())
-            .unwrap_or(0)
-    };
-    [
-        cpu(&r.cpu),
-        mem(&r.memory),
-        cpu(&r.cpu_limit),
-        mem(&r.memory_limit),
-    ]
 }
 
 impl Profile {
@@ -241,15 +261,8 @@ impl Profile {
                     c.component
                 ));
             }
-            let quantities = [&c.cpu, &c.memory].into_iter().chain(
-                c.proxy
-                    .iter()
-                    .flat_map(|p| [&p.cpu, &p.memory, &p.cpu_limit, &p.memory_limit]),
-            );
-            for q in quantities.flatten() {
-                if quantity::bytes(q).is_err() && quantity::cpu_millicores(q).is_err() {
-                    return bad(format!("{}: invalid quantity {q:?}", c.component));
-                }
+            if let Err(e) = c.own_requests() {
+                return bad(format!("{}: {e}", c.component));
             }
         }
         let mut seen = Vec::new();
@@ -264,12 +277,12 @@ impl Profile {
                 return bad(format!("feature {} is listed twice", f.feature));
             }
             seen.push(f.feature.as_str());
-            if f.changes == Changes::Configuration && !f.components.is_empty() {
-                return bad(format!(
-                    "feature {} says configuration but adds components",
-                    f.feature
-                ));
-            }
+        }
+        if (self.capture == Capture::Sidecar) != self.baseline.sidecar.is_some() {
+            return bad(format!(
+                "capture {} needs a baseline sidecar exactly when it is sidecar",
+                self.capture
+            ));
         }
         Ok(())
     }
@@ -278,14 +291,17 @@ impl Profile {
 /// Loads every profile and checks it against the mesh catalog.
 pub fn load(catalog: &Catalog) -> Result<Vec<Profile>> {
     let mut out = Vec::new();
-    for (file, text) in FILES {
+    let mut orders = std::collections::BTreeMap::new();
+    for (file, text) in PROFILE_FILES {
         let p: Profile = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
             file,
             source: Box::new(e),
         })?;
         p.validate(file, catalog)?;
+        super::claim_order(&mut orders, p.order, file)?;
         out.push(p);
     }
+    out.sort_by_key(|p| p.order);
     Ok(out)
 }
 
@@ -298,8 +314,9 @@ mod tests {
         let catalog = Catalog::load().unwrap();
         let profiles = load(&catalog).unwrap();
         let names: Vec<_> = profiles.iter().map(|p| p.profile.as_str()).collect();
+        assert_eq!(names.len(), PROFILE_FILES.len(), "one profile per file");
         assert_eq!(
-            names,
+            names[..4],
             ["istio-sidecar", "istio-ambient", "linkerd", "cilium"]
         );
         for p in &profiles {
@@ -314,6 +331,23 @@ mod tests {
                 p.profile
             );
         }
+    }
+
+    #[test]
+    fn capture_and_the_baseline_sidecar_agree() {
+        let catalog = Catalog::load().unwrap();
+        let profile = |capture: &str, sidecar: &str| -> Profile {
+            serde_saphyr::from_str(&format!(
+                "{{profile: p, order: 9, mesh: linkerd, mode: sidecar, capture: {capture}, \
+                 baseline: {{{sidecar}}}, features: []}}"
+            ))
+            .unwrap()
+        };
+        let sidecar = "sidecar: {implementation: linkerd2-proxy}";
+        assert!(profile("sidecar", sidecar).validate("p", &catalog).is_ok());
+        assert!(profile("sidecar", "").validate("p", &catalog).is_err());
+        assert!(profile("ambient", sidecar).validate("p", &catalog).is_err());
+        assert!(profile("none", "").validate("p", &catalog).is_ok());
     }
 
     #[test]

@@ -2,9 +2,7 @@
 //! the hidden `man --dir DIR` (one man page per command; `docs/man` is made with it and a
 //! test keeps it current).
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, CompletionArgs, ManArgs};
+use crate::cli::{command, CompletionArgs, ManArgs};
 use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
@@ -16,7 +14,7 @@ pub const BIN: &str = "kubectl-meshsurface";
 /// `completion SHELL`: prints the script on stdout.
 pub fn script(args: &CompletionArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut out);
+    clap_complete::generate(args.shell, &mut command(), BIN, &mut out);
     if args.shell == clap_complete::Shell::Bash {
         out = bash_fix(&out);
     }
@@ -42,6 +40,6 @@ pub fn man(args: &ManArgs) -> Result<u8, Error> {
         source,
     };
     std::fs::create_dir_all(&args.dir).map_err(write)?;
-    clap_mangen::generate_to(Cli::command(), &args.dir).map_err(write)?;
+    clap_mangen::generate_to(command(), &args.dir).map_err(write)?;
     Ok(exit::OK)
 }

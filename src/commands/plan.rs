@@ -4,7 +4,7 @@
 use crate::cli::{CompareArgs, InputArgs, PlanArgs, ReportOutput};
 use crate::error::Error;
 use crate::exit;
-use crate::growth::{check_namespaces, Scale};
+use crate::growth::{check_namespaces, ProjectionScale};
 use crate::io::Io;
 use crate::pipeline::Knowledge;
 use crate::render;
@@ -15,7 +15,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
     let g = k.growth();
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
     if let Some(sw) = &args.sweep {
-        if sw.axis == "namespaces" {
+        if sw.axis == crate::growth::Axis::Namespaces {
             for &v in &sw.values {
                 check_namespaces(v, || "--sweep namespaces".to_owned())?;
             }
@@ -31,7 +31,7 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
             profile,
             &features,
             &plan.scale,
-            &sw.axis,
+            sw.axis,
             &sw.values,
             args.l7,
         );
@@ -71,7 +71,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
         };
         Some(super::input::one(&input, None, args.quiet, io, k)?)
     };
-    let base = scan.as_ref().map(Scale::of);
+    let base = scan.as_ref().map(ProjectionScale::of);
     let namespaces = args.namespaces.or(base.map(|b| b.namespaces)).unwrap_or(20);
     check_namespaces(namespaces, || {
         if args.namespaces.is_some() {
@@ -81,7 +81,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
                 .to_owned()
         }
     })?;
-    let scale = Scale {
+    let scale = ProjectionScale {
         nodes: args.nodes.or(base.map(|b| b.nodes)).unwrap_or(10),
         namespaces,
         pods: args.pods.or(base.map(|b| b.pods)).unwrap_or(500),

@@ -8,8 +8,9 @@
 use std::collections::BTreeSet;
 
 use super::pods::Unit;
-use super::proxies::{figures, sidecar_version, sidecars};
+use super::proxies::{resources, sidecar_version, sidecars};
 use super::Detector;
+use crate::surface::{Capture, Placement};
 
 impl Detector<'_> {
     /// Counts one unit of an application pod; returns how many pods of it are meshed.
@@ -27,9 +28,17 @@ impl Detector<'_> {
         if let Some((m, _, _)) = found.first() {
             let first_mesh = m.mesh.clone();
             for (m, s, c) in found {
-                let f = figures(c, &resource, unit.count, &mut self.warnings);
+                let f = resources(c, &resource, unit.count, &mut self.warnings);
                 let version = sidecar_version(unit.shape, s, c);
-                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit, c, f);
+                self.add_proxy(
+                    &m.mesh,
+                    &s.implementation,
+                    Placement::Sidecar,
+                    version,
+                    unit,
+                    c,
+                    f,
+                );
                 self.bill(&m.mesh, f, unit.count);
                 self.ns(&m.mesh, unit.namespace).add_proxies(f, unit.count);
             }
@@ -37,7 +46,7 @@ impl Detector<'_> {
             let ns = self.ns(&first_mesh, unit.namespace);
             ns.meshed_pods = ns.meshed_pods.saturating_add(unit.count);
             ns.workloads.insert(workload.to_owned());
-            ns.captures.insert("sidecar".to_owned());
+            ns.captures.insert(Capture::Sidecar);
             if unit.count > 0 {
                 meshed_ns.insert(unit.namespace.to_owned());
             }
@@ -57,7 +66,7 @@ impl Detector<'_> {
                     || ns_labels.and_then(|l| l.get(&r.label)) == Some(&r.value);
                 if enrolled {
                     let mesh = m.mesh.clone();
-                    let capture = r.value.clone();
+                    let capture = r.capture;
                     self.acc(&mesh).add_meshed_pods(unit.count);
                     let ns = self.ns(&mesh, unit.namespace);
                     ns.meshed_pods = ns.meshed_pods.saturating_add(unit.count);
@@ -70,16 +79,6 @@ impl Detector<'_> {
         }
         0
     }
-}
-
-/// `sidecar`, `ambient`, `sidecar+ambient` (sidecar first, as mesh modes are written).
-pub(super) fn capture_label(captures: &BTreeSet<String>) -> String {
-    if captures.is_empty() {
-        return "none".to_owned();
-    }
-    let mut parts: Vec<&str> = captures.iter().map(String::as_str).collect();
-    parts.sort_by_key(|c| (*c != "sidecar", *c));
-    parts.join("+")
 }
 
 #[cfg(test)]
@@ -125,10 +124,10 @@ status: {desiredNumberScheduled: 1}
 
     #[test]
     fn sidecar_is_written_first_in_a_capture_label() {
-        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        assert_eq!(capture_label(&set(&[])), "none");
+        let set = |v: &[Capture]| v.iter().copied().collect::<BTreeSet<_>>();
+        assert_eq!(Capture::join(&set(&[])), "none");
         assert_eq!(
-            capture_label(&set(&["ambient", "sidecar"])),
+            Capture::join(&set(&[Capture::Ambient, Capture::Sidecar])),
             "sidecar+ambient"
         );
     }

@@ -12,11 +12,11 @@ use crate::catalog::{
     image_matches, image_version, Catalog, ComponentRule, MeshEntry, GATEWAY_NAME_LABEL,
 };
 use crate::inventory::{Container, Inventory, PodShape, WorkloadKind};
-use crate::surface::{Component, Role, ScalesWith, WarningCode};
+use crate::surface::{Component, Origin, Placement, Resources, Role, ScalesWith, WarningCode};
 
 use super::inject::Matched;
 use super::pods::{Unit, WorkloadView};
-use super::proxies::{figures, sidecar_version, sidecars, Figures};
+use super::proxies::{resources, sidecar_version, sidecars};
 use super::warnings::Warnings;
 use super::Detector;
 
@@ -200,7 +200,7 @@ impl Detector<'_> {
     ) {
         let resource = view.resource();
         for c in unit.shape.running_containers() {
-            let f = figures(c, &resource, unit.count, &mut self.warnings);
+            let f = resources(c, &resource, unit.count, &mut self.warnings);
             self.bill(&mesh.mesh, f, unit.count);
         }
         if let Some(p) = &rule.proxy {
@@ -209,19 +209,19 @@ impl Detector<'_> {
                 .running_containers()
                 .find(|c| image_matches(&c.image, &p.image))
                 .or_else(|| unit.shape.containers.first());
-            let mut placement = p.placement.as_str();
-            if let (Some(label), Some(otherwise)) = (&p.namespace_label, &p.placement_otherwise) {
-                let gateway_name = unit
-                    .shape
-                    .labels
-                    .get("gateway.networking.k8s.io/gateway-name")
+            let mut placement = p.placement;
+            if let (Some(label), Some(otherwise)) = (&p.namespace_label, p.placement_otherwise) {
+                let bound_name = p
+                    .name_label
+                    .as_ref()
+                    .and_then(|l| unit.shape.labels.get(l))
                     .unwrap_or(&view.name);
                 let bound = self
                     .inv
                     .namespaces
                     .get(unit.namespace)
                     .and_then(|ns| ns.labels.get(label))
-                    == Some(gateway_name);
+                    == Some(bound_name);
                 if !bound {
                     placement = otherwise;
                 }
@@ -232,13 +232,12 @@ impl Detector<'_> {
                     image_matches(&c.image, &p.image)
                         .then(|| image_version(&c.image))
                         .flatten(),
-                    figures(c, &resource, 0, &mut Warnings::default()),
+                    resources(c, &resource, 0, &mut Warnings::default()),
                 ),
-                None => (None, Figures::default()),
+                None => (None, Resources::default()),
             };
             let empty = Container::default();
             let proxy_container = container.unwrap_or(&empty);
-            let placement = placement.to_owned();
             if placement == p.placement && p.namespace_label.is_some() {
                 let ns = self.ns(&mesh.mesh, unit.namespace);
                 ns.waypoints.insert(view.name.clone());
@@ -247,7 +246,7 @@ impl Detector<'_> {
             self.add_proxy(
                 &mesh.mesh,
                 &p.implementation,
-                &placement,
+                placement,
                 version,
                 unit,
                 proxy_container,
@@ -256,9 +255,17 @@ impl Detector<'_> {
         } else {
             let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
             for (m, s, c) in found {
-                let f = figures(c, &resource, 0, &mut Warnings::default());
+                let f = resources(c, &resource, 0, &mut Warnings::default());
                 let version = sidecar_version(unit.shape, s, c);
-                self.add_proxy(&m.mesh, &s.implementation, "sidecar", version, unit, c, f);
+                self.add_proxy(
+                    &m.mesh,
+                    &s.implementation,
+                    Placement::Sidecar,
+                    version,
+                    unit,
+                    c,
+                    f,
+                );
             }
         }
     }
@@ -278,7 +285,7 @@ impl Detector<'_> {
                 mesh: mesh.mesh.clone(),
                 component: rule.id.clone(),
                 role: rule.role,
-                kind: v.kind.as_str().to_owned(),
+                kind: v.kind,
                 namespace: v.namespace.to_owned(),
                 name: v.name.clone(),
                 replicas: v.replicas,
@@ -286,7 +293,7 @@ impl Detector<'_> {
                 scales_with: rule.scales_with,
                 feature: rule.feature.clone(),
                 version: t.pod_version.clone().or_else(|| version.clone()),
-                from: t.from_template.then(|| "template".to_owned()),
+                from: t.from_template.then_some(Origin::Template),
                 instances_unknown: v.unknown,
             };
             self.acc(&mesh.mesh).components.push(c);
@@ -320,7 +327,7 @@ spec:
             ("istio", "istiod", Role::ControlPlane)
         );
         assert_eq!((c.version.as_deref(), c.instances), (Some("1.26.0"), 2));
-        assert_eq!(c.from.as_deref(), Some("template"));
+        assert_eq!(c.from, Some(crate::surface::Origin::Template));
     }
 
     #[test]

@@ -9,9 +9,10 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::MeshEntry;
-use crate::surface::{Component, Mesh, NamespaceEntry, Proxy, Role, Totals, WarningCode};
+use crate::surface::{
+    Capture, Component, Mesh, Mode, NamespaceEntry, Proxy, Role, Totals, WarningCode,
+};
 
-use super::capture::capture_label;
 use super::proxies::{self, Gathered};
 use super::Detector;
 
@@ -99,7 +100,7 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
                 .map(|(namespace, n)| NamespaceEntry {
                     mesh: name.clone(),
                     namespace,
-                    capture: capture_label(&n.captures),
+                    capture: Capture::join(&n.captures),
                     workloads: n.workloads.len() as u64,
                     meshed_pods: n.meshed_pods,
                     proxies: n.proxies,
@@ -115,26 +116,26 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
 /// The mode the components and proxies show; with none showing one, the catalog's
 /// default, or `unknown` when pods or workloads were left unread (no mode is guessed).
 fn mode_of(entry: &MeshEntry, components: &[Component], proxies: &[Proxy], unread: bool) -> String {
-    let modes: Vec<&str> = entry
+    let modes: Vec<Mode> = entry
         .modes
         .rules
         .iter()
         .filter(|r| {
             r.when_placement
                 .as_ref()
-                .is_some_and(|p| proxies.iter().any(|x| &x.placement == p))
+                .is_some_and(|p| proxies.iter().any(|x| x.placement == *p))
                 || r.when_component
                     .as_ref()
                     .is_some_and(|id| components.iter().any(|c| &c.component == id))
         })
-        .map(|r| r.mode.as_str())
+        .map(|r| r.mode)
         .collect();
     if modes.is_empty() && unread {
-        "unknown".to_owned()
+        Mode::Unknown.as_str().to_owned()
     } else if modes.is_empty() {
-        entry.modes.default.clone()
+        entry.modes.default.as_str().to_owned()
     } else {
-        modes.join("+")
+        Mode::join(&modes)
     }
 }
 

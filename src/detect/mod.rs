@@ -26,15 +26,13 @@ mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::arith::times;
 use crate::catalog::Catalog;
 use crate::inventory::Inventory;
-use crate::surface::{Component, Proxy, Scale, Snapshot, Source, Totals, SCHEMA_VERSION};
+use crate::surface::{Component, Proxy, Resources, Scale, Snapshot, Source};
 
 use components::Tally;
 use inject::Matched;
 use pods::{units, Unit, WorkloadView};
-use proxies::Figures;
 use warnings::Warnings;
 
 #[derive(Debug, Default)]
@@ -44,16 +42,17 @@ struct NsAcc {
     proxies: u64,
     cpu: i64,
     memory: i64,
-    captures: BTreeSet<String>,
+    captures: BTreeSet<crate::surface::Capture>,
     waypoints: BTreeSet<String>,
 }
 
 impl NsAcc {
     /// Counts `count` proxies of one container's figures.
-    fn add_proxies(&mut self, f: Figures, count: u64) {
+    fn add_proxies(&mut self, f: Resources, count: u64) {
+        let all = f.times(count);
         self.proxies = self.proxies.saturating_add(count);
-        self.cpu = self.cpu.saturating_add(times(f.cpu_req, count));
-        self.memory = self.memory.saturating_add(times(f.mem_req, count));
+        self.cpu = self.cpu.saturating_add(all.cpu_request_millicores);
+        self.memory = self.memory.saturating_add(all.memory_request_bytes);
     }
 }
 
@@ -79,7 +78,7 @@ impl MeshAcc {
 }
 
 /// (implementation, placement, version): one proxy type.
-type ProxyKey = (String, String, Option<String>);
+type ProxyKey = (String, crate::surface::Placement, Option<String>);
 
 /// What detection has found so far: the accumulators of each mesh and the warnings.
 struct Detector<'a> {
@@ -101,10 +100,11 @@ impl Detector<'_> {
             .or_default()
     }
 
-    fn bill(&mut self, mesh: &str, f: Figures, count: u64) {
+    fn bill(&mut self, mesh: &str, f: Resources, count: u64) {
+        let all = f.times(count);
         let acc = self.acc(mesh);
-        acc.cpu = acc.cpu.saturating_add(times(f.cpu_req, count));
-        acc.memory = acc.memory.saturating_add(times(f.mem_req, count));
+        acc.cpu = acc.cpu.saturating_add(all.cpu_request_millicores);
+        acc.memory = acc.memory.saturating_add(all.memory_request_bytes);
     }
 
     /// Walks every pod unit once: a component's pods go to its [`Tally`], any other pod
@@ -197,9 +197,6 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
     let mut snap = Snapshot {
-        schema_version: SCHEMA_VERSION.to_owned(),
-        source,
-        complete: true,
         warnings: d.warnings.into_list(&inv.warnings),
         scale,
         meshes: assembled.meshes,
@@ -208,8 +205,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         crds,
         webhooks,
         namespaces: assembled.namespaces,
-        upgrade_steps: Vec::new(),
-        totals: Totals::default(),
+        ..Snapshot::empty(source)
     };
     snap.recount();
     snap

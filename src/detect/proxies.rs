@@ -9,29 +9,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::arith::{times, SATURATED};
+use crate::arith::SATURATED;
 use crate::catalog::{image_version, Catalog, MeshEntry, SidecarRule};
 use crate::inventory::{Container, PodShape};
 use crate::quantity;
-use crate::surface::{Proxy, WarningCode};
+use crate::surface::{Origin, Placement, Proxy, Resources, WarningCode};
 
 use super::pods::Unit;
 use super::warnings::Warnings;
 use super::{Detector, ProxyKey};
 
-/// Requests and limits of one container, parsed; bad quantities become warnings. A
-/// malformed quantity counts as 0; an absurd one (see [`crate::arith`]) counts as
-/// saturated, so that every total it enters exceeds any budget instead of passing it.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Figures {
-    pub cpu_req: i64,
-    pub mem_req: i64,
-    pub cpu_lim: i64,
-    pub mem_lim: i64,
-}
-
-/// The figures of `c`, warning (as `count` pods of `resource`) about bad or missing ones.
-pub(super) fn figures(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Figures {
+/// The requests and limits of `c`, warning (as `count` pods of `resource`) about bad or
+/// missing ones. A malformed quantity counts as 0; an absurd one (see [`crate::arith`])
+/// counts as saturated, so that every total it enters exceeds any budget instead of
+/// passing it.
+pub(super) fn resources(c: &Container, resource: &str, count: u64, w: &mut Warnings) -> Resources {
     let mut parse =
         |field: &str, q: &Option<String>, f: fn(&str) -> Result<i64, quantity::QuantityError>| {
             match q.as_deref().map(f) {
@@ -53,23 +45,23 @@ pub(super) fn figures(c: &Container, resource: &str, count: u64, w: &mut Warning
                 }
             }
         };
-    let f = Figures {
-        cpu_req: parse(
+    let f = Resources {
+        cpu_request_millicores: parse(
             "resources.requests.cpu",
             &c.requests.cpu,
             quantity::cpu_millicores,
         ),
-        mem_req: parse(
+        memory_request_bytes: parse(
             "resources.requests.memory",
             &c.requests.memory,
             quantity::bytes,
         ),
-        cpu_lim: parse(
+        cpu_limit_millicores: parse(
             "resources.limits.cpu",
             &c.limits.cpu,
             quantity::cpu_millicores,
         ),
-        mem_lim: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
+        memory_limit_bytes: parse("resources.limits.memory", &c.limits.memory, quantity::bytes),
     };
     let missing: Vec<&str> = [("cpu", &c.requests.cpu), ("memory", &c.requests.memory)]
         .into_iter()
@@ -121,11 +113,11 @@ impl Detector<'_> {
         &mut self,
         mesh: &str,
         implementation: &str,
-        placement: &str,
+        placement: Placement,
         version: Option<String>,
         unit: &Unit<'_>,
         container: &Container,
-        f: Figures,
+        f: Resources,
     ) {
         let (from_template, count) = (unit.from_template, unit.count);
         // Measured usage: only for observed pods, and only when metrics were read; it
@@ -134,16 +126,13 @@ impl Detector<'_> {
             .then(|| unit.usage.and_then(|u| u.get(&container.name)).copied())
             .flatten()
             .filter(|u| u.pods > 0);
-        let key = (
-            implementation.to_owned(),
-            placement.to_owned(),
-            version.clone(),
-        );
+        let key = (implementation.to_owned(), placement, version.clone());
         let acc = self.acc(mesh);
         if let Some(u) = usage {
             let m = acc.measured_requests.entry(key.clone()).or_default();
-            m.0 = m.0.saturating_add(times(f.cpu_req, u.pods));
-            m.1 = m.1.saturating_add(times(f.mem_req, u.pods));
+            let measured = f.times(u.pods);
+            m.0 = m.0.saturating_add(measured.cpu_request_millicores);
+            m.1 = m.1.saturating_add(measured.memory_request_bytes);
         }
         let tally = acc.proxy_from.entry(key.clone()).or_default();
         if from_template {
@@ -156,17 +145,7 @@ impl Detector<'_> {
             .entry(key)
             .or_insert_with(|| Proxy::empty(mesh, implementation, placement, version));
         p.instances_unknown |= unit.unknown;
-        p.instances = p.instances.saturating_add(count);
-        p.cpu_request_millicores = p
-            .cpu_request_millicores
-            .saturating_add(times(f.cpu_req, count));
-        p.memory_request_bytes = p
-            .memory_request_bytes
-            .saturating_add(times(f.mem_req, count));
-        p.cpu_limit_millicores = p
-            .cpu_limit_millicores
-            .saturating_add(times(f.cpu_lim, count));
-        p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f.mem_lim, count));
+        p.add(count, f);
         if let Some(u) = usage {
             let add = |sum: Option<i64>, v: i64| Some(sum.unwrap_or(0).saturating_add(v));
             p.cpu_usage_millicores = add(p.cpu_usage_millicores, u.cpu_millicores);
@@ -202,9 +181,9 @@ pub(super) fn finish(g: Gathered, metrics: bool, w: &mut Warnings) -> Vec<Proxy>
             let (projected, observed) = from.remove(&key).unwrap_or_default();
             match (observed, projected) {
                 (true, 0) => {}
-                (false, _) => p.from = Some("template".to_owned()),
+                (false, _) => p.from = Some(Origin::Template),
                 (true, n) => {
-                    p.from = Some("mixed".to_owned());
+                    p.from = Some(Origin::Mixed);
                     p.template_instances = Some(n);
                 }
             }
@@ -213,10 +192,7 @@ pub(super) fn finish(g: Gathered, metrics: bool, w: &mut Warnings) -> Vec<Proxy>
         .collect();
     if metrics {
         // Projected instances are never measured: coverage is over the observed ones.
-        for p in proxies
-            .iter()
-            .filter(|p| p.from.as_deref() != Some("template"))
-        {
+        for p in proxies.iter().filter(|p| p.from != Some(Origin::Template)) {
             let observed = p.instances - p.template_instances.unwrap_or(0);
             if let Some(message) = coverage_gap(p, observed) {
                 w.add(
@@ -328,8 +304,11 @@ spec:
             ..Container::default()
         };
         let mut w = Warnings::default();
-        let f = figures(&c, "Pod/a/web", 3, &mut w);
-        assert_eq!((f.cpu_req, f.mem_req), (0, 1 << 30));
+        let f = resources(&c, "Pod/a/web", 3, &mut w);
+        assert_eq!(
+            (f.cpu_request_millicores, f.memory_request_bytes),
+            (0, 1 << 30)
+        );
         let list = w.into_list(&[]);
         assert_eq!(list.len(), 1, "{list:?}");
         assert_eq!(

@@ -4,7 +4,7 @@
 use super::*;
 use crate::inventory::KeepKeys;
 use crate::source::read_offline;
-use crate::surface::{Role, SourceKind, WarningCode};
+use crate::surface::{Placement, Role, SourceKind, WarningCode};
 
 /// Detection over inline YAML (the unit tests of each detection module use it too).
 pub(super) fn scan(yaml: &str) -> Snapshot {
@@ -103,7 +103,7 @@ spec: {gatewayClassName: istio-waypoint}
             "{name}"
         );
     }
-    assert!(s.proxies.iter().all(|p| p.placement != "gateway"));
+    assert!(s.proxies.iter().all(|p| p.placement != Placement::Gateway));
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn item2_east_west_gateway_of_1_28_is_multicluster_not_a_waypoint() {
     let c = component(&s, "eastwest");
     assert_eq!(c.component, "istio-eastwestgateway");
     assert_eq!(c.feature, "multicluster");
-    assert_eq!(s.proxies[0].placement, "gateway");
+    assert_eq!(s.proxies[0].placement, Placement::Gateway);
 }
 
 const SIDECAR_TEMPLATE: &str = "
@@ -152,7 +152,7 @@ spec:
     assert_eq!(s.proxies.len(), 1, "{:?}", s.proxies);
     let p = &s.proxies[0];
     assert_eq!(p.instances, 4);
-    assert_eq!(p.from.as_deref(), Some("mixed"));
+    assert_eq!(p.from, Some(crate::surface::Origin::Mixed));
     assert_eq!(p.template_instances, Some(3));
     assert_eq!(p.cpu_request_millicores, 400);
 }
@@ -280,7 +280,7 @@ status: {desiredNumberScheduled: 0}
     let s = scan(&[ISTIOD, "---", yaml].concat());
     let c = component(&s, "ztunnel");
     assert!(c.instances_unknown);
-    assert_eq!(c.from.as_deref(), Some("template"));
+    assert_eq!(c.from, Some(crate::surface::Origin::Template));
     assert_eq!(s.totals.proxy_types, 1);
     assert!(s.proxies[0].instances_unknown);
     let w = s
@@ -611,7 +611,7 @@ spec:
 fn sidecar_proxy<'s>(s: &'s Snapshot, mesh: &str) -> Option<&'s Proxy> {
     s.proxies
         .iter()
-        .find(|p| p.mesh == mesh && p.placement == "sidecar")
+        .find(|p| p.mesh == mesh && p.placement == Placement::Sidecar)
 }
 
 #[test]
@@ -623,7 +623,7 @@ fn item9_istio_namespace_label_projects_the_default_sidecar() {
     ));
     let p = sidecar_proxy(&s, "istio").expect("projected sidecar");
     assert_eq!(p.instances, 2);
-    assert_eq!(p.from.as_deref(), Some("template"));
+    assert_eq!(p.from, Some(crate::surface::Origin::Template));
     assert_eq!(p.version.as_deref(), Some("1.26.0"), "istiod's version");
     assert_eq!(p.cpu_request_millicores, 200);
     assert_eq!(p.memory_request_bytes, 2 * 128 * 1024 * 1024);
@@ -794,10 +794,10 @@ fn item9_linkerd_namespace_annotation_projects_the_injectors_proxy() {
     let p = s
         .proxies
         .iter()
-        .find(|p| p.mesh == "linkerd" && p.placement == "sidecar" && p.from.is_some())
+        .find(|p| p.mesh == "linkerd" && p.placement == Placement::Sidecar && p.from.is_some())
         .expect("projected proxy");
     // One entry: the injector's own proxy (rendered) and the two projected ones.
-    assert_eq!(p.from.as_deref(), Some("template"));
+    assert_eq!(p.from, Some(crate::surface::Origin::Template));
     assert_eq!(p.instances, 3);
     assert_eq!(p.version.as_deref(), Some("stable-2.14.9"));
     assert_eq!(p.cpu_request_millicores, 300);

@@ -6,311 +6,34 @@
 //! name match (a rename is a removal plus an addition), a proxy type when mesh,
 //! implementation and placement match, a CRD by name, a webhook configuration by kind and
 //! name, an upgrade step by title. The diff of a snapshot with itself is empty.
+//!
+//! The matching of each section is here; `model` holds the JSON shape, `versions` the
+//! version moves and skew, `causes` where the growth came from.
 
+mod causes;
+mod model;
 mod versions;
 
+pub use model::*;
+
+pub use causes::{Attribution, Cause, ComponentKind, GrowthCauses};
 pub use versions::skew_of;
 pub use versions::{
-    Attribution, Cause, ComponentKind, ComponentMove, ComponentSkew, ControlPlaneMove, Growth,
-    ProxyMove, ProxySkew, Skew, Versions,
+    ComponentMove, ComponentSkew, ControlPlaneMove, ProxyMove, ProxySkew, Skew, Versions,
 };
 
 use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
-use schemars::JsonSchema;
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
-
 use crate::surface::{
-    as_i64, Component, CrdEntry, Proxy, Snapshot, Source, UpgradeStep, WebhookEntry,
+    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, UpgradeStep, WebhookEntry,
 };
-
-/// The schema version of `diff -o json`.
-pub const DIFF_SCHEMA_VERSION: &str = "meshsurface/diff/v1";
-
-/// Everything that differs between two snapshots (the `meshsurface/diff/v1` JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Diff {
-    #[schemars(extend("const" = DIFF_SCHEMA_VERSION))]
-    pub schema_version: &'static str,
-    pub before: Side,
-    pub after: Side,
-    /// Both snapshots complete: when false, the figures are lower bounds and budgets judged
-    /// on them are not trusted.
-    pub complete: bool,
-    /// False when the two surfaces are the same (whatever their sources and times).
-    pub changed: bool,
-    /// The cluster's size, before and after: growth from more pods or nodes shows here.
-    pub scale: Figures,
-    /// Every headline figure, before and after.
-    pub totals: Figures,
-    /// Whether the growth came from scale (more of what was there) or from features.
-    pub growth: Growth,
-    pub meshes: Changes<MeshRef, MeshChange>,
-    pub components: Changes<Component, ComponentChange>,
-    pub proxy_types: Changes<ProxyType, ProxyTypeChange>,
-    /// Requests and limits per proxy type that changed (added and removed types included).
-    pub footprint: Vec<FootprintChange>,
-    pub versions: Versions,
-    pub crds: Changes<CrdEntry, CrdChange>,
-    pub webhooks: Changes<WebhookRef, WebhookChange>,
-    pub upgrade_steps: Changes<UpgradeStep, UpgradeStepChange>,
-}
-
-/// One input of the diff.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Side {
-    pub source: Source,
-    pub complete: bool,
-}
-
-/// Objects found only after, only before, and in both but different.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Changes<A, C> {
-    pub added: Vec<A>,
-    pub removed: Vec<A>,
-    pub changed: Vec<C>,
-}
-
-impl<A, C> Changes<A, C> {
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
-    }
-}
-
-/// A value before and after (present only where it differs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Change<T> {
-    pub before: T,
-    pub after: T,
-}
 
 fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
     (before != after).then(|| Change {
         before: before.clone(),
         after: after.clone(),
     })
-}
-
-/// A figure before and after, with the difference and the relative change.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
-pub struct Figure {
-    pub before: i64,
-    pub after: i64,
-    pub delta: i64,
-    /// `delta` as a percentage of `before`, to one decimal; null when `before` is 0.
-    pub percent: Option<f64>,
-}
-
-impl Figure {
-    pub fn new(before: i64, after: i64) -> Self {
-        let delta = after.saturating_sub(before);
-        #[allow(clippy::cast_precision_loss)] // a percentage to one decimal
-        let percent = (before != 0).then(|| (delta as f64 * 1000.0 / before as f64).round() / 10.0);
-        Self {
-            before,
-            after,
-            delta,
-            percent,
-        }
-    }
-
-    pub fn counts(before: u64, after: u64) -> Self {
-        Self::new(as_i64(before), as_i64(after))
-    }
-}
-
-/// Named figures in a fixed order; serialized as one JSON object (`{"pods": {...}}`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figures(pub Vec<(&'static str, Figure)>);
-
-impl Figures {
-    fn of<const N: usize>(
-        before: [(&'static str, i64); N],
-        after: [(&'static str, i64); N],
-    ) -> Self {
-        Self(
-            before
-                .into_iter()
-                .zip(after)
-                .map(|((name, b), (_, a))| (name, Figure::new(b, a)))
-                .collect(),
-        )
-    }
-
-    /// One figure by its JSON name.
-    pub fn get(&self, name: &str) -> Option<Figure> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
-    }
-
-    pub fn unchanged(&self) -> bool {
-        self.0.iter().all(|(_, f)| f.delta == 0)
-    }
-}
-
-impl Serialize for Figures {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, figure) in &self.0 {
-            map.serialize_entry(name, figure)?;
-        }
-        map.end()
-    }
-}
-
-/// The schema of [`Figures`]: an object of [`Figure`]s by name (`pods`, `proxyInstances`, ...).
-impl JsonSchema for Figures {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Figures".into()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "Named figures, each before and after: an object of Figure by name.",
-            "type": "object",
-            "additionalProperties": generator.subschema_for::<Figure>(),
-        })
-    }
-}
-
-/// A mesh that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MeshRef {
-    pub name: String,
-    pub mode: String,
-    /// Every control-plane version (one unless several revisions run).
-    pub versions: Vec<String>,
-}
-
-/// A mesh found in both whose data-plane mode changed (version moves are in `versions`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MeshChange {
-    pub name: String,
-    pub mode: Change<String>,
-}
-
-/// A component (same mesh, kind, namespace and name) whose figures or version changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ComponentChange {
-    pub mesh: String,
-    pub component: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-    pub replicas: Option<Change<u64>>,
-    pub instances: Option<Change<u64>>,
-    pub version: Option<Change<Option<String>>>,
-}
-
-/// A proxy type (mesh, implementation, placement) that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProxyType {
-    pub mesh: String,
-    pub implementation: String,
-    pub placement: String,
-    pub instances: u64,
-    pub versions: Vec<VersionCount>,
-    pub cpu_request_millicores: i64,
-    pub memory_request_bytes: i64,
-}
-
-/// Instances of one proxy type at one version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionCount {
-    pub version: Option<String>,
-    pub instances: u64,
-}
-
-/// A proxy type found in both whose instances changed, per version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProxyTypeChange {
-    pub mesh: String,
-    pub implementation: String,
-    pub placement: String,
-    pub instances: Change<u64>,
-    /// Only the versions whose instance count changed (0 where a version is absent).
-    pub versions: Vec<VersionInstances>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionInstances {
-    pub version: Option<String>,
-    pub before: u64,
-    pub after: u64,
-}
-
-/// The footprint of one proxy type, before and after (0 where the type is absent).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FootprintChange {
-    pub mesh: String,
-    pub implementation: String,
-    pub placement: String,
-    pub instances: Figure,
-    pub cpu_request_millicores: Figure,
-    pub memory_request_bytes: Figure,
-    pub cpu_limit_millicores: Figure,
-    pub memory_limit_bytes: Figure,
-}
-
-/// A CRD found in both whose served versions changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CrdChange {
-    pub mesh: String,
-    pub name: String,
-    pub group: String,
-    pub versions_added: Vec<String>,
-    pub versions_removed: Vec<String>,
-}
-
-/// A webhook configuration that appeared or went away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookRef {
-    pub mesh: String,
-    pub kind: String,
-    pub name: String,
-    pub failure_policy: String,
-    pub webhooks: u64,
-}
-
-/// A webhook configuration found in both whose failure policy or webhook count changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookChange {
-    pub mesh: String,
-    pub kind: String,
-    pub name: String,
-    pub failure_policy: Option<Change<String>>,
-    pub webhooks: Option<Change<u64>>,
-}
-
-/// An upgrade step (matched by title) whose place, targets or restarts changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UpgradeStepChange {
-    pub title: String,
-    pub step: Option<Change<u64>>,
-    pub targets: Option<Change<Vec<String>>>,
-    pub restarts: Option<Change<u64>>,
-    /// The step's number after (for people, when `step` did not change; not in JSON).
-    #[serde(skip)]
-    pub at: u64,
-    /// Its restarts after (likewise).
-    #[serde(skip)]
-    pub restarts_now: u64,
 }
 
 /// Matches two lists by key: (only before, in both, only after), each in key order.
@@ -378,7 +101,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         changed,
         scale,
         totals,
-        growth: Growth::empty(),
+        growth: GrowthCauses::empty(),
         meshes,
         components,
         proxy_types,
@@ -388,7 +111,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         webhooks,
         upgrade_steps,
     };
-    d.growth = versions::growth(before, after, &d);
+    d.growth = causes::growth(before, after, &d);
     d
 }
 
@@ -426,7 +149,7 @@ fn meshes(before: &Snapshot, after: &Snapshot) -> Changes<MeshRef, MeshChange> {
 pub(crate) fn component_key(c: &Component) -> (String, String, String, String) {
     (
         c.mesh.clone(),
-        c.kind.clone(),
+        c.kind.as_str().to_owned(),
         c.namespace.clone(),
         c.name.clone(),
     )
@@ -440,7 +163,7 @@ fn components(before: &[Component], after: &[Component]) -> Changes<Component, C
             let c = ComponentChange {
                 mesh: a.mesh.clone(),
                 component: a.component.clone(),
-                kind: a.kind.clone(),
+                kind: a.kind,
                 namespace: a.namespace.clone(),
                 name: a.name.clone(),
                 replicas: change(&b.replicas, &a.replicas),
@@ -457,19 +180,15 @@ fn components(before: &[Component], after: &[Component]) -> Changes<Component, C
     }
 }
 
-type TypeKey = (String, String, String);
+type TypeKey = (String, String, Placement);
 
 /// Proxies grouped per type (mesh, implementation, placement), each with its versions.
 pub(crate) fn by_type(proxies: &[Proxy]) -> BTreeMap<TypeKey, Vec<&Proxy>> {
     let mut m: BTreeMap<TypeKey, Vec<&Proxy>> = BTreeMap::new();
     for p in proxies {
-        m.entry((
-            p.mesh.clone(),
-            p.implementation.clone(),
-            p.placement.clone(),
-        ))
-        .or_default()
-        .push(p);
+        m.entry((p.mesh.clone(), p.implementation.clone(), p.placement))
+            .or_default()
+            .push(p);
     }
     m
 }
@@ -482,7 +201,7 @@ fn proxy_type(key: &TypeKey, ps: &[&Proxy]) -> ProxyType {
     ProxyType {
         mesh: key.0.clone(),
         implementation: key.1.clone(),
-        placement: key.2.clone(),
+        placement: key.2,
         instances: instances_of(ps),
         versions: version_counts(ps),
         cpu_request_millicores: ps.iter().map(|p| p.cpu_request_millicores).sat_sum(),
@@ -540,7 +259,7 @@ fn proxy_types(before: &[Proxy], after: &[Proxy]) -> Changes<ProxyType, ProxyTyp
             out.changed.push(ProxyTypeChange {
                 mesh: k.0.clone(),
                 implementation: k.1.clone(),
-                placement: k.2.clone(),
+                placement: k.2,
                 instances: Change {
                     before: instances_of(old),
                     after: instances_of(ps),
@@ -564,7 +283,7 @@ fn footprint(before: &[Proxy], after: &[Proxy]) -> Vec<FootprintChange> {
         .map(|k| FootprintChange {
             mesh: k.0.clone(),
             implementation: k.1.clone(),
-            placement: k.2.clone(),
+            placement: k.2,
             instances: fig(k, |p| as_i64(p.instances)),
             cpu_request_millicores: fig(k, |p| p.cpu_request_millicores),
             memory_request_bytes: fig(k, |p| p.memory_request_bytes),

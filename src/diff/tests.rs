@@ -132,7 +132,10 @@ fn a_canary_upgrade_shows_moves_and_skew() {
         }]
     );
     assert_eq!(d.versions.proxies.len(), 1);
-    assert_eq!(d.versions.proxies[0].placement, "sidecar");
+    assert_eq!(
+        d.versions.proxies[0].placement,
+        crate::surface::Placement::Sidecar
+    );
     let sidecars = &d.proxy_types.changed[0];
     assert_eq!(
         sidecars.versions,
@@ -209,7 +212,7 @@ fn more_pods_is_scale_not_a_feature() {
     let sidecar = after
         .proxies
         .iter_mut()
-        .find(|p| p.placement == "sidecar")
+        .find(|p| p.placement == crate::surface::Placement::Sidecar)
         .unwrap();
     sidecar.instances += 4;
     sidecar.cpu_request_millicores += 400;

@@ -115,7 +115,7 @@ impl Builder {
                 mesh,
                 NodeKind::Proxy {
                     implementation: p.implementation.clone(),
-                    placement: p.placement.clone(),
+                    placement: p.placement,
                     instances: 0,
                     versions: Vec::new(),
                 },
@@ -315,8 +315,8 @@ impl Builder {
                     (Endpoint::Namespaces(mode), NodeKind::Namespace { capture, .. }) => {
                         n.mesh == mesh
                             && match mode {
-                                Some(m) => capture.split('+').any(|c| c == m),
-                                None => capture != "none",
+                                Some(m) => capture.split('+').any(|c| c == m.as_str()),
+                                None => capture != crate::surface::Capture::None.as_str(),
                             }
                     }
                     _ => false,

@@ -43,7 +43,7 @@ pub enum NodeKind {
     /// One proxy type (implementation, placement), all versions together.
     Proxy {
         implementation: String,
-        placement: String,
+        placement: crate::surface::Placement,
         instances: u64,
         versions: Vec<String>,
     },

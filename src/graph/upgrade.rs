@@ -41,11 +41,9 @@ pub fn upgrade_steps(snap: &Snapshot, catalog: &Catalog) -> Vec<UpgradeStep> {
             }
             let mut restarts = 0u64;
             if let Some(mode) = &rule.restart {
-                for n in snap
-                    .namespaces
-                    .iter()
-                    .filter(|n| n.mesh == mesh.name && n.capture.split('+').any(|c| c == mode))
-                {
+                for n in snap.namespaces.iter().filter(|n| {
+                    n.mesh == mesh.name && n.capture.split('+').any(|c| c == mode.as_str())
+                }) {
                     targets.push(n.namespace.clone());
                     restarts = u64::saturating_add(restarts, n.workloads);
                 }

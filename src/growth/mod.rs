@@ -6,26 +6,25 @@
 //! the same [`Snapshot::recount`] as a scan, so a projection and a scan of the cluster
 //! after the change can be compared figure by figure (the honesty tests do exactly that).
 //! Pure functions: no cluster, no formatting.
+//!
+//! This module holds the flow (profile lookup, `plan`, `compare`, `sweep`); `apply` turns
+//! profile data into snapshot entries; `model` is the JSON shape of plans and comparisons.
 
+mod apply;
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, ComparePlan, Plan, Scale, Step, SweepPoint, TotalsDelta,
+    Added, AddedComponent, AddedProxy, ChangeKind, ComparePlan, Plan, ProjectionScale, Step,
+    SweepPoint,
 };
-
-use std::collections::BTreeSet;
 
 use thiserror::Error;
 
-use crate::arith::{is_saturated, times, SatSum, SATURATED};
-use crate::catalog::profiles::{
-    self, figures, ComponentSpec, CrdGroupSpec, Per, Profile, WebhookSpec,
-};
+use crate::catalog::profiles::{self, Profile};
 use crate::catalog::{Catalog, MeshEntry};
-use crate::surface::{
-    Component, CrdEntry, Mesh, NamespaceEntry, Proxy, Snapshot, Source, SourceKind, Totals,
-    WebhookEntry, WebhookItem, SCHEMA_VERSION,
-};
+#[cfg(test)]
+use crate::surface::TotalsDelta;
+use crate::surface::{Mesh, Snapshot};
 
 /// A projection that cannot be made.
 #[derive(Debug, Error)]
@@ -128,6 +127,27 @@ impl NamespaceShare {
     }
 }
 
+/// The scale figure a growth curve (`plan --sweep AXIS=...`) varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Nodes,
+    /// More namespaces of the same kind: pods per namespace stay as they are.
+    Namespaces,
+    Pods,
+}
+
+impl Axis {
+    /// `nodes`, `namespaces` or `pods`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "nodes" => Some(Self::Nodes),
+            "namespaces" => Some(Self::Namespaces),
+            "pods" => Some(Self::Pods),
+            _ => None,
+        }
+    }
+}
+
 /// The projection engine over the loaded catalog and feature profiles (both parsed once,
 /// in `pipeline::Knowledge`, and borrowed).
 pub struct Growth<'c> {
@@ -163,7 +183,7 @@ impl<'c> Growth<'c> {
         let mode = mesh.mode.rsplit('+').next().unwrap_or(&mesh.mode);
         self.profiles
             .iter()
-            .find(|p| p.mesh == mesh.name && p.mode == mode)
+            .find(|p| p.mesh == mesh.name && p.mode.as_str() == mode)
             .ok_or_else(|| {
                 Error::NoMesh(format!(
                     "no feature profile for {} in {} mode",
@@ -192,297 +212,6 @@ impl<'c> Growth<'c> {
 
     fn mesh_entry(&self, profile: &Profile) -> Option<&'c MeshEntry> {
         self.catalog.mesh(&profile.mesh)
-    }
-
-    /// A profile's baseline installed on an empty cluster of this scale, every pod and
-    /// namespace meshed (what `compare` starts from).
-    pub fn baseline(&self, profile: &Profile, scale: &Scale) -> Snapshot {
-        let mut snap = Snapshot {
-            schema_version: SCHEMA_VERSION.to_owned(),
-            source: Source {
-                kind: SourceKind::Offline,
-                context: None,
-                paths: Vec::new(),
-                namespace: None,
-                taken_at: String::new(),
-            },
-            complete: true,
-            warnings: Vec::new(),
-            scale: crate::surface::Scale {
-                nodes: scale.nodes,
-                namespaces: scale.namespaces,
-                pods: scale.pods,
-                meshed_pods: scale.pods,
-                service_accounts: scale.service_accounts,
-                meshed_namespaces: scale.namespaces,
-            },
-            meshes: vec![Mesh {
-                name: profile.mesh.clone(),
-                mode: profile.mode.clone(),
-                version: None,
-                versions: Vec::new(),
-                namespace: None,
-                meshed_pods: scale.pods,
-                totals: Totals::default(),
-            }],
-            components: Vec::new(),
-            proxies: Vec::new(),
-            crds: Vec::new(),
-            webhooks: Vec::new(),
-            namespaces: Vec::new(),
-            upgrade_steps: Vec::new(),
-            totals: Totals::default(),
-        };
-        // Pods spread evenly over the namespaces (the remainder in the first ones).
-        let n = scale.namespaces.max(1);
-        let capture = if profile.baseline.sidecar.is_some() {
-            "sidecar"
-        } else if profile.mode == "node" {
-            "none"
-        } else {
-            "ambient"
-        };
-        if profile.mode != "node" {
-            for i in 0..scale.namespaces {
-                let pods = scale.pods / n + u64::from(i < scale.pods % n);
-                snap.namespaces.push(NamespaceEntry {
-                    mesh: profile.mesh.clone(),
-                    namespace: format!("ns-{:04}", i + 1),
-                    capture: capture.to_owned(),
-                    workloads: 0,
-                    meshed_pods: pods,
-                    proxies: 0,
-                    cpu_request_millicores: 0,
-                    memory_request_bytes: 0,
-                    waypoints: Vec::new(),
-                });
-            }
-        } else {
-            snap.meshes[0].meshed_pods = 0;
-            snap.scale.meshed_pods = 0;
-            snap.scale.meshed_namespaces = 0;
-        }
-        if let Some(sc) = &profile.baseline.sidecar {
-            let f = figures(&sc.resources());
-            add_proxy(
-                &mut snap,
-                &profile.mesh,
-                &sc.implementation,
-                "sidecar",
-                scale.pods,
-                f,
-            );
-            bill(&mut snap, &profile.mesh, f, scale.pods);
-            for ns in &mut snap.namespaces {
-                ns.proxies = ns.meshed_pods;
-                ns.cpu_request_millicores = times(f[0], ns.meshed_pods);
-                ns.memory_request_bytes = times(f[1], ns.meshed_pods);
-            }
-        }
-        let base = &profile.baseline;
-        self.add(
-            &mut snap,
-            profile,
-            "baseline",
-            &base.components,
-            &base.crds,
-            &base.webhooks,
-            scale,
-            NamespaceShare::All,
-        );
-        snap.meshes[0].namespace = snap.components.first().and_then(|_| {
-            snap.components
-                .iter()
-                .find(|c| c.role == crate::surface::Role::ControlPlane)
-                .map(|c| c.namespace.clone())
-        });
-        snap.recount();
-        crate::graph::fill_upgrade_steps(&mut snap, self.catalog);
-        snap
-    }
-
-    /// Applies one feature to a snapshot; returns what it added.
-    pub fn apply(
-        &self,
-        snap: &mut Snapshot,
-        profile: &Profile,
-        feature: &profiles::Feature,
-        scale: &Scale,
-        share: NamespaceShare,
-    ) -> Added {
-        let added = self.add(
-            snap,
-            profile,
-            &feature.feature,
-            &feature.components,
-            &feature.crds,
-            &feature.webhooks,
-            scale,
-            share,
-        );
-        snap.recount();
-        crate::graph::fill_upgrade_steps(snap, self.catalog);
-        added
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &self,
-        snap: &mut Snapshot,
-        profile: &Profile,
-        feature: &str,
-        components: &[ComponentSpec],
-        crds: &[CrdGroupSpec],
-        webhooks: &[WebhookSpec],
-        scale: &Scale,
-        share: NamespaceShare,
-    ) -> Added {
-        let mut added = Added::default();
-        let mesh = profile.mesh.as_str();
-        let Some(entry) = self.mesh_entry(profile) else {
-            return added;
-        };
-        let version = snap
-            .meshes
-            .iter()
-            .find(|m| m.name == mesh)
-            .and_then(|m| m.version.clone());
-        let sidecar = sidecar_figures(snap, profile);
-        for spec in components {
-            let Some(rule) = entry.component(&spec.component) else {
-                continue;
-            };
-            let own = figures(&profiles::Resources {
-                cpu: spec.cpu.clone(),
-                memory: spec.memory.clone(),
-                ..Default::default()
-            });
-            // Where and how many: one entry per namespace for per-namespace components.
-            let places: Vec<(String, u64)> = match spec.per {
-                Per::Cluster => vec![(spec.namespace.clone().unwrap_or_default(), spec.replicas)],
-                Per::Node => vec![(spec.namespace.clone().unwrap_or_default(), scale.nodes)],
-                Per::Namespace => {
-                    let mut targets: Vec<&NamespaceEntry> = snap
-                        .namespaces
-                        .iter()
-                        .filter(|n| n.mesh == mesh && n.meshed_pods > 0)
-                        .collect();
-                    targets.sort_by(|a, b| {
-                        b.meshed_pods
-                            .cmp(&a.meshed_pods)
-                            .then(a.namespace.cmp(&b.namespace))
-                    });
-                    let k = share.pick(targets.len());
-                    targets
-                        .into_iter()
-                        .take(k)
-                        .map(|n| (n.namespace.clone(), spec.replicas))
-                        .collect()
-                }
-            };
-            let mut count = 0u64;
-            let mut instances = 0u64;
-            for (namespace, n) in places {
-                let exists = snap.components.iter().any(|c| {
-                    c.mesh == mesh
-                        && c.component == spec.component
-                        && (spec.per != Per::Namespace || c.namespace == namespace)
-                });
-                if exists || n == 0 && spec.per != Per::Node {
-                    continue;
-                }
-                count += 1;
-                instances = u64::saturating_add(instances, n);
-                snap.components.push(Component {
-                    mesh: mesh.to_owned(),
-                    component: spec.component.clone(),
-                    role: rule.role,
-                    kind: spec.kind.clone(),
-                    namespace: namespace.clone(),
-                    name: spec.name.clone(),
-                    replicas: n,
-                    instances: n,
-                    scales_with: rule.scales_with,
-                    feature: feature.to_owned(),
-                    version: version.clone(),
-                    from: Some("projected".to_owned()),
-                    instances_unknown: false,
-                });
-                bill(snap, mesh, own, n);
-                if spec.sidecar {
-                    if let Some((implementation, f)) = &sidecar {
-                        add_proxy(snap, mesh, implementation, "sidecar", n, *f);
-                        bill(snap, mesh, *f, n);
-                        added.proxy(implementation, "sidecar", n);
-                    }
-                }
-                if let (Some(res), Some(p)) = (&spec.proxy, &rule.proxy) {
-                    let f = figures(res);
-                    add_proxy(snap, mesh, &p.implementation, &p.placement, n, f);
-                    // The proxy container is the pod's container: billed once, unless the
-                    // spec also names other containers' requests.
-                    if spec.cpu.is_none() && spec.memory.is_none() {
-                        bill(snap, mesh, f, n);
-                    }
-                    added.proxy(&p.implementation, &p.placement, n);
-                    if spec.per == Per::Namespace {
-                        if let Some(ns) = snap
-                            .namespaces
-                            .iter_mut()
-                            .find(|x| x.mesh == mesh && x.namespace == namespace)
-                        {
-                            ns.waypoints.push(spec.name.clone());
-                            ns.proxies = ns.proxies.saturating_add(n);
-                            ns.cpu_request_millicores =
-                                ns.cpu_request_millicores.saturating_add(times(f[0], n));
-                            ns.memory_request_bytes =
-                                ns.memory_request_bytes.saturating_add(times(f[1], n));
-                        }
-                    }
-                }
-            }
-            if count > 0 {
-                added.components.push(AddedComponent {
-                    component: spec.component.clone(),
-                    count,
-                    instances,
-                });
-            }
-        }
-        let existing: BTreeSet<String> = snap.crds.iter().map(|c| c.name.clone()).collect();
-        for g in crds {
-            for n in &g.names {
-                let name = format!("{n}.{}", g.group);
-                if !existing.contains(&name) {
-                    added.crds.push(name.clone());
-                    snap.crds.push(CrdEntry {
-                        mesh: mesh.to_owned(),
-                        name,
-                        group: g.group.clone(),
-                        versions: Vec::new(),
-                    });
-                }
-            }
-        }
-        for w in webhooks {
-            if !snap.webhooks.iter().any(|x| x.name == w.name) {
-                added.webhooks.push(w.name.clone());
-                snap.webhooks.push(WebhookEntry {
-                    mesh: mesh.to_owned(),
-                    kind: w.kind.clone(),
-                    name: w.name.clone(),
-                    failure_policy: w.failure_policy.clone(),
-                    webhooks: (1..=w.webhooks)
-                        .map(|i| WebhookItem {
-                            name: format!("{}#{i}", w.name),
-                            failure_policy: w.failure_policy.clone(),
-                            service: None,
-                        })
-                        .collect(),
-                });
-            }
-        }
-        added
     }
 
     /// `plan`: the scanned surface, then each feature in turn, at the cluster's own scale.
@@ -517,7 +246,7 @@ impl<'c> Growth<'c> {
         };
         let profile = self.profile_of(m)?;
         let feats = self.features(profile, features)?;
-        let scale = Scale::of(today);
+        let scale = ProjectionScale::of(today);
         let mut snap = today.clone();
         // The plan follows the one mesh; other meshes in the cluster are left out of the figures.
         keep_mesh(&mut snap, &m.name);
@@ -536,20 +265,14 @@ impl<'c> Growth<'c> {
         mut snap: Snapshot,
         profile: &Profile,
         features: &[&profiles::Feature],
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
     ) -> Vec<Step> {
         let mut steps = vec![Step::first(&snap)];
         for f in features {
             let before = snap.totals;
             let added = self.apply(&mut snap, profile, f, scale, share);
-            steps.push(Step::after(
-                f.feature.clone(),
-                before,
-                &snap,
-                added,
-                f.changes,
-            ));
+            steps.push(Step::after(f.feature.clone(), before, &snap, added));
         }
         steps
     }
@@ -559,7 +282,7 @@ impl<'c> Growth<'c> {
         &self,
         names: &[String],
         features: &[String],
-        scale: &Scale,
+        scale: &ProjectionScale,
         share: NamespaceShare,
         calibrate: Option<&Snapshot>,
     ) -> Result<ComparePlan, Error> {
@@ -599,7 +322,7 @@ impl<'c> Growth<'c> {
             columns.push(model::Column {
                 profile: profile.profile.clone(),
                 mesh: profile.mesh.clone(),
-                mode: profile.mode.clone(),
+                mode: profile.mode,
                 calibrated: calibrate.is_some_and(|s| {
                     self.installed_profile(s)
                         .is_some_and(|p| p.profile == profile.profile)
@@ -620,8 +343,8 @@ impl<'c> Growth<'c> {
         &self,
         profile: &Profile,
         features: &[&profiles::Feature],
-        base: &Scale,
-        axis: &str,
+        base: &ProjectionScale,
+        axis: Axis,
         values: &[u64],
         share: NamespaceShare,
     ) -> Vec<SweepPoint> {
@@ -630,14 +353,13 @@ impl<'c> Growth<'c> {
             .map(|&v| {
                 let mut scale = *base;
                 match axis {
-                    "nodes" => scale.nodes = v,
-                    "namespaces" => {
-                        // More namespaces of the same kind: pods per namespace stay as they are.
+                    Axis::Nodes => scale.nodes = v,
+                    Axis::Namespaces => {
                         let per_ns = base.pods.div_ceil(base.namespaces.max(1)).max(1);
                         scale.namespaces = v;
                         scale.pods = v.saturating_mul(per_ns);
                     }
-                    _ => scale.pods = v,
+                    Axis::Pods => scale.pods = v,
                 }
                 let mut snap = self.baseline(profile, &scale);
                 for f in features {
@@ -671,87 +393,6 @@ fn keep_mesh(snap: &mut Snapshot, mesh: &str) {
     snap.namespaces.retain(|n| n.mesh == mesh);
     snap.upgrade_steps.retain(|s| s.mesh == mesh);
     snap.recount();
-}
-
-/// The sidecar a new meshed component gets: calibrated from the cluster's own sidecars
-/// (their average request) when it has some, else the profile's default.
-fn sidecar_figures(snap: &Snapshot, profile: &Profile) -> Option<(String, [i64; 4])> {
-    let spec = profile.baseline.sidecar.as_ref()?;
-    let existing: Vec<&Proxy> = snap
-        .proxies
-        .iter()
-        .filter(|p| {
-            p.mesh == profile.mesh
-                && p.placement == "sidecar"
-                && p.implementation == spec.implementation
-        })
-        .collect();
-    let n: u64 = existing.iter().map(|p| p.instances).sat_sum();
-    if n == 0 {
-        return Some((spec.implementation.clone(), figures(&spec.resources())));
-    }
-    // The exact sum (an i128 holds any sum of i64s here), so a big cluster averages right.
-    let avg = |f: fn(&Proxy) -> i64| {
-        if existing.iter().any(|p| is_saturated(f(p))) {
-            return SATURATED;
-        }
-        let sum: i128 = existing.iter().map(|p| i128::from(f(p))).sum();
-        i64::try_from(sum / i128::from(n)).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
-    };
-    Some((
-        spec.implementation.clone(),
-        [
-            avg(|p| p.cpu_request_millicores),
-            avg(|p| p.memory_request_bytes),
-            avg(|p| p.cpu_limit_millicores),
-            avg(|p| p.memory_limit_bytes),
-        ],
-    ))
-}
-
-fn add_proxy(
-    snap: &mut Snapshot,
-    mesh: &str,
-    implementation: &str,
-    placement: &str,
-    n: u64,
-    f: [i64; 4],
-) {
-    let version = snap
-        .meshes
-        .iter()
-        .find(|m| m.name == mesh)
-        .and_then(|m| m.version.clone());
-    let i = snap
-        .proxies
-        .iter()
-        .position(|p| {
-            p.mesh == mesh
-                && p.implementation == implementation
-                && p.placement == placement
-                && p.version == version
-        })
-        .unwrap_or_else(|| {
-            snap.proxies.push(Proxy {
-                from: Some("projected".to_owned()),
-                ..Proxy::empty(mesh, implementation, placement, version.clone())
-            });
-            snap.proxies.len() - 1
-        });
-    let p = &mut snap.proxies[i];
-    p.instances = p.instances.saturating_add(n);
-    p.cpu_request_millicores = p.cpu_request_millicores.saturating_add(times(f[0], n));
-    p.memory_request_bytes = p.memory_request_bytes.saturating_add(times(f[1], n));
-    p.cpu_limit_millicores = p.cpu_limit_millicores.saturating_add(times(f[2], n));
-    p.memory_limit_bytes = p.memory_limit_bytes.saturating_add(times(f[3], n));
-}
-
-fn bill(snap: &mut Snapshot, mesh: &str, f: [i64; 4], n: u64) {
-    if let Some(m) = snap.meshes.iter_mut().find(|m| m.name == mesh) {
-        let t = &mut m.totals;
-        t.cpu_request_millicores = t.cpu_request_millicores.saturating_add(times(f[0], n));
-        t.memory_request_bytes = t.memory_request_bytes.saturating_add(times(f[1], n));
-    }
 }
 
 #[cfg(test)]

@@ -5,13 +5,22 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::catalog::profiles::Changes;
-use crate::surface::{Snapshot, Totals};
+use crate::surface::{Mode, Placement, Snapshot, Totals, TotalsDelta};
 
-/// The scale a projection is made at.
+/// Does a step add workloads or proxy types, or only configuration? Derived from what the
+/// step added (profiles state what a feature adds, not which of the two it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Topology,
+    Configuration,
+}
+
+/// The scale a projection is made at: the meshed part of a cluster's scale (every
+/// namespace and pod of a projection is meshed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Scale {
+pub struct ProjectionScale {
     pub nodes: u64,
     /// Meshed namespaces (per-namespace features multiply with these).
     pub namespaces: u64,
@@ -20,7 +29,7 @@ pub struct Scale {
     pub service_accounts: u64,
 }
 
-impl Scale {
+impl ProjectionScale {
     /// A scanned cluster's own scale.
     pub fn of(s: &Snapshot) -> Self {
         Self {
@@ -28,49 +37,6 @@ impl Scale {
             namespaces: s.scale.meshed_namespaces,
             pods: s.scale.meshed_pods,
             service_accounts: s.scale.service_accounts,
-        }
-    }
-}
-
-/// Every total minus the previous step's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TotalsDelta {
-    pub components: i64,
-    pub component_kinds: i64,
-    pub component_instances: i64,
-    pub proxy_types: i64,
-    pub proxy_implementations: i64,
-    pub proxy_instances: i64,
-    pub crds: i64,
-    pub webhooks: i64,
-    pub upgrade_steps: i64,
-    pub cpu_request_millicores: i64,
-    pub memory_request_bytes: i64,
-}
-
-fn d(a: u64, b: u64) -> i64 {
-    crate::surface::as_i64(a).saturating_sub(crate::surface::as_i64(b))
-}
-
-impl TotalsDelta {
-    pub fn between(after: &Totals, before: &Totals) -> Self {
-        Self {
-            components: d(after.components, before.components),
-            component_kinds: d(after.component_kinds, before.component_kinds),
-            component_instances: d(after.component_instances, before.component_instances),
-            proxy_types: d(after.proxy_types, before.proxy_types),
-            proxy_implementations: d(after.proxy_implementations, before.proxy_implementations),
-            proxy_instances: d(after.proxy_instances, before.proxy_instances),
-            crds: d(after.crds, before.crds),
-            webhooks: d(after.webhooks, before.webhooks),
-            upgrade_steps: d(after.upgrade_steps, before.upgrade_steps),
-            cpu_request_millicores: after
-                .cpu_request_millicores
-                .saturating_sub(before.cpu_request_millicores),
-            memory_request_bytes: after
-                .memory_request_bytes
-                .saturating_sub(before.memory_request_bytes),
         }
     }
 }
@@ -89,7 +55,7 @@ pub struct AddedComponent {
 #[serde(rename_all = "camelCase")]
 pub struct AddedProxy {
     pub implementation: String,
-    pub placement: String,
+    pub placement: Placement,
     pub instances: u64,
 }
 
@@ -104,7 +70,7 @@ pub struct Added {
 }
 
 impl Added {
-    pub(super) fn proxy(&mut self, implementation: &str, placement: &str, n: u64) {
+    pub(super) fn proxy(&mut self, implementation: &str, placement: Placement, n: u64) {
         match self
             .proxies
             .iter_mut()
@@ -113,7 +79,7 @@ impl Added {
             Some(p) => p.instances = p.instances.saturating_add(n),
             None => self.proxies.push(AddedProxy {
                 implementation: implementation.to_owned(),
-                placement: placement.to_owned(),
+                placement,
                 instances: n,
             }),
         }
@@ -129,7 +95,7 @@ pub struct Step {
     pub delta: TotalsDelta,
     pub added: Added,
     /// `topology` when the step adds workloads or proxy types, else `configuration`.
-    pub changes: Changes,
+    pub changes: ChangeKind,
     /// How the added workloads scale (`node`, `namespace`, `cluster`), for reading growth.
     pub scales_with: Vec<String>,
     /// The surface after this step (kept for tests and the graph; not serialized).
@@ -144,20 +110,14 @@ impl Step {
             totals: s.totals,
             delta: TotalsDelta::default(),
             added: Added::default(),
-            changes: Changes::Configuration,
+            changes: ChangeKind::Configuration,
             scales_with: Vec::new(),
             snapshot: s.clone(),
         }
     }
 
-    pub(super) fn after(
-        feature: String,
-        before: Totals,
-        s: &Snapshot,
-        added: Added,
-        _declared: Changes,
-    ) -> Self {
-        let delta = TotalsDelta::between(&s.totals, &before);
+    pub(super) fn after(feature: String, before: Totals, s: &Snapshot, added: Added) -> Self {
+        let delta = s.totals.delta(&before);
         let topology = delta.components > 0 || delta.proxy_types > 0;
         let mut scales: Vec<String> = added
             .components
@@ -173,9 +133,9 @@ impl Step {
             delta,
             added,
             changes: if topology {
-                Changes::Topology
+                ChangeKind::Topology
             } else {
-                Changes::Configuration
+                ChangeKind::Configuration
             },
             scales_with: scales,
             snapshot: s.clone(),
@@ -187,7 +147,7 @@ impl Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SweepPoint {
-    pub scale: Scale,
+    pub scale: ProjectionScale,
     pub totals: Totals,
 }
 
@@ -199,14 +159,19 @@ pub struct Plan {
     pub schema_version: &'static str,
     pub mesh: String,
     pub profile: String,
-    pub scale: Scale,
+    pub scale: ProjectionScale,
     pub steps: Vec<Step>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sweep: Vec<SweepPoint>,
 }
 
 impl Plan {
-    pub(super) fn new(mesh: String, profile: String, scale: Scale, steps: Vec<Step>) -> Self {
+    pub(super) fn new(
+        mesh: String,
+        profile: String,
+        scale: ProjectionScale,
+        steps: Vec<Step>,
+    ) -> Self {
         Self {
             schema_version: "meshsurface/plan/v1",
             mesh,
@@ -224,7 +189,7 @@ impl Plan {
 pub struct Column {
     pub profile: String,
     pub mesh: String,
-    pub mode: String,
+    pub mode: Mode,
     /// The baseline is the scanned cluster's own surface (`--from`), not the catalog's.
     pub calibrated: bool,
     /// Features asked for that this mesh does not offer.
@@ -238,12 +203,12 @@ pub struct Column {
 pub struct ComparePlan {
     #[schemars(extend("const" = "meshsurface/compare/v1"))]
     pub schema_version: &'static str,
-    pub scale: Scale,
+    pub scale: ProjectionScale,
     pub columns: Vec<Column>,
 }
 
 impl ComparePlan {
-    pub(super) fn new(scale: Scale, columns: Vec<Column>) -> Self {
+    pub(super) fn new(scale: ProjectionScale, columns: Vec<Column>) -> Self {
         Self {
             schema_version: "meshsurface/compare/v1",
             scale,

@@ -2,7 +2,6 @@
 //! fixture pairs are in `tests/cli/growth.rs`).
 
 use super::*;
-use crate::catalog::profiles::Changes;
 
 fn growth(catalog: &Catalog) -> Growth<'_> {
     static PROFILES: std::sync::LazyLock<Vec<profiles::Profile>> =
@@ -10,7 +9,7 @@ fn growth(catalog: &Catalog) -> Growth<'_> {
     Growth::new(catalog, &PROFILES)
 }
 
-const SCALE: Scale = Scale {
+const SCALE: ProjectionScale = ProjectionScale {
     nodes: 40,
     namespaces: 120,
     pods: 3000,
@@ -36,7 +35,7 @@ fn ambient_l7_adds_a_waypoint_per_namespace_sidecar_adds_nothing() {
     assert_eq!(sidecar[0].totals.components, 1);
     assert_eq!(sidecar[0].totals.proxy_instances, 3000);
     assert_eq!(sidecar[1].delta.components, 0);
-    assert_eq!(sidecar[1].changes, Changes::Configuration);
+    assert_eq!(sidecar[1].changes, ChangeKind::Configuration);
     // Ambient baseline: istiod, istio-cni and ztunnel per node; no sidecars.
     assert_eq!(ambient[0].totals.component_instances, 1 + 40 + 40);
     assert_eq!(ambient[0].totals.proxy_instances, 40);
@@ -45,7 +44,7 @@ fn ambient_l7_adds_a_waypoint_per_namespace_sidecar_adds_nothing() {
         "one waypoint per namespace"
     );
     assert_eq!(ambient[1].delta.proxy_types, 1);
-    assert_eq!(ambient[1].changes, Changes::Topology);
+    assert_eq!(ambient[1].changes, ChangeKind::Topology);
     assert_eq!(ambient[1].scales_with, ["namespace"]);
     assert_eq!(ambient[1].delta.cpu_request_millicores, 120 * 100);
 }
@@ -139,7 +138,7 @@ fn sweep_grows_with_the_axis() {
         p,
         &f,
         &SCALE,
-        "namespaces",
+        Axis::Namespaces,
         &[10, 100, 1000],
         NamespaceShare::All,
     );

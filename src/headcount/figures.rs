@@ -95,7 +95,7 @@ impl Row {
             nodes: snap.scale.nodes,
             nodes_with_agent: comps
                 .iter()
-                .filter(|c| c.kind == "DaemonSet")
+                .filter(|c| c.kind == crate::surface::WorkloadKind::DaemonSet)
                 .map(|c| c.replicas)
                 .max()
                 .unwrap_or(0),
@@ -173,7 +173,7 @@ pub struct FleetBuilder {
     meshes: BTreeSet<String>,
     versions: BTreeSet<String>,
     crds: BTreeSet<(String, String)>,
-    proxy_types: BTreeSet<(String, String, String)>,
+    proxy_types: BTreeSet<(String, String, crate::surface::Placement)>,
 }
 
 impl FleetBuilder {
@@ -200,14 +200,12 @@ impl FleetBuilder {
                     .filter(|c| c.mesh == mesh)
                     .map(|c| (c.mesh.clone(), c.name.clone())),
             );
-            self.proxy_types
-                .extend(s.proxies.iter().filter(|p| p.mesh == mesh).map(|p| {
-                    (
-                        p.mesh.clone(),
-                        p.implementation.clone(),
-                        p.placement.clone(),
-                    )
-                }));
+            self.proxy_types.extend(
+                s.proxies
+                    .iter()
+                    .filter(|p| p.mesh == mesh)
+                    .map(|p| (p.mesh.clone(), p.implementation.clone(), p.placement)),
+            );
             self.rows.push(row);
         }
         if any {

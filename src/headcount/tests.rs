@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::catalog::Catalog;
-use crate::growth::Scale;
+use crate::growth::ProjectionScale;
 
-const SCALE: Scale = Scale {
+const SCALE: ProjectionScale = ProjectionScale {
     nodes: 3,
     namespaces: 2,
     pods: 10,

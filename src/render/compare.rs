@@ -140,7 +140,7 @@ fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             .snapshot
             .proxies
             .iter()
-            .filter(|p| p.placement == "sidecar")
+            .filter(|p| p.placement == crate::surface::Placement::Sidecar)
             .map(|p| p.instances)
             .fold(0u64, u64::saturating_add);
         grows.rows.push(vec![

@@ -10,8 +10,8 @@ use super::markdown;
 use super::section::Section;
 use super::table::page;
 use super::words::{cpu, memory, plain, plural, pods, request, signed};
-use crate::catalog::profiles::Changes;
-use crate::growth::{Plan, Scale, Step, SweepPoint};
+use crate::growth::ChangeKind as Changes;
+use crate::growth::{Plan, ProjectionScale as Scale, Step, SweepPoint};
 
 /// The plan as text tables fitted to `width`.
 pub fn table(p: &Plan, color: bool, width: usize) -> String {

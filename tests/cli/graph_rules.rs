@@ -463,7 +463,11 @@ fn fifty_thousand_pods_stay_one_node_per_namespace() {
             ..template.clone()
         })
         .collect();
-    for p in snap.proxies.iter_mut().filter(|p| p.placement == "sidecar") {
+    for p in snap
+        .proxies
+        .iter_mut()
+        .filter(|p| p.placement == meshsurface::surface::Placement::Sidecar)
+    {
         p.instances = 50_000;
     }
     let g = build(&snap, &catalog());

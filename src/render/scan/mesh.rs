@@ -85,7 +85,7 @@ fn components(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         let mut row = vec![
             c.component.clone(),
             c.role.as_str().to_owned(),
-            c.kind.clone(),
+            c.kind.as_str().to_owned(),
             c.namespace.clone(),
             c.name.clone(),
             c.replicas.to_string(),
@@ -96,7 +96,7 @@ fn components(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         if wide {
             row.extend([
                 c.feature.clone(),
-                c.from.clone().unwrap_or_else(|| "pods".into()),
+                c.from.map_or_else(|| "pods".into(), |f| f.to_string()),
             ]);
         }
         sec.rows.push(row);
@@ -151,7 +151,7 @@ fn proxies(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         sec.rows.push(row(
             [
                 p.implementation.clone(),
-                p.placement.clone(),
+                p.placement.to_string(),
                 opt(p.version.as_ref()),
             ],
             p.instances,
@@ -166,7 +166,7 @@ fn proxies(s: &Snapshot, mesh: &str, wide: bool) -> Section {
                 usage_cell(p.memory_usage_bytes, memory, p.usage_pods, p.instances),
                 utilisation_cell(p.cpu_utilisation_percent, p.memory_utilisation_percent),
             ],
-            p.from.clone().unwrap_or_else(|| "pods".into()),
+            p.from.map_or_else(|| "pods".into(), |f| f.to_string()),
         ));
     }
     if mine.len() > 1 {
@@ -257,7 +257,7 @@ fn namespaces(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     let node_proxy: Option<&str> = s
         .proxies
         .iter()
-        .find(|p| p.mesh == mesh && p.placement == "node")
+        .find(|p| p.mesh == mesh && p.placement == crate::surface::Placement::Node)
         .map(|p| p.implementation.as_str());
     let mut entries: Vec<_> = s.namespaces.iter().filter(|n| n.mesh == mesh).collect();
     // Biggest first: the namespaces that cost the most are the ones to look at.
