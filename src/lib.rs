@@ -13,6 +13,7 @@
 pub mod arith;
 pub mod budget;
 pub mod catalog;
+pub mod certs;
 pub mod cli;
 pub mod commands;
 pub mod completion;
