@@ -210,7 +210,7 @@ impl Builder {
                     (Some(_), Some(otherwise)) if !bound => otherwise,
                     _ => &proxy.placement,
                 };
-                placements.insert(placement.clone());
+                placements.insert(*placement);
             }
             for placement in placements {
                 let id = format!("{}/proxy/{}/{placement}", entry.mesh, proxy.implementation);
