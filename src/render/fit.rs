@@ -126,15 +126,12 @@ pub fn fit(headers: &[&str], fits: &[ColFit], rows: &[Vec<String>], max: usize) 
                 .filter(|(_, &i)| fit_of(i).drop > 0)
                 .max_by_key(|(k, &i)| (fit_of(i).drop, *k))
                 .map(|(k, _)| k);
-            match victim {
-                Some(k) => {
-                    visible.remove(k);
-                    dropped = true;
-                }
-                None => {
-                    targets = waterfill(&visible, &natural, headers, &fit_of, max, FLOOR);
-                    break;
-                }
+            if let Some(k) = victim {
+                visible.remove(k);
+                dropped = true;
+            } else {
+                targets = waterfill(&visible, &natural, headers, &fit_of, max, FLOOR);
+                break;
             }
         }
     }

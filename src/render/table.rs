@@ -190,7 +190,7 @@ mod tests {
         sec.rows = vec![
             vec!["+".into(), "grew".into()],
             vec!["-".into(), "shrank".into()],
-            vec!["".into(), "same".into()],
+            vec![String::new(), "same".into()],
         ];
         sec
     }

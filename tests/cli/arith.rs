@@ -23,7 +23,7 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
 /// An application pod with an Istio sidecar requesting `memory`.
 fn meshed_pod(name: &str, memory: &str) -> String {
     format!(
-        r#"apiVersion: v1
+        r"apiVersion: v1
 kind: Pod
 metadata:
   name: {name}
@@ -39,7 +39,7 @@ spec:
     image: docker.io/istio/proxyv2:1.22.0
     resources:
       requests: {{cpu: 100m, memory: {memory}}}
-"#
+"
     )
 }
 

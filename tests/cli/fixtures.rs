@@ -93,7 +93,7 @@ pub fn check_in(folder: &str, case: &str) {
     let got = actual(&s);
     let mut wrong = Vec::new();
     for (k, v) in &want {
-        let g = got.get(k).map(String::as_str).unwrap_or("<missing>");
+        let g = got.get(k).map_or("<missing>", String::as_str);
         if normalize(g) != normalize(v) {
             wrong.push(format!("  {k}: expected {v}, scan says {g}"));
         }

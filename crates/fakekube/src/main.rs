@@ -69,7 +69,7 @@ fn parse_args() -> Result<Args, String> {
                 args.generate = Some(
                     fakekube::generate::Scale::parse(&value()?)
                         .map_err(|e| format!("--generate: {e}"))?,
-                )
+                );
             }
             "--clusters" => {
                 let v = value()?;

@@ -115,9 +115,10 @@ impl Lister {
             Ok(r) => r,
             Err(e) => {
                 let t = transport_error(&e);
-                return match t.tls {
-                    true => Err(Fault::Failed(t.message)),
-                    false => Ok(Attempt::Retry(t.message, None)),
+                return if t.tls {
+                    Err(Fault::Failed(t.message))
+                } else {
+                    Ok(Attempt::Retry(t.message, None))
                 };
             }
         };

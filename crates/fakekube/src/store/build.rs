@@ -1,4 +1,4 @@
-//! Building the store: built-in types, then one type per CustomResourceDefinition among
+//! Building the store: built-in types, then one type per `CustomResourceDefinition` among
 //! the objects (group, served versions in Kubernetes priority order, names, scope), then
 //! every object keyed, defaulted (namespace, resourceVersion) and serialized once.
 //!
@@ -213,34 +213,33 @@ impl Store {
                 skipped += 1;
                 continue;
             };
-            let ti = match b.by_kind.get(&(group.clone(), kind.clone())) {
-                Some(&i) => i,
-                None => {
-                    // A kind nobody declared: serve it anyway under a guessed plural, so
-                    // an incomplete fixture still lists everything it holds.
-                    let plural = guess_plural(&kind);
-                    if let Some(&i) = b.by_plural.get(&(group.clone(), plural.clone())) {
-                        i
-                    } else {
-                        let i = b.add(ResourceType {
-                            group: group.clone(),
-                            versions: vec![version.clone()],
-                            plural,
-                            singular: kind.to_ascii_lowercase(),
-                            list_kind: format!("{kind}List"),
-                            kind: kind.clone(),
-                            namespaced: meta.contains_key("namespace"),
-                            short_names: Vec::new(),
-                            categories: Vec::new(),
-                            verbs: &["get", "list", "watch"],
-                            fields: &[],
-                            served: true,
-                            builtin: false,
-                            items: Vec::new(),
-                        });
-                        staged.push(BTreeMap::new());
-                        i
-                    }
+            let ti = if let Some(&i) = b.by_kind.get(&(group.clone(), kind.clone())) {
+                i
+            } else {
+                // A kind nobody declared: serve it anyway under a guessed plural, so
+                // an incomplete fixture still lists everything it holds.
+                let plural = guess_plural(&kind);
+                if let Some(&i) = b.by_plural.get(&(group.clone(), plural.clone())) {
+                    i
+                } else {
+                    let i = b.add(ResourceType {
+                        group: group.clone(),
+                        versions: vec![version.clone()],
+                        plural,
+                        singular: kind.to_ascii_lowercase(),
+                        list_kind: format!("{kind}List"),
+                        kind: kind.clone(),
+                        namespaced: meta.contains_key("namespace"),
+                        short_names: Vec::new(),
+                        categories: Vec::new(),
+                        verbs: &["get", "list", "watch"],
+                        fields: &[],
+                        served: true,
+                        builtin: false,
+                        items: Vec::new(),
+                    });
+                    staged.push(BTreeMap::new());
+                    i
                 }
             };
             let t = &b.types[ti];

@@ -21,7 +21,7 @@ impl Store {
         json!({
             "name": g.name,
             "versions": g.versions.iter().map(gv).collect::<Vec<_>>(),
-            "preferredVersion": g.versions.first().map(gv).unwrap_or(Value::Null),
+            "preferredVersion": g.versions.first().map_or(Value::Null, gv),
         })
     }
 
@@ -118,7 +118,7 @@ impl Store {
         })
     }
 
-    /// The APIResourceList of group/version, or None when nothing is served there.
+    /// The `APIResourceList` of group/version, or None when nothing is served there.
     pub fn resource_list(&self, group: &str, version: &str) -> Option<Value> {
         let resources: Vec<Value> = self
             .served_at(group, version)

@@ -499,7 +499,7 @@ rules:
     let denied: Vec<_> = rules
         .denied(&log)
         .into_iter()
-        .map(|r| r.describe())
+        .map(fakekube::RequestRecord::describe)
         .collect();
     assert_eq!(denied, vec!["list /secrets"]);
     assert!(log
