@@ -123,7 +123,14 @@ impl Growth<'_> {
         added
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one set of additions (components, proxies, CRDs, webhooks), read top to bottom"
+    )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a feature's or the baseline's parts, passed apart as both call it"
+    )]
     fn add(
         &self,
         snap: &mut Snapshot,

@@ -2,6 +2,7 @@
 //! instead of wrapping negative (which passed any `--fail-on` budget), projections at
 //! absurd scale stay non-negative, and the headcount model refuses non-finite results.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::util::{run, stderr, stdout};
@@ -298,7 +299,7 @@ fn model_with(dir: &std::path::Path, key: &str, value: &str) -> String {
             inside = line == format!("[coefficients.{key}]");
         }
         if inside && line.starts_with("value = ") {
-            out.push_str(&format!("value = {value}\n"));
+            let _ = writeln!(out, "value = {value}");
         } else {
             out.push_str(line);
             out.push('\n');

@@ -72,9 +72,7 @@ pub fn walk(
     let mut links = VecDeque::new();
     walk_real(dir, visited, out, warnings, &mut links)?;
     while let Some(link) = links.pop_front() {
-        let meta = if let Ok(m) = std::fs::metadata(&link) {
-            m
-        } else {
+        let Ok(meta) = std::fs::metadata(&link) else {
             if is_manifest(&link) || link.extension().is_none() {
                 warnings.push(skipped_link(&link, "the link leads nowhere"));
             }
@@ -144,7 +142,7 @@ fn walk_real(
                 walk_real(&p, visited, out, warnings, links)?;
             }
         } else if !is_manifest(&p) {
-            continue;
+            // Not a manifest: passed over.
         } else if !meta.is_file() {
             warnings.push(not_regular(&p));
         } else if visited.take(&meta, &p) {

@@ -130,6 +130,10 @@ impl Builder {
 
 impl Store {
     /// Builds the store. `metrics` serves `metrics.k8s.io` even with no metrics objects.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the store in passes (built-in types, CRDs, objects, groups) over one builder"
+    )]
     pub fn build(objects: Vec<Value>, metrics: bool) -> Store {
         let mut b = Builder {
             types: Vec::new(),
