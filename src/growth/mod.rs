@@ -14,8 +14,8 @@ mod apply;
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, ChangeKind, ComparePlan, Plan, ProjectionScale, Step,
-    SweepPoint,
+    Added, AddedComponent, AddedProxy, ChangeKind, Column, ComparePlan, Plan, ProjectionScale,
+    Step, SweepPoint,
 };
 
 use thiserror::Error;

@@ -31,7 +31,7 @@ fn pipe_table(sec: &Section) -> (String, bool) {
     let headers: Vec<&str> = sec
         .headers
         .iter()
-        .map(|h| if h.is_empty() { " " } else { h })
+        .map(|h| if h.is_empty() { " " } else { h.as_str() })
         .collect();
     let mut out = format!("| {} |\n", headers.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(sec.headers.len()));
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn notes_headings_and_levels() {
-        let mut growth = Section::new(1, "Growth", Vec::new());
+        let mut growth = Section::new(1, "Growth", Vec::<String>::new());
         growth.note = Some("one\ntwo".into());
         let mut meshes = Section::new(1, "Meshes", vec!["MESH"]);
         meshes.note = Some("No service mesh found.".into());
