@@ -24,7 +24,7 @@ pub const MAX_CONTAINER_MILLICORES: i64 = 1_000_000 * 1000;
 /// machines hold a few tens of TiB, so anything above cannot be scheduled anywhere.
 pub const MAX_CONTAINER_BYTES: i64 = 1 << 50;
 
-/// The most replicas (or desired `DaemonSet` pods) a workload may plausibly ask for:
+/// The most replicas (or desired DaemonSet pods) a workload may plausibly ask for:
 /// 1,000,000. The Kubernetes scalability envelope ("Considerations for large clusters",
 /// kubernetes/website@04d4491a `content/en/docs/setup/best-practices/cluster-large.md`)
 /// is 5,000 nodes and 150,000 pods per cluster, so one workload of more than a million

@@ -4,13 +4,13 @@
 //! Why: an expired trust anchor breaks mTLS for the whole mesh, and an expired webhook CA
 //! stops pod creation; both expire silently (Linkerd's generated anchors and webhook CAs
 //! live 365 days). The anchors are public certificates that the meshes publish in
-//! `ConfigMaps` (Linkerd's `linkerd-identity-trust-roots` `ca-bundle.crt`, Istio's
+//! ConfigMaps (Linkerd's `linkerd-identity-trust-roots` `ca-bundle.crt`, Istio's
 //! `istio-ca-root-cert` `root-cert.pem`, Cilium's SPIRE `spire-bundle` `bundle.crt`), and
 //! each webhook configuration carries its CA as `caBundle`, so their expiry is visible with
 //! `get` alone, without reading a Secret. This module only parses and classifies; which
 //! objects are read, and the hazards built from them, belong to hazard detection.
 //!
-//! Input is untrusted (a `ConfigMap` or a saved manifest): every failure is an [`Error`]
+//! Input is untrusted (a ConfigMap or a saved manifest): every failure is an [`Error`]
 //! naming the PEM block, never a panic. Only `CERTIFICATE` blocks are decoded as
 //! certificates; other blocks (a private key pasted by mistake) are skipped, and neither
 //! their bytes nor their text reach a [`Certificate`] or an error message.

@@ -68,7 +68,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// Meshes side by side, feature by feature, before anything is installed.
     Compare(CompareArgs),
-    /// Print the minimal read-only `ClusterRole` the live scan needs.
+    /// Print the minimal read-only ClusterRole the live scan needs.
     Rbac,
     /// What grew and shrank between two snapshots; `--fail-on` budgets for CI.
     Diff(DiffArgs),
@@ -239,7 +239,7 @@ pub struct ScanArgs {
     #[arg(long = "fail-on", value_name = "BUDGET")]
     pub fail_on: Option<String>,
     /// With --from manifests that hold no Node objects: the cluster's node count, which
-    /// `DaemonSets` without status project to (else their instances are unknown).
+    /// DaemonSets without status project to (else their instances are unknown).
     #[arg(long, value_name = "N", requires = "from")]
     pub nodes: Option<u64>,
 }

@@ -113,7 +113,7 @@ pub struct PodGroup {
 }
 
 /// Workload kinds that run pods from a template (and can be mesh components).
-/// `ReplicaSets` count only when no Deployment owns them.
+/// ReplicaSets count only when no Deployment owns them.
 #[derive(
     Debug,
     Clone,
@@ -158,16 +158,16 @@ impl WorkloadKind {
     }
 }
 
-/// A Deployment, `DaemonSet` or `StatefulSet`.
+/// A Deployment, DaemonSet or StatefulSet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workload {
     pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
     pub labels: Labels,
-    /// `spec.replicas` (Deployment, `StatefulSet`, `ReplicaSet`, `ReplicationController`).
+    /// `spec.replicas` (Deployment, StatefulSet, ReplicaSet, ReplicationController).
     pub replicas: Option<u64>,
-    /// `status.desiredNumberScheduled` (`DaemonSet`).
+    /// `status.desiredNumberScheduled` (DaemonSet).
     pub desired_scheduled: Option<u64>,
     pub template: PodShape,
 }
@@ -179,7 +179,7 @@ pub struct Namespace {
     pub annotations: Labels,
 }
 
-/// A `CustomResourceDefinition`.
+/// A CustomResourceDefinition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crd {
     pub name: String,
@@ -206,7 +206,7 @@ pub struct Webhook {
     pub service: Option<(String, String)>,
 }
 
-/// A Mutating- or `ValidatingWebhookConfiguration`.
+/// A Mutating- or ValidatingWebhookConfiguration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookConfig {
     pub kind: WebhookKind,
@@ -230,7 +230,7 @@ pub struct Inventory {
     pub nodes: BTreeSet<String>,
     pub namespaces: BTreeMap<String, Namespace>,
     pub workloads: Vec<Workload>,
-    /// `ReplicaSet` (namespace, name) → owning Deployment name.
+    /// ReplicaSet (namespace, name) → owning Deployment name.
     pub replica_sets: BTreeMap<(String, String), String>,
     pub pod_groups: Vec<PodGroup>,
     pub services: BTreeSet<(String, String)>,
@@ -245,7 +245,7 @@ pub struct Inventory {
     /// Lists of pods or workloads that could not be read (`pods in shop`): what they would
     /// show (a mesh's mode, its control plane) is then unknown, not guessed.
     pub unread: Vec<String>,
-    /// `--nodes N` for offline input without Node objects: what a `DaemonSet` without
+    /// `--nodes N` for offline input without Node objects: what a DaemonSet without
     /// status projects to (None: its instances are unknown).
     pub assumed_nodes: Option<u64>,
     /// Warnings raised while reading (documents that are not objects, ...).

@@ -218,7 +218,7 @@ pub struct Component {
     pub kind: WorkloadKind,
     pub namespace: String,
     pub name: String,
-    /// Desired replicas (`DaemonSet`: desired scheduled, or the node count offline).
+    /// Desired replicas (DaemonSet: desired scheduled, or the node count offline).
     pub replicas: u64,
     /// Pods counted (observed, or projected from the template).
     pub instances: u64,
@@ -228,7 +228,7 @@ pub struct Component {
     /// `template` (projected from a pod template) or `projected` (by a growth projection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Origin>,
-    /// True when the pod count is unknown (a `DaemonSet` with no pods, no status and no
+    /// True when the pod count is unknown (a DaemonSet with no pods, no status and no
     /// Nodes in the input): `instances` is then 0 and stands for "unknown".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub instances_unknown: bool,
@@ -267,7 +267,7 @@ pub struct Proxy {
     /// With `from: mixed`: how many of `instances` are projected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_instances: Option<u64>,
-    /// True when some instances could not be counted (a `DaemonSet` without Nodes in the
+    /// True when some instances could not be counted (a DaemonSet without Nodes in the
     /// input): `instances` is then a lower bound.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub instances_unknown: bool,
@@ -321,7 +321,7 @@ impl Proxy {
     }
 }
 
-/// A `CustomResourceDefinition` owned (or needed) by a mesh.
+/// A CustomResourceDefinition owned (or needed) by a mesh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CrdEntry {

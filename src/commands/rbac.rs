@@ -1,4 +1,4 @@
-//! `rbac`: print the `ClusterRole` a live scan needs, built from the scan's own resource
+//! `rbac`: print the ClusterRole a live scan needs, built from the scan's own resource
 //! table, so that what is granted is exactly what is used: get and list, never Secrets.
 
 use crate::error::Error;
@@ -6,7 +6,7 @@ use crate::exit;
 use crate::io::Io;
 use crate::render;
 
-/// Prints the `ClusterRole` YAML.
+/// Prints the ClusterRole YAML.
 pub fn run(io: &mut Io<'_>) -> Result<u8, Error> {
     io.stdout
         .write_all(render::rbac::cluster_role().as_bytes())

@@ -1,7 +1,7 @@
 //! Injection at admission, projected: a template the input runs no pods of, that a mesh's
 //! injector would inject, stands for pods carrying the sidecar the injector would add.
 //!
-//! Rendered manifests (a `GitOps` repository, `helm template`) hold application templates
+//! Rendered manifests (a GitOps repository, `helm template`) hold application templates
 //! without their sidecars: the injector adds them when the pods are created. Without this
 //! projection such an input shows no proxies at all. Observed pods are never touched:
 //! they are the truth. Which templates qualify, and what the projected proxy looks like,

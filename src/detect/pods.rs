@@ -19,7 +19,7 @@ pub struct WorkloadView<'a> {
     /// The template, or for a rebuilt workload the shape of its first pods.
     pub shape: &'a PodShape,
     pub replicas: u64,
-    /// A `DaemonSet` whose pod count the input does not tell (no pods, no status, no
+    /// A DaemonSet whose pod count the input does not tell (no pods, no status, no
     /// Nodes): `replicas` is 0 and means "unknown".
     pub unknown: bool,
 }
@@ -44,12 +44,12 @@ pub struct Unit<'a> {
     pub example: &'a str,
     /// Measured usage per container (None for projected pods).
     pub usage: Option<&'a BTreeMap<String, Usage>>,
-    /// Projected from a `DaemonSet` whose pod count is unknown (`count` is 0).
+    /// Projected from a DaemonSet whose pod count is unknown (`count` is 0).
     pub unknown: bool,
 }
 
-/// The workload a pod's owner stands for: a `DaemonSet`, `StatefulSet`, `ReplicationController`
-/// or bare `ReplicaSet` directly, a `ReplicaSet`'s Deployment otherwise.
+/// The workload a pod's owner stands for: a DaemonSet, StatefulSet, ReplicationController
+/// or bare ReplicaSet directly, a ReplicaSet's Deployment otherwise.
 fn owner_workload(
     inv: &Inventory,
     bare: &std::collections::BTreeSet<(&str, &str)>,

@@ -7,7 +7,7 @@
 //! * every cluster-scoped object (nodes, namespaces with their labels, CRDs, webhooks);
 //! * the mesh's shared components wherever they run (control plane, node agents, CNI,
 //!   gateways, add-ons: every component whose catalog rule does not scale with a
-//!   namespace), their pods, and the `ReplicaSets`, Services and Gateways of their namespaces;
+//!   namespace), their pods, and the ReplicaSets, Services and Gateways of their namespaces;
 //! * everything namespaced in NS.
 //!
 //! Application workloads of other namespaces, and per-namespace components there

@@ -522,7 +522,7 @@ spec:
     assert!(s.namespaces.is_empty());
 }
 
-/// Cilium's node-init `DaemonSet` (cilium/cilium install/kubernetes/cilium/templates/cilium-nodeinit/daemonset.yaml).
+/// Cilium's node-init DaemonSet (cilium/cilium install/kubernetes/cilium/templates/cilium-nodeinit/daemonset.yaml).
 #[test]
 fn item11_cilium_node_init_is_a_named_node_agent() {
     let yaml = "

@@ -1,7 +1,7 @@
 //! Warnings of detection: folded by (code, resource, message) while counting, so a
 //! finding that repeats over many pods is one line with a count, not a line per pod.
 //!
-//! The findings that belong to no other stage (absurd replica counts, `DaemonSets` whose
+//! The findings that belong to no other stage (absurd replica counts, DaemonSets whose
 //! instances are unknown) are raised here too, and [`Warnings::into_list`] merges the
 //! source's own warnings into the snapshot's sorted list.
 
@@ -62,7 +62,7 @@ pub(super) fn absurd_replicas(inv: &Inventory, w: &mut Warnings) {
     }
 }
 
-/// One `nodes-unknown` warning per `DaemonSet` whose instances could not be counted.
+/// One `nodes-unknown` warning per DaemonSet whose instances could not be counted.
 pub(super) fn nodes_unknown(daemonsets: BTreeSet<String>, w: &mut Warnings) {
     for ds in daemonsets {
         w.add(

@@ -1,4 +1,4 @@
-//! Webhooks: a Mutating- or `ValidatingWebhookConfiguration` is a mesh's when one of its
+//! Webhooks: a Mutating- or ValidatingWebhookConfiguration is a mesh's when one of its
 //! webhooks' names ends with one of the mesh's suffixes (catalog `webhookSuffixes`).
 //!
 //! Apart because a webhook is the one object that can stop pods from starting: one that

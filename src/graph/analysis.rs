@@ -196,7 +196,7 @@ pub enum Spof {
 }
 
 /// Single points of failure: workloads with `replicas: 1` whose component has dependents
-/// (`DaemonSets` are left out: one pod per node is their design, not a choice), then
+/// (DaemonSets are left out: one pod per node is their design, not a choice), then
 /// `failurePolicy: Fail` webhooks whose backends run one replica or none.
 pub fn single_points_of_failure(graph: &Graph, blast: &[BlastRadius]) -> Vec<Spof> {
     let g = &graph.graph;

@@ -33,7 +33,7 @@ pub struct Row {
     pub namespaces: u64,
     /// The cluster's nodes.
     pub nodes: u64,
-    /// Nodes running one of the mesh's node agents (its largest `DaemonSet`); 0 when it runs
+    /// Nodes running one of the mesh's node agents (its largest DaemonSet); 0 when it runs
     /// none. Snapshots do not say which nodes sidecar pods run on.
     pub nodes_with_agent: u64,
     pub cpu_request_millicores: i64,

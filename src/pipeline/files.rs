@@ -24,7 +24,7 @@ pub struct Files<'a> {
 pub struct Scope {
     /// `-n NS`: the namespaced cut of a scan.
     pub namespace: Option<String>,
-    /// `scan --nodes N`: the node count `DaemonSets` project to when the manifests hold no
+    /// `scan --nodes N`: the node count DaemonSets project to when the manifests hold no
     /// Node objects.
     pub nodes: Option<u64>,
 }

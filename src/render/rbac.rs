@@ -1,4 +1,4 @@
-//! The read-only `ClusterRole`, as YAML, from [`crate::source::live::resources`].
+//! The read-only ClusterRole, as YAML, from [`crate::source::live::resources`].
 
 use std::fmt::Write as _;
 
@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::source::live::{resources, METRICS_GROUP};
 
-/// The name the `ClusterRole` is given.
+/// The name the ClusterRole is given.
 pub const ROLE_NAME: &str = "meshsurface-reader";
 
 /// Discovery endpoints the scan reads (verb `get`).
@@ -26,7 +26,7 @@ pub fn rules() -> BTreeMap<&'static str, Vec<&'static str>> {
     rules
 }
 
-/// The `ClusterRole`, ready for `kubectl apply -f -`.
+/// The ClusterRole, ready for `kubectl apply -f -`.
 pub fn cluster_role() -> String {
     let mut out = String::from(
         "# Read-only access for `kubectl meshsurface scan`: get and list, no Secrets, no writes.\n\

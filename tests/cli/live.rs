@@ -4,7 +4,7 @@
 //! What these prove: a live scan equals the offline scan of the same objects (apart from
 //! `source`, and the metrics warning only a live scan can give); small pages change
 //! nothing; each fault gives the documented behaviour; `--context` picks the right
-//! server; every request is allowed by the `ClusterRole` `rbac` prints, and none touches
+//! server; every request is allowed by the ClusterRole `rbac` prints, and none touches
 //! Secrets.
 
 use std::collections::BTreeSet;

@@ -66,7 +66,7 @@ fn every_upstream_case_folder_has_a_test_above() {
     }
 }
 
-/// Issue 14 item 8: `--nodes N` gives rendered `DaemonSets` their instances.
+/// Issue 14 item 8: `--nodes N` gives rendered DaemonSets their instances.
 #[test]
 fn nodes_flag_projects_rendered_daemonsets() {
     let s = crate::util::scan_json(&["--from", "fixtures/upstream/cilium-helm-hubble-envoy"]);

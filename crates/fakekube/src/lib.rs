@@ -4,7 +4,7 @@
 //! scale benchmark points both meshsurface and real `kubectl` at it. The contract is the
 //! Kubernetes HTTP API itself: discovery (`/version`, `/api`, `/apis`, group and
 //! resource lists, legacy and aggregated (`apidiscovery.k8s.io/v2`), with every group
-//! that a `CustomResourceDefinition` among the objects declares), lists and gets of built-in
+//! that a CustomResourceDefinition among the objects declares), lists and gets of built-in
 //! and custom resources with `limit`/`continue`, label and field selectors, metadata-only
 //! lists (`PartialObjectMetadataList`), `Status` error bodies, bearer tokens, and
 //! injectable [`Fault`]s. Every request is logged with what it resolved to, so a test can
@@ -109,7 +109,7 @@ impl FakeKube {
         self
     }
 
-    /// Serves `metrics.k8s.io` with these `PodMetrics` (see [`pod_metrics`]); an empty
+    /// Serves `metrics.k8s.io` with these PodMetrics (see [`pod_metrics`]); an empty
     /// list serves the group with no data. Without this (and without `PodMetrics` or
     /// `NodeMetrics` among the objects) the group is absent from discovery.
     #[must_use]
@@ -297,7 +297,7 @@ impl Drop for Running {
     }
 }
 
-/// A `metrics.k8s.io/v1beta1` `PodMetrics` object: `containers` are
+/// A `metrics.k8s.io/v1beta1` PodMetrics object: `containers` are
 /// (name, cpu, memory) quantities such as `("istio-proxy", "12m", "48Mi")`.
 pub fn pod_metrics(namespace: &str, name: &str, containers: &[(&str, &str, &str)]) -> Value {
     json!({

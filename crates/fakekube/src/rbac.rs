@@ -1,5 +1,5 @@
 //! RBAC rule evaluation, so a test can prove that every request a scan made is allowed
-//! by the `ClusterRole` meshsurface prints (`kubectl meshsurface rbac`).
+//! by the ClusterRole meshsurface prints (`kubectl meshsurface rbac`).
 //!
 //! Follows the RBAC authorizer's matching for the fields a read-only role uses:
 //! `apiGroups`, `resources` (with `resource/subresource` and `*`), `verbs`,
@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::request::RequestRecord;
 
 /// Paths every authenticated user may GET on a real cluster (the `system:discovery` and
-/// `system:public-info-viewer` `ClusterRoles` are bound to `system:authenticated`).
+/// `system:public-info-viewer` ClusterRoles are bound to `system:authenticated`).
 pub const DISCOVERY_URLS: &[&str] = &[
     "/api",
     "/api/*",
@@ -25,7 +25,7 @@ pub const DISCOVERY_URLS: &[&str] = &[
     "/openapi/*",
 ];
 
-/// One `rules[]` entry of a Role or `ClusterRole`.
+/// One `rules[]` entry of a Role or ClusterRole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PolicyRule {
     pub api_groups: Vec<String>,

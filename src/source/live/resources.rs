@@ -1,7 +1,7 @@
 //! The table of what the scan reads, and nothing else.
 //!
 //! It is its own module because two callers must agree on it: the scan lists exactly
-//! these resources, and `rbac` prints the `ClusterRole` granting exactly these reads, so
+//! these resources, and `rbac` prints the ClusterRole granting exactly these reads, so
 //! the role a user applies can never lag behind what the scan asks for. The table never
 //! holds Secrets.
 

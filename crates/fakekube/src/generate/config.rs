@@ -1,10 +1,10 @@
 //! Mesh configuration objects for the generated namespaces (`config=N` in the scale).
 //!
-//! A mesh's day-2 surface includes its custom resources (`VirtualService`, `EnvoyFilter`,
-//! `AuthorizationPolicy` for Istio; Server, `HTTPRoute`, `ServiceProfile` for Linkerd;
-//! `CiliumNetworkPolicy`, `CiliumEnvoyConfig` for Cilium), and a scan has to list them all.
+//! A mesh's day-2 surface includes its custom resources (VirtualService, EnvoyFilter,
+//! AuthorizationPolicy for Istio; Server, HTTPRoute, ServiceProfile for Linkerd;
+//! CiliumNetworkPolicy, CiliumEnvoyConfig for Cilium), and a scan has to list them all.
 //! Like the rest of the generator this knows no mesh: the kinds are the namespaced kinds
-//! that the fixture's own `CustomResourceDefinitions` declare, so the CRDs are present and
+//! that the fixture's own CustomResourceDefinitions declare, so the CRDs are present and
 //! discovery lists them. Each generated namespace gets `N` small objects (metadata and an
 //! empty `spec`), spread in turn over those kinds so that every kind gets its share.
 

@@ -8,13 +8,13 @@
 //! ambient namespace labels, waypoints) without this module knowing any mesh:
 //!
 //! * nodes: the first Node is cloned up to `nodes` in total;
-//! * node agents: every `DaemonSet` that has a pod gets one pod per generated node, and its
+//! * node agents: every DaemonSet that has a pod gets one pod per generated node, and its
 //!   status says it is scheduled on every node;
 //! * namespaces: the *application* namespaces of the fixture (not `kube-*`, `*-system`,
 //!   `istio*`, `linkerd*`, `cilium*`, `cert-manager`) are templates, used in turn;
 //!   a generated namespace `<template>-<n>` gets a copy of everything in its template that
-//!   is not an application Deployment (Services, `ServiceAccounts`, waypoints and their
-//!   pods, Gateways), plus application Deployments, `ReplicaSets` and pods cloned from the
+//!   is not an application Deployment (Services, ServiceAccounts, waypoints and their
+//!   pods, Gateways), plus application Deployments, ReplicaSets and pods cloned from the
 //!   template's, with replicas chosen so that the whole cluster has `pods` pods;
 //! * every generated pod gets a `managedFields` block of realistic size (the bulk a real
 //!   API server sends and a client has to skip), fresh uids, a node and a pod IP;

@@ -2,8 +2,8 @@
 //!
 //! A template is a namespace that is not a system one (`kube-*`, `*-system`, `istio*`,
 //! `linkerd*`, `cilium*`, `cert-manager`, `default`) and has at least one application
-//! Deployment (no owner) with a `ReplicaSet` and a pod: those are cloned to reach the pod
-//! count; everything else in the namespace (Services, `ServiceAccounts`, waypoints, ...) is
+//! Deployment (no owner) with a ReplicaSet and a pod: those are cloned to reach the pod
+//! count; everything else in the namespace (Services, ServiceAccounts, waypoints, ...) is
 //! copied once per generated namespace.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +22,7 @@ fn is_system_namespace(ns: &str) -> bool {
         || ns == "default"
 }
 
-/// An application Deployment of a template namespace, with one `ReplicaSet` and a pod.
+/// An application Deployment of a template namespace, with one ReplicaSet and a pod.
 pub(super) struct AppUnit {
     pub deployment: Value,
     pub replicaset: Value,

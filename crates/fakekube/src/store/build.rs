@@ -1,4 +1,4 @@
-//! Building the store: built-in types, then one type per `CustomResourceDefinition` among
+//! Building the store: built-in types, then one type per CustomResourceDefinition among
 //! the objects (group, served versions in Kubernetes priority order, names, scope), then
 //! every object keyed, defaulted (namespace, resourceVersion) and serialized once.
 //!

@@ -118,7 +118,7 @@ impl Store {
         })
     }
 
-    /// The `APIResourceList` of group/version, or None when nothing is served there.
+    /// The APIResourceList of group/version, or None when nothing is served there.
     pub fn resource_list(&self, group: &str, version: &str) -> Option<Value> {
         let resources: Vec<Value> = self
             .served_at(group, version)

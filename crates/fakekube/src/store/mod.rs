@@ -1,7 +1,7 @@
 //! The served objects and the API surface they imply.
 //!
 //! Built once from plain objects: the built-in resource types, every type a
-//! `CustomResourceDefinition` among the objects declares (so a cluster without Cilium's CRDs
+//! CustomResourceDefinition among the objects declares (so a cluster without Cilium's CRDs
 //! has no `cilium.io` group), and each object pre-serialized to JSON bytes in etcd key
 //! order (`namespace/name`). Serving a page is then a copy of that page's bytes: the work
 //! per request follows the page, not the cluster, which is what a 50,000-pod benchmark needs.

@@ -16,7 +16,7 @@ use crate::util::{enc, fixture, get, get_json, names, request, Resp};
 const KUBE_RS_META_LIST: &str = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
 /// The real CRDs of Istio and Cilium (from the fixtures), 3 namespaces × 7
-/// `VirtualServices`, 2 `EnvoyFilters` and 9 `CiliumClusterwideNetworkPolicies`.
+/// VirtualServices, 2 EnvoyFilters and 9 CiliumClusterwideNetworkPolicies.
 fn objects() -> Vec<Value> {
     let mut objs: Vec<Value> = fixture("istio-sidecar")
         .into_iter()
