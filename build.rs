@@ -4,11 +4,6 @@
 //! `catalog_files.rs`; the order in which meshes and profiles are used is each file's
 //! `order` field, not its name.
 
-#![allow(
-    clippy::print_stdout,
-    reason = "a build script talks to cargo on stdout"
-)]
-
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -23,7 +18,11 @@ fn main() {
             .unwrap_or_else(|e| panic!("reading {dir}: {e}"))
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|f| f.ends_with(".yaml"))
+            .filter(|f| {
+                std::path::Path::new(f)
+                    .extension()
+                    .is_some_and(|e| e == "yaml")
+            })
             .collect();
         files.sort();
         let _ = writeln!(

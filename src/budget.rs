@@ -141,7 +141,7 @@ impl Budget {
             .filter_map(|t| {
                 let (b, a) = (before.get(t.field)?, after.get(t.field)?);
                 let delta = a.saturating_sub(b);
-                #[allow(clippy::cast_precision_loss)] // a percentage
+                #[expect(clippy::cast_precision_loss, reason = "a percentage")]
                 let percent = (b != 0).then(|| delta as f64 * 100.0 / b as f64);
                 // A saturated after is unknown and huge: it exceeds any limit.
                 let over = is_saturated(a)

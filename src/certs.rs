@@ -215,6 +215,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    use std::fmt::Write as _;
     use std::time::Duration;
 
     /// The project's pinned "today" (`SOURCE_DATE_EPOCH` of the docs samples).
@@ -442,11 +443,10 @@ mod tests {
         assert_eq!(from_field[0].days_left(NOW), 365);
 
         // Folded over lines, as a YAML block scalar may hold it.
-        let folded: String = field
-            .as_bytes()
-            .chunks(76)
-            .map(|chunk| format!("  {}\n", String::from_utf8_lossy(chunk)))
-            .collect();
+        let mut folded = String::new();
+        for chunk in field.as_bytes().chunks(76) {
+            let _ = writeln!(folded, "  {}", String::from_utf8_lossy(chunk));
+        }
         assert_eq!(parse_ca_bundle_field(&folded).unwrap(), from_field);
     }
 

@@ -14,6 +14,8 @@
 //! Context names after `--context` come from the kubeconfig (`--kubeconfig` when it is
 //! on the line, else `$KUBECONFIG` or `~/.kube/config`), as kubectl completes its own.
 
+use std::fmt::Write as _;
+
 use std::path::PathBuf;
 
 use clap::{Arg, Command};
@@ -41,7 +43,7 @@ impl Answer {
             out.push_str(c);
             out.push('\n');
         }
-        out.push_str(&format!(":{}\n", self.directive));
+        let _ = writeln!(out, ":{}", self.directive);
         out
     }
 }
@@ -96,9 +98,8 @@ pub fn complete(
             if let Some(arg) = cmd.get_arguments().find(|a| a.get_long() == Some(name)) {
                 match value {
                     Some(v) if arg.get_id() == "kubeconfig" => kubeconfig = Some(PathBuf::from(v)),
-                    Some(_) => {}
                     None if takes_value(arg) => expect = Expect::Value(arg),
-                    None => {}
+                    Some(_) | None => {}
                 }
             }
         } else {

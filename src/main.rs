@@ -7,7 +7,7 @@ use meshsurface::error::Error;
 use meshsurface::exit;
 use meshsurface::io::{terminal_width, Io};
 
-#[allow(
+#[expect(
     clippy::print_stderr,
     reason = "the entry point reports the final error; everything else writes through `io::Io`"
 )]

@@ -179,11 +179,13 @@ impl Warning {
         }
     }
 
+    #[must_use]
     pub fn on(mut self, resource: impl Into<String>) -> Self {
         self.resource = Some(resource.into());
         self
     }
 
+    #[must_use]
     pub fn times(mut self, count: u64) -> Self {
         self.count = count;
         self

@@ -22,7 +22,7 @@ pub fn script(args: &CompletionArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-/// clap_complete 4's bash script names a subcommand's state two ways when the binary's
+/// `clap_complete` 4's bash script names a subcommand's state two ways when the binary's
 /// name has a `-`: the word loop sets `cmd="kubectl__meshsurface__subcmd__scan"` but the
 /// options are listed under `kubectl__subcmd__meshsurface__subcmd__scan)`, so no option of
 /// any subcommand completes (`scan --out<TAB>` offered file names). One spelling fixes it;

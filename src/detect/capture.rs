@@ -20,7 +20,7 @@ impl Detector<'_> {
         &mut self,
         unit: &Unit<'_>,
         workload: &str,
-        resource: String,
+        resource: &str,
         present: &BTreeSet<(String, String)>,
         meshed_ns: &mut BTreeSet<String>,
     ) -> u64 {
@@ -28,7 +28,7 @@ impl Detector<'_> {
         if let Some((m, _, _)) = found.first() {
             let first_mesh = m.mesh.clone();
             for (m, s, c) in found {
-                let f = resources(c, &resource, unit.count, &mut self.warnings);
+                let f = resources(c, resource, unit.count, &mut self.warnings);
                 let version = sidecar_version(unit.shape, s, c);
                 self.add_proxy(
                     &m.mesh,

@@ -41,18 +41,14 @@ pub(super) fn owned<'i>(d: &mut Detector<'i>) -> (Vec<CrdEntry>, Vec<&'i Crd>) {
 /// The unowned CRDs that some mesh present in `meshes` needs, as `shared`.
 pub(super) fn shared<'m>(
     catalog: &Catalog,
-    meshes: impl Iterator<Item = &'m String> + Clone,
-    unowned: Vec<&Crd>,
+    meshes: impl Iterator<Item = &'m String>,
+    unowned: &[&Crd],
 ) -> Vec<CrdEntry> {
+    let present: Vec<_> = meshes.filter_map(|m| catalog.mesh(m)).collect();
     unowned
-        .into_iter()
-        .filter(|crd| {
-            meshes
-                .clone()
-                .filter_map(|m| catalog.mesh(m))
-                .any(|m| m.needs_group(&crd.group))
-        })
-        .map(|crd| entry(SHARED, crd))
+        .iter()
+        .filter(|crd| present.iter().any(|m| m.needs_group(&crd.group)))
+        .map(|&crd| entry(SHARED, crd))
         .collect()
 }
 

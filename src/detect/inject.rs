@@ -89,6 +89,10 @@ pub(super) fn apply<'a>(
 
 /// Does the injector inject this template? `Some(revision)` when it does (the revision
 /// named by the deciding selector, if any), None when it does not.
+#[expect(
+    clippy::option_option,
+    reason = "None: not injected; Some(None): no revision named"
+)]
 fn decide(
     inj: &Injection,
     shape: &PodShape,

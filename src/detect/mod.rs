@@ -152,7 +152,7 @@ impl Detector<'_> {
                     ),
                 };
                 let meshed =
-                    self.application_unit(unit, &workload, resource, &present, &mut meshed_ns);
+                    self.application_unit(unit, &workload, &resource, &present, &mut meshed_ns);
                 meshed_pods = u64::saturating_add(meshed_pods, meshed);
             }
         }
@@ -191,7 +191,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     d.add_components(&views, &matched, &tallies);
     let (mut crds, unowned) = crds::owned(&mut d);
     let mut webhooks = webhooks::webhooks(&mut d);
-    crds.extend(crds::shared(catalog, d.meshes.keys(), unowned));
+    crds.extend(crds::shared(catalog, d.meshes.keys(), &unowned));
     let assembled = meshes::assemble(&mut d);
 
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));

@@ -108,7 +108,10 @@ pub(super) fn sidecar_version(shape: &PodShape, s: &SidecarRule, c: &Container) 
 
 impl Detector<'_> {
     /// Counts the `unit`'s pods as instances of one proxy type of `mesh`.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one proxy type, described field by field"
+    )]
     pub(super) fn add_proxy(
         &mut self,
         mesh: &str,

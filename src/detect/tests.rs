@@ -349,7 +349,7 @@ spec:
     assert_eq!(s.totals.proxy_instances, 5);
 }
 
-/// Linkerd 2.9's tracing add-on (linkerd/linkerd2 stable-2.9.5 cli/cmd/testdata/install_tracing.golden)
+/// Linkerd 2.9's tracing add-on (linkerd/linkerd2 stable-2.9.5 `cli/cmd/testdata/install_tracing.golden`)
 /// is not in the catalog; its ownership label still makes it Linkerd's.
 #[test]
 fn item11_workloads_the_mesh_labels_as_its_own_are_unknown_components() {
@@ -376,7 +376,7 @@ spec:
     assert!(has_warning(&s, WarningCode::UnknownComponent));
 }
 
-/// Linkerd 2.10's controller and sp-validator (stable-2.10.2 install_default.golden) are named.
+/// Linkerd 2.10's controller and sp-validator (stable-2.10.2 `install_default.golden`) are named.
 #[test]
 fn item11_linkerd_2_10_controller_and_sp_validator_are_named_components() {
     let yaml = "
@@ -426,7 +426,7 @@ spec:
     assert_eq!(s.scale.meshed_pods, 0);
 }
 
-/// Linkerd <= 2.8 injected gcr.io/linkerd-io/proxy (stable-2.8.1 install_default.golden).
+/// Linkerd <= 2.8 injected gcr.io/linkerd-io/proxy (stable-2.8.1 `install_default.golden`).
 #[test]
 fn item11_the_old_gcr_linkerd_proxy_image_is_a_linkerd_sidecar() {
     let yaml = "

@@ -88,7 +88,7 @@ mod tests {
                 "Deployment/a/web".to_owned(),
                 "m".to_owned(),
                 n,
-            )
+            );
         };
         add(&mut w, 3);
         add(&mut w, 2);

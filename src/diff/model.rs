@@ -84,7 +84,7 @@ pub struct Figure {
 impl Figure {
     pub fn new(before: i64, after: i64) -> Self {
         let delta = after.saturating_sub(before);
-        #[allow(clippy::cast_precision_loss)] // a percentage to one decimal
+        #[expect(clippy::cast_precision_loss, reason = "a percentage to one decimal")]
         let percent = (before != 0).then(|| (delta as f64 * 1000.0 / before as f64).round() / 10.0);
         Self {
             before,

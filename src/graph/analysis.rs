@@ -215,9 +215,9 @@ pub fn single_points_of_failure(graph: &Graph, blast: &[BlastRadius]) -> Vec<Spo
         }
         // petgraph lists a node's edges newest first: sort them back into insertion order.
         let mut incoming: Vec<_> = g.edges_directed(b.node, Direction::Incoming).collect();
-        incoming.sort_by_key(|e| e.id());
+        incoming.sort_by_key(petgraph::visit::EdgeRef::id);
         let mut outgoing: Vec<_> = g.edges_directed(b.node, Direction::Outgoing).collect();
-        outgoing.sort_by_key(|e| e.id());
+        outgoing.sort_by_key(petgraph::visit::EdgeRef::id);
         let webhooks: Vec<(&str, &[String])> = incoming
             .iter()
             .filter(|e| e.weight().r#type == EdgeType::ServesWebhook)

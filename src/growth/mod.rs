@@ -14,8 +14,8 @@ mod apply;
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, ChangeKind, ComparePlan, Plan, ProjectionScale, Step,
-    SweepPoint,
+    Added, AddedComponent, AddedProxy, ChangeKind, Column, ComparePlan, Plan, ProjectionScale,
+    Step, SweepPoint,
 };
 
 use thiserror::Error;
@@ -117,10 +117,11 @@ impl NamespaceShare {
         match self {
             Self::All => available,
             Self::Count(n) => available.min(usize::try_from(n).unwrap_or(usize::MAX)),
-            #[allow(
+            #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
-                clippy::cast_precision_loss
+                clippy::cast_precision_loss,
+                reason = "a fraction in 0..=1 of a count: the ceiling is a count again"
             )]
             Self::Fraction(f) => ((available as f64) * f).ceil() as usize,
         }

@@ -218,7 +218,7 @@ fn evaluate(
             Ok(r)
         })
         .collect::<Result<Vec<_>, model::Error>>()?;
-    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
     let f = |n: u64| n as f64;
     let cluster = ClusterFigures {
         component_kinds: f(totals.component_kinds),
@@ -237,7 +237,7 @@ fn evaluate(
     Ok((rows, totals, estimate))
 }
 
-#[allow(clippy::cast_precision_loss)] // counts far below 2^52
+#[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
 fn cluster_figures(r: &Row, meshed_share: f64) -> ClusterFigures {
     ClusterFigures {
         component_kinds: r.component_kinds as f64,

@@ -1,5 +1,15 @@
 //! Fleet arithmetic on catalog baselines (the CLI golden tests scan real fixtures).
 
+#![expect(
+    clippy::float_cmp,
+    reason = "hand-worked hours are exact in binary (sums of small multiples of 1/4, or \
+              values rounded to 2 decimals on both sides): equality is the claim"
+)]
+#![expect(
+    clippy::many_single_char_names,
+    reason = "c catalog, g growth, m model, h headcount, r row, p projection: as in the formulas"
+)]
+
 use super::*;
 use crate::catalog::Catalog;
 use crate::growth::ProjectionScale;
@@ -76,7 +86,7 @@ fn hand_checked_row_of_a_small_cluster() {
     // Default coefficients, written out:
     //   4 × 2 × kinds + 4 × 0.5 × steps + 2 × 6 × proxyTypes + 2 × webhooks + 1 × skew
     //   + 0.02 × 1600 × 1 cluster
-    #[allow(clippy::cast_precision_loss)]
+    #[expect(clippy::cast_precision_loss, reason = "small counts")]
     let expected = 8.0 * r.component_kinds as f64
         + 2.0 * r.upgrade_steps as f64
         + 12.0 * r.proxy_types as f64

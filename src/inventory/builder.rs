@@ -66,6 +66,7 @@ impl InventoryBuilder {
     }
 
     /// Pods added from now on get their measured usage from these samples.
+    #[must_use]
     pub fn with_usage(mut self, usage: Arc<UsageMap>) -> Self {
         self.usage = Some(usage);
         self.inv.metrics = true;

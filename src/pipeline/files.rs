@@ -30,6 +30,10 @@ pub struct Scope {
 }
 
 /// One cluster from files: raw manifests scanned, or the one saved snapshot given.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "`Files` is a bundle of borrows made for this one call; it holds a `&mut` reader"
+)]
 pub fn offline(files: Files<'_>, scope: &Scope, k: &Knowledge) -> Result<Snapshot, Error> {
     let read = read_offline(files.paths, files.stdin, k.keep(), files.limits)?;
     refuse_namespace_on_snapshots(scope.namespace.as_deref(), &read.snapshots)?;
@@ -64,6 +68,10 @@ pub fn offline(files: Files<'_>, scope: &Scope, k: &Knowledge) -> Result<Snapsho
 /// A fleet from files: every saved snapshot is one cluster (named after its file); raw
 /// manifests together are one cluster (named after the paths). Snapshots of another
 /// schema version are refused, naming the file.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "`Files` is a bundle of borrows made for this one call; it holds a `&mut` reader"
+)]
 pub fn fleet(
     files: Files<'_>,
     namespace: Option<&str>,

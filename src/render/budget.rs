@@ -1,6 +1,8 @@
 //! Budget failures (`--fail-on`, for `scan` and `diff`) as lines for stderr: the term,
 //! the figures it was judged on, and by how much it grew.
 
+use std::fmt::Write as _;
+
 use super::words::{plain, signed, ARROW};
 use crate::budget::Failure;
 
@@ -27,7 +29,7 @@ pub fn failures(failures: &[Failure]) -> String {
                 )
             }
         };
-        out.push_str(&format!("budget exceeded: {line}\n"));
+        let _ = writeln!(out, "budget exceeded: {line}");
     }
     out
 }

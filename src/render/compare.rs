@@ -25,6 +25,10 @@ pub fn markdown(c: &ComparePlan) -> String {
     markdown::page("meshsurface compare", &head, &secs)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the compare page's sections in the order they print"
+)]
 fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
     let mut head = vec![
         scale_line("Compare", &c.scale),
@@ -38,27 +42,20 @@ fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             col.profile
         ));
     }
-    let mut headers = vec!["STEP", "FIGURE"];
-    let names: Vec<&'static str> = c
+    // One column per profile, named after it: no list of meshes here.
+    let names: Vec<String> = c
         .columns
         .iter()
-        .map(|col| -> &'static str {
-            match col.profile.as_str() {
-                "istio-sidecar" => "ISTIO-SIDECAR",
-                "istio-ambient" => "ISTIO-AMBIENT",
-                "linkerd" => "LINKERD",
-                "cilium" => "CILIUM",
-                _ => "MESH",
-            }
-        })
+        .map(|col| col.profile.to_ascii_uppercase())
         .collect();
-    headers.extend(names.iter().copied());
+    let mut headers = vec!["STEP".to_owned(), "FIGURE".to_owned()];
+    headers.extend(names.iter().cloned());
     let mut sec = Section::new(
         1,
         "Surface by feature (value, and its change in brackets)",
         headers,
     );
-    for name in names {
+    for name in &names {
         sec = sec.shrink(name, Shrink::Text);
     }
     // Step labels: the baseline, then every feature asked for, in order.
@@ -155,4 +152,36 @@ fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
         ]);
     }
     (head, vec![sec, grows])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::growth::{Column, ProjectionScale};
+    use crate::surface::Mode;
+
+    /// A column is named after its profile, whatever the profile: adding a mesh's profile
+    /// needs no list of column names here (issue 15 item 5).
+    #[test]
+    fn a_column_is_named_after_any_profile() {
+        let column = |profile: &str| Column {
+            profile: profile.to_owned(),
+            mesh: profile.to_owned(),
+            mode: Mode::Sidecar,
+            calibrated: false,
+            not_offered: Vec::new(),
+            steps: Vec::new(),
+        };
+        let plan = ComparePlan {
+            schema_version: "meshsurface/compare/v1",
+            scale: ProjectionScale::default(),
+            columns: vec![column("linkerd"), column("kuma-sidecar")],
+        };
+        let (_, secs) = sections(&plan);
+        assert_eq!(
+            secs[0].headers,
+            ["STEP", "FIGURE", "LINKERD", "KUMA-SIDECAR"]
+        );
+        assert!(table(&plan, false, 200).contains("KUMA-SIDECAR"));
+    }
 }

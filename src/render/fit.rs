@@ -11,6 +11,8 @@
 //! optional columns dropped, then cells shortened further. Whoever loses something prints a
 //! hint pointing at the output that keeps everything (`-o wide`, `-o json`).
 
+use std::fmt::Write as _;
+
 use std::borrow::Cow;
 
 /// The width when stdout is not a terminal, or its size is unknown.
@@ -35,8 +37,12 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{1b}' => out.push_str("\\e"),
-            c if (c as u32) < 0x80 && bad(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if bad(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if (c as u32) < 0x80 && bad(c) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if bad(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -126,15 +132,12 @@ pub fn fit(headers: &[&str], fits: &[ColFit], rows: &[Vec<String>], max: usize) 
                 .filter(|(_, &i)| fit_of(i).drop > 0)
                 .max_by_key(|(k, &i)| (fit_of(i).drop, *k))
                 .map(|(k, _)| k);
-            match victim {
-                Some(k) => {
-                    visible.remove(k);
-                    dropped = true;
-                }
-                None => {
-                    targets = waterfill(&visible, &natural, headers, &fit_of, max, FLOOR);
-                    break;
-                }
+            if let Some(k) = victim {
+                visible.remove(k);
+                dropped = true;
+            } else {
+                targets = waterfill(&visible, &natural, headers, &fit_of, max, FLOOR);
+                break;
             }
         }
     }

@@ -131,21 +131,20 @@ pub fn dot(s: &Snapshot, g: &Graph) -> String {
         "digraph meshsurface {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
     for (k, (mesh, nodes)) in clusters(g).iter().enumerate() {
-        let node_lines: String = nodes
-            .iter()
-            .map(|&i| {
-                let n = &g.graph[petgraph::graph::NodeIndex::new(i)];
-                let text = label(n)
-                    .iter()
-                    .map(|l| dot_escape(l))
-                    .collect::<Vec<_>>()
-                    .join("\\n");
-                format!(
-                    "    n{i} [label=\"{text}\", shape={}];\n",
-                    dot_shape(&n.kind)
-                )
-            })
-            .collect();
+        let mut node_lines = String::new();
+        for &i in nodes {
+            let n = &g.graph[petgraph::graph::NodeIndex::new(i)];
+            let text = label(n)
+                .iter()
+                .map(|l| dot_escape(l))
+                .collect::<Vec<_>>()
+                .join("\\n");
+            let _ = writeln!(
+                node_lines,
+                "    n{i} [label=\"{text}\", shape={}];",
+                dot_shape(&n.kind)
+            );
+        }
         let _ = write!(
             out,
             "  subgraph cluster_{k} {{\n    label=\"{}\";\n{node_lines}  }}\n",

@@ -156,6 +156,10 @@ fn push_row(out: &mut String, cells: &[String]) {
     out.push('\n');
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the figures table row by row, in the order it prints"
+)]
 fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
     let mut sec = Section::new(
         1,

@@ -5,6 +5,8 @@
 //! a row, and long lists are summarised (`-o json` keeps them whole). Nothing is fitted to
 //! a width: Markdown is read rendered.
 
+use std::fmt::Write as _;
+
 use super::fit::{self, escape};
 use super::section::Section;
 use super::words::{NOT_SET, NOT_SET_NOTE};
@@ -29,10 +31,10 @@ fn pipe_table(sec: &Section) -> (String, bool) {
     let headers: Vec<&str> = sec
         .headers
         .iter()
-        .map(|h| if h.is_empty() { " " } else { h })
+        .map(|h| if h.is_empty() { " " } else { h.as_str() })
         .collect();
     let mut out = format!("| {} |\n", headers.join(" | "));
-    out.push_str(&format!("|{}\n", "---|".repeat(sec.headers.len())));
+    let _ = writeln!(out, "|{}", "---|".repeat(sec.headers.len()));
     let mut lost = false;
     for r in &sec.rows {
         let cells: Vec<String> = r
@@ -44,7 +46,7 @@ fn pipe_table(sec: &Section) -> (String, bool) {
                 text
             })
             .collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     (out, lost)
 }
@@ -54,7 +56,11 @@ fn note(text: &str) -> String {
     if text.lines().count() < 2 {
         return format!("{}\n", escape(text));
     }
-    text.lines().map(|l| format!("{}  \n", escape(l))).collect()
+    let mut out = String::new();
+    for l in text.lines() {
+        let _ = writeln!(out, "{}  ", escape(l));
+    }
+    out
 }
 
 /// `# title`, the header lines, then every section (a level-1 section is `##`, a level-2
@@ -69,7 +75,7 @@ pub(super) fn page(title: &str, headline: &[String], sections: &[Section]) -> St
     let (mut lost, mut not_set) = (false, false);
     for sec in sections {
         let hashes = if sec.level == 1 { "##" } else { "###" };
-        out.push_str(&format!("\n{hashes} {}\n\n", escape(&sec.title)));
+        let _ = write!(out, "\n{hashes} {}\n\n", escape(&sec.title));
         if let Some(text) = &sec.note {
             out.push_str(&note(text));
         }
@@ -90,11 +96,11 @@ pub(super) fn page(title: &str, headline: &[String], sections: &[Section]) -> St
         lost |= cut;
         out.push_str(&table);
         if let Some(footer) = &sec.footer {
-            out.push_str(&format!("\n{}\n", escape(footer)));
+            let _ = write!(out, "\n{}\n", escape(footer));
         }
     }
     if not_set {
-        out.push_str(&format!("\n{NOT_SET_NOTE}\n"));
+        let _ = write!(out, "\n{NOT_SET_NOTE}\n");
     }
     if lost {
         out.push_str("\nLong lists are summarised here: `-o json` shows everything.\n");
@@ -124,7 +130,7 @@ mod tests {
 
     #[test]
     fn notes_headings_and_levels() {
-        let mut growth = Section::new(1, "Growth", Vec::new());
+        let mut growth = Section::new(1, "Growth", Vec::<String>::new());
         growth.note = Some("one\ntwo".into());
         let mut meshes = Section::new(1, "Meshes", vec!["MESH"]);
         meshes.note = Some("No service mesh found.".into());

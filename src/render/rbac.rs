@@ -1,5 +1,7 @@
 //! The read-only ClusterRole, as YAML, from [`crate::source::live::resources`].
 
+use std::fmt::Write as _;
+
 use std::collections::BTreeMap;
 
 use crate::source::live::{resources, METRICS_GROUP};
@@ -32,18 +34,16 @@ pub fn cluster_role() -> String {
          #   --clusterrole=meshsurface-reader --user=<you> (or --serviceaccount=<ns>:<name>)\n",
     );
     out.push_str("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n");
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "  name: {ROLE_NAME}\n  labels:\n    app.kubernetes.io/name: meshsurface\nrules:\n"
-    ));
+    );
     for (group, resources) in rules() {
-        out.push_str(&format!("- apiGroups: [\"{group}\"]\n"));
-        out.push_str(&format!("  resources: [{}]\n", resources.join(", ")));
+        let _ = writeln!(out, "- apiGroups: [\"{group}\"]");
+        let _ = writeln!(out, "  resources: [{}]", resources.join(", "));
         out.push_str("  verbs: [get, list]\n");
     }
-    out.push_str(&format!(
-        "- nonResourceURLs: [{}]\n",
-        NON_RESOURCE_URLS.join(", ")
-    ));
+    let _ = writeln!(out, "- nonResourceURLs: [{}]", NON_RESOURCE_URLS.join(", "));
     out.push_str("  verbs: [get]\n");
     out
 }

@@ -14,8 +14,9 @@ pub struct Section {
     /// Markdown shows it (`##`, `###`).
     pub level: u8,
     pub title: String,
-    /// No columns and no note: the section is only a heading (a mesh's name).
-    pub headers: Vec<&'static str>,
+    /// No columns and no note: the section is only a heading (a mesh's name). Owned, so
+    /// that columns named after data (compare's one column per profile) need no list here.
+    pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     /// A line of text printed before the table (or instead of it, with no rows).
     pub note: Option<String>,
@@ -29,11 +30,15 @@ pub struct Section {
 }
 
 impl Section {
-    pub(crate) fn new(level: u8, title: impl Into<String>, headers: Vec<&'static str>) -> Self {
+    pub(crate) fn new<H: Into<String>>(
+        level: u8,
+        title: impl Into<String>,
+        headers: Vec<H>,
+    ) -> Self {
         Self {
             level,
             title: title.into(),
-            headers,
+            headers: headers.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
             note: None,
             fits: Vec::new(),
@@ -44,7 +49,7 @@ impl Section {
 
     /// A heading with nothing under it (a mesh, whose parts follow).
     pub(crate) fn heading(title: impl Into<String>) -> Self {
-        Self::new(1, title, Vec::new())
+        Self::new(1, title, Vec::<String>::new())
     }
 
     /// Whether this is only a heading (see [`Section::heading`]).

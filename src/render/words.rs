@@ -44,7 +44,7 @@ pub fn cpu(millicores: i64) -> String {
 pub fn memory(bytes: i64) -> String {
     const MI: i64 = 1 << 20;
     const GI: i64 = 1 << 30;
-    #[allow(clippy::cast_precision_loss)] // display only
+    #[expect(clippy::cast_precision_loss, reason = "display only, to one decimal")]
     let f = |b: i64, unit: i64| b as f64 / unit as f64;
     if bytes >= GI {
         if bytes % GI == 0 {

@@ -133,18 +133,15 @@ impl Loaded {
     /// The context to use (`wanted`, else the current one), checked: it exists, and the
     /// user and cluster it names exist.
     pub fn select(&self, wanted: Option<&str>) -> Result<String, Error> {
-        let name = match wanted
+        let Some(name) = wanted
             .map(str::to_owned)
             .or_else(|| self.config.current_context.clone())
             .filter(|n| !n.is_empty())
-        {
-            Some(n) => n,
-            None => {
-                return Err(Error::NoCurrentContext {
-                    files: self.files_text(),
-                    available: self.context_names(),
-                })
-            }
+        else {
+            return Err(Error::NoCurrentContext {
+                files: self.files_text(),
+                available: self.context_names(),
+            });
         };
         let Some(ctx) = self
             .config
@@ -231,7 +228,7 @@ fn default_path() -> Option<PathBuf> {
 
 /// What looking for a kubeconfig found.
 #[derive(Debug)]
-#[allow(
+#[expect(
     clippy::large_enum_variant,
     reason = "one value per scan, matched at once: a box would only add an allocation"
 )]

@@ -44,6 +44,7 @@ pub struct Resources {
 
 impl Resources {
     /// Each figure times `count`, saturating.
+    #[must_use]
     pub fn times(self, count: u64) -> Self {
         use crate::arith::times;
         Self {

@@ -2,6 +2,7 @@
 //! instead of wrapping negative (which passed any `--fail-on` budget), projections at
 //! absurd scale stay non-negative, and the headcount model refuses non-finite results.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::util::{run, stderr, stdout};
@@ -23,7 +24,7 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
 /// An application pod with an Istio sidecar requesting `memory`.
 fn meshed_pod(name: &str, memory: &str) -> String {
     format!(
-        r#"apiVersion: v1
+        r"apiVersion: v1
 kind: Pod
 metadata:
   name: {name}
@@ -39,7 +40,7 @@ spec:
     image: docker.io/istio/proxyv2:1.22.0
     resources:
       requests: {{cpu: 100m, memory: {memory}}}
-"#
+"
     )
 }
 
@@ -298,7 +299,7 @@ fn model_with(dir: &std::path::Path, key: &str, value: &str) -> String {
             inside = line == format!("[coefficients.{key}]");
         }
         if inside && line.starts_with("value = ") {
-            out.push_str(&format!("value = {value}\n"));
+            let _ = writeln!(out, "value = {value}");
         } else {
             out.push_str(line);
             out.push('\n');

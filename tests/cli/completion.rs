@@ -49,7 +49,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
 }
 
 #[test]
-#[allow(
+#[expect(
     clippy::print_stderr,
     reason = "a test skipped for a missing tool says so (shown with --nocapture)"
 )]
@@ -188,7 +188,7 @@ fn committed_man_pages_match_the_command_line() {
 /// kubectl itself (≥ 1.26) runs the hook for `kubectl meshsurface <TAB>`: its hidden
 /// `__complete` command is what the shell scripts of kubectl call. Skipped without kubectl.
 #[test]
-#[allow(clippy::print_stderr, reason = "says why the test checked nothing")]
+#[expect(clippy::print_stderr, reason = "says why the test checked nothing")]
 fn kubectl_completes_the_plugin_through_the_hook() {
     let hook = std::path::PathBuf::from(env!("CARGO_BIN_EXE_kubectl_complete-meshsurface"));
     let bin_dir = hook.parent().expect("the binaries' folder").to_owned();

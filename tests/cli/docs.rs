@@ -146,7 +146,7 @@ fn run_sample(
             Some((k, v))
                 if argv.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
             {
-                env.push((k.to_string(), v.to_string()))
+                env.push((k.to_string(), v.to_string()));
             }
             _ => match word.strip_prefix('@') {
                 Some(case) => argv.push(snapshot(dir, case, saved)),

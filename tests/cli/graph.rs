@@ -44,7 +44,7 @@ fn golden_table() {
 /// Graphviz must accept the DOT of every fixture. CI installs Graphviz (`.ci/run`); a
 /// machine without it skips this test with a note, CI fails instead.
 #[test]
-#[allow(
+#[expect(
     clippy::print_stderr,
     reason = "a test skipped for a missing tool says so (shown with --nocapture)"
 )]

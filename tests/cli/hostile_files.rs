@@ -2,6 +2,7 @@
 //! alias bombs, empty and endless input, absurd projection sizes. Every case that used to
 //! hang runs the binary under a deadline, so a regression fails instead of stalling CI.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -166,11 +167,12 @@ fn a_fifo_in_a_folder_is_skipped_not_read() {
 fn big_list(pods: usize) -> String {
     let mut s = String::from("apiVersion: v1\nitems:\n");
     for i in 0..pods {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web-{i}\n    namespace: ns-{}\n  spec:\n    nodeName: node-{}\n  status:\n    phase: Running\n",
             i % 20,
             i % 100
-        ));
+        );
     }
     s.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
     s
@@ -200,9 +202,10 @@ fn an_alias_bomb_is_still_refused() {
     );
     for i in 1..10 {
         let p = i - 1;
-        bomb.push_str(&format!(
-            "  l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
-        ));
+        let _ = writeln!(
+            bomb,
+            "  l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]"
+        );
     }
     let dir = tmp("bomb");
     let file = dir.join("lol.yaml");

@@ -46,7 +46,7 @@ fn stdin_gives_the_same_surface_as_the_folder() {
     assert_eq!(from_stdin["source"]["paths"], serde_json::json!(["-"]));
 }
 
-const LIST: &str = r#"
+const LIST: &str = r"
 apiVersion: v1
 kind: List
 items:
@@ -77,7 +77,7 @@ items:
     containers:
     - {name: web, image: nginx:1.27}
   status: {phase: Running}
-"#;
+";
 
 #[test]
 fn kind_list_on_stdin() {
@@ -220,7 +220,7 @@ fn rbac_prints_a_read_only_cluster_role() {
 
 #[test]
 fn odd_input_becomes_warnings_not_crashes() {
-    let yaml = r#"
+    let yaml = r"
 just: a config file
 ---
 apiVersion: example.com/v1
@@ -247,7 +247,7 @@ spec:
   - name: istio-proxy
     image: registry.corp.example/istio/proxyv2:1.26.3
     resources: {requests: {cpu: lots, memory: 128Mi}}
-"#;
+";
     let o = run(
         &["scan", "--from", "-", "-o", "json"],
         Some(yaml.as_bytes()),

@@ -763,6 +763,10 @@ fn plan_compare_and_diff_work_on_the_live_cluster() {
 /// Three fakes in one kubeconfig: `--all-contexts` scans and saves every one, in
 /// kubeconfig order, each snapshot the same as scanning that context alone; a listed
 /// subset scans only those; a forbidden resource in one cluster makes the fleet exit 3.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario (scan, save, subset, forbidden) over the same three fakes"
+)]
 #[test]
 fn fleet_scans_every_context_and_saves_one_snapshot_each() {
     let a = Live::start("linkerd", |f| f);

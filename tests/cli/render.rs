@@ -2,7 +2,10 @@
 //! (80 columns when stdout is not a terminal, `COLUMNS` when set), and no control
 //! character from a cluster object or a model file reaches the terminal raw.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers may unwrap: a panic there is a failed test"
+)]
 
 use crate::util::{cases, root, run, run_env, stderr, stdout};
 

@@ -2,7 +2,10 @@
 //! `json-schema --dir`), and every JSON output the fixtures produce validates against its schema
 //! (snapshot, plan, compare, diff, headcount), while a broken snapshot does not.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers may unwrap: a panic there is a failed test"
+)]
 
 use std::path::{Path, PathBuf};
 

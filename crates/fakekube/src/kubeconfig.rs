@@ -2,6 +2,7 @@
 //! connects exactly as it would to a cluster: through a context, a server URL and a
 //! bearer token.
 
+use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
@@ -19,6 +20,7 @@ pub struct KubeconfigContext {
 }
 
 impl KubeconfigContext {
+    #[must_use]
     pub fn with_namespace(mut self, namespace: &str) -> Self {
         self.namespace = Some(namespace.to_owned());
         self
@@ -33,32 +35,35 @@ fn q(s: &str) -> String {
 /// The kubeconfig text for these contexts, with `current` as the current context.
 pub fn kubeconfig_text(contexts: &[KubeconfigContext], current: &str) -> String {
     let mut s = String::from("apiVersion: v1\nkind: Config\npreferences: {}\n");
-    s.push_str(&format!("current-context: {}\nclusters:\n", q(current)));
+    let _ = write!(s, "current-context: {}\nclusters:\n", q(current));
     for c in contexts {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "- name: {}\n  cluster:\n    server: {}\n",
             q(&c.name),
             q(&c.server)
-        ));
+        );
     }
     s.push_str("users:\n");
     for c in contexts {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "- name: {}\n  user:\n    token: {}\n",
             q(&c.name),
             q(&c.token)
-        ));
+        );
     }
     s.push_str("contexts:\n");
     for c in contexts {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "- name: {}\n  context:\n    cluster: {}\n    user: {}\n",
             q(&c.name),
             q(&c.name),
             q(&c.name)
-        ));
+        );
         if let Some(ns) = &c.namespace {
-            s.push_str(&format!("    namespace: {}\n", q(ns)));
+            let _ = writeln!(s, "    namespace: {}", q(ns));
         }
     }
     s

@@ -81,7 +81,9 @@ impl FakeKube {
     /// declares are served anyway, under a guessed plural.
     pub fn new(objects: Vec<Value>) -> Self {
         let mut flat = Vec::with_capacity(objects.len());
-        objects.into_iter().for_each(|o| flatten(o, &mut flat));
+        for o in objects {
+            flatten(o, &mut flat);
+        }
         Self {
             objects: flat,
             ..Self::default()
@@ -94,12 +96,14 @@ impl FakeKube {
     }
 
     /// Injects a fault for a resource (`"pods"`, `"deployments.apps"`, a [`Target`]).
+    #[must_use]
     pub fn with_fault(mut self, target: impl Into<Target>, fault: Fault) -> Self {
         self.faults.push((target.into(), fault));
         self
     }
 
     /// Requires `Authorization: Bearer <token>` on every request (401 otherwise).
+    #[must_use]
     pub fn with_token(mut self, token: &str) -> Self {
         self.token = Some(token.to_owned());
         self
@@ -108,17 +112,19 @@ impl FakeKube {
     /// Serves `metrics.k8s.io` with these PodMetrics (see [`pod_metrics`]); an empty
     /// list serves the group with no data. Without this (and without `PodMetrics` or
     /// `NodeMetrics` among the objects) the group is absent from discovery.
+    #[must_use]
     pub fn with_pod_metrics(mut self, metrics: Vec<Value>) -> Self {
         self.metrics = true;
-        metrics
-            .into_iter()
-            .for_each(|m| flatten(m, &mut self.objects));
+        for m in metrics {
+            flatten(m, &mut self.objects);
+        }
         self
     }
 
     /// Answers `/api` and `/apis` only with the legacy documents (`APIVersions`,
     /// `APIGroupList`), as a server before Kubernetes 1.26 did, even when the client asks
     /// for aggregated discovery (`apidiscovery.k8s.io/v2`), which is served by default.
+    #[must_use]
     pub fn without_aggregated_discovery(mut self) -> Self {
         self.legacy_discovery_only = true;
         self
@@ -128,12 +134,14 @@ impl FakeKube {
     /// `DeploymentList`, ...), exactly as the real API server's JSON does. By default
     /// every item carries them, as `kubectl get -o json` prints them; use this to check
     /// that a client does not depend on them. Custom resources always carry them.
+    #[must_use]
     pub fn with_bare_list_items(mut self) -> Self {
         self.bare_list_items = true;
         self
     }
 
     /// Listens on this port instead of a free one.
+    #[must_use]
     pub fn with_port(mut self, port: u16) -> Self {
         self.port = port;
         self
@@ -203,7 +211,9 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("url", &self.url).finish()
+        f.debug_struct("Running")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 

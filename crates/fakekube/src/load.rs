@@ -132,7 +132,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         .map_err(io)?
         .collect::<Result<_, _>>()
         .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for e in entries {
         let p = e.path();
         if p.is_dir() {

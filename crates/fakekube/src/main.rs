@@ -1,5 +1,9 @@
 //! `fakekube`: serve fixture folders (or a generated cluster) on 127.0.0.1 until killed,
 //! for benchmarks and for pointing real `kubectl` at the fake.
+#![expect(
+    clippy::print_stderr,
+    reason = "a standalone binary's entry point reports usage and errors on stderr"
+)]
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,7 +73,7 @@ fn parse_args() -> Result<Args, String> {
                 args.generate = Some(
                     fakekube::generate::Scale::parse(&value()?)
                         .map_err(|e| format!("--generate: {e}"))?,
-                )
+                );
             }
             "--clusters" => {
                 let v = value()?;
@@ -141,7 +145,8 @@ async fn run(args: Args) -> ExitCode {
         let port = if args.port == 0 {
             0
         } else {
-            args.port.saturating_add(i as u16)
+            args.port
+                .saturating_add(u16::try_from(i).unwrap_or(u16::MAX))
         };
         let mut fake = fakekube::FakeKube::new(objs).with_port(port);
         if let Some(t) = &args.token {

@@ -268,12 +268,12 @@ impl Requirement {
             (Op::Exists, v) => v.is_some(),
             (Op::DoesNotExist, v) => v.is_none(),
             (Op::Eq | Op::In, Some(v)) => in_set(v),
-            (Op::Eq | Op::In, None) => false,
             (Op::NotEq | Op::NotIn, Some(v)) => !in_set(v),
             (Op::NotEq | Op::NotIn, None) => true,
             (Op::Gt, Some(v)) => matches!((int(v), bound), (Some(a), Some(b)) if a > b),
             (Op::Lt, Some(v)) => matches!((int(v), bound), (Some(a), Some(b)) if a < b),
-            (Op::Gt | Op::Lt, None) => false,
+            // A missing label fails `=`, `in`, `>` and `<`.
+            (Op::Eq | Op::In | Op::Gt | Op::Lt, None) => false,
         }
     }
 }

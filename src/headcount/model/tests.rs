@@ -1,5 +1,11 @@
 //! The headcount model: the built-in coefficients, a team's model file, and the arithmetic term by term.
 
+#![expect(
+    clippy::float_cmp,
+    reason = "hand-worked hours are exact in binary (small integers, or values rounded to 2 \
+              decimals on both sides): equality is the claim"
+)]
+
 use super::terms::unit_of_one;
 use super::*;
 

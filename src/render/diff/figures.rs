@@ -105,7 +105,7 @@ fn attribution_line(what: &str, a: &Attribution, unit: fn(i64) -> String) -> Str
 /// pods, and the requests by origin.
 pub(super) fn growth(d: &Diff) -> Section {
     let g = &d.growth;
-    let mut sec = Section::new(1, "Growth", Vec::new());
+    let mut sec = Section::new(1, "Growth", Vec::<String>::new());
     let mut notes = Vec::new();
     let kinds = |ks: &[crate::diff::ComponentKind]| {
         ks.iter()

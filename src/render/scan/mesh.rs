@@ -104,6 +104,10 @@ fn components(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     sec
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the proxies table column by column, in the order it prints"
+)]
 fn proxies(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     let mut headers = vec![
         "IMPLEMENTATION",

@@ -15,6 +15,7 @@
 //!   end: see [`ListBound`].
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
@@ -115,9 +116,10 @@ impl Lister {
             Ok(r) => r,
             Err(e) => {
                 let t = transport_error(&e);
-                return match t.tls {
-                    true => Err(Fault::Failed(t.message)),
-                    false => Ok(Attempt::Retry(t.message, None)),
+                return if t.tls {
+                    Err(Fault::Failed(t.message))
+                } else {
+                    Ok(Attempt::Retry(t.message, None))
                 };
             }
         };
@@ -386,7 +388,7 @@ pub(super) fn encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -66,8 +66,6 @@ mod tests {
 
     #[test]
     fn tls_failures_are_named_and_not_retried() {
-        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
         #[derive(Debug)]
         struct Connect(std::io::Error);
         impl std::fmt::Display for Connect {
@@ -80,6 +78,8 @@ mod tests {
                 Some(&self.0)
             }
         }
+        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, cert);
         // As hyper-timeout wraps the connector's io::Error in another one.
         let t = transport_error(&Connect(std::io::Error::other(io)));
         assert!(t.tls);

@@ -194,7 +194,12 @@ impl Reader {
                 .iter()
                 .position(|b| !b.is_ascii_whitespace())
                 .unwrap_or(chunk.len());
-            line += chunk[..n].iter().filter(|&&b| b == b'\n').count();
+            #[expect(
+                clippy::naive_bytecount,
+                reason = "a few bytes: not worth the bytecount crate"
+            )]
+            let newlines = chunk[..n].iter().filter(|&&b| b == b'\n').count();
+            line += newlines;
             buf.consume(n);
         };
         let Some(first) = first else {

@@ -182,6 +182,10 @@ impl<R: BufRead> Documents<R> {
 }
 
 /// One YAML document of a [`Documents`] stream, as a reader.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "a line scanner's flags, each read apart"
+)]
 pub struct Document<'a, R> {
     docs: &'a mut Documents<R>,
     /// The line the document starts on.

@@ -104,7 +104,7 @@ fn junk_documents_are_warned_about_in_bulk() {
         .iter()
         .filter(|w| w.code == WarningCode::UnknownDocument)
         .collect();
-    assert_eq!(unknown.len(), LISTED as usize + 1);
+    assert_eq!(unknown.len(), usize::try_from(LISTED).unwrap() + 1);
     assert_eq!(unknown.last().unwrap().count, 150);
 }
 

@@ -51,9 +51,8 @@ pub fn is_manifest(path: &Path) -> bool {
 }
 
 fn skipped_link(link: &Path, why: &str) -> Warning {
-    let target = std::fs::read_link(link)
-        .map(|t| t.display().to_string())
-        .unwrap_or_else(|_| "?".to_owned());
+    let target =
+        std::fs::read_link(link).map_or_else(|_| "?".to_owned(), |t| t.display().to_string());
     Warning::new(
         WarningCode::SkippedLink,
         format!("{} -> {target}: {why}; skipped", link.display()),
@@ -73,14 +72,11 @@ pub fn walk(
     let mut links = VecDeque::new();
     walk_real(dir, visited, out, warnings, &mut links)?;
     while let Some(link) = links.pop_front() {
-        let meta = match std::fs::metadata(&link) {
-            Ok(m) => m,
-            Err(_) => {
-                if is_manifest(&link) || link.extension().is_none() {
-                    warnings.push(skipped_link(&link, "the link leads nowhere"));
-                }
-                continue;
+        let Ok(meta) = std::fs::metadata(&link) else {
+            if is_manifest(&link) || link.extension().is_none() {
+                warnings.push(skipped_link(&link, "the link leads nowhere"));
             }
+            continue;
         };
         if meta.is_dir() {
             if visited.take(&meta, &link) {
@@ -131,7 +127,7 @@ fn walk_real(
         .map_err(io)?
         .collect::<std::result::Result<_, _>>()
         .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for e in entries {
         let p = e.path();
         let meta = std::fs::symlink_metadata(&p).map_err(|source| Error::Io {
@@ -146,7 +142,7 @@ fn walk_real(
                 walk_real(&p, visited, out, warnings, links)?;
             }
         } else if !is_manifest(&p) {
-            continue;
+            // Not a manifest: passed over.
         } else if !meta.is_file() {
             warnings.push(not_regular(&p));
         } else if visited.take(&meta, &p) {

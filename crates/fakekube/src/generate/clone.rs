@@ -46,6 +46,10 @@ impl Ids {
         let mut n = self.next().wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (0..len)
             .map(|_| {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "a remainder below ALPHA.len() fits any usize"
+                )]
                 let c = ALPHA[(n % ALPHA.len() as u64) as usize] as char;
                 n /= ALPHA.len() as u64;
                 c

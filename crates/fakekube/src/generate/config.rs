@@ -99,7 +99,7 @@ pub(super) fn config_object(kinds: &[ConfigKind], ns: &str, n: usize, ids: &mut 
 mod tests {
     use super::*;
 
-    fn crd(group: &str, kind: &str, scope: &str, versions: Value) -> Value {
+    fn crd(group: &str, kind: &str, scope: &str, versions: &Value) -> Value {
         json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
                "metadata": {"name": format!("{}s.{group}", kind.to_lowercase())},
                "spec": {"group": group, "scope": scope,
@@ -114,25 +114,25 @@ mod tests {
                 "z.io",
                 "Zed",
                 "Namespaced",
-                json!([{"name": "v1beta1", "served": true, "storage": true}, {"name": "v1", "served": true}]),
+                &json!([{"name": "v1beta1", "served": true, "storage": true}, {"name": "v1", "served": true}]),
             ),
             crd(
                 "a.io",
                 "Alpha",
                 "Namespaced",
-                json!([{"name": "v1alpha1", "served": true}, {"name": "v2", "served": true}]),
+                &json!([{"name": "v1alpha1", "served": true}, {"name": "v2", "served": true}]),
             ),
             crd(
                 "a.io",
                 "Cluster",
                 "Cluster",
-                json!([{"name": "v1", "served": true}]),
+                &json!([{"name": "v1", "served": true}]),
             ),
             crd(
                 "a.io",
                 "Off",
                 "Namespaced",
-                json!([{"name": "v1", "served": false}]),
+                &json!([{"name": "v1", "served": false}]),
             ),
             json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}),
         ];

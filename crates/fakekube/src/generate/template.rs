@@ -38,6 +38,10 @@ pub(super) struct Template {
 }
 
 /// The template namespaces of `base`, by name.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass sorting a template namespace's objects into the parts the generator clones"
+)]
 pub(super) fn templates(base: &[Value]) -> BTreeMap<String, Template> {
     let namespaces: BTreeMap<String, Value> = base
         .iter()

@@ -192,13 +192,13 @@ impl Ctx<'_> {
                     }
                     None if core => json_response(
                         StatusCode::OK,
-                        &store.api_versions(&self.shared.addr.to_string()),
+                        &Store::api_versions(&self.shared.addr.to_string()),
                     ),
                     None => json_response(StatusCode::OK, &store.group_list()),
                 }
             }
             ["apis", g] => match store.group(g) {
-                Some(g) => json_response(StatusCode::OK, &store.group_doc(g)),
+                Some(g) => json_response(StatusCode::OK, &Store::group_doc(g)),
                 None => not_found(),
             },
             ["api", v] => self.resource_list("", v),

@@ -78,8 +78,7 @@ pub(super) fn negotiate(accept: Option<&str>, is_list: bool) -> Result<Shape, ()
             "PartialObjectMetadata"
         };
         match as_ {
-            None => return Ok(Shape::Full),
-            Some("Table") => return Ok(Shape::Full),
+            None | Some("Table") => return Ok(Shape::Full),
             Some(a) if a == want && g == Some("meta.k8s.io") => match v {
                 Some("v1") => return Ok(Shape::Metadata("v1")),
                 Some("v1beta1") => return Ok(Shape::Metadata("v1beta1")),

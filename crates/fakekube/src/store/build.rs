@@ -130,6 +130,10 @@ impl Builder {
 
 impl Store {
     /// Builds the store. `metrics` serves `metrics.k8s.io` even with no metrics objects.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the store in passes (built-in types, CRDs, objects, groups) over one builder"
+    )]
     pub fn build(objects: Vec<Value>, metrics: bool) -> Store {
         let mut b = Builder {
             types: Vec::new(),
@@ -213,34 +217,33 @@ impl Store {
                 skipped += 1;
                 continue;
             };
-            let ti = match b.by_kind.get(&(group.clone(), kind.clone())) {
-                Some(&i) => i,
-                None => {
-                    // A kind nobody declared: serve it anyway under a guessed plural, so
-                    // an incomplete fixture still lists everything it holds.
-                    let plural = guess_plural(&kind);
-                    if let Some(&i) = b.by_plural.get(&(group.clone(), plural.clone())) {
-                        i
-                    } else {
-                        let i = b.add(ResourceType {
-                            group: group.clone(),
-                            versions: vec![version.clone()],
-                            plural,
-                            singular: kind.to_ascii_lowercase(),
-                            list_kind: format!("{kind}List"),
-                            kind: kind.clone(),
-                            namespaced: meta.contains_key("namespace"),
-                            short_names: Vec::new(),
-                            categories: Vec::new(),
-                            verbs: &["get", "list", "watch"],
-                            fields: &[],
-                            served: true,
-                            builtin: false,
-                            items: Vec::new(),
-                        });
-                        staged.push(BTreeMap::new());
-                        i
-                    }
+            let ti = if let Some(&i) = b.by_kind.get(&(group.clone(), kind.clone())) {
+                i
+            } else {
+                // A kind nobody declared: serve it anyway under a guessed plural, so
+                // an incomplete fixture still lists everything it holds.
+                let plural = guess_plural(&kind);
+                if let Some(&i) = b.by_plural.get(&(group.clone(), plural.clone())) {
+                    i
+                } else {
+                    let i = b.add(ResourceType {
+                        group: group.clone(),
+                        versions: vec![version.clone()],
+                        plural,
+                        singular: kind.to_ascii_lowercase(),
+                        list_kind: format!("{kind}List"),
+                        kind: kind.clone(),
+                        namespaced: meta.contains_key("namespace"),
+                        short_names: Vec::new(),
+                        categories: Vec::new(),
+                        verbs: &["get", "list", "watch"],
+                        fields: &[],
+                        served: true,
+                        builtin: false,
+                        items: Vec::new(),
+                    });
+                    staged.push(BTreeMap::new());
+                    i
                 }
             };
             let t = &b.types[ti];

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{Group, ResourceType, Store};
 
 impl Store {
-    pub fn api_versions(&self, server_address: &str) -> Value {
+    pub fn api_versions(server_address: &str) -> Value {
         json!({
             "kind": "APIVersions",
             "versions": ["v1"],
@@ -21,7 +21,7 @@ impl Store {
         json!({
             "name": g.name,
             "versions": g.versions.iter().map(gv).collect::<Vec<_>>(),
-            "preferredVersion": g.versions.first().map(gv).unwrap_or(Value::Null),
+            "preferredVersion": g.versions.first().map_or(Value::Null, gv),
         })
     }
 
@@ -33,7 +33,7 @@ impl Store {
         })
     }
 
-    pub fn group_doc(&self, g: &Group) -> Value {
+    pub fn group_doc(g: &Group) -> Value {
         let mut v = Self::group_json(g);
         if let Value::Object(m) = &mut v {
             m.insert("kind".into(), "APIGroup".into());

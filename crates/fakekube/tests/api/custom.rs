@@ -3,6 +3,7 @@
 //! lists, and faults on one custom resource.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use fakekube::{FakeKube, Fault};
 use kube::core::{DynamicObject, ObjectList, PartialObjectMeta};
@@ -65,7 +66,7 @@ async fn pages(fake: &fakekube::Running, path: &str, limit: usize, accept: &str)
         let sep = if path.contains('?') { '&' } else { '?' };
         let mut url = format!("{path}{sep}limit={limit}");
         if let Some(t) = &token {
-            url.push_str(&format!("&continue={}", enc(t)));
+            let _ = write!(url, "&continue={}", enc(t));
         }
         let r = request(fake, "GET", &url, &[("accept", accept)]).await;
         assert_eq!(r.status, 200, "{url}: {}", String::from_utf8_lossy(&r.body));

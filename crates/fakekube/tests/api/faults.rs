@@ -9,7 +9,7 @@ use crate::util::{enc, get, get_json, names, pod};
 
 fn pods(n: usize) -> Vec<Value> {
     let mut v: Vec<Value> = (0..n)
-        .map(|i| pod("shop", &format!("p{i:02}"), json!({})))
+        .map(|i| pod("shop", &format!("p{i:02}"), &json!({})))
         .collect();
     v.push(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "shop"}}));
     v

@@ -87,7 +87,7 @@ async fn config_objects_per_generated_namespace_over_the_mesh_kinds() {
         let objects = generate(base, &scale(30));
         let largest = objects
             .iter()
-            .filter(|o| o["spec"] == Value::Object(Default::default()))
+            .filter(|o| o["spec"] == Value::Object(serde_json::Map::new()))
             .map(|o| serde_json::to_vec(o).unwrap().len())
             .max()
             .unwrap();

@@ -50,6 +50,10 @@ async fn run_kubectl(kubectl: &Path, kubeconfig: &Path, args: &[&str]) -> (bool,
     .unwrap()
 }
 
+#[expect(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so (shown with --nocapture)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_get_pods_through_a_kubeconfig() {
     let Some(kubectl) = kubectl() else {
@@ -110,6 +114,10 @@ async fn kubectl_get_pods_through_a_kubeconfig() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[expect(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so (shown with --nocapture)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_lists_generated_custom_resources() {
     let Some(kubectl) = kubectl() else {
@@ -182,6 +190,10 @@ async fn kubectl_lists_generated_custom_resources() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[expect(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so (shown with --nocapture)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubeconfig_context_switch_picks_the_right_server() {
     let a = FakeKube::new(fixture("linkerd")).start().await.unwrap();
@@ -231,6 +243,8 @@ async fn kubeconfig_context_switch_picks_the_right_server() {
 
 #[test]
 fn standalone_binary_serves_a_fixture_and_writes_a_kubeconfig() {
+    use std::io::{Read, Write};
+
     let dir = temp_dir("binary");
     let kc = dir.join("kubeconfig");
     let mut child = Command::new(env!("CARGO_BIN_EXE_fakekube"))
@@ -252,7 +266,6 @@ fn standalone_binary_serves_a_fixture_and_writes_a_kubeconfig() {
         let kubeconfig = std::fs::read_to_string(&kc).unwrap();
         assert!(kubeconfig.contains(&url));
         // A raw HTTP/1.1 GET, no client library.
-        use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
         write!(
             s,

@@ -1,6 +1,8 @@
 //! Lists and single objects: paging, selectors, metadata-only lists, errors, auth and
 //! the request log.
 
+use std::fmt::Write as _;
+
 use fakekube::rbac::Rules;
 use fakekube::FakeKube;
 use serde_json::{json, Value};
@@ -17,7 +19,7 @@ fn cluster() -> Vec<Value> {
             if i % 5 == 0 {
                 labels["canary"] = json!("true");
             }
-            objs.push(pod(ns, &format!("pod-{i:03}"), labels));
+            objs.push(pod(ns, &format!("pod-{i:03}"), &labels));
         }
     }
     for n in 0..3 {
@@ -38,7 +40,7 @@ async fn list_all(fake: &fakekube::Running, path: &str, limit: usize) -> (Vec<St
         let sep = if path.contains('?') { '&' } else { '?' };
         let mut url = format!("{path}{sep}limit={limit}");
         if let Some(t) = &token {
-            url.push_str(&format!("&continue={}", enc(t)));
+            let _ = write!(url, "&continue={}", enc(t));
         }
         let page = get_json(fake, &url).await;
         pages += 1;
@@ -499,7 +501,7 @@ rules:
     let denied: Vec<_> = rules
         .denied(&log)
         .into_iter()
-        .map(|r| r.describe())
+        .map(fakekube::RequestRecord::describe)
         .collect();
     assert_eq!(denied, vec!["list /secrets"]);
     assert!(log

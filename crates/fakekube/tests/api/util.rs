@@ -104,7 +104,7 @@ pub fn fixture(case: &str) -> Vec<Value> {
     fakekube::load_path(&fixtures_dir().join(case)).unwrap()
 }
 
-pub fn pod(ns: &str, name: &str, labels: Value) -> Value {
+pub fn pod(ns: &str, name: &str, labels: &Value) -> Value {
     json!({
         "apiVersion": "v1",
         "kind": "Pod",
