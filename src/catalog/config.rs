@@ -105,11 +105,12 @@ impl Catalog {
         kind: &str,
         present: &[&str],
     ) -> Option<&'a str> {
-        if self
-            .meshes
-            .iter()
-            .any(|m| m.configuration.state.iter().any(|k| k.kind == kind && group_matches(group, &k.group)))
-        {
+        if self.meshes.iter().any(|m| {
+            m.configuration
+                .state
+                .iter()
+                .any(|k| k.kind == kind && group_matches(group, &k.group))
+        }) {
             return None;
         }
         if let Some(m) = self.owner_of_group(group) {
@@ -166,9 +167,18 @@ mod tests {
         let istio = c.mesh("istio").expect("istio");
         assert!(istio.is_fragile("networking.istio.io", "EnvoyFilter"));
         assert!(!istio.is_fragile("networking.istio.io", "VirtualService"));
-        assert_eq!(c.config_owner("gateway.networking.k8s.io", "HTTPRoute", &["istio"]), Some("shared"));
-        assert_eq!(c.config_owner("gateway.networking.k8s.io", "HTTPRoute", &[]), None);
-        assert_eq!(c.config_owner("cilium.io", "CiliumIdentity", &["cilium"]), None);
+        assert_eq!(
+            c.config_owner("gateway.networking.k8s.io", "HTTPRoute", &["istio"]),
+            Some("shared")
+        );
+        assert_eq!(
+            c.config_owner("gateway.networking.k8s.io", "HTTPRoute", &[]),
+            None
+        );
+        assert_eq!(
+            c.config_owner("cilium.io", "CiliumIdentity", &["cilium"]),
+            None
+        );
         assert!(c.config_groups().contains(&"policy.linkerd.io"));
     }
 }

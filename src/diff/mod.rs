@@ -26,7 +26,7 @@ use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::surface::{
-    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, UpgradeStep, WebhookEntry,
+    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, Totals, UpgradeStep, WebhookEntry,
 };
 
 fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
@@ -75,7 +75,14 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
     let webhooks = webhooks(&before.webhooks, &after.webhooks);
     let upgrade_steps = upgrade_steps(&before.upgrade_steps, &after.upgrade_steps);
     let scale = Figures::of(before.scale.figures(), after.scale.figures());
-    let totals = Figures::of(before.totals.figures(), after.totals.figures());
+    let mut totals = Figures::of(before.totals.figures(), after.totals.figures());
+    if !(before.totals.config_known() && after.totals.config_known()) {
+        // Configuration counted on one side only (or neither) cannot be compared: an
+        // unknown count is not 0.
+        totals
+            .0
+            .retain(|(name, _)| !Totals::CONFIG_OBJECT_FIELDS.contains(name));
+    }
     let versions = versions::versions(before, after);
     let changed = !(meshes.is_empty()
         && components.is_empty()

@@ -68,6 +68,11 @@ impl InventoryBuilder {
         }
     }
 
+    /// The CRDs read so far (the configuration round lists their objects).
+    pub fn crds(&self) -> &[Crd] {
+        &self.inv.crds
+    }
+
     /// What this builder keeps (the reader asks it which objects are configuration).
     pub fn keeps(&self) -> &KeepKeys {
         &self.keep
