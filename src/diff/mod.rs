@@ -84,7 +84,9 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
             .retain(|(name, _)| !Totals::CONFIG_OBJECT_FIELDS.contains(name));
     }
     let versions = versions::versions(before, after);
+    let config = config(before, after);
     let changed = !(meshes.is_empty()
+        && config.is_empty()
         && components.is_empty()
         && proxy_types.is_empty()
         && footprint.is_empty()
@@ -117,9 +119,43 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         crds,
         webhooks,
         upgrade_steps,
+        config,
     };
     d.growth = causes::growth(before, after, &d);
     d
+}
+
+/// Configuration kinds whose object count differs, when both snapshots counted
+/// configuration (sorted as the snapshots list them: by mesh, group, kind).
+fn config(before: &Snapshot, after: &Snapshot) -> Vec<ConfigChange> {
+    if !(before.totals.config_known() && after.totals.config_known()) {
+        return Vec::new();
+    }
+    let mut kinds: std::collections::BTreeMap<(&str, &str, &str), ConfigChange> =
+        std::collections::BTreeMap::new();
+    for (side, snap) in [(0, before), (1, after)] {
+        for c in &snap.config {
+            let e = kinds
+                .entry((c.mesh.as_str(), c.group.as_str(), c.kind.as_str()))
+                .or_insert_with(|| ConfigChange {
+                    mesh: c.mesh.clone(),
+                    group: c.group.clone(),
+                    kind: c.kind.clone(),
+                    fragile: c.fragile,
+                    before: Some(0),
+                    after: Some(0),
+                });
+            if side == 0 {
+                e.before = c.objects;
+            } else {
+                e.after = c.objects;
+            }
+        }
+    }
+    kinds
+        .into_values()
+        .filter(|c| c.before != c.after)
+        .collect()
 }
 
 /// A mesh's control-plane versions: `versions[]` when several revisions run, else `version`.
