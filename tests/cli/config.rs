@@ -1,5 +1,5 @@
 //! The configuration surface of every fixture (cluster and upstream) against the figures
-//! worked out by hand in the ```config block of its EXPECTED.md: totals, per mesh, every
+//! worked out by hand in the `config` fenced block of its EXPECTED.md: totals, per mesh, every
 //! kind in use and every override key (the lists must match exactly, not just contain).
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::util::{cases, root, scan_json};
 
-/// The `key = value` lines of the ```config block of `<folder>/<case>/EXPECTED.md`.
+/// The `key = value` lines of the `config` fenced block of `<folder>/<case>/EXPECTED.md`.
 fn expected(folder: &str, case: &str) -> BTreeMap<String, String> {
     let path = root().join(folder).join(case).join("EXPECTED.md");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -2,6 +2,8 @@
 //! engineers write (in use against installed, fragile ones marked) and the per-workload
 //! proxy overrides. One place, so the table and Markdown show the same figures.
 
+use std::fmt::Write as _;
+
 use crate::render::fit::Shrink;
 use crate::render::section::Section;
 use crate::render::words::plural;
@@ -22,7 +24,7 @@ pub(super) fn section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
     };
     let known = entries.iter().any(|c| c.objects.is_some());
     if !known {
-        let mut sec = Section::new(level, name, Vec::new());
+        let mut sec = Section::new(level, name, Vec::<String>::new());
         sec.note = Some(
             if entries.iter().any(|c| c.installed) && s.totals.config_known() {
                 "Not counted: its lists could not be read (see the warnings).".to_owned()
@@ -53,7 +55,7 @@ pub(super) fn section(s: &Snapshot, mesh: &str, wide: bool) -> Section {
         plural(installed as u64, "kind")
     );
     if fragile > 0 {
-        title.push_str(&format!("; {fragile} fragile"));
+        let _ = write!(title, "; {fragile} fragile");
     }
     let mut headers = vec!["KIND", "GROUP", "OBJECTS", "NAMESPACES", "FRAGILE"];
     if wide {
