@@ -12,20 +12,60 @@
 //! limits may also carry units: `cpuRequestMillicores>2cores` or `>2000m`,
 //! `memoryRequestBytes>+4Gi` (any Kubernetes suffix: `Ki`..`Ei`, `k`..`E`).
 //!
+//! A term may also name one configuration kind: `config.envoyfilters>0` (its resource
+//! name, the plural) is the number of objects of that kind; a kind whose count is unknown
+//! is not judged.
+//!
 //! Only `diff` has a before, so `scan` takes absolute terms only. Parsing fails with a
 //! message naming the term and what is wrong; checking returns every term that failed.
 
 use thiserror::Error;
 
 use crate::arith::is_saturated;
-use crate::surface::Totals;
+use crate::surface::{as_i64, Snapshot, Totals};
+
+/// What budgets are judged on: the totals, or a whole snapshot (which also answers
+/// per-kind configuration terms).
+pub trait Figures {
+    /// The value of a term's figure, None when it has none (or it is unknown).
+    fn figure(&self, term: &Term) -> Option<i64>;
+}
+
+impl Figures for Totals {
+    fn figure(&self, term: &Term) -> Option<i64> {
+        match &term.config {
+            Some(_) => None,
+            None => self.get(term.field),
+        }
+    }
+}
+
+impl Figures for Snapshot {
+    fn figure(&self, term: &Term) -> Option<i64> {
+        let Some(resource) = &term.config else {
+            return self.totals.figure(term);
+        };
+        if !self.totals.config_known() {
+            return None;
+        }
+        // A kind the cluster does not have holds no objects (0); a kind whose count is
+        // unknown is not judged.
+        let mut sum = 0u64;
+        for c in self.config.iter().filter(|c| {
+            c.resource.eq_ignore_ascii_case(resource) || c.kind.eq_ignore_ascii_case(resource)
+        }) {
+            sum = sum.saturating_add(c.objects?);
+        }
+        Some(as_i64(sum))
+    }
+}
 
 /// Why a `--fail-on` expression is not understood (a usage error).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Error {
     #[error("--fail-on is empty: give terms such as 'components>+2,proxyTypes>2'")]
     Empty,
-    #[error("--fail-on term {term:?}: unknown field {field:?}; valid fields: {}", Totals::FIELDS.join(", "))]
+    #[error("--fail-on term {term:?}: unknown field {field:?}; valid fields: {}, or config.<resource> (config.envoyfilters)", Totals::FIELDS.join(", "))]
     UnknownField { term: String, field: String },
     #[error("--fail-on term {term:?}: operator {op:?} is not supported; use >N, >+N or >+N%")]
     BadOperator { term: String, op: String },
@@ -64,6 +104,8 @@ pub enum Limit {
 pub struct Term {
     pub text: String,
     pub field: &'static str,
+    /// `config.<resource>`: the configuration kind (resource or kind name) it counts.
+    pub config: Option<String>,
     pub limit: Limit,
 }
 
@@ -116,11 +158,11 @@ impl Budget {
     }
 
     /// The terms one snapshot's totals exceed (absolute terms only; see [`Self::require_absolute`]).
-    pub fn check_scan(&self, totals: &Totals) -> Vec<Failure> {
+    pub fn check_scan(&self, figures: &impl Figures) -> Vec<Failure> {
         self.terms
             .iter()
             .filter_map(|t| {
-                let value = totals.get(t.field)?;
+                let value = figures.figure(t)?;
                 // A saturated total is "at least i64::MAX": it exceeds any limit.
                 let over = is_saturated(value) || matches!(t.limit, Limit::Above(n) if value > n);
                 over.then(|| Failure {
@@ -135,11 +177,11 @@ impl Budget {
     }
 
     /// The terms a before/after pair exceeds.
-    pub fn check_diff(&self, before: &Totals, after: &Totals) -> Vec<Failure> {
+    pub fn check_diff<F: Figures>(&self, before: &F, after: &F) -> Vec<Failure> {
         self.terms
             .iter()
             .filter_map(|t| {
-                let (b, a) = (before.get(t.field)?, after.get(t.field)?);
+                let (b, a) = (before.figure(t)?, after.figure(t)?);
                 let delta = a.saturating_sub(b);
                 #[expect(clippy::cast_precision_loss, reason = "a percentage")]
                 let percent = (b != 0).then(|| delta as f64 * 100.0 / b as f64);
@@ -164,10 +206,40 @@ impl Budget {
 }
 
 fn parse_term(term: &str) -> Result<Term, Error> {
-    let split = term
+    // `config.<resource>`: one configuration kind's objects.
+    let (config, body) = match term.strip_prefix("config.") {
+        Some(rest) => {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(rest.len());
+            let (resource, rest) = rest.split_at(end);
+            if resource.is_empty() {
+                return Err(Error::UnknownField {
+                    term: term.to_owned(),
+                    field: "config.".to_owned(),
+                });
+            }
+            (
+                Some(resource.to_ascii_lowercase()),
+                format!("configObjects{rest}"),
+            )
+        }
+        None => (None, term.to_owned()),
+    };
+    let mut parsed = parse_plain(term, &body)?;
+    if config.is_some() {
+        parsed.field = "config";
+        parsed.config = config;
+    }
+    Ok(parsed)
+}
+
+/// A term on a totals field (`body`; `term` is what the user wrote, for messages).
+fn parse_plain(term: &str, body: &str) -> Result<Term, Error> {
+    let split = body
         .find(|c: char| !c.is_ascii_alphanumeric())
-        .unwrap_or(term.len());
-    let (name, rest) = term.split_at(split);
+        .unwrap_or(body.len());
+    let (name, rest) = body.split_at(split);
     let op_len = rest
         .find(|c: char| c.is_ascii_alphanumeric() || c == '.')
         .unwrap_or(rest.len());
@@ -217,6 +289,7 @@ fn parse_term(term: &str) -> Result<Term, Error> {
     Ok(Term {
         text: term.to_owned(),
         field,
+        config: None,
         limit,
     })
 }

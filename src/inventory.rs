@@ -180,12 +180,34 @@ pub struct Namespace {
 }
 
 /// A CustomResourceDefinition.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Crd {
     pub name: String,
     pub group: String,
     /// Served versions, in the order the CRD lists them.
     pub versions: Vec<String>,
+    /// `spec.names.kind`: what its objects say they are.
+    pub kind: String,
+    /// `spec.names.plural`: the resource its objects are listed as.
+    pub plural: String,
+    /// `spec.scope: Namespaced`.
+    pub namespaced: bool,
+    /// The version objects are stored in (listed at it, so nothing is converted).
+    pub storage: Option<String>,
+}
+
+/// Custom resources of the meshes' API groups (their configuration), counted while
+/// reading: counts, never the objects, so 20,000 VirtualServices cost a map entry each
+/// per namespace, not 20,000 records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigObjects {
+    /// (API group, kind) → namespace (`""` for cluster-scoped objects) → objects.
+    pub counts: BTreeMap<(String, String), BTreeMap<String, u64>>,
+    /// Were the meshes' custom resources looked for? Live: their lists ran. Offline: the
+    /// input held at least one (manifests without any say nothing about configuration).
+    pub read: bool,
+    /// (API group, kind) whose list could not be read: its count is unknown, not 0.
+    pub unread: BTreeSet<(String, String)>,
 }
 
 /// Mutating or validating.
@@ -238,6 +260,8 @@ pub struct Inventory {
     pub crds: Vec<Crd>,
     pub webhooks: Vec<WebhookConfig>,
     pub gateways: Vec<Gateway>,
+    /// The meshes' custom resources in use (configuration objects).
+    pub config: ConfigObjects,
     /// Did the input hold any Service at all? (Orphaned webhooks are judged only then.)
     pub saw_services: bool,
     /// Were pod metrics read? (Usage is then reported, else null.)
@@ -252,8 +276,37 @@ pub struct Inventory {
     pub warnings: Vec<Warning>,
 }
 
-/// Annotation keys kept on pods: everything else is dropped while reading.
+/// What the catalog asks the reader to keep: everything else is dropped while reading.
 #[derive(Debug, Clone, Default)]
 pub struct KeepKeys {
+    /// Annotation keys kept on pods and templates.
     pub annotations: BTreeSet<String>,
+    /// Annotation key prefixes kept too (proxy-override annotations, `config.linkerd.io/`).
+    pub annotation_prefixes: Vec<String>,
+    /// API group patterns whose objects are configuration (counted): a pattern matches
+    /// itself and its subgroups (`istio.io` matches `networking.istio.io`).
+    pub config_groups: Vec<String>,
+    /// Kinds of those groups that are state a controller writes, not configuration
+    /// (`CiliumEndpoint`): never counted.
+    pub state_kinds: BTreeSet<String>,
+}
+
+impl KeepKeys {
+    /// Is this annotation key kept?
+    pub fn keeps_annotation(&self, key: &str) -> bool {
+        self.annotations.contains(key)
+            || self
+                .annotation_prefixes
+                .iter()
+                .any(|p| key.starts_with(p.as_str()))
+    }
+
+    /// Is an object of this group and kind configuration to count?
+    pub fn is_config(&self, group: &str, kind: &str) -> bool {
+        !self.state_kinds.contains(kind)
+            && self
+                .config_groups
+                .iter()
+                .any(|g| crate::catalog::group_matches(group, g))
+    }
 }

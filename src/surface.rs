@@ -14,11 +14,13 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::inventory::WorkloadKind;
 
+mod config;
 mod figures;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
 
+pub use config::{ConfigEntry, ConfigFigures, OverrideEntry};
 pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
 pub use vocabulary::{Capture, Mode, Origin, Placement, Role, ScalesWith, WarningCode};
 
@@ -49,6 +51,12 @@ pub struct Snapshot {
     #[serde(default)]
     pub namespaces: Vec<NamespaceEntry>,
     pub upgrade_steps: Vec<UpgradeStep>,
+    /// Configuration kinds installed or in use, with their object counts.
+    #[serde(default)]
+    pub config: Vec<ConfigEntry>,
+    /// Proxy-override annotations on workloads, per mesh and key.
+    #[serde(default)]
+    pub overrides: Vec<OverrideEntry>,
     pub totals: Totals,
 }
 
@@ -69,6 +77,8 @@ impl Snapshot {
             webhooks: Vec::new(),
             namespaces: Vec::new(),
             upgrade_steps: Vec::new(),
+            config: Vec::new(),
+            overrides: Vec::new(),
             totals: Totals::default(),
         }
     }
@@ -81,6 +91,10 @@ impl Snapshot {
         use crate::arith::SatSum;
         use std::collections::BTreeSet;
         let mut total = Totals::default();
+        // Counted: some kind's count is known, or the source looked and found none at all
+        // (detection then leaves a 0 in the totals).
+        let counted =
+            self.config.iter().any(|c| c.objects.is_some()) || self.totals.config_objects.is_some();
         for m in &mut self.meshes {
             let comps: Vec<&Component> = self
                 .components
@@ -112,11 +126,18 @@ impl Snapshot {
                 upgrade_steps: m.totals.upgrade_steps,
                 cpu_request_millicores: m.totals.cpu_request_millicores,
                 memory_request_bytes: m.totals.memory_request_bytes,
+                proxy_overrides: m.totals.proxy_overrides,
+                ..Totals::default()
             };
+            let t = t.with_config(
+                ConfigFigures::of(self.config.iter().filter(|c| c.mesh == m.name)).or_zero(counted),
+            );
             m.totals = t;
             total.add(&t);
         }
         total.upgrade_steps = self.upgrade_steps.len() as u64;
+        // The cluster's configuration includes the shared kinds no mesh owns.
+        total = total.with_config(ConfigFigures::of(self.config.iter()).or_zero(counted));
         self.totals = total;
     }
 }

@@ -11,6 +11,8 @@
 //! `injection` the injector data, `graph` the dependency-graph and runbook rules, and
 //! `profiles` the feature profiles.
 
+mod config;
+pub use config::{ConfigRules, KindRef, OverrideKeys};
 mod graph;
 mod injection;
 mod matching;
@@ -95,6 +97,9 @@ pub struct MeshEntry {
     /// What the mesh's injector adds at admission, projected onto templates without pods.
     #[serde(default)]
     pub injection: Option<Injection>,
+    /// The configuration engineers write for the mesh (see [`config`]).
+    #[serde(default)]
+    pub configuration: ConfigRules,
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,

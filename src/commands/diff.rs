@@ -57,7 +57,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
         }
     }
     let failures = budget
-        .map(|b| b.check_diff(&before.totals, &after.totals))
+        .map(|b| b.check_diff(&before, &after))
         .unwrap_or_default();
     super::verdict(d.complete, &failures, io)
 }

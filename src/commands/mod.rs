@@ -31,7 +31,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Diff(args) => diff::run(&args, io, &k),
         Command::Plan(args) => plan::run(&args, io, &k),
         Command::Compare(args) => plan::compare(&args, io, &k),
-        Command::Rbac => rbac::run(io),
+        Command::Rbac => rbac::run(io, &k),
         Command::Graph(args) => graph::run(&args, io, &k),
         Command::Headcount(args) => headcount::run(&args, io, &k),
         Command::Completion(args) => complete::script(&args, io),

@@ -75,9 +75,7 @@ fn finish(
     if machine && !args.quiet {
         super::print_warnings_in(snap, context, io)?;
     }
-    let failures = budget
-        .map(|b| b.check_scan(&snap.totals))
-        .unwrap_or_default();
+    let failures = budget.map(|b| b.check_scan(snap)).unwrap_or_default();
     super::verdict(snap.complete, &failures, io)
 }
 

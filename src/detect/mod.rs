@@ -13,6 +13,7 @@
 
 mod capture;
 mod components;
+mod config;
 mod crds;
 mod inject;
 mod meshes;
@@ -193,6 +194,9 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     let mut webhooks = webhooks::webhooks(&mut d);
     crds.extend(crds::shared(catalog, d.meshes.keys(), &unowned));
     let assembled = meshes::assemble(&mut d);
+    let present: Vec<&str> = assembled.meshes.iter().map(|m| m.name.as_str()).collect();
+    let config_entries = config::entries(inv, catalog, &present);
+    let (overrides, overridden) = config::overrides(catalog, &present, &views, &units);
 
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
@@ -205,8 +209,17 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         crds,
         webhooks,
         namespaces: assembled.namespaces,
+        config: config_entries,
+        overrides,
         ..Snapshot::empty(source)
     };
+    for m in &mut snap.meshes {
+        m.totals.proxy_overrides = overridden.get(&m.name).copied().unwrap_or(0);
+    }
+    if inv.config.read {
+        // Looked for and found none of any mesh's kinds: 0, not "not in the input".
+        snap.totals.config_objects = Some(0);
+    }
     snap.recount();
     snap
 }

@@ -112,6 +112,15 @@ pub fn limit_to_namespace(inv: Inventory, catalog: &Catalog, namespace: &str) ->
     inv.services.retain(|(ns, _)| reach.contains(ns));
     inv.gateways.retain(|g| reach.contains(&g.namespace));
     inv.service_accounts.retain(|(ns, _)| ns == namespace);
+    // Configuration: the namespace's own objects. Cluster-scoped kinds are no namespace's:
+    // not counted (unknown), rather than 0.
+    for per_ns in inv.config.counts.values_mut() {
+        per_ns.retain(|ns, _| ns == namespace);
+    }
+    inv.config.counts.retain(|_, per_ns| !per_ns.is_empty());
+    for c in inv.crds.iter().filter(|c| !c.namespaced) {
+        inv.config.unread.insert((c.group.clone(), c.kind.clone()));
+    }
     inv
 }
 

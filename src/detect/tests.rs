@@ -2,16 +2,13 @@
 //! one test per counting rule, each failing before its fix.
 
 use super::*;
-use crate::inventory::KeepKeys;
 use crate::source::read_offline;
 use crate::surface::{Placement, Role, SourceKind, WarningCode};
 
 /// Detection over inline YAML (the unit tests of each detection module use it too).
 pub(super) fn scan(yaml: &str) -> Snapshot {
     let catalog = Catalog::load().unwrap();
-    let keep = KeepKeys {
-        annotations: catalog.annotation_keys(),
-    };
+    let keep = catalog.keep_keys();
     let input = read_offline(
         &["-".to_owned()],
         &mut yaml.as_bytes(),

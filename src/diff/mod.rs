@@ -26,7 +26,7 @@ use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::surface::{
-    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, UpgradeStep, WebhookEntry,
+    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, Totals, UpgradeStep, WebhookEntry,
 };
 
 fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
@@ -75,9 +75,18 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
     let webhooks = webhooks(&before.webhooks, &after.webhooks);
     let upgrade_steps = upgrade_steps(&before.upgrade_steps, &after.upgrade_steps);
     let scale = Figures::of(before.scale.figures(), after.scale.figures());
-    let totals = Figures::of(before.totals.figures(), after.totals.figures());
+    let mut totals = Figures::of(before.totals.figures(), after.totals.figures());
+    if !(before.totals.config_known() && after.totals.config_known()) {
+        // Configuration counted on one side only (or neither) cannot be compared: an
+        // unknown count is not 0.
+        totals
+            .0
+            .retain(|(name, _)| !Totals::CONFIG_OBJECT_FIELDS.contains(name));
+    }
     let versions = versions::versions(before, after);
+    let config = config(before, after);
     let changed = !(meshes.is_empty()
+        && config.is_empty()
         && components.is_empty()
         && proxy_types.is_empty()
         && footprint.is_empty()
@@ -110,9 +119,43 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         crds,
         webhooks,
         upgrade_steps,
+        config,
     };
     d.growth = causes::growth(before, after, &d);
     d
+}
+
+/// Configuration kinds whose object count differs, when both snapshots counted
+/// configuration (sorted as the snapshots list them: by mesh, group, kind).
+fn config(before: &Snapshot, after: &Snapshot) -> Vec<ConfigChange> {
+    if !(before.totals.config_known() && after.totals.config_known()) {
+        return Vec::new();
+    }
+    let mut kinds: std::collections::BTreeMap<(&str, &str, &str), ConfigChange> =
+        std::collections::BTreeMap::new();
+    for (side, snap) in [(0, before), (1, after)] {
+        for c in &snap.config {
+            let e = kinds
+                .entry((c.mesh.as_str(), c.group.as_str(), c.kind.as_str()))
+                .or_insert_with(|| ConfigChange {
+                    mesh: c.mesh.clone(),
+                    group: c.group.clone(),
+                    kind: c.kind.clone(),
+                    fragile: c.fragile,
+                    before: Some(0),
+                    after: Some(0),
+                });
+            if side == 0 {
+                e.before = c.objects;
+            } else {
+                e.after = c.objects;
+            }
+        }
+    }
+    kinds
+        .into_values()
+        .filter(|c| c.before != c.after)
+        .collect()
 }
 
 /// A mesh's control-plane versions: `versions[]` when several revisions run, else `version`.

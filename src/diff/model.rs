@@ -39,6 +39,23 @@ pub struct Diff {
     pub crds: Changes<CrdEntry, CrdChange>,
     pub webhooks: Changes<WebhookRef, WebhookChange>,
     pub upgrade_steps: Changes<UpgradeStep, UpgradeStepChange>,
+    /// Configuration objects gained or lost per kind (only when both snapshots counted
+    /// them: an unknown count is not 0).
+    #[serde(default)]
+    pub config: Vec<ConfigChange>,
+}
+
+/// One configuration kind whose object count differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigChange {
+    pub mesh: String,
+    pub group: String,
+    pub kind: String,
+    pub fragile: bool,
+    /// Objects before and after (null: that side could not count this kind).
+    pub before: Option<u64>,
+    pub after: Option<u64>,
 }
 
 /// One input of the diff.

@@ -44,6 +44,9 @@ pub struct InventoryBuilder {
     /// Where the objects being added come from (`file document n`), for duplicates.
     origin: Option<String>,
     seen: BTreeMap<ObjectKey, (String, Slot)>,
+    /// Configuration objects read from files, by (group, kind, namespace, name): a second
+    /// copy is counted once. (Live lists hold each object once and are not kept.)
+    config_seen: BTreeMap<(String, String, String, String), String>,
 }
 
 /// One pod as a source read it, before folding.
@@ -63,6 +66,16 @@ impl InventoryBuilder {
             keep,
             ..Self::default()
         }
+    }
+
+    /// The CRDs read so far (the configuration round lists their objects).
+    pub fn crds(&self) -> &[Crd] {
+        &self.inv.crds
+    }
+
+    /// What this builder keeps (the reader asks it which objects are configuration).
+    pub fn keeps(&self) -> &KeepKeys {
+        &self.keep
     }
 
     /// Pods added from now on get their measured usage from these samples.
@@ -122,7 +135,7 @@ impl InventoryBuilder {
     pub fn trim_shape(&self, shape: &mut PodShape) {
         shape
             .annotations
-            .retain(|k, _| self.keep.annotations.contains(k));
+            .retain(|k, _| self.keep.keeps_annotation(k));
         for k in PER_POD_LABELS {
             shape.labels.remove(*k);
         }
@@ -251,12 +264,85 @@ impl InventoryBuilder {
 
     pub fn add_gateway(&mut self, g: Gateway) {
         self.saw_namespace(&g.namespace);
+        // A Gateway (a waypoint's too) is configuration someone wrote: counted once, even
+        // when given twice (the copy replaces the first below).
+        if self.keep.is_config(GATEWAY_GROUP, "Gateway") {
+            let (ns, name) = (g.namespace.clone(), g.name.clone());
+            // `identify` below warns about a second copy.
+            self.config_once(GATEWAY_GROUP, "Gateway", &ns, &name, false);
+        }
         let slot = Slot::Gateway(self.inv.gateways.len());
         let id = (GATEWAY_GROUP, "Gateway");
         match self.identify(id, &g.namespace.clone(), &g.name.clone(), slot) {
             Some(Slot::Gateway(i)) => self.inv.gateways[i] = g,
             _ => self.inv.gateways.push(g),
         }
+    }
+
+    /// Counts one configuration object (a custom resource of a mesh's API group) read
+    /// from a file; a second copy of it is counted once, with a `duplicate-object`
+    /// warning.
+    pub fn add_config(&mut self, group: &str, kind: &str, namespace: &str, name: &str) {
+        self.config_once(group, kind, namespace, name, true);
+    }
+
+    fn config_once(&mut self, group: &str, kind: &str, namespace: &str, name: &str, warn: bool) {
+        self.saw_namespace(namespace);
+        if let Some(place) = self.origin.clone() {
+            let key = (
+                group.to_owned(),
+                kind.to_owned(),
+                namespace.to_owned(),
+                name.to_owned(),
+            );
+            if let Some(first) = self.config_seen.insert(key, place.clone()) {
+                if !warn {
+                    return;
+                }
+                let what = if namespace.is_empty() {
+                    format!("{kind}/{name}")
+                } else {
+                    format!("{kind}/{namespace}/{name}")
+                };
+                self.inv.warnings.push(
+                    Warning::new(
+                        WarningCode::DuplicateObject,
+                        format!("{what} is given twice ({first}; {place}): counted once"),
+                    )
+                    .on(what),
+                );
+                return;
+            }
+        }
+        self.count_config(group, kind, namespace, 1);
+    }
+
+    /// Adds `n` configuration objects of one kind in one namespace (`""`: cluster-scoped),
+    /// as a live list counts them.
+    pub fn count_config(&mut self, group: &str, kind: &str, namespace: &str, n: u64) {
+        self.inv.config.read = true;
+        let per_ns = self
+            .inv
+            .config
+            .counts
+            .entry((group.to_owned(), kind.to_owned()))
+            .or_default();
+        let c = per_ns.entry(namespace.to_owned()).or_default();
+        *c = c.saturating_add(n);
+    }
+
+    /// Marks that the configuration kinds were looked for (a live scan), so that none
+    /// found means 0, not "not in the input".
+    pub fn config_looked_for(&mut self) {
+        self.inv.config.read = true;
+    }
+
+    /// A configuration kind whose list failed: its count is unknown.
+    pub fn config_unread(&mut self, group: &str, kind: &str) {
+        self.inv
+            .config
+            .unread
+            .insert((group.to_owned(), kind.to_owned()));
     }
 
     /// Marks that the object's namespace exists (for kinds that are otherwise ignored).
@@ -311,6 +397,16 @@ impl InventoryBuilder {
         self.inv.crds.extend(o.crds);
         self.inv.webhooks.extend(o.webhooks);
         self.inv.gateways.extend(o.gateways);
+        for (kind, per_ns) in o.config.counts {
+            let mine = self.inv.config.counts.entry(kind).or_default();
+            for (ns, n) in per_ns {
+                let c = mine.entry(ns).or_default();
+                *c = c.saturating_add(n);
+            }
+        }
+        self.inv.config.read |= o.config.read;
+        self.inv.config.unread.extend(o.config.unread);
+        self.config_seen.extend(other.config_seen);
         self.inv.saw_services |= o.saw_services;
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);

@@ -63,9 +63,7 @@ impl Knowledge {
 
     /// What the sources keep of each object besides the fields detection always reads.
     fn keep(&self) -> KeepKeys {
-        KeepKeys {
-            annotations: self.catalog.annotation_keys(),
-        }
+        self.catalog.keep_keys()
     }
 }
 

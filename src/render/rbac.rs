@@ -1,4 +1,5 @@
-//! The read-only ClusterRole, as YAML, from [`crate::source::live::resources`].
+//! The read-only ClusterRole, as YAML, from [`crate::source::live::resources`] and the
+//! catalog's configuration groups.
 
 use std::fmt::Write as _;
 
@@ -12,13 +13,20 @@ pub const ROLE_NAME: &str = "meshsurface-reader";
 /// Discovery endpoints the scan reads (verb `get`).
 pub const NON_RESOURCE_URLS: &[&str] = &["/api", "/api/*", "/apis", "/apis/*", "/version"];
 
-/// (API group → resources) the scan lists, including metrics when served.
-pub fn rules() -> BTreeMap<&'static str, Vec<&'static str>> {
+/// (API group → resources) the scan lists, including metrics when served, and every
+/// resource (`*`) of the meshes' configuration groups: which kinds exist there is only
+/// known from the cluster's CRDs, and all of them are configuration (never Secrets,
+/// which are in the core group).
+pub fn rules<'a>(config_groups: &[&'a str]) -> BTreeMap<&'a str, Vec<&'a str>> {
     let mut rules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in resources() {
         rules.entry(r.group).or_default().push(r.plural);
     }
     rules.entry(METRICS_GROUP).or_default().push("pods");
+    for g in config_groups {
+        // All of the group, then: listing its resources one by one adds nothing.
+        rules.insert(g, vec!["\"*\""]);
+    }
     for v in rules.values_mut() {
         v.sort_unstable();
         v.dedup();
@@ -27,7 +35,7 @@ pub fn rules() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// The ClusterRole, ready for `kubectl apply -f -`.
-pub fn cluster_role() -> String {
+pub fn cluster_role(config_groups: &[&str]) -> String {
     let mut out = String::from(
         "# Read-only access for `kubectl meshsurface scan`: get and list, no Secrets, no writes.\n\
          # Bind it: kubectl create clusterrolebinding meshsurface-reader \\\n\
@@ -38,7 +46,7 @@ pub fn cluster_role() -> String {
         out,
         "  name: {ROLE_NAME}\n  labels:\n    app.kubernetes.io/name: meshsurface\nrules:\n"
     );
-    for (group, resources) in rules() {
+    for (group, resources) in rules(config_groups) {
         let _ = writeln!(out, "- apiGroups: [\"{group}\"]");
         let _ = writeln!(out, "  resources: [{}]", resources.join(", "));
         out.push_str("  verbs: [get, list]\n");
@@ -54,12 +62,20 @@ mod tests {
 
     #[test]
     fn role_is_read_only_and_never_names_secrets() {
-        let role = cluster_role();
+        let role = cluster_role(&["networking.istio.io"]);
         assert!(!role.contains("secrets"));
         let rules_part = role.split("rules:").nth(1).unwrap();
-        for verb in ["create", "update", "patch", "delete", "watch", "\"*\""] {
+        for verb in ["create", "update", "patch", "delete", "watch"] {
             assert!(!rules_part.contains(verb), "{verb} in {role}");
         }
+        // A wildcard only over a configuration group's resources, never over verbs,
+        // groups or the core group.
+        for line in rules_part.lines().filter(|l| l.contains("\"*\"")) {
+            assert_eq!(line, "  resources: [\"*\"]", "{role}");
+        }
+        assert!(role.contains(
+            "- apiGroups: [\"networking.istio.io\"]\n  resources: [\"*\"]\n  verbs: [get, list]"
+        ));
         assert!(role.contains("- apiGroups: [\"apps\"]\n  resources: [daemonsets, deployments, replicasets, statefulsets]"));
     }
 }

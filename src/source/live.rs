@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+mod config;
 mod connect;
 mod discovery;
 mod fetch;
@@ -217,6 +218,9 @@ async fn scan(
             .await
             .map_err(unreachable)?,
     }
+    config::count(&mut rounds, &groups, opts.namespace.as_deref())
+        .await
+        .map_err(unreachable)?;
     let (inventory, complete) = rounds.finish().map_err(unreachable)?;
     Ok(LiveInput {
         inventory,

@@ -190,6 +190,12 @@ where
         ObjectKind::Secret => {}
         ObjectKind::Crd => {
             let c: WireCrd = parse(object)?;
+            let storage = c
+                .spec
+                .versions
+                .iter()
+                .find(|v| v.storage)
+                .map(|v| v.name.clone());
             b.add_crd(Crd {
                 name: c.metadata.name,
                 group: c.spec.group,
@@ -200,6 +206,10 @@ where
                     .filter(|v| v.served)
                     .map(|v| v.name)
                     .collect(),
+                kind: c.spec.names.kind,
+                plural: c.spec.names.plural,
+                namespaced: c.spec.scope != "Cluster",
+                storage,
             });
         }
         ObjectKind::Webhook(kind) => {

@@ -71,9 +71,31 @@ pub struct Totals {
     pub upgrade_steps: u64,
     pub cpu_request_millicores: i64,
     pub memory_request_bytes: i64,
+    /// Configuration objects (custom resources of the mesh's groups; the cluster's total
+    /// includes shared kinds). Null: not in the input.
+    #[serde(default)]
+    pub config_objects: Option<u64>,
+    /// Configuration kinds with at least one object.
+    #[serde(default)]
+    pub config_kinds_in_use: Option<u64>,
+    /// Objects of fragile kinds (EnvoyFilter, CiliumEnvoyConfig).
+    #[serde(default)]
+    pub fragile_config_objects: Option<u64>,
+    /// Workloads with at least one proxy-override annotation.
+    #[serde(default)]
+    pub proxy_overrides: u64,
 }
 
 impl Totals {
+    /// These totals with the configuration figures set.
+    #[must_use]
+    pub fn with_config(mut self, c: super::ConfigFigures) -> Self {
+        self.config_objects = c.objects;
+        self.config_kinds_in_use = c.kinds_in_use;
+        self.fragile_config_objects = c.fragile_objects;
+        self
+    }
+
     /// Adds another set of totals to this one, saturating (upgrade steps are not added:
     /// they are counted from the runbook).
     pub fn add(&mut self, t: &Totals) {
@@ -86,6 +108,7 @@ impl Totals {
         sum(&mut self.proxy_instances, t.proxy_instances);
         sum(&mut self.crds, t.crds);
         sum(&mut self.webhooks, t.webhooks);
+        sum(&mut self.proxy_overrides, t.proxy_overrides);
         self.cpu_request_millicores = self
             .cpu_request_millicores
             .saturating_add(t.cpu_request_millicores);
@@ -95,7 +118,7 @@ impl Totals {
     }
 
     /// The JSON names of the figures, in the order of the contract (budgets use them).
-    pub const FIELDS: [&'static str; 11] = [
+    pub const FIELDS: [&'static str; 15] = [
         "components",
         "componentKinds",
         "componentInstances",
@@ -107,10 +130,15 @@ impl Totals {
         "upgradeSteps",
         "cpuRequestMillicores",
         "memoryRequestBytes",
+        "configObjects",
+        "configKindsInUse",
+        "fragileConfigObjects",
+        "proxyOverrides",
     ];
 
-    /// Every figure with its JSON name, in the order of [`Totals::FIELDS`].
-    pub fn figures(&self) -> [(&'static str, i64); 11] {
+    /// Every figure with its JSON name, in the order of [`Totals::FIELDS`]; an unknown
+    /// configuration figure (null) counts 0 here (see [`Totals::config_known`]).
+    pub fn figures(&self) -> [(&'static str, i64); 15] {
         let values = [
             as_i64(self.components),
             as_i64(self.component_kinds),
@@ -123,8 +151,12 @@ impl Totals {
             as_i64(self.upgrade_steps),
             self.cpu_request_millicores,
             self.memory_request_bytes,
+            as_i64(self.config_objects.unwrap_or(0)),
+            as_i64(self.config_kinds_in_use.unwrap_or(0)),
+            as_i64(self.fragile_config_objects.unwrap_or(0)),
+            as_i64(self.proxy_overrides),
         ];
-        let mut out = [("", 0); 11];
+        let mut out = [("", 0); 15];
         for (i, (name, value)) in Self::FIELDS.iter().zip(values).enumerate() {
             out[i] = (name, value);
         }
@@ -147,7 +179,20 @@ impl Totals {
             upgrade_steps: v(8),
             cpu_request_millicores: v(9),
             memory_request_bytes: v(10),
+            config_objects: v(11),
+            config_kinds_in_use: v(12),
+            fragile_config_objects: v(13),
+            proxy_overrides: v(14),
         }
+    }
+
+    /// The figures that are null when configuration objects were not counted.
+    pub const CONFIG_OBJECT_FIELDS: [&'static str; 3] =
+        ["configObjects", "configKindsInUse", "fragileConfigObjects"];
+
+    /// Were the configuration objects counted (not null)?
+    pub fn config_known(&self) -> bool {
+        self.config_objects.is_some()
     }
 
     /// One figure by its JSON name.
@@ -174,6 +219,10 @@ pub struct TotalsDelta {
     pub upgrade_steps: i64,
     pub cpu_request_millicores: i64,
     pub memory_request_bytes: i64,
+    pub config_objects: i64,
+    pub config_kinds_in_use: i64,
+    pub fragile_config_objects: i64,
+    pub proxy_overrides: i64,
 }
 
 /// A count as a signed figure (counts never come near `i64::MAX`; saturate if they did).

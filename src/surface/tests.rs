@@ -16,6 +16,10 @@ fn figure_names_are_the_json_names() {
         upgrade_steps: 9,
         cpu_request_millicores: 10,
         memory_request_bytes: 11,
+        config_objects: Some(12),
+        config_kinds_in_use: Some(13),
+        fragile_config_objects: Some(14),
+        proxy_overrides: 15,
     };
     let json = serde_json::to_value(t).unwrap();
     let obj = json.as_object().unwrap();

@@ -123,9 +123,11 @@ fn ambient_to_waypoints() {
     assert_eq!(j["growth"]["causes"], serde_json::json!(["features"]));
     assert_eq!(j["growth"]["cpuRequestMillicores"]["addedProxyTypes"], 300);
     assert_eq!(j["growth"]["workloadPods"]["delta"], 0);
-    // Every totals field, before/after/delta.
+    // Every totals field, before/after/delta; the configuration-object figures only when
+    // both sides counted configuration (the ambient fixture holds none: null, not 0).
     let totals = j["totals"].as_object().unwrap();
-    assert_eq!(totals.len(), 11);
+    assert_eq!(totals.len(), 12);
+    assert!(totals.contains_key("proxyOverrides") && !totals.contains_key("configObjects"));
     for f in totals.values() {
         assert_eq!(
             f["after"].as_i64().unwrap() - f["before"].as_i64().unwrap(),

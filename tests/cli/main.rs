@@ -12,6 +12,7 @@
 
 mod arith;
 mod completion;
+mod config;
 mod conventions;
 mod diff;
 mod docs;

@@ -46,6 +46,7 @@ pub fn sections(d: &Diff) -> Vec<Section> {
         versions::skew(d),
         objects::crds(d),
         objects::webhooks(d),
+        objects::config(d),
         objects::upgrade_steps(d),
     ]
     .into_iter()

@@ -279,3 +279,50 @@ pub(super) fn upgrade_steps(d: &Diff) -> Option<Section> {
     }
     Some(sec)
 }
+
+/// Configuration objects gained or lost per kind (`+` a kind now in use, `-` a kind no
+/// longer in use, `~` a count that moved).
+pub(super) fn config(d: &Diff) -> Option<Section> {
+    if d.config.is_empty() {
+        return None;
+    }
+    let mut sec = Section::new(
+        1,
+        "Configuration",
+        vec![
+            "", "MESH", "KIND", "GROUP", "BEFORE", "AFTER", "CHANGE", "FRAGILE",
+        ],
+    )
+    .signed()
+    .optional(&["GROUP", "MESH"]);
+    let count = |n: Option<u64>| n.map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+    for c in &d.config {
+        let sign = match (c.before, c.after) {
+            (Some(0), _) => "+",
+            (_, Some(0)) => "-",
+            _ => "~",
+        };
+        let change = match (c.before, c.after) {
+            (Some(b), Some(a)) => crate::render::words::signed(
+                crate::surface::as_i64(a).saturating_sub(crate::surface::as_i64(b)),
+                |n| n.to_string(),
+            ),
+            _ => "unknown".to_owned(),
+        };
+        sec.rows.push(vec![
+            sign.to_owned(),
+            c.mesh.clone(),
+            c.kind.clone(),
+            c.group.clone(),
+            count(c.before),
+            count(c.after),
+            change,
+            if c.fragile {
+                "fragile".to_owned()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    Some(sec)
+}

@@ -24,14 +24,17 @@ pub(super) fn sections(s: &Snapshot, m: &Mesh, wide: bool) -> Vec<Section> {
             .unwrap_or_default(),
         data_plane_mix(s, &m.name)
     );
-    vec![
+    let mut out = vec![
         Section::heading(title),
         components(s, &m.name, wide),
         proxies(s, &m.name, wide),
         namespaces(s, &m.name, wide),
         crds(s, &m.name, "CRDs", wide),
         webhooks(s, &m.name, wide),
-    ]
+        super::config::section(s, &m.name, wide),
+    ];
+    out.extend(super::config::overrides(s, &m.name));
+    out
 }
 
 /// `; data plane on 2 versions: 1.25.4 ×5, 1.26.3 ×5` when a mesh's proxies run more than

@@ -4,6 +4,7 @@
 //! (`mesh.rs`), then shared CRDs and warnings. [`table()`] and [`markdown()`] only choose the
 //! drawer, so both always show the same figures. JSON and YAML are the snapshot itself.
 
+mod config;
 mod mesh;
 
 use super::fit;
@@ -64,6 +65,13 @@ pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
         );
         sec.level = 1;
         out.push(sec);
+    }
+    // Shared kinds not counted are said once, in each mesh's own section.
+    if s.config
+        .iter()
+        .any(|c| c.mesh == SHARED && c.objects.is_some())
+    {
+        out.push(config::section(s, SHARED, wide));
     }
     if !s.warnings.is_empty() {
         out.push(warnings(s));

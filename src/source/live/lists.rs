@@ -21,7 +21,7 @@ use crate::inventory::{Inventory, InventoryBuilder, KeepKeys, UsageMap};
 use crate::source::wire::{add_object, ObjectKind};
 use crate::surface::{Warning, WarningCode};
 
-const METADATA_ACCEPT: &str =
+pub(super) const METADATA_ACCEPT: &str =
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
 /// The handle every request of one scan goes through.
@@ -122,7 +122,12 @@ impl Rounds {
         }
     }
 
-    /// Something the scan could not read before any list ran: incomplete, and why.
+    /// The bound on concurrent lists.
+    pub(super) fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
+    /// Something the scan could not read: incomplete, and why.
     pub(super) fn incomplete(&mut self, warning: Warning) {
         self.outcome.complete = false;
         self.b.warn(warning);

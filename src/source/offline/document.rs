@@ -109,7 +109,17 @@ pub(super) fn value(t: &mut Target, name: &str, doc: &str, mut v: Value) -> Resu
     t.objects += 1;
     let Some(obj_kind) = ObjectKind::classify(group, &kind) else {
         let ns = v.pointer("/metadata/namespace").and_then(Value::as_str);
-        t.b.add_other(ns);
+        if t.b.keeps().is_config(group, &kind) {
+            // A mesh's configuration object: counted (once), never kept.
+            let obj = v
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("<unnamed>");
+            t.b.set_origin(format!("{name} document {doc}"));
+            t.b.add_config(group, &kind, ns.unwrap_or(""), obj);
+        } else {
+            t.b.add_other(ns);
+        }
         return Ok(());
     };
     let obj_name = v

@@ -164,7 +164,20 @@ pub(super) struct WireCrdSpec {
     #[serde(deserialize_with = "null_default")]
     pub(super) group: String,
     #[serde(deserialize_with = "null_default")]
+    pub(super) names: WireCrdNames,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) scope: String,
+    #[serde(deserialize_with = "null_default")]
     pub(super) versions: Vec<WireCrdVersion>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireCrdNames {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) kind: String,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) plural: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +185,8 @@ pub(super) struct WireCrdVersion {
     pub(super) name: String,
     #[serde(default = "yes")]
     pub(super) served: bool,
+    #[serde(default)]
+    pub(super) storage: bool,
 }
 
 pub(super) fn yes() -> bool {
