@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Layout checks of issue 15 (not run by CI): `python3 scripts/layout.py [ROOT]`.
+"""Layout checks (run by `.ci/run`; exits 1 when one fails): `python3 scripts/layout.py [ROOT]`.
 
 1. No non-test source file (src/, crates/*/src/) is over 450 lines before its first
    `#[cfg(test)]`.

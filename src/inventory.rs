@@ -112,51 +112,7 @@ pub struct PodGroup {
     pub usage: BTreeMap<String, Usage>,
 }
 
-/// Workload kinds that run pods from a template (and can be mesh components).
-/// ReplicaSets count only when no Deployment owns them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-pub enum WorkloadKind {
-    Deployment,
-    DaemonSet,
-    StatefulSet,
-    ReplicaSet,
-    ReplicationController,
-}
-
-impl WorkloadKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkloadKind::Deployment => "Deployment",
-            WorkloadKind::DaemonSet => "DaemonSet",
-            WorkloadKind::StatefulSet => "StatefulSet",
-            WorkloadKind::ReplicaSet => "ReplicaSet",
-            WorkloadKind::ReplicationController => "ReplicationController",
-        }
-    }
-
-    pub fn from_kind(kind: &str) -> Option<Self> {
-        match kind {
-            "Deployment" => Some(WorkloadKind::Deployment),
-            "DaemonSet" => Some(WorkloadKind::DaemonSet),
-            "StatefulSet" => Some(WorkloadKind::StatefulSet),
-            "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
-            "ReplicationController" => Some(WorkloadKind::ReplicationController),
-            _ => None,
-        }
-    }
-}
+pub use crate::surface::WorkloadKind;
 
 /// A Deployment, DaemonSet or StatefulSet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,6 +263,6 @@ impl KeepKeys {
             && self
                 .config_groups
                 .iter()
-                .any(|g| crate::catalog::group_matches(group, g))
+                .any(|g| crate::apigroup::within(group, g))
     }
 }

@@ -10,6 +10,7 @@
 //! input, so offline input and tests need no cluster. [`pipeline`] composes the first
 //! steps (source → inventory → detect → upgrade steps) once, for every command and test.
 
+pub mod apigroup;
 pub mod arith;
 pub mod budget;
 pub mod catalog;

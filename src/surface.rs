@@ -12,8 +12,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::inventory::WorkloadKind;
-
 mod config;
 mod figures;
 #[cfg(test)]
@@ -22,7 +20,9 @@ mod vocabulary;
 
 pub use config::{ConfigEntry, ConfigFigures, OverrideEntry};
 pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
-pub use vocabulary::{Capture, Mode, Origin, Placement, Role, ScalesWith, WarningCode};
+pub use vocabulary::{
+    Capture, Mode, Origin, Placement, Role, ScalesWith, WarningCode, WorkloadKind,
+};
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: &str = "meshsurface/v1";

@@ -325,12 +325,7 @@ pub(crate) fn claim_order(
     }
 }
 
-pub(crate) fn group_matches(group: &str, pattern: &str) -> bool {
-    group == pattern
-        || group
-            .strip_suffix(pattern)
-            .is_some_and(|prefix| prefix.ends_with('.'))
-}
+pub(crate) use crate::apigroup::within as group_matches;
 
 impl MeshEntry {
     pub fn component(&self, id: &str) -> Option<&ComponentRule> {

@@ -10,13 +10,12 @@
 //! clear error, never in the kernel's OOM killer.
 //!
 //! One job per file: this one reads the paths given ([`read_offline`]); [`walk`] lists a
-//! folder; [`reader`] streams one input and names what failed; [`seed`] drives the parser
+//! folder; [`reader`] streams one input and names what failed; its `seed` drives the parser
 //! document by document; [`document`] decides what a document is; [`stream`] meters and
 //! splits the bytes.
 
 mod document;
 mod reader;
-mod seed;
 mod stream;
 #[cfg(test)]
 mod tests;

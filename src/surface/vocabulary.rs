@@ -6,8 +6,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::WorkloadKind;
-
 /// The warning codes of the contract.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -284,6 +282,42 @@ impl Capture {
             Capture::None.as_str().to_owned()
         } else {
             parts.join("+")
+        }
+    }
+}
+
+/// Workload kinds that run pods from a template (and can be mesh components).
+/// ReplicaSets count only when no Deployment owns them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum WorkloadKind {
+    Deployment,
+    DaemonSet,
+    StatefulSet,
+    ReplicaSet,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        match kind {
+            "Deployment" => Some(WorkloadKind::Deployment),
+            "DaemonSet" => Some(WorkloadKind::DaemonSet),
+            "StatefulSet" => Some(WorkloadKind::StatefulSet),
+            "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
+            "ReplicationController" => Some(WorkloadKind::ReplicationController),
+            _ => None,
         }
     }
 }

@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
-use super::discovery::Groups;
 use super::fetch::Fault;
 use super::lists::{lock, Rounds, METADATA_ACCEPT};
+use super::resources::Groups;
 use crate::source::wire::GATEWAY_GROUP;
 use crate::surface::{Warning, WarningCode};
 

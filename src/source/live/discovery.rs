@@ -8,17 +8,13 @@
 //! serves (`apps`, `apiextensions.k8s.io`, `admissionregistration.k8s.io`), skips the
 //! optional ones (Gateway API, pod metrics), and is reported incomplete.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
 use super::fetch::{Fault, Sent};
+pub(super) use super::resources::Groups;
 use super::{resources, Lister, METRICS_GROUP};
 use crate::source::wire::GATEWAY_GROUP;
 use crate::surface::{Warning, WarningCode};
-
-/// API group → its versions, the preferred one first.
-pub(super) type Groups = BTreeMap<String, Vec<String>>;
 
 /// Where warnings about discovery point.
 const DISCOVERY: &str = "/apis";

@@ -13,7 +13,8 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::Resource;
 
-use super::discovery::Groups;
+/// API group → its versions, the preferred one first (what discovery found served).
+pub(super) type Groups = std::collections::BTreeMap<String, Vec<String>>;
 use crate::inventory::{WebhookKind, WorkloadKind};
 use crate::source::wire::{ObjectKind, GATEWAY_GROUP};
 

@@ -11,11 +11,13 @@ use std::rc::Rc;
 
 use serde::de::DeserializeSeed;
 
-use super::seed::DocSeed;
+mod seed;
+
 use super::stream::{Cap, Documents, Meter, Metered};
 use super::{Error, Limits, Result};
 use crate::inventory::{InventoryBuilder, KeepKeys};
 use crate::surface::{Snapshot, Warning, WarningCode};
+use seed::DocSeed;
 
 /// The YAML parser's budgets for Kubernetes output: many nodes (a List is one document of
 /// millions), few aliases (kubectl and Helm write none). Size is bounded by [`Limits`]

@@ -13,9 +13,9 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::document::value;
-use super::reader::{Reader, Staged};
-use super::stream::Meter;
+use super::super::document::value;
+use super::super::stream::Meter;
+use super::{Reader, Staged};
 
 /// What the visitors return to the parser when the reader itself failed; the real error
 /// waits in [`Reader::failed`].
