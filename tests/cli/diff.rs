@@ -445,3 +445,102 @@ fn live_diff_names_the_cluster_it_cannot_reach() {
     );
     assert_eq!(stdout(&o), "");
 }
+
+/// Budgets gate on configuration: the totals' figures and one kind by its resource name,
+/// on `scan` (absolute) and `diff` (growth); a kind nobody uses holds 0; a snapshot that
+/// did not count configuration is not judged on it (unknown is not 0).
+#[test]
+fn budgets_gate_on_configuration() {
+    let t = Tmp::new("config-budgets");
+    let (base, sidecar) = (t.save("istio-sidecar-base"), t.save("istio-sidecar"));
+    let scan = |budget: &str| {
+        run(
+            &[
+                "scan",
+                "--from",
+                "fixtures/clusters/istio-sidecar",
+                "-q",
+                "-o",
+                "json",
+                "--fail-on",
+                budget,
+            ],
+            None,
+        )
+    };
+    let o = scan("config.envoyfilters>1,fragileConfigObjects>5");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "budget exceeded: config.envoyfilters>1: the value is 2\n"
+    );
+    assert_eq!(
+        scan("config.EnvoyFilter>2,config.sidecars>0,configObjects>15")
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run(
+        &[
+            "diff",
+            &base,
+            &sidecar,
+            "-q",
+            "--fail-on",
+            "config.envoyfilters>+0,configKindsInUse>+0,proxyOverrides>+0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "budget exceeded: config.envoyfilters>+0: 1 → 2 (+1, +100.0%)\n\
+         budget exceeded: configKindsInUse>+0: 5 → 6 (+1, +20.0%)\n"
+    );
+    // istio-ambient holds no configuration objects: its figures are null and not judged.
+    let o = run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-ambient",
+            "-q",
+            "-o",
+            "json",
+            "--fail-on",
+            "config.envoyfilters>-1,fragileConfigObjects>-1",
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a negative limit is a usage error: {}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-ambient",
+            "-q",
+            "-o",
+            "json",
+            "--fail-on",
+            "config.envoyfilters>0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--fail-on",
+            "config.>1",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("config.<resource>"), "{}", stderr(&o));
+}
