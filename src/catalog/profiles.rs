@@ -305,7 +305,11 @@ impl Profile {
 /// A `learn:` list: every kind named, grouped and sourced, none twice.
 fn check_learn(kinds: &[KindRef]) -> Result<(), String> {
     for (i, k) in kinds.iter().enumerate() {
-        for (field, value) in [("group", &k.group), ("kind", &k.kind), ("source", &k.source)] {
+        for (field, value) in [
+            ("group", &k.group),
+            ("kind", &k.kind),
+            ("source", &k.source),
+        ] {
             if value.trim().is_empty() {
                 return Err(format!("entry {} has an empty {field}", i + 1));
             }
@@ -392,7 +396,8 @@ mod tests {
             ))
             .unwrap()
         };
-        let ok = "{group: cilium.io, kind: CiliumEgressGatewayPolicy, source: https://docs.cilium.io/}";
+        let ok =
+            "{group: cilium.io, kind: CiliumEgressGatewayPolicy, source: https://docs.cilium.io/}";
         assert!(profile(ok).validate("p", &catalog).is_ok());
         for bad in [
             "{group: cilium.io, kind: CiliumEgressGatewayPolicy}",
@@ -401,7 +406,10 @@ mod tests {
             "{group: '', kind: CiliumEgressGatewayPolicy, source: https://docs.cilium.io/}",
             &format!("{ok}, {ok}"),
         ] {
-            let err = profile(bad).validate("p", &catalog).unwrap_err().to_string();
+            let err = profile(bad)
+                .validate("p", &catalog)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("egress: learn:"), "{bad}: {err}");
         }
         // Unknown fields are refused like everywhere else in the profiles.
@@ -419,7 +427,12 @@ mod tests {
         let profiles = load(&catalog).unwrap();
         let kinds = |p: &str, f: &str| -> Vec<String> {
             let p = profiles.iter().find(|x| x.profile == p).unwrap();
-            p.feature(f).unwrap().learn.iter().map(|k| k.kind.clone()).collect()
+            p.feature(f)
+                .unwrap()
+                .learn
+                .iter()
+                .map(|k| k.kind.clone())
+                .collect()
         };
         assert_eq!(kinds("istio-sidecar", "l7-policy"), ["AuthorizationPolicy"]);
         assert_eq!(
@@ -428,7 +441,12 @@ mod tests {
         );
         assert_eq!(
             kinds("linkerd", "l7-policy"),
-            ["Server", "HTTPRoute", "AuthorizationPolicy", "MeshTLSAuthentication"]
+            [
+                "Server",
+                "HTTPRoute",
+                "AuthorizationPolicy",
+                "MeshTLSAuthentication"
+            ]
         );
         assert_eq!(kinds("cilium", "l7-policy"), ["CiliumNetworkPolicy"]);
         for p in &profiles {
