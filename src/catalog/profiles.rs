@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::{Catalog, Error, Result};
+use super::{Catalog, Error, KindRef, Result};
 use crate::inventory::WorkloadKind;
 use crate::quantity;
 use crate::surface::{Capture, Mode, Resources};
@@ -55,6 +55,9 @@ pub struct Additions {
     pub crds: Vec<CrdGroupSpec>,
     #[serde(default)]
     pub webhooks: Vec<WebhookSpec>,
+    /// Configuration kinds a team must learn and write on day 1, each with its source.
+    #[serde(default)]
+    pub learn: Vec<KindRef>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,6 +70,10 @@ pub struct Feature {
     pub crds: Vec<CrdGroupSpec>,
     #[serde(default)]
     pub webhooks: Vec<WebhookSpec>,
+    /// Configuration kinds the feature asks engineers to learn and write, each citing the
+    /// upstream page that has them write it.
+    #[serde(default)]
+    pub learn: Vec<KindRef>,
 }
 
 /// How many of a component run.
@@ -278,6 +285,13 @@ impl Profile {
             }
             seen.push(f.feature.as_str());
         }
+        let learn = std::iter::once(("baseline", &self.baseline.learn))
+            .chain(self.features.iter().map(|f| (f.feature.as_str(), &f.learn)));
+        for (step, kinds) in learn {
+            if let Err(problem) = check_learn(kinds) {
+                return bad(format!("{step}: learn: {problem}"));
+            }
+        }
         if (self.capture == Capture::Sidecar) != self.baseline.sidecar.is_some() {
             return bad(format!(
                 "capture {} needs a baseline sidecar exactly when it is sidecar",
@@ -286,6 +300,28 @@ impl Profile {
         }
         Ok(())
     }
+}
+
+/// A `learn:` list: every kind named, grouped and sourced, none twice.
+fn check_learn(kinds: &[KindRef]) -> Result<(), String> {
+    for (i, k) in kinds.iter().enumerate() {
+        for (field, value) in [
+            ("group", &k.group),
+            ("kind", &k.kind),
+            ("source", &k.source),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!("entry {} has an empty {field}", i + 1));
+            }
+        }
+        if kinds[..i]
+            .iter()
+            .any(|o| o.group == k.group && o.kind == k.kind)
+        {
+            return Err(format!("{}/{} is listed twice", k.group, k.kind));
+        }
+    }
+    Ok(())
 }
 
 /// Loads every profile and checks it against the mesh catalog.
@@ -348,6 +384,76 @@ mod tests {
         assert!(profile("sidecar", "").validate("p", &catalog).is_err());
         assert!(profile("ambient", sidecar).validate("p", &catalog).is_err());
         assert!(profile("none", "").validate("p", &catalog).is_ok());
+    }
+
+    #[test]
+    fn learn_entries_need_a_kind_and_a_source() {
+        let catalog = Catalog::load().unwrap();
+        let profile = |learn: &str| -> Profile {
+            serde_saphyr::from_str(&format!(
+                "{{profile: p, order: 9, mesh: cilium, mode: node, capture: none, baseline: {{}}, \
+                 features: [{{feature: egress, learn: [{learn}]}}]}}"
+            ))
+            .unwrap()
+        };
+        let ok =
+            "{group: cilium.io, kind: CiliumEgressGatewayPolicy, source: https://docs.cilium.io/}";
+        assert!(profile(ok).validate("p", &catalog).is_ok());
+        for bad in [
+            "{group: cilium.io, kind: CiliumEgressGatewayPolicy}",
+            "{group: cilium.io, kind: CiliumEgressGatewayPolicy, source: ' '}",
+            "{group: cilium.io, kind: '', source: https://docs.cilium.io/}",
+            "{group: '', kind: CiliumEgressGatewayPolicy, source: https://docs.cilium.io/}",
+            &format!("{ok}, {ok}"),
+        ] {
+            let err = profile(bad)
+                .validate("p", &catalog)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("egress: learn:"), "{bad}: {err}");
+        }
+        // Unknown fields are refused like everywhere else in the profiles.
+        assert!(serde_saphyr::from_str::<Profile>(
+            "{profile: p, order: 9, mesh: cilium, mode: node, capture: none, baseline: {}, \
+             features: [{feature: egress, learn: [{group: g, kind: K, source: s, count: 3}]}]}"
+        )
+        .is_err());
+    }
+
+    /// The kinds the issue names for L7 policy are in the profiles (issue 16 item 7).
+    #[test]
+    fn l7_policy_names_the_kinds_to_learn() {
+        let catalog = Catalog::load().unwrap();
+        let profiles = load(&catalog).unwrap();
+        let kinds = |p: &str, f: &str| -> Vec<String> {
+            let p = profiles.iter().find(|x| x.profile == p).unwrap();
+            p.feature(f)
+                .unwrap()
+                .learn
+                .iter()
+                .map(|k| k.kind.clone())
+                .collect()
+        };
+        assert_eq!(kinds("istio-sidecar", "l7-policy"), ["AuthorizationPolicy"]);
+        assert_eq!(
+            kinds("istio-ambient", "l7-policy"),
+            ["Gateway", "AuthorizationPolicy"]
+        );
+        assert_eq!(
+            kinds("linkerd", "l7-policy"),
+            [
+                "Server",
+                "HTTPRoute",
+                "AuthorizationPolicy",
+                "MeshTLSAuthentication"
+            ]
+        );
+        assert_eq!(kinds("cilium", "l7-policy"), ["CiliumNetworkPolicy"]);
+        for p in &profiles {
+            for k in p.features.iter().flat_map(|f| &f.learn) {
+                assert!(k.source.starts_with("https://"), "{}: {k:?}", p.profile);
+            }
+        }
     }
 
     #[test]

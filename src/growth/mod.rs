@@ -14,14 +14,16 @@ mod apply;
 mod model;
 
 pub use model::{
-    Added, AddedComponent, AddedProxy, ChangeKind, Column, ComparePlan, Plan, ProjectionScale,
-    Step, SweepPoint,
+    Added, AddedComponent, AddedProxy, ChangeKind, Column, ComparePlan, LearnKind, Plan,
+    ProjectionScale, Step, SweepPoint,
 };
+
+use std::collections::BTreeSet;
 
 use thiserror::Error;
 
 use crate::catalog::profiles::{self, Profile};
-use crate::catalog::{Catalog, MeshEntry};
+use crate::catalog::{Catalog, KindRef, MeshEntry};
 #[cfg(test)]
 use crate::surface::TotalsDelta;
 use crate::surface::{Mesh, Snapshot};
@@ -251,7 +253,8 @@ impl<'c> Growth<'c> {
         let mut snap = today.clone();
         // The plan follows the one mesh; other meshes in the cluster are left out of the figures.
         keep_mesh(&mut snap, &m.name);
-        let steps = self.steps(snap, profile, &feats, &scale, share);
+        // Step 0 is today: the install is behind the team, nothing is new to learn.
+        let steps = self.steps(snap, profile, &feats, &scale, share, false);
         Ok(Plan::new(
             m.name.clone(),
             profile.profile.clone(),
@@ -260,7 +263,8 @@ impl<'c> Growth<'c> {
         ))
     }
 
-    /// The steps of a projection, starting from `snap` (step 0).
+    /// The steps of a projection, starting from `snap` (step 0). `install`: step 0 is the
+    /// profile's install (its day-1 kinds are to learn), not a cluster already running it.
     pub fn steps(
         &self,
         mut snap: Snapshot,
@@ -268,14 +272,41 @@ impl<'c> Growth<'c> {
         features: &[&profiles::Feature],
         scale: &ProjectionScale,
         share: NamespaceShare,
+        install: bool,
     ) -> Vec<Step> {
-        let mut steps = vec![Step::first(&snap)];
+        let mut known = kinds_in_use(&snap);
+        let mut first = Step::first(&snap);
+        if install {
+            first.learn = self.new_kinds(profile, &profile.baseline.learn, &mut known);
+        }
+        let mut steps = vec![first];
         for f in features {
             let before = snap.totals;
             let added = self.apply(&mut snap, profile, f, scale, share);
-            steps.push(Step::after(f.feature.clone(), before, &snap, added));
+            let mut step = Step::after(f.feature.clone(), before, &snap, added);
+            step.learn = self.new_kinds(profile, &f.learn, &mut known);
+            steps.push(step);
         }
         steps
+    }
+
+    /// The kinds of `kinds` not yet `known`, which then become known (a kind is learnt once).
+    fn new_kinds(
+        &self,
+        profile: &Profile,
+        kinds: &[KindRef],
+        known: &mut BTreeSet<(String, String)>,
+    ) -> Vec<LearnKind> {
+        let mesh = self.mesh_entry(profile);
+        kinds
+            .iter()
+            .filter(|k| known.insert((k.group.clone(), k.kind.clone())))
+            .map(|k| LearnKind {
+                group: k.group.clone(),
+                kind: k.kind.clone(),
+                fragile: mesh.is_some_and(|m| m.is_fragile(&k.group, &k.kind)),
+            })
+            .collect()
     }
 
     /// `compare`: each profile's baseline at this scale, then the features in turn.
@@ -319,7 +350,7 @@ impl<'c> Growth<'c> {
                 }
                 None => self.baseline(profile, scale),
             };
-            let steps = self.steps(start, profile, &offered, scale, share);
+            let steps = self.steps(start, profile, &offered, scale, share, true);
             columns.push(model::Column {
                 profile: profile.profile.clone(),
                 mesh: profile.mesh.clone(),
@@ -373,6 +404,16 @@ impl<'c> Growth<'c> {
             })
             .collect()
     }
+}
+
+/// The (group, kind) pairs the cluster already has objects of: known to its engineers. An
+/// uncounted configuration (`objects: null`) knows nothing, so every kind is new.
+fn kinds_in_use(snap: &Snapshot) -> BTreeSet<(String, String)> {
+    snap.config
+        .iter()
+        .filter(|c| c.objects.is_some_and(|n| n > 0))
+        .map(|c| (c.group.clone(), c.kind.clone()))
+        .collect()
 }
 
 fn list_or_none<'a>(names: impl Iterator<Item = &'a str>) -> String {

@@ -86,6 +86,18 @@ impl Added {
     }
 }
 
+/// A configuration kind a step asks engineers to learn and write, new to the cluster: no
+/// earlier step asked for it and today's scan counted no object of it. Kinds only: a
+/// projection never says how many objects engineers will write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LearnKind {
+    pub group: String,
+    pub kind: String,
+    /// A kind tied to proxy internals that breaks across upgrades (the mesh catalog's list).
+    pub fragile: bool,
+}
+
 /// One step: today (`feature: null`), or the surface after one more feature.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -98,6 +110,9 @@ pub struct Step {
     pub changes: ChangeKind,
     /// How the added workloads scale (`node`, `namespace`, `cluster`), for reading growth.
     pub scales_with: Vec<String>,
+    /// Configuration kinds new to the cluster that this step asks engineers to learn and
+    /// write (from the feature profiles; `compare`'s baseline lists the install's own).
+    pub learn: Vec<LearnKind>,
     /// The surface after this step (kept for tests and the graph; not serialized).
     #[serde(skip)]
     pub snapshot: Snapshot,
@@ -112,6 +127,7 @@ impl Step {
             added: Added::default(),
             changes: ChangeKind::Configuration,
             scales_with: Vec::new(),
+            learn: Vec::new(),
             snapshot: s.clone(),
         }
     }
@@ -138,6 +154,7 @@ impl Step {
                 ChangeKind::Configuration
             },
             scales_with: scales,
+            learn: Vec::new(),
             snapshot: s.clone(),
         }
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::fit::Shrink;
 use super::markdown;
-use super::plan::{cells, changes, scale_line, FIGURES};
+use super::plan::{cells, changes, learn, scale_line, FIGURES};
 use super::section::Section;
 use super::table::page;
 use crate::growth::{ComparePlan, Step};
@@ -94,6 +94,13 @@ fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
                 },
             )
         }));
+        sec.rows.push(row);
+        let mut row = vec![String::new(), "new kinds".to_owned()];
+        row.extend(
+            steps
+                .iter()
+                .map(|s| s.map_or_else(|| "-".to_owned(), learn)),
+        );
         sec.rows.push(row);
         for (k, fig) in FIGURES.iter().enumerate() {
             let mut row = vec![String::new(), fig.to_lowercase()];

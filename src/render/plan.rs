@@ -87,6 +87,25 @@ pub(super) fn changes(s: &Step) -> String {
     }
 }
 
+/// The configuration kinds new to the cluster a step asks engineers to learn:
+/// `AuthorizationPolicy, EnvoyFilter (fragile)`; `-` when none. Kinds only, never counts.
+pub(super) fn learn(s: &Step) -> String {
+    if s.learn.is_empty() {
+        return "-".to_owned();
+    }
+    s.learn
+        .iter()
+        .map(|k| {
+            if k.fragile {
+                format!("{} (fragile)", k.kind)
+            } else {
+                k.kind.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn added(s: &Step) -> String {
     let mut parts: Vec<String> = s
         .added
@@ -187,8 +206,13 @@ fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
     for fig in FIGURES {
         steps = steps.shrink(fig, Shrink::Keep);
     }
-    let mut adds = Section::new(1, "Added by each step", vec!["FEATURE", "ADDED"])
-        .shrink("ADDED", Shrink::Text);
+    let mut adds = Section::new(
+        1,
+        "Added by each step",
+        vec!["FEATURE", "ADDED", "NEW KINDS TO LEARN"],
+    )
+    .shrink("ADDED", Shrink::Text)
+    .shrink("NEW KINDS TO LEARN", Shrink::List);
     for (i, s) in p.steps.iter().enumerate() {
         let mut row = vec![
             i.to_string(),
@@ -198,7 +222,7 @@ fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
         row.extend(cells(s));
         steps.rows.push(row);
         if let Some(f) = &s.feature {
-            adds.rows.push(vec![f.clone(), added(s)]);
+            adds.rows.push(vec![f.clone(), added(s), learn(s)]);
         }
     }
     let mut out = vec![steps];

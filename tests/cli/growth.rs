@@ -168,7 +168,7 @@ fn plan_table_and_json() {
             "--from",
             "fixtures/clusters/linkerd-base",
             "--enable",
-            "l7-policy,observability",
+            "l7-policy,observability,egress",
             "-o",
             "json",
         ],
@@ -187,6 +187,30 @@ fn plan_table_and_json() {
     assert_eq!(
         v["steps"][2]["added"]["webhooks"][0],
         "linkerd-tap-injector-webhook-config"
+    );
+    // The fixture already writes L7 policy's kinds (Server, HTTPRoute, AuthorizationPolicy,
+    // MeshTLSAuthentication): nothing new; egress asks for EgressNetwork, which it does not use.
+    let kinds = |i: usize| -> Vec<String> {
+        v["steps"][i]["learn"]
+            .as_array()
+            .expect("learn")
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}/{}",
+                    k["group"].as_str().unwrap_or(""),
+                    k["kind"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert!(kinds(0).is_empty(), "today has nothing to learn");
+    assert!(kinds(1).is_empty(), "the cluster already writes them");
+    assert!(kinds(2).is_empty(), "viz asks for no configuration kind");
+    assert_eq!(kinds(3), ["policy.linkerd.io/EgressNetwork"]);
+    assert_eq!(
+        v["steps"][3]["totals"]["configObjects"], 10,
+        "never invented"
     );
 }
 
@@ -250,7 +274,7 @@ fn compare_calibrated_by_a_scan() {
             "--mesh",
             "linkerd,istio-ambient",
             "--features",
-            "l7-policy",
+            "l7-policy,egress",
             "-o",
             "json",
         ],
@@ -266,6 +290,25 @@ fn compare_calibrated_by_a_scan() {
     );
     assert_eq!(v["columns"][1]["calibrated"], false);
     assert_eq!(v["scale"]["nodes"], 3, "scale from the scan");
+    // The scanned cluster already writes Servers, HTTPRoutes, AuthorizationPolicies and
+    // MeshTLSAuthentications: L7 policy asks for nothing new; egress's EgressNetwork is new.
+    // No step invents configuration objects: the scan's count stays as it is.
+    let linkerd = &v["columns"][0]["steps"];
+    assert_eq!(linkerd[1]["learn"], serde_json::json!([]));
+    assert_eq!(
+        linkerd[2]["learn"],
+        serde_json::json!([{"group": "policy.linkerd.io", "kind": "EgressNetwork", "fragile": false}])
+    );
+    for s in linkerd.as_array().expect("steps") {
+        assert_eq!(s["totals"]["configObjects"], 10);
+        assert_eq!(s["delta"]["configObjects"], 0);
+    }
+    let ambient = &v["columns"][1]["steps"];
+    assert_eq!(ambient[1]["learn"][0]["kind"], "Gateway");
+    assert_eq!(
+        ambient[1]["totals"]["configObjects"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]
