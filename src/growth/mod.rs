@@ -434,6 +434,10 @@ fn keep_mesh(snap: &mut Snapshot, mesh: &str) {
     snap.webhooks.retain(|w| w.mesh == mesh);
     snap.namespaces.retain(|n| n.mesh == mesh);
     snap.upgrade_steps.retain(|s| s.mesh == mesh);
+    // The mesh's configuration and the shared kinds it uses (waypoints, routes).
+    snap.config
+        .retain(|c| c.mesh == mesh || c.mesh == crate::surface::SHARED);
+    snap.overrides.retain(|o| o.mesh == mesh);
     snap.recount();
 }
 
