@@ -68,7 +68,7 @@ start_fake() {
 # spec PODS: the generator's spec for the single-cluster runs (CONFIG_OBJECTS included).
 spec() {
   local pods=$1 ns=$(($1 / 100)) per=0
-  if [ "$CONFIG_OBJECTS" -gt 0 ]; then
+  if [ "$CONFIG_OBJECTS" -gt 0 ] && [ "$ns" -gt 0 ]; then
     per=$(( (CONFIG_OBJECTS + ns / 2) / ns ))
     [ "$per" -lt 1 ] && per=1
   fi
