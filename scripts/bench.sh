@@ -8,9 +8,17 @@
 #   scripts/bench.sh pty        # the 50k-pod live scan on a pseudo-terminal (`script`):
 #                               # finishes, progress line drawn and erased (PTY_PODS=N)
 #   MESH=linkerd SIZES="5000 50000" scripts/bench.sh single
+#   CONFIG_OBJECTS=20000 SIZES=50000 scripts/bench.sh single
+#                               # plus ~20,000 mesh configuration objects (custom resources)
+#   SKIP_KUBECTL=1 scripts/bench.sh single
+#                               # without kubectl's pod listing (6 minutes and 7 GB at 50k)
 #
 # MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
 # linkerd, cilium, none); nodes = pods/25, namespaces = pods/100.
+# CONFIG_OBJECTS=T (single and pty; default 0) adds `config=N` to the generator's spec,
+# N = T / namespaces rounded to the nearest (at least 1), so the cluster holds about T
+# configuration objects on top of the fixture's own; the script prints how many the fake
+# serves (counted over every CRD's objects) and the scan's totals.configObjects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +27,8 @@ MESH=${MESH:-istio-sidecar}
 SIZES=${SIZES:-"5000 50000"}
 FLEET=${FLEET:-10}
 FLEET_PODS=${FLEET_PODS:-5000}
+CONFIG_OBJECTS=${CONFIG_OBJECTS:-0}
+SKIP_KUBECTL=${SKIP_KUBECTL:-0}
 WORK=$(mktemp -d /tmp/meshsurface-bench.XXXXXX)
 FAKE_PID=""
 cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -36,11 +46,12 @@ cargo build --release --quiet -p meshsurface -p fakekube
 MS=target/release/kubectl-meshsurface
 FK=target/release/fakekube
 KUBECTL=$(command -v kubectl || true)
+[ "$SKIP_KUBECTL" = 1 ] && KUBECTL=""
 
 echo "# machine: $(nproc) cores; $(free -h | awk '/^Mem:/ {print $2" RAM, "$7" available"}'); $(uname -sr)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "$KUBECTL" ] && echo "# kubectl: $($KUBECTL version --client 2>/dev/null | head -1)" \
-  || echo "# kubectl is not installed: its column is skipped"
+  || echo "# kubectl is not installed or SKIP_KUBECTL=1: its column is skipped"
 
 # start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
 start_fake() {
@@ -54,6 +65,45 @@ start_fake() {
   done
   echo "bench: fakekube did not start" >&2; exit 1
 }
+# spec PODS: the generator's spec for the single-cluster runs (CONFIG_OBJECTS included).
+spec() {
+  local pods=$1 ns=$(($1 / 100)) per=0
+  if [ "$CONFIG_OBJECTS" -gt 0 ] && [ "$ns" -gt 0 ]; then
+    per=$(( (CONFIG_OBJECTS + ns / 2) / ns ))
+    [ "$per" -lt 1 ] && per=1
+  fi
+  echo "pods=$pods,nodes=$((pods / 25)),namespaces=$ns$([ "$per" -gt 0 ] && echo ",config=$per")"
+}
+
+# served_config URL: the objects of every CRD the fake serves (at the CRD's storage
+# version, paged), i.e. the configuration objects a scan can count.
+served_config() {
+  python3 - "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+base = sys.argv[1]
+def get(path):
+    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer fakekube-token"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+total = 0
+for crd in get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")["items"]:
+    spec = crd["spec"]
+    vs = [v for v in spec.get("versions", []) if v.get("served", True)]
+    v = next((v for v in vs if v.get("storage")), vs[0] if vs else None)
+    if v is None:
+        continue
+    path, cont = "/apis/%s/%s/%s" % (spec["group"], v["name"], spec["names"]["plural"]), ""
+    while True:
+        q = "?limit=500" + ("&continue=" + urllib.parse.quote(cont, safe="") if cont else "")
+        page = get(path + q)
+        total += len(page.get("items") or [])
+        cont = (page.get("metadata") or {}).get("continue") or ""
+        if not cont:
+            break
+print(total)
+PY
+}
+
 stop_fake() { kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; FAKE_PID=""; }
 
 # timed NAME CMD...: runs CMD under /usr/bin/time -v (stdout to a file); sets SECS, RSS_KB.
@@ -87,11 +137,13 @@ if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
   echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | raw page loop (floor) | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for pods in $SIZES; do
-    start_fake "pods=$pods,nodes=$((pods / 25)),namespaces=$((pods / 100))" 1
+    start_fake "$(spec "$pods")" 1
     url=$(head -1 "$WORK/urls")
     timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
     ms_s=$SECS; ms_kb=$RSS_KB
     ms_pods=$(grep -m1 '"pods":' "$WORK/ms.out" | tr -dc 0-9)
+    echo "#   $pods pods: --generate $(spec "$pods"); the fake serves $(served_config "$url") custom resources;" \
+      "scan: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("complete %s, totals.configObjects %s" % (d["complete"], d["totals"].get("configObjects")))' "$WORK/ms.out")" >&2
     if [ -n "$KUBECTL" ]; then
       timed kc "$KUBECTL" --kubeconfig "$WORK/kubeconfig" get pods -A -o json
       kc_s=$SECS; kc_kb=$RSS_KB
@@ -132,7 +184,7 @@ if [ "$WHAT" = pty ]; then
   # pty), so the progress line is drawn. Checks that the scan ends, that the progress line
   # was drawn and erased before the table, and prints the figures.
   pods=${PTY_PODS:-50000}
-  start_fake "pods=$pods,nodes=$((pods / 25)),namespaces=$((pods / 100))" 1
+  start_fake "$(spec "$pods")" 1
   start=$(date +%s.%N)
   rc=0
   KUBECONFIG="$WORK/kubeconfig" timeout 300 script -qec "$MS scan" "$WORK/typescript" \
