@@ -56,6 +56,26 @@ impl EdgeType {
     }
 }
 
+/// What happens to a group's configuration objects through a `reconciles` edge: the
+/// controller turns them into proxy config it pushes (`pushed`), or enforces them itself
+/// (`applied`). Only such edges count configuration objects in a blast radius: a
+/// controller that merely registers or garbage-collects a group's objects carries none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigFlow {
+    Pushed,
+    Applied,
+}
+
+impl ConfigFlow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigFlow::Pushed => "pushed",
+            ConfigFlow::Applied => "applied",
+        }
+    }
+}
+
 /// One end of an edge rule.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
@@ -129,6 +149,10 @@ pub struct EdgeRule {
     pub r#type: EdgeType,
     /// Why the edge exists, in a few words (shown in JSON output).
     pub reason: String,
+    /// On `reconciles` edges: the group's configuration objects stop being pushed or
+    /// applied while the controller is down.
+    #[serde(default)]
+    pub config: Option<ConfigFlow>,
 }
 
 /// The kind of an upgrade step: the runbook orders steps by the relation first, then by
@@ -281,6 +305,13 @@ impl MeshEntry {
             match &e.from {
                 Endpoint::Component(_) | Endpoint::Namespaces(_) => {}
                 other => return Err(format!("{at}: cannot start at {other:?}")),
+            }
+            if e.config.is_some()
+                && !(e.r#type == EdgeType::Reconciles && matches!(e.to, Endpoint::Crds(_)))
+            {
+                return Err(format!(
+                    "{at}: config is only for reconciles edges to an API group"
+                ));
             }
             if e.to == Endpoint::BoundWaypoints && !matches!(e.from, Endpoint::Namespaces(_)) {
                 return Err(format!(

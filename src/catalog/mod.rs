@@ -27,7 +27,7 @@ pub mod profiles;
 use crate::inventory::{Container, Labels, PodShape};
 use crate::surface::{Capture, Mode, Placement, Role, ScalesWith};
 
-pub use graph::{EdgeRule, EdgeType, Endpoint, UpgradeKind, UpgradeRule};
+pub use graph::{ConfigFlow, EdgeRule, EdgeType, Endpoint, UpgradeKind, UpgradeRule};
 pub use injection::{InjectOverrides, InjectSelector, Injection, SelectorOn};
 pub use matching::{image_matches, image_version, split_image, Match, GATEWAY_NAME_LABEL};
 

@@ -6,6 +6,10 @@
 //! a namespace that `routes-through` a proxy or waypoint is harmed when that is down.
 //! `injects`, `serves-webhook`, `reconciles` and `depends-on` are not followed: a webhook's
 //! harm is counted separately (fail-closed webhooks), and add-ons carry no traffic.
+//!
+//! Configuration: a component's `reconciles` edges marked `config` (pushed or applied, in
+//! the catalog) name the API groups whose objects stop reaching the data plane while it is
+//! down; the blast radius adds up those groups' configuration objects, when counted.
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -15,7 +19,7 @@ use petgraph::Direction;
 use serde::Serialize;
 
 use super::model::{Graph, NodeKind};
-use crate::catalog::EdgeType;
+use crate::catalog::{ConfigFlow, EdgeType};
 use crate::surface::ScalesWith;
 
 /// What is affected when every replica of one component node is down.
@@ -37,8 +41,45 @@ pub struct BlastRadius {
     pub meshed_pods: u64,
     /// Webhook configurations with `failurePolicy: Fail` it serves (admission blocked).
     pub fail_closed_webhooks: u64,
+    /// The API groups whose configuration it pushes or applies (catalog `config` edges).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub config: Vec<ConfigReach>,
+    /// Configuration objects of those groups that stop being pushed or applied: the sum of
+    /// the known counts (absent when no group's count is known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_objects: Option<u64>,
     #[serde(skip)]
     pub node: NodeIndex,
+}
+
+/// One API group whose configuration a component pushes or applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigReach {
+    /// The group's node id.
+    pub id: String,
+    pub group: String,
+    pub flow: ConfigFlow,
+    /// Its configuration objects (null: not counted).
+    pub objects: Option<u64>,
+}
+
+impl BlastRadius {
+    /// `pushed`, `applied`, or `pushed or applied` when its groups differ.
+    pub fn config_verb(&self) -> &'static str {
+        let pushed = self.config.iter().any(|c| c.flow == ConfigFlow::Pushed);
+        let applied = self.config.iter().any(|c| c.flow == ConfigFlow::Applied);
+        match (pushed, applied) {
+            (true, true) => "pushed or applied",
+            (false, true) => ConfigFlow::Applied.as_str(),
+            _ => ConfigFlow::Pushed.as_str(),
+        }
+    }
+
+    /// Some group's count is unknown while another's is known: the sum is a lower bound.
+    pub fn config_partial(&self) -> bool {
+        self.config_objects.is_some() && self.config.iter().any(|c| c.objects.is_none())
+    }
 }
 
 impl BlastRadius {
@@ -72,8 +113,14 @@ pub fn blast_radius(graph: &Graph) -> Vec<BlastRadius> {
                     workloads: 0,
                     meshed_pods: 0,
                     fail_closed_webhooks: 0,
+                    config: config_reach(graph, i),
+                    config_objects: None,
                     node: i,
                 };
+                b.config_objects = b.config.iter().fold(None, |sum, c| match c.objects {
+                    Some(n) => Some(sum.unwrap_or(0u64).saturating_add(n)),
+                    None => sum,
+                });
                 reach(graph, i, *instances, &mut b);
                 b.fail_closed_webhooks = g
                     .edges_directed(i, Direction::Incoming)
@@ -103,6 +150,36 @@ pub fn blast_radius(graph: &Graph) -> Vec<BlastRadius> {
             .then(a.node.cmp(&b.node))
     });
     out
+}
+
+/// The API groups `start` reconciles with a `config` flow, in edge order.
+fn config_reach(graph: &Graph, start: NodeIndex) -> Vec<ConfigReach> {
+    let g = &graph.graph;
+    let mut edges: Vec<_> = g
+        .edges_directed(start, Direction::Outgoing)
+        .filter(|e| e.weight().r#type == EdgeType::Reconciles)
+        .collect();
+    edges.sort_by_key(petgraph::visit::EdgeRef::id);
+    edges
+        .into_iter()
+        .filter_map(|e| {
+            let flow = e.weight().config?;
+            let n = &g[e.target()];
+            match &n.kind {
+                NodeKind::CrdGroup {
+                    group,
+                    config_objects,
+                    ..
+                } => Some(ConfigReach {
+                    id: n.id.clone(),
+                    group: group.clone(),
+                    flow,
+                    objects: *config_objects,
+                }),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// Walks the impact edges from `start` and adds up what it reaches.

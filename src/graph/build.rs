@@ -8,8 +8,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::model::{Edge, Graph, Node, NodeKind, WorkloadRef};
-use crate::catalog::{Catalog, EdgeType, Endpoint, MeshEntry};
-use crate::surface::SHARED;
+use crate::catalog::{Catalog, ConfigFlow, EdgeType, Endpoint, MeshEntry};
+use crate::surface::{ConfigFigures, SHARED};
 use crate::surface::{Role, ScalesWith, Snapshot};
 
 /// Builds the dependency graph of a snapshot.
@@ -18,20 +18,7 @@ pub fn build(snap: &Snapshot, catalog: &Catalog) -> Graph {
     for mesh in &snap.meshes {
         b.add_mesh_nodes(snap, &mesh.name);
     }
-    let mut shared: BTreeMap<&str, u64> = BTreeMap::new();
-    for c in snap.crds.iter().filter(|c| c.mesh == SHARED) {
-        *shared.entry(&c.group).or_default() += 1;
-    }
-    for (group, crds) in shared {
-        b.add(
-            format!("{SHARED}/crds/{group}"),
-            SHARED,
-            NodeKind::CrdGroup {
-                group: group.to_owned(),
-                crds,
-            },
-        );
-    }
+    b.add_crd_groups(snap, SHARED);
     for mesh in &snap.meshes {
         if let Some(entry) = catalog.mesh(&mesh.name) {
             b.add_runs_edges(snap, entry);
@@ -61,6 +48,17 @@ impl Builder {
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, r#type: EdgeType, reason: &str) {
+        self.edge_with(from, to, r#type, reason, None);
+    }
+
+    fn edge_with(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        r#type: EdgeType,
+        reason: &str,
+        config: Option<ConfigFlow>,
+    ) {
         if from != to && self.edges.insert((from, to, r#type)) {
             self.g.add_edge(
                 from,
@@ -68,6 +66,44 @@ impl Builder {
                 Edge {
                     r#type,
                     reason: reason.to_owned(),
+                    config,
+                },
+            );
+        }
+    }
+
+    /// One node per API group of `mesh` (or `shared`): the groups of its CRDs, then the
+    /// groups of configuration objects read without their CRD. Each carries the group's
+    /// configuration objects: the sum of the known counts of its `config[]` kinds; null
+    /// when none is known (not counted, or every list of the group was refused), and 0 for
+    /// a group with no kind in `config[]` when the snapshot counted configuration.
+    fn add_crd_groups(&mut self, snap: &Snapshot, mesh: &str) {
+        let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in snap.crds.iter().filter(|c| c.mesh == mesh) {
+            *groups.entry(&c.group).or_default() += 1;
+        }
+        for c in snap.config.iter().filter(|c| c.mesh == mesh) {
+            groups.entry(&c.group).or_default();
+        }
+        let counted = snap.totals.config_objects.is_some();
+        for (group, crds) in groups {
+            let mut kinds = snap
+                .config
+                .iter()
+                .filter(|c| c.mesh == mesh && c.group == group)
+                .peekable();
+            let config_objects = if kinds.peek().is_none() {
+                counted.then_some(0)
+            } else {
+                ConfigFigures::of(kinds).objects
+            };
+            self.add(
+                format!("{mesh}/crds/{group}"),
+                mesh,
+                NodeKind::CrdGroup {
+                    group: group.to_owned(),
+                    crds,
+                    config_objects,
                 },
             );
         }
@@ -147,20 +183,7 @@ impl Builder {
                 },
             );
         }
-        let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
-        for c in snap.crds.iter().filter(|c| c.mesh == mesh) {
-            *groups.entry(&c.group).or_default() += 1;
-        }
-        for (group, crds) in groups {
-            self.add(
-                format!("{mesh}/crds/{group}"),
-                mesh,
-                NodeKind::CrdGroup {
-                    group: group.to_owned(),
-                    crds,
-                },
-            );
-        }
+        self.add_crd_groups(snap, mesh);
         for n in snap.namespaces.iter().filter(|n| n.mesh == mesh) {
             self.add(
                 format!("{mesh}/namespace/{}", n.namespace),
@@ -390,7 +413,7 @@ impl Builder {
                     None => waypoints.get(&f).cloned().unwrap_or_default(),
                 };
                 for t in to {
-                    self.edge(f, t, rule.r#type, &rule.reason);
+                    self.edge_with(f, t, rule.r#type, &rule.reason, rule.config);
                 }
             }
         }

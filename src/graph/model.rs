@@ -5,7 +5,7 @@
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-use crate::catalog::EdgeType;
+use crate::catalog::{ConfigFlow, EdgeType};
 use crate::surface::{Role, ScalesWith};
 
 /// One node: an aggregate of the snapshot, identified by a stable id
@@ -49,7 +49,10 @@ pub enum NodeKind {
     },
     CrdGroup {
         group: String,
+        /// CRDs of the group in the input (0: its objects were read without their CRDs).
         crds: u64,
+        /// Configuration objects of the group (`config[]`); null: not counted.
+        config_objects: Option<u64>,
     },
     Webhook {
         /// `mutating` or `validating`.
@@ -83,6 +86,9 @@ pub struct WorkloadRef {
 pub struct Edge {
     pub r#type: EdgeType,
     pub reason: String,
+    /// On `reconciles` edges: the group's configuration is pushed or applied by the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigFlow>,
 }
 
 /// The dependency graph.

@@ -38,6 +38,11 @@ pub struct Row {
     pub nodes_with_agent: u64,
     pub cpu_request_millicores: i64,
     pub memory_request_bytes: i64,
+    /// The mesh's configuration objects (its own API groups; shared Gateway API kinds are
+    /// in no mesh's row). Null: not counted (not in the input), never 0.
+    pub config_objects: Option<u64>,
+    /// Those of fragile kinds (EnvoyFilter, CiliumEnvoyConfig, ...). Null: not counted.
+    pub fragile_config_objects: Option<u64>,
     /// This row's per-cluster terms (fleet terms are not split over rows).
     pub hours_per_year: f64,
     pub fte: f64,
@@ -101,6 +106,8 @@ impl Row {
                 .unwrap_or(0),
             cpu_request_millicores: t.cpu_request_millicores,
             memory_request_bytes: t.memory_request_bytes,
+            config_objects: t.config_objects,
+            fragile_config_objects: t.fragile_config_objects,
             hours_per_year: 0.0,
             fte: 0.0,
         }
@@ -126,6 +133,9 @@ impl Row {
             nodes_with_agent: 0,
             cpu_request_millicores: 0,
             memory_request_bytes: 0,
+            // No mesh, no mesh configuration: 0 when the input was counted.
+            config_objects: snap.totals.config_objects.map(|_| 0),
+            fragile_config_objects: snap.totals.fragile_config_objects.map(|_| 0),
             hours_per_year: 0.0,
             fte: 0.0,
         }
@@ -161,6 +171,12 @@ pub struct FleetTotals {
     pub distinct_crds: u64,
     /// Proxy types by (mesh, implementation, placement), counted once.
     pub distinct_proxy_types: u64,
+    /// Configuration objects of the rows that counted them; null when no row did.
+    pub config_objects: Option<u64>,
+    /// Fragile ones, likewise.
+    pub fragile_config_objects: Option<u64>,
+    /// Mesh rows whose configuration was not counted: left out of the sums above, not 0.
+    pub config_not_counted: u64,
 }
 
 /// Collects rows and distinct sets cluster by cluster.
@@ -246,6 +262,16 @@ impl FleetBuilder {
             t.memory_request_bytes = t
                 .memory_request_bytes
                 .saturating_add(r.memory_request_bytes);
+            let add = |a: &mut Option<u64>, b: Option<u64>| {
+                if let Some(b) = b {
+                    *a = Some(a.unwrap_or(0).saturating_add(b));
+                }
+            };
+            add(&mut t.config_objects, r.config_objects);
+            add(&mut t.fragile_config_objects, r.fragile_config_objects);
+            if r.mesh != "none" && r.config_objects.is_none() {
+                t.config_not_counted += 1;
+            }
         }
         t
     }

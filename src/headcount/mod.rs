@@ -227,6 +227,9 @@ fn evaluate(
         webhooks: f(totals.webhooks),
         version_skew: f(totals.version_skew),
         meshed_clusters: f(totals.meshed_clusters),
+        config_objects: totals.config_objects.map(f),
+        fragile_config_objects: totals.fragile_config_objects.map(f),
+        config_not_counted: totals.config_not_counted,
     };
     let fleet = FleetFigures {
         meshes: f(totals.meshes.len() as u64),
@@ -246,6 +249,9 @@ fn cluster_figures(r: &Row, meshed_share: f64) -> ClusterFigures {
         webhooks: r.webhooks as f64,
         version_skew: r.version_skew as f64,
         meshed_clusters: meshed_share,
+        config_objects: r.config_objects.map(|n| n as f64),
+        fragile_config_objects: r.fragile_config_objects.map(|n| n as f64),
+        config_not_counted: 0,
     }
 }
 

@@ -20,7 +20,7 @@ use thiserror::Error;
 pub const DEFAULT_MODEL: &str = include_str!("default-model.toml");
 
 /// Every coefficient the model has, with the unit it must be written in.
-pub const COEFFICIENTS: [(&str, &str); 14] = [
+pub const COEFFICIENTS: [(&str, &str); 16] = [
     ("engineers", "engineers"),
     ("hours_per_fte", "hours/FTE/year"),
     ("upgrades_per_year", "upgrades/year"),
@@ -31,6 +31,11 @@ pub const COEFFICIENTS: [(&str, &str); 14] = [
     ("webhook_hours", "hours/webhook/year"),
     ("skew_hours", "hours/skewed-object/year"),
     ("oncall_share_per_cluster", "FTE/cluster"),
+    ("config_hours_per_object", "hours/config-object/year"),
+    (
+        "fragile_config_hours_per_upgrade",
+        "hours/fragile-object/upgrade",
+    ),
     ("upgrade_preparation_hours", "hours/mesh/upgrade"),
     ("learning_hours_per_crd", "hours/CRD/engineer"),
     ("learning_hours_per_proxy_type", "hours/proxy-type/engineer"),

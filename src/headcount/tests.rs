@@ -143,3 +143,55 @@ fn a_feature_no_mesh_offers_is_refused() {
     let e = headcount(&[("a".into(), snap)], &m, &["teleport".into()], &g).unwrap_err();
     assert!(matches!(e, Error::UnknownFeature { ref feature, .. } if feature == "teleport"));
 }
+
+#[test]
+fn rows_and_totals_carry_configuration_figures_null_aware() {
+    let c = Catalog::load().unwrap();
+    let g = growth(&c);
+    let m = Model::default_model().unwrap();
+    let mut counted = base(&g, "istio-ambient");
+    let mesh = counted.meshes[0].name.clone();
+    counted.meshes[0].totals.config_objects = Some(15);
+    counted.meshes[0].totals.fragile_config_objects = Some(2);
+    let mut unknown = counted.clone();
+    unknown.meshes[0].totals.config_objects = None;
+    unknown.meshes[0].totals.fragile_config_objects = None;
+
+    let r = Row::of("a", &counted, Some(&mesh));
+    assert_eq!(
+        (r.config_objects, r.fragile_config_objects),
+        (Some(15), Some(2))
+    );
+    let r = Row::of("b", &unknown, Some(&mesh));
+    assert_eq!((r.config_objects, r.fragile_config_objects), (None, None));
+
+    // One counted cluster, one not: the sum of the counted one, and the other named.
+    let h = headcount(
+        &[("a".into(), counted.clone()), ("b".into(), unknown.clone())],
+        &m,
+        &[],
+        &g,
+    )
+    .unwrap();
+    assert_eq!(h.totals.config_objects, Some(15));
+    assert_eq!(h.totals.fragile_config_objects, Some(2));
+    assert_eq!(h.totals.config_not_counted, 1);
+    let review = h
+        .estimate
+        .cluster_terms
+        .iter()
+        .find(|t| t.name == "configuration review")
+        .unwrap();
+    assert_eq!(review.hours_per_year, 3.75);
+    assert!(review.note.is_some());
+    // The unknown row's own hours leave the term out, they do not count 0 objects as work.
+    assert_eq!(
+        h.rows[0].hours_per_year - h.rows[1].hours_per_year,
+        3.75 + 16.0
+    );
+
+    // No cluster counted: unknown, not 0.
+    let h = headcount(&[("b".into(), unknown)], &m, &[], &g).unwrap();
+    assert_eq!(h.totals.config_objects, None);
+    assert_eq!(h.totals.config_not_counted, 1);
+}

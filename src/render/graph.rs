@@ -14,7 +14,7 @@ use super::scan::headline;
 use super::section::Section;
 use super::table::Page;
 use super::words::plural;
-use crate::graph::{Analysis, Graph, Node, NodeKind, Spof};
+use crate::graph::{Analysis, BlastRadius, Graph, Node, NodeKind, Spof};
 use crate::surface::Snapshot;
 
 /// The heading of a mesh: `istio (ambient, 1.26.3)`.
@@ -63,7 +63,17 @@ fn label(n: &Node) -> Vec<String> {
             format!("{implementation} ({placement})"),
             plural(*instances, "proxy instance"),
         ],
-        NodeKind::CrdGroup { group, crds } => vec![group.clone(), plural(*crds, "CRD")],
+        NodeKind::CrdGroup {
+            group,
+            crds,
+            config_objects,
+        } => {
+            let mut second = plural(*crds, "CRD");
+            if let Some(n) = config_objects {
+                let _ = write!(second, ", {}", plural(*n, "config object"));
+            }
+            vec![group.clone(), second]
+        }
         NodeKind::Webhook {
             webhook_kind,
             name,
@@ -254,7 +264,37 @@ fn blast_section(a: &Analysis) -> Section {
             b.fail_closed_webhooks.to_string(),
         ]);
     }
+    let lines: Vec<String> = a.blast_radius.iter().filter_map(config_line).collect();
+    if !lines.is_empty() {
+        sec.footer = Some(lines.join("\n"));
+    }
     sec
+}
+
+/// `istiod down: 15 configuration objects stop being pushed (networking.istio.io 9, ...)`,
+/// for a component whose groups hold counted objects (none when not counted, or 0).
+fn config_line(b: &BlastRadius) -> Option<String> {
+    let n = b.config_objects.filter(|&n| n > 0)?;
+    let name = match &b.namespace {
+        Some(ns) => format!("{} ({ns})", b.component),
+        None => b.component.clone(),
+    };
+    let groups: Vec<String> = b
+        .config
+        .iter()
+        .filter_map(|c| match c.objects {
+            Some(0) => None,
+            Some(n) => Some(format!("{} {n}", c.group)),
+            None => Some(format!("{} not counted", c.group)),
+        })
+        .collect();
+    Some(format!(
+        "{name} down: {}{} stop being {} ({})",
+        if b.config_partial() { "at least " } else { "" },
+        plural(n, "configuration object"),
+        b.config_verb(),
+        groups.join(", ")
+    ))
 }
 
 fn spof_why(s: &Spof) -> String {

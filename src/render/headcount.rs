@@ -10,7 +10,7 @@ use crate::headcount::model::num;
 use crate::headcount::{Estimate, FleetTotals, Headcount, Row};
 
 /// The CSV columns, in order. Their names are stable: new columns are added at the end.
-pub const CSV_COLUMNS: [&str; 27] = [
+pub const CSV_COLUMNS: [&str; 30] = [
     "cluster",
     "mesh",
     "mode",
@@ -38,7 +38,20 @@ pub const CSV_COLUMNS: [&str; 27] = [
     "projectedHoursPerYear",
     "deltaHoursPerYear",
     "deltaFte",
+    "configObjects",
+    "fragileConfigObjects",
+    "configNotCounted",
 ];
+
+/// A count that may be unknown: empty in CSV (a blank cell, never 0).
+fn csv_count(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// A count that may be unknown, for people: `unknown`, never 0.
+fn shown_count(n: Option<u64>) -> String {
+    n.map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+}
 
 fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -119,6 +132,11 @@ pub fn csv(h: &Headcount) -> String {
             ]),
             None => cells.extend([String::new(), String::new(), String::new()]),
         }
+        cells.extend([
+            csv_count(r.config_objects),
+            csv_count(r.fragile_config_objects),
+            String::new(),
+        ]);
         push_row(&mut out, &cells);
     }
     let t = &h.totals;
@@ -146,6 +164,11 @@ pub fn csv(h: &Headcount) -> String {
         ]),
         None => cells.extend([String::new(), String::new(), String::new()]),
     }
+    cells.extend([
+        csv_count(t.config_objects),
+        csv_count(t.fragile_config_objects),
+        t.config_not_counted.to_string(),
+    ]);
     push_row(&mut out, &cells);
     out
 }
@@ -180,6 +203,8 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
             "STEPS",
             "NAMESPACES",
             "NODES",
+            "CONFIG",
+            "FRAGILE",
             "CPU REQ",
             "MEM REQ",
             "HOURS/YR",
@@ -187,6 +212,8 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         ],
     )
     .optional(&[
+        "FRAGILE",
+        "CONFIG",
         "NODES",
         "NAMESPACES",
         "STEPS",
@@ -205,11 +232,18 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
     .shrink("CLUSTER", Shrink::CutStart)
     .shrink("VERSIONS", Shrink::List)
     .shrink("MESH", Shrink::List);
-    let row = |first: [String; 4], f: [u64; 11], c: i64, m: i64, hours: f64, fte: f64| {
+    let row = |first: [String; 4],
+               f: [u64; 11],
+               config: [Option<u64>; 2],
+               c: i64,
+               m: i64,
+               hours: f64,
+               fte: f64| {
         // f[3]: component pods, f[5]: proxies.
         let pods = f[3].saturating_add(f[5]);
         let mut v: Vec<String> = first.to_vec();
         v.extend(f.iter().map(u64::to_string));
+        v.extend(config.map(shown_count));
         v.extend([
             request(c, pods, cpu),
             request(m, pods, memory),
@@ -247,6 +281,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
                 r.namespaces,
                 r.nodes,
             ],
+            [r.config_objects, r.fragile_config_objects],
             r.cpu_request_millicores,
             r.memory_request_bytes,
             r.hours_per_year,
@@ -269,6 +304,8 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         t.upgrade_steps.to_string(),
         t.namespaces.to_string(),
         t.nodes.to_string(),
+        total_count(t.config_objects, t.config_not_counted),
+        total_count(t.fragile_config_objects, t.config_not_counted),
         request(
             t.cpu_request_millicores,
             t.component_instances.saturating_add(t.proxy_instances),
@@ -285,11 +322,21 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
     sec
 }
 
+/// A fleet sum that may leave rows out: `12`, `12+?` when some rows were not counted,
+/// `unknown` when none was.
+fn total_count(n: Option<u64>, not_counted: u64) -> String {
+    match n {
+        Some(n) if not_counted > 0 => format!("{n}+?"),
+        other => shown_count(other),
+    }
+}
+
 fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section> {
     let terms = |title: String, list: &[crate::headcount::Term]| {
         let mut sec = Section::new(2, title, vec!["TERM", "FORMULA", "HOURS/YR", "FTE"])
             .shrink("TERM", Shrink::Text)
             .shrink("FORMULA", Shrink::Text);
+        let mut notes = Vec::new();
         for term in list {
             sec.rows.push(vec![
                 term.name.clone(),
@@ -297,6 +344,12 @@ fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section
                 num(term.hours_per_year),
                 num(term.fte),
             ]);
+            if let Some(note) = &term.note {
+                notes.push(format!("{}: {note}", term.name));
+            }
+        }
+        if !notes.is_empty() {
+            sec.footer = Some(notes.join("\n"));
         }
         sec
     };

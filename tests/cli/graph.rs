@@ -41,6 +41,26 @@ fn golden_table() {
     );
 }
 
+/// Blast radius says what configuration stops reaching the proxies, only when counted.
+#[test]
+fn blast_radius_names_the_configuration_it_stops() {
+    let t = graph("istio-sidecar", "table");
+    assert!(
+        t.contains("istiod down: 15 configuration objects stop being pushed"),
+        "{t}"
+    );
+    assert!(graph("cilium", "table")
+        .contains("cilium-agent down: 5 configuration objects stop being applied"));
+    // Not counted: no line, never "0 configuration objects".
+    let t = graph("istio-ambient", "table");
+    assert!(!t.contains("configuration object"), "{t}");
+    let j: Value = serde_json::from_str(&graph("istio-ambient", "json")).unwrap();
+    let istiod = &j["blastRadius"][0];
+    assert_eq!(istiod["component"], "istiod");
+    assert!(istiod.get("configObjects").is_none(), "{istiod}");
+    assert_eq!(istiod["config"][0]["objects"], Value::Null);
+}
+
 /// Graphviz must accept the DOT of every fixture. CI installs Graphviz (`.ci/run`); a
 /// machine without it skips this test with a note, CI fails instead.
 #[test]

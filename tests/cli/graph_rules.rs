@@ -495,3 +495,112 @@ fn fifty_thousand_pods_stay_one_node_per_namespace() {
         ("workload-restarts", 5000, 500)
     );
 }
+
+/// `(crds, configObjects)` of a CRD-group node.
+fn group_figures(g: &Graph, id: &str) -> (u64, Option<u64>) {
+    let n = g
+        .nodes()
+        .find(|(_, n)| n.id == id)
+        .unwrap_or_else(|| panic!("no node {id}"))
+        .1;
+    match &n.kind {
+        NodeKind::CrdGroup {
+            crds,
+            config_objects,
+            ..
+        } => (*crds, *config_objects),
+        other => panic!("{id} is {other:?}"),
+    }
+}
+
+#[test]
+fn crd_group_nodes_carry_their_configuration_objects() {
+    // EXPECTED.md: networking.istio.io 3+3+1+2 = 9, security.istio.io 2+4 = 6.
+    let g = build(&fixture("istio-sidecar"), &catalog());
+    assert_eq!(
+        group_figures(&g, "istio/crds/networking.istio.io").1,
+        Some(9)
+    );
+    assert_eq!(group_figures(&g, "istio/crds/security.istio.io").1, Some(6));
+    assert_eq!(
+        group_figures(&g, "istio/crds/telemetry.istio.io").1,
+        Some(0)
+    );
+    // Shared groups too: 2 Gateways and 2 HTTPRoutes.
+    let g = build(&fixture("istio-ambient-waypoints"), &catalog());
+    assert_eq!(
+        group_figures(&g, "shared/crds/gateway.networking.k8s.io").1,
+        Some(4)
+    );
+    // Not counted (no custom resource in the input): null, never 0.
+    let g = build(&fixture("istio-ambient"), &catalog());
+    assert_eq!(
+        group_figures(&g, "istio/crds/networking.istio.io"),
+        (9, None)
+    );
+}
+
+#[test]
+fn crd_group_sums_are_null_aware() {
+    let mut snap = fixture("istio-sidecar");
+    // A refused list: the group's sum is the known counts; a group whose every kind is
+    // unknown is null.
+    for c in &mut snap.config {
+        if c.kind == "EnvoyFilter" || c.group == "security.istio.io" {
+            c.objects = None;
+        }
+    }
+    // Objects read without their CRD still make a group node (0 CRDs).
+    let mut extra = snap.config[0].clone();
+    extra.group = "install.istio.io".to_owned();
+    extra.kind = "IstioOperator".to_owned();
+    extra.resource = "istiooperators".to_owned();
+    extra.objects = Some(1);
+    extra.installed = false;
+    snap.config.push(extra);
+    snap.recount();
+    let g = build(&snap, &catalog());
+    assert_eq!(
+        group_figures(&g, "istio/crds/networking.istio.io").1,
+        Some(7)
+    );
+    assert_eq!(group_figures(&g, "istio/crds/security.istio.io").1, None);
+    assert_eq!(
+        group_figures(&g, "istio/crds/install.istio.io"),
+        (0, Some(1))
+    );
+    // istiod pushes networking.istio.io (7 known) and security.istio.io (unknown): at least 7.
+    let b = blast_radius(&g);
+    let istiod = b.iter().find(|x| x.id == "istio/component/istiod").unwrap();
+    assert_eq!(istiod.config_objects, Some(7));
+    assert!(istiod.config_partial());
+}
+
+#[test]
+fn blast_radius_counts_the_configuration_a_component_pushes_or_applies() {
+    let row = |case: &str, id: &str| {
+        let g = build(&fixture(case), &catalog());
+        let b = blast_radius(&g);
+        let r = b.iter().find(|x| x.id == id).unwrap().clone();
+        let groups: Vec<String> = r.config.iter().map(|c| c.group.clone()).collect();
+        (r.config_objects, r.config_verb(), groups)
+    };
+    // EXPECTED.md: 15 Istio objects, all in groups istiod pushes.
+    let (n, verb, groups) = row("istio-sidecar", "istio/component/istiod");
+    assert_eq!((n, verb), (Some(15), "pushed"));
+    assert!(groups.contains(&"networking.istio.io".to_owned()));
+    // Linkerd: 9 of its own plus the shared HTTPRoute the policy controller reads.
+    assert_eq!(
+        row("linkerd", "linkerd/component/linkerd-destination").0,
+        Some(10)
+    );
+    // Cilium: the agent enforces cilium.io; the operator registers it but enforces nothing.
+    let (n, verb, _) = row("cilium", "cilium/component/cilium-agent");
+    assert_eq!((n, verb), (Some(5), "applied"));
+    let (n, _, groups) = row("cilium", "cilium/component/cilium-operator");
+    assert_eq!((n, groups.len()), (None, 0));
+    // Not counted: the groups are listed, the figure is absent (no line in the table).
+    let (n, _, groups) = row("istio-ambient", "istio/component/istiod");
+    assert_eq!(n, None);
+    assert!(!groups.is_empty());
+}

@@ -71,7 +71,7 @@ upgrade:
 
 #[test]
 fn a_good_mesh_validates() {
-    let edges = "edges:\n  - {from: ctl, to: 'proxy:px', type: configures, reason: xds}\n  - {from: 'namespaces:sidecar', to: 'proxy:px/sidecar', type: routes-through, reason: r}\n  - {from: ctl, to: 'crds:sub.m.io', type: reconciles, reason: r}\n";
+    let edges = "edges:\n  - {from: ctl, to: 'proxy:px', type: configures, reason: xds}\n  - {from: 'namespaces:sidecar', to: 'proxy:px/sidecar', type: routes-through, reason: r}\n  - {from: ctl, to: 'crds:sub.m.io', type: reconciles, reason: r, config: pushed}\n";
     assert_eq!(mesh(&format!("{edges}{GOOD_UPGRADE}")), Ok(()));
 }
 
@@ -114,6 +114,14 @@ fn edge_rules_must_name_known_things() {
             "{from: ctl, to: bound-waypoints, type: routes-through, reason: r}",
             "needs namespaces",
         ),
+        (
+            "{from: ctl, to: 'proxy:px', type: configures, reason: r, config: pushed}",
+            "config is only for reconciles edges",
+        ),
+        (
+            "{from: ctl, to: gw, type: reconciles, reason: r, config: applied}",
+            "config is only for reconciles edges",
+        ),
     ] {
         let got = mesh(&format!("edges:\n  - {edge}\n{GOOD_UPGRADE}"));
         assert!(
@@ -129,6 +137,10 @@ fn unknown_edge_fields_and_types_are_rejected() {
         mesh("edges:\n  - {from: ctl, to: gw, type: configures, reason: r, note: x}\n").is_err()
     );
     assert!(mesh("edges:\n  - {from: ctl, to: gw, type: pushes, reason: r}\n").is_err());
+    assert!(mesh(
+        "edges:\n  - {from: ctl, to: 'crds:m.io', type: reconciles, reason: r, config: sent}\n"
+    )
+    .is_err());
 }
 
 #[test]

@@ -69,6 +69,23 @@ impl Model {
                     fig("meshedClusters", f.meshed_clusters, "clusters"),
                 ],
             ),
+            self.config_term(
+                "configuration review",
+                vec![self.input("config_hours_per_object")],
+                ("configObjects", "config objects"),
+                f.config_objects,
+                f.config_not_counted,
+            ),
+            self.config_term(
+                "fragile configuration",
+                vec![
+                    self.input("upgrades_per_year"),
+                    self.input("fragile_config_hours_per_upgrade"),
+                ],
+                ("fragileConfigObjects", "fragile objects"),
+                f.fragile_config_objects,
+                f.config_not_counted,
+            ),
         ]
     }
 
@@ -130,6 +147,51 @@ impl Model {
         ]
     }
 
+    /// A term over a configuration figure, which may be unknown. Unknown: the term adds
+    /// nothing and its formula and note say the figure was not counted (not that it is
+    /// 0). Known but missing from some rows: the note says how many were left out.
+    fn config_term(
+        &self,
+        name: &str,
+        mut inputs: Vec<Input>,
+        (figure, unit): (&str, &str),
+        value: Option<f64>,
+        not_counted: u64,
+    ) -> Term {
+        let Some(value) = value else {
+            let formula = inputs
+                .iter()
+                .map(|i| format!("{} {}", num(i.value), unit_of_one(i.value, &i.unit)))
+                .chain([format!("{figure} not counted")])
+                .collect::<Vec<_>>()
+                .join(" × ");
+            return Term {
+                name: name.to_owned(),
+                scope: Scope::Cluster,
+                formula: format!("{formula} = not counted"),
+                inputs,
+                hours_per_year: 0.0,
+                fte: 0.0,
+                note: Some(format!(
+                    "{figure} was not counted (not in the input): this term is left out, not 0"
+                )),
+            };
+        };
+        inputs.push(Input {
+            name: figure.to_owned(),
+            value,
+            unit: unit.to_owned(),
+        });
+        let mut t = self.term(name, Scope::Cluster, inputs);
+        if not_counted > 0 {
+            t.note = Some(format!(
+                "{figure} not counted in {not_counted} mesh row{}: left out of this term",
+                if not_counted == 1 { "" } else { "s" }
+            ));
+        }
+        t
+    }
+
     /// A product of inputs.
     fn term(&self, name: &str, scope: Scope, inputs: Vec<Input>) -> Term {
         let hours: f64 = inputs.iter().map(|i| i.value).product();
@@ -145,6 +207,7 @@ impl Model {
             inputs,
             hours_per_year: hours,
             fte: 0.0,
+            note: None,
         };
         t.finish(self.value("hours_per_fte"));
         t
@@ -231,6 +294,11 @@ pub struct ClusterFigures {
     pub version_skew: f64,
     /// Clusters running a mesh; a row of a cluster with two meshes counts 1/2.
     pub meshed_clusters: f64,
+    /// Configuration objects (None: not counted anywhere).
+    pub config_objects: Option<f64>,
+    pub fragile_config_objects: Option<f64>,
+    /// Mesh rows whose configuration was not counted (fleet sums leave them out).
+    pub config_not_counted: u64,
 }
 
 /// The distinct things a fleet runs, which fleet terms read.
@@ -276,6 +344,9 @@ pub struct Term {
     pub inputs: Vec<Input>,
     pub hours_per_year: f64,
     pub fte: f64,
+    /// What the reader must know about the figure (not counted, partly counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Term {

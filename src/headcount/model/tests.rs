@@ -63,6 +63,7 @@ fn hand_checked_cluster_terms() {
         webhooks: 2.0,
         version_skew: 1.0,
         meshed_clusters: 1.0,
+        ..ClusterFigures::default()
     };
     let t = m.cluster_terms(&f);
     // 4 × 2 × 3 = 24
@@ -112,6 +113,7 @@ fn hand_checked_fleet_terms_and_estimate() {
         webhooks: 2.0,
         version_skew: 1.0,
         meshed_clusters: 1.0,
+        ..ClusterFigures::default()
     };
     let e = m.estimate(&cluster, &fleet);
     // 95 (cluster, as above) + 152 (fleet: 64 + 40 + 48) = 247 hours = 0.154... FTE
@@ -298,4 +300,58 @@ fn minus_zero_coefficients_read_as_zero() {
         ..ClusterFigures::default()
     });
     assert!(!t[2].formula.contains("-0"), "{}", t[2].formula);
+}
+
+#[test]
+fn configuration_terms_are_hand_checked_and_say_when_not_counted() {
+    // Defaults (assumptions, default-model.toml): 0.25 h/config-object/year, and
+    // 4 upgrades/year × 2 h/fragile-object/upgrade on top.
+    let m = Model::default_model().unwrap();
+    let counted = ClusterFigures {
+        config_objects: Some(15.0),
+        fragile_config_objects: Some(2.0),
+        ..ClusterFigures::default()
+    };
+    let t = m.cluster_terms(&counted);
+    let term = |t: &[Term], name: &str| t.iter().find(|x| x.name == name).unwrap().clone();
+    let review = term(&t, "configuration review");
+    // 0.25 × 15 = 3.75
+    assert_eq!(review.hours_per_year, 3.75);
+    assert_eq!(
+        review.formula,
+        "0.25 hours/config-object/year × 15 config objects = 3.75 hours/year"
+    );
+    assert_eq!(review.note, None);
+    // 4 × 2 × 2 = 16
+    assert_eq!(term(&t, "fragile configuration").hours_per_year, 16.0);
+    assert_eq!(m.cluster_hours(&counted, "").unwrap(), 19.75);
+
+    // Not counted: the term adds nothing and says so (never "× 0 config objects").
+    let unknown = m.cluster_terms(&ClusterFigures::default());
+    let review = term(&unknown, "configuration review");
+    assert_eq!(review.hours_per_year, 0.0);
+    assert!(
+        review
+            .formula
+            .ends_with("configObjects not counted = not counted"),
+        "{}",
+        review.formula
+    );
+    assert!(!review.formula.contains("× 0 "), "{}", review.formula);
+    assert!(review.note.as_deref().unwrap().contains("not counted"));
+    assert!(review.inputs.iter().all(|i| i.name != "configObjects"));
+
+    // Counted in some rows only: the sum of those, with a note naming the rest.
+    let partial = m.cluster_terms(&ClusterFigures {
+        config_objects: Some(15.0),
+        fragile_config_objects: Some(2.0),
+        config_not_counted: 2,
+        ..ClusterFigures::default()
+    });
+    let review = term(&partial, "configuration review");
+    assert_eq!(review.hours_per_year, 3.75);
+    assert_eq!(
+        review.note.as_deref(),
+        Some("configObjects not counted in 2 mesh rows: left out of this term")
+    );
 }
