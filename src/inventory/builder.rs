@@ -110,6 +110,25 @@ impl InventoryBuilder {
             // The later copy takes the first one's place in its list.
             self.seen.insert(key, (place.clone(), old.clone()));
         }
+        self.duplicate(
+            kind,
+            namespace,
+            name,
+            (&first, &place),
+            "the last one is kept",
+        );
+        Some(old)
+    }
+
+    /// The `duplicate-object` warning: an object given twice, where, and what was done.
+    fn duplicate(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        (first, place): (&str, &str),
+        outcome: &str,
+    ) {
         let what = if namespace.is_empty() {
             format!("{kind}/{name}")
         } else {
@@ -118,11 +137,10 @@ impl InventoryBuilder {
         self.inv.warnings.push(
             Warning::new(
                 WarningCode::DuplicateObject,
-                format!("{what} is given twice ({first}; {place}): the last one is kept"),
+                format!("{what} is given twice ({first}; {place}): {outcome}"),
             )
             .on(what),
         );
-        Some(old)
     }
 
     fn saw_namespace(&mut self, ns: &str) {
@@ -299,18 +317,7 @@ impl InventoryBuilder {
                 if !warn {
                     return;
                 }
-                let what = if namespace.is_empty() {
-                    format!("{kind}/{name}")
-                } else {
-                    format!("{kind}/{namespace}/{name}")
-                };
-                self.inv.warnings.push(
-                    Warning::new(
-                        WarningCode::DuplicateObject,
-                        format!("{what} is given twice ({first}; {place}): counted once"),
-                    )
-                    .on(what),
-                );
+                self.duplicate(kind, namespace, name, (&first, &place), "counted once");
                 return;
             }
         }
