@@ -86,7 +86,9 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
     }
     let versions = versions::versions(before, after);
     let config = config(before, after);
-    let (removed, _, added) = pair(&before.hazards, &after.hazards, |h| (h.code, h.mesh.clone()));
+    let (removed, _, added) = pair(&before.hazards, &after.hazards, |h| {
+        (h.code, h.mesh.clone())
+    });
     let mut hazards = HazardChanges {
         added: cloned(added),
         removed: cloned(removed),
