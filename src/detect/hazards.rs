@@ -150,8 +150,9 @@ fn fragile(catalog: &Catalog, config: &[ConfigEntry]) -> Vec<Hazard> {
                     .map(|(c, n)| format!("{}.{} ({n})", c.kind, c.group))
                     .collect(),
                 message: format!(
-                    "{}: tied to the proxy's internals, check them before each upgrade",
-                    named.join(", ")
+                    "{}: tied to the proxy's internals, check {} before each upgrade",
+                    named.join(", "),
+                    if count == 1 { "it" } else { "them" }
                 ),
                 why: why.join(" "),
                 source: rules

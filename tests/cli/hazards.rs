@@ -83,6 +83,9 @@ fn every_fixture_raises_exactly_the_hazards_its_expected_md_lists() {
         }
     }
     assert!(checked >= 15, "only {checked} fixtures");
-    assert!(raised > 0, "no fixture raises a hazard: the check checks nothing");
+    assert!(
+        raised > 0,
+        "no fixture raises a hazard: the check checks nothing"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
