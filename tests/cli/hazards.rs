@@ -89,3 +89,25 @@ fn every_fixture_raises_exactly_the_hazards_its_expected_md_lists() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A scan that finds hazards exits 0 (a scan is not a check) unless a budget on them fails.
+#[test]
+fn hazards_exit_zero_unless_a_budget_says_otherwise() {
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--from", "fixtures/clusters/istio-sidecar", "-q"];
+        args.extend_from_slice(extra);
+        let o = crate::util::run(&args, None);
+        (o.status.code(), crate::util::stderr(&o))
+    };
+    assert_eq!(scan(&[]).0, Some(0));
+    assert_eq!(scan(&["--fail-on", "hazards.critical>0"]).0, Some(0));
+    let (code, err) = scan(&["--fail-on", "hazards.fragile-config>0"]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("hazards.fragile-config>0: the value is 1"),
+        "{err}"
+    );
+    let (code, err) = scan(&["--fail-on", "hazards.expired>0"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("hazards.<code>"), "{err}");
+}
