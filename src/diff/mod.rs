@@ -26,8 +26,7 @@ use crate::arith::SatSum;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::surface::{
-    as_i64, sort_hazards, Component, CrdEntry, Placement, Proxy, Snapshot, Totals, UpgradeStep,
-    WebhookEntry,
+    as_i64, Component, CrdEntry, Placement, Proxy, Snapshot, Totals, UpgradeStep, WebhookEntry,
 };
 
 fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
@@ -86,15 +85,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
     }
     let versions = versions::versions(before, after);
     let config = config(before, after);
-    let (removed, _, added) = pair(&before.hazards, &after.hazards, |h| {
-        (h.code, h.mesh.clone())
-    });
-    let mut hazards = HazardChanges {
-        added: cloned(added),
-        removed: cloned(removed),
-    };
-    sort_hazards(&mut hazards.added);
-    sort_hazards(&mut hazards.removed);
+    let hazards = HazardChanges::between(&before.hazards, &after.hazards);
     let changed = !(meshes.is_empty()
         && config.is_empty()
         && hazards.is_empty()

@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 
 use super::{GrowthCauses, Versions};
 use crate::surface::{
-    as_i64, Component, CrdEntry, Hazard, Placement, Source, UpgradeStep, WorkloadKind,
+    as_i64, sort_hazards, Component, CrdEntry, Hazard, Placement, Source, UpgradeStep, WorkloadKind,
 };
 /// The schema version of `diff -o json`.
 pub const DIFF_SCHEMA_VERSION: &str = "meshsurface/diff/v1";
@@ -59,6 +59,23 @@ pub struct HazardChanges {
 }
 
 impl HazardChanges {
+    /// The hazards only in `after` and only in `before`, by (code, mesh), most severe first.
+    pub fn between(before: &[Hazard], after: &[Hazard]) -> Self {
+        let only = |a: &[Hazard], b: &[Hazard]| {
+            let mut v: Vec<Hazard> = a
+                .iter()
+                .filter(|h| !b.iter().any(|x| (x.code, &x.mesh) == (h.code, &h.mesh)))
+                .cloned()
+                .collect();
+            sort_hazards(&mut v);
+            v
+        };
+        Self {
+            added: only(after, before),
+            removed: only(before, after),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty()
     }
