@@ -16,13 +16,17 @@
 //! name, the plural) is the number of objects of that kind; a kind whose count is unknown
 //! is not judged.
 //!
+//! And hazards: `hazards>0` is the number of hazards (entries of `hazards[]`, one per code
+//! and mesh), `hazards.critical>0` those of one severity, `hazards.fragile-config>0` those
+//! of one code. A scan with hazards exits 0 unless such a term says otherwise.
+//!
 //! Only `diff` has a before, so `scan` takes absolute terms only. Parsing fails with a
 //! message naming the term and what is wrong; checking returns every term that failed.
 
 use thiserror::Error;
 
 use crate::arith::is_saturated;
-use crate::surface::{as_i64, Snapshot, Totals};
+use crate::surface::{as_i64, HazardCode, Severity, Snapshot, Totals};
 
 /// What budgets are judged on: the totals, or a whole snapshot (which also answers
 /// per-kind configuration terms).
@@ -33,15 +37,19 @@ pub trait Figures {
 
 impl Figures for Totals {
     fn figure(&self, term: &Term) -> Option<i64> {
-        match &term.config {
-            Some(_) => None,
-            None => self.get(term.field),
+        match (&term.config, term.hazards) {
+            (None, None) => self.get(term.field),
+            _ => None,
         }
     }
 }
 
 impl Figures for Snapshot {
     fn figure(&self, term: &Term) -> Option<i64> {
+        if let Some(filter) = term.hazards {
+            let n = self.hazards.iter().filter(|h| filter.counts(h)).count();
+            return Some(as_i64(n as u64));
+        }
         let Some(resource) = &term.config else {
             return self.totals.figure(term);
         };
@@ -65,7 +73,7 @@ impl Figures for Snapshot {
 pub enum Error {
     #[error("--fail-on is empty: give terms such as 'components>+2,proxyTypes>2'")]
     Empty,
-    #[error("--fail-on term {term:?}: unknown field {field:?}; valid fields: {}, or config.<resource> (config.envoyfilters)", Totals::FIELDS.join(", "))]
+    #[error("--fail-on term {term:?}: unknown field {field:?}; valid fields: {}, config.<resource> (config.envoyfilters), hazards, hazards.<severity> ({}) or hazards.<code> ({})", Totals::FIELDS.join(", "), Severity::ALL.map(Severity::as_str).join(", "), HazardCode::ALL.map(HazardCode::as_str).join(", "))]
     UnknownField { term: String, field: String },
     #[error("--fail-on term {term:?}: operator {op:?} is not supported; use >N, >+N or >+N%")]
     BadOperator { term: String, op: String },
@@ -106,7 +114,44 @@ pub struct Term {
     pub field: &'static str,
     /// `config.<resource>`: the configuration kind (resource or kind name) it counts.
     pub config: Option<String>,
+    /// `hazards`, `hazards.<severity>`, `hazards.<code>`: the hazards it counts.
+    pub hazards: Option<HazardFilter>,
     pub limit: Limit,
+}
+
+/// Which hazards a `hazards` term counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HazardFilter {
+    All,
+    Severity(Severity),
+    Code(HazardCode),
+}
+
+impl HazardFilter {
+    fn counts(self, h: &crate::surface::Hazard) -> bool {
+        match self {
+            HazardFilter::All => true,
+            HazardFilter::Severity(s) => h.severity == s,
+            HazardFilter::Code(c) => h.code == c,
+        }
+    }
+
+    /// `""` (all), a severity or a code, as written after `hazards.`.
+    fn parse(name: &str) -> Option<Self> {
+        if name.is_empty() {
+            return Some(HazardFilter::All);
+        }
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .map(HazardFilter::Severity)
+            .or_else(|| {
+                HazardCode::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == name)
+                    .map(HazardFilter::Code)
+            })
+    }
 }
 
 /// A parsed `--fail-on` expression.
@@ -206,6 +251,9 @@ impl Budget {
 }
 
 fn parse_term(term: &str) -> Result<Term, Error> {
+    if let Some(t) = hazard_term(term)? {
+        return Ok(t);
+    }
     // `config.<resource>`: one configuration kind's objects.
     let (config, body) = match term.strip_prefix("config.") {
         Some(rest) => {
@@ -232,6 +280,34 @@ fn parse_term(term: &str) -> Result<Term, Error> {
         parsed.config = config;
     }
     Ok(parsed)
+}
+
+/// `hazards<op>N` or `hazards.<severity|code><op>N`; None when `term` is about something else.
+fn hazard_term(term: &str) -> Result<Option<Term>, Error> {
+    let Some(rest) = term.strip_prefix("hazards") else {
+        return Ok(None);
+    };
+    let (name, rest) = match rest.strip_prefix('.') {
+        Some(r) => r.split_at(
+            r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(r.len()),
+        ),
+        None if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) => return Ok(None),
+        None => ("", rest),
+    };
+    let Some(filter) =
+        HazardFilter::parse(name).filter(|_| !(name.is_empty() && term.starts_with("hazards.")))
+    else {
+        return Err(Error::UnknownField {
+            term: term.to_owned(),
+            field: format!("hazards.{name}"),
+        });
+    };
+    // A count: read the operator and number as a count field's.
+    let mut parsed = parse_plain(term, &format!("components{rest}"))?;
+    parsed.field = "hazards";
+    parsed.hazards = Some(filter);
+    Ok(Some(parsed))
 }
 
 /// A term on a totals field (`body`; `term` is what the user wrote, for messages).
@@ -290,6 +366,7 @@ fn parse_plain(term: &str, body: &str) -> Result<Term, Error> {
         text: term.to_owned(),
         field,
         config: None,
+        hazards: None,
         limit,
     })
 }
@@ -495,5 +572,77 @@ mod tests {
         assert_eq!(grow.check_diff(&totals(0, max), &totals(0, max)).len(), 2);
         assert_eq!(grow.check_diff(&totals(0, 1), &totals(0, max)).len(), 2);
         assert!(grow.check_diff(&totals(0, max), &totals(0, 1)).is_empty());
+    }
+
+    fn hazard(code: HazardCode, severity: Severity) -> crate::surface::Hazard {
+        crate::surface::Hazard {
+            code,
+            severity,
+            mesh: "istio".into(),
+            count: 4,
+            objects: Vec::new(),
+            message: String::new(),
+            why: String::new(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn hazard_terms_count_hazards_all_by_severity_or_by_code() {
+        let mut s = Snapshot::empty(crate::surface::Source::projected());
+        s.hazards = vec![
+            hazard(HazardCode::OrphanedWebhook, Severity::Critical),
+            hazard(HazardCode::FragileConfig, Severity::Warning),
+        ];
+        let failed = |expr: &str| {
+            Budget::parse(expr)
+                .unwrap()
+                .check_scan(&s)
+                .into_iter()
+                .map(|f| (f.term, f.after))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(failed("hazards>0"), [("hazards>0".to_owned(), 2)]);
+        assert_eq!(failed("hazards>2"), []);
+        assert_eq!(
+            failed("hazards.critical>0"),
+            [("hazards.critical>0".to_owned(), 1)]
+        );
+        assert_eq!(failed("hazards.info>0"), []);
+        assert_eq!(
+            failed("hazards.fragile-config>0,hazards.control-plane-not-found>0"),
+            [("hazards.fragile-config>0".to_owned(), 1)]
+        );
+        // Not a totals figure: nothing to judge on totals alone.
+        let b = Budget::parse("hazards>0").unwrap();
+        assert!(b.check_scan(&Totals::default()).is_empty());
+        // On a pair, relative terms work too.
+        let none = Snapshot::empty(crate::surface::Source::projected());
+        let grew = Budget::parse("hazards.critical>+0")
+            .unwrap()
+            .check_diff(&none, &s);
+        assert_eq!((grew[0].before, grew[0].after), (Some(0), 1));
+    }
+
+    #[test]
+    fn unknown_hazard_names_are_usage_errors_that_list_the_valid_ones() {
+        for bad in ["hazards.severe>0", "hazards.>0", "hazards.Critical>0"] {
+            let e = Budget::parse(bad).unwrap_err();
+            assert!(matches!(e, Error::UnknownField { .. }), "{bad}: {e:?}");
+            let text = e.to_string();
+            assert!(
+                text.contains("hazards.<severity> (critical, warning, info)")
+                    && text.contains("orphaned-webhook"),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            Budget::parse("hazards0").unwrap_err(),
+            Error::UnknownField { .. }
+        ));
+        assert!(matches!(
+            Budget::parse("hazards>x").unwrap_err(),
+            Error::BadNumber { .. }
+        ));
     }
 }

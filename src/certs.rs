@@ -42,30 +42,7 @@ pub const WARNING_DAYS: i64 = 60;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// How bad a hazard is. Variants are declared most severe first, so sorting puts critical
-/// hazards at the top. Serialized in lowercase (`critical`, `warning`, `info`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Breaks soon or has broken: act now.
-    Critical,
-    /// Will break if nobody acts: plan it.
-    Warning,
-    /// Worth knowing; nothing breaks (e.g. "not visible without Secrets").
-    Info,
-}
+pub use crate::surface::Severity;
 
 /// One X.509 certificate of a bundle, reduced to what the expiry hazards need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,14 +14,17 @@ use serde::{Deserialize, Serialize};
 
 mod config;
 mod figures;
+mod hazard;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
 
 pub use config::{ConfigEntry, ConfigFigures, OverrideEntry};
 pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
+pub use hazard::{sort as sort_hazards, Hazard};
 pub use vocabulary::{
-    Capture, Mode, Origin, Placement, Role, ScalesWith, WarningCode, WorkloadKind,
+    Capture, HazardCode, Mode, Origin, Placement, Role, ScalesWith, Severity, WarningCode,
+    WorkloadKind,
 };
 
 /// The schema version this build writes and reads.
@@ -41,6 +44,9 @@ pub struct Snapshot {
     /// False when some resources could not be read: the figures are then a lower bound.
     pub complete: bool,
     pub warnings: Vec<Warning>,
+    /// What is about to break (most severe first), one entry per code and mesh.
+    #[serde(default)]
+    pub hazards: Vec<Hazard>,
     pub scale: Scale,
     pub meshes: Vec<Mesh>,
     pub components: Vec<Component>,
@@ -69,6 +75,7 @@ impl Snapshot {
             source,
             complete: true,
             warnings: Vec::new(),
+            hazards: Vec::new(),
             scale: Scale::default(),
             meshes: Vec::new(),
             components: Vec::new(),

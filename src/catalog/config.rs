@@ -47,6 +47,9 @@ pub struct KindRef {
     pub kind: String,
     #[serde(default)]
     pub source: String,
+    /// For a fragile kind: what breaks, in one sentence (the `fragile-config` hazard's `why`).
+    #[serde(default)]
+    pub why: String,
 }
 
 impl OverrideKeys {

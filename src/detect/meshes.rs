@@ -8,9 +8,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::arith::SatSum;
+
 use crate::catalog::MeshEntry;
 use crate::surface::{
-    Capture, Component, Mesh, Mode, NamespaceEntry, Proxy, Role, Totals, WarningCode,
+    Capture, Component, HazardCode, Mesh, Mode, NamespaceEntry, Proxy, Role, Severity, Totals,
 };
 
 use super::proxies::{self, Gathered};
@@ -66,12 +68,26 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
         // With pods or workloads unread, a missing control plane is no finding: the
         // `forbidden`/`timeout` warnings already name what was not read.
         if !proxies.is_empty() && !unread && namespace.is_none() {
-            d.warnings.add(
-                WarningCode::ControlPlaneNotFound,
-                name.clone(),
-                format!("{name} proxies run but no {name} control plane is in the input (managed control plane, or another cluster?)"),
-                1,
-            );
+            // Its objects: the namespaces the proxies run in (the mesh itself when none
+            // holds them, e.g. node proxies only).
+            let mut by_ns: Vec<(String, u64)> = acc
+                .namespaces
+                .iter()
+                .filter(|(_, n)| n.proxies > 0)
+                .map(|(ns, n)| (ns.clone(), n.proxies))
+                .collect();
+            if by_ns.is_empty() {
+                by_ns.push((name.clone(), proxies.iter().map(|p| p.instances).sat_sum()));
+            }
+            for (object, count) in by_ns {
+                d.hazards.add(
+                    HazardCode::ControlPlaneNotFound,
+                    &name,
+                    Severity::Warning,
+                    object,
+                    count,
+                );
+            }
         }
         // Counts are filled by `Snapshot::recount` once every list is complete.
         let t = Totals {
@@ -212,18 +228,20 @@ status: {desiredNumberScheduled: 1}
     }
 
     #[test]
-    fn proxies_without_a_control_plane_are_a_finding() {
+    fn proxies_without_a_control_plane_are_a_hazard() {
         let s = scan(SIDECAR_POD);
         assert_eq!(s.meshes[0].namespace, None);
-        assert!(s
-            .warnings
+        let found: Vec<_> = s
+            .hazards
             .iter()
-            .any(|w| w.code == WarningCode::ControlPlaneNotFound));
+            .filter(|h| h.code == HazardCode::ControlPlaneNotFound)
+            .collect();
+        assert_eq!(found.len(), 1, "{:?}", s.hazards);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].mesh, "istio");
+        assert!(!found[0].why.is_empty() && !found[0].source.is_empty());
         let with = scan(&[ISTIOD, SIDECAR_POD].concat());
         assert_eq!(with.meshes[0].namespace.as_deref(), Some("istio-system"));
-        assert!(!with
-            .warnings
-            .iter()
-            .any(|w| w.code == WarningCode::ControlPlaneNotFound));
+        assert!(with.hazards.is_empty(), "{:?}", with.hazards);
     }
 }

@@ -9,12 +9,13 @@
 //! catalog rules, the walk over pod units (here) hands each to a component or, as an
 //! application pod, to [`capture`], both counting [`proxies`]; then [`crds`] and
 //! [`webhooks`] attribute the cluster-wide objects, [`meshes`] assembles each mesh, and
-//! [`warnings`] folds what was found along the way.
+//! [`warnings`] and [`hazards`] fold what was found along the way.
 
 mod capture;
 mod components;
 mod config;
 mod crds;
+mod hazards;
 mod inject;
 mod meshes;
 mod pods;
@@ -32,6 +33,7 @@ use crate::inventory::Inventory;
 use crate::surface::{Component, Proxy, Resources, Scale, Snapshot, Source};
 
 use components::Tally;
+use hazards::Hazards;
 use inject::Matched;
 use pods::{units, Unit, WorkloadView};
 use warnings::Warnings;
@@ -87,6 +89,7 @@ struct Detector<'a> {
     inv: &'a Inventory,
     meshes: BTreeMap<String, MeshAcc>,
     warnings: Warnings,
+    hazards: Hazards,
 }
 
 impl Detector<'_> {
@@ -177,6 +180,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         inv,
         meshes: BTreeMap::new(),
         warnings: Warnings::default(),
+        hazards: Hazards::default(),
     };
     warnings::absurd_replicas(inv, &mut d.warnings);
 
@@ -200,8 +204,10 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
 
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
+    let hazards = d.hazards.into_list(catalog, &config_entries);
     let mut snap = Snapshot {
         warnings: d.warnings.into_list(&inv.warnings),
+        hazards,
         scale,
         meshes: assembled.meshes,
         components: assembled.components,

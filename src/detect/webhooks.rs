@@ -1,12 +1,13 @@
 //! Webhooks: a Mutating- or ValidatingWebhookConfiguration is a mesh's when one of its
 //! webhooks' names ends with one of the mesh's suffixes (catalog `webhookSuffixes`).
 //!
-//! Apart because a webhook is the one object that can stop pods from starting: one that
-//! fails closed (`failurePolicy: Fail`) while its Service is missing from an input that
-//! lists Services is an `orphaned-webhook` warning.
+//! Apart because a webhook is the one object that can stop pods from starting: one whose
+//! Service is missing from an input that lists Services is an `orphaned-webhook` hazard,
+//! critical when it fails closed (`failurePolicy: Fail`: pod creation is blocked), a
+//! warning when it fails open (`Ignore`: pods start without it).
 
 use crate::inventory::{WebhookConfig, WebhookKind};
-use crate::surface::{WarningCode, WebhookEntry, WebhookItem};
+use crate::surface::{HazardCode, Severity, WebhookEntry, WebhookItem};
 
 use super::Detector;
 
@@ -24,7 +25,7 @@ pub(super) fn webhooks(d: &mut Detector<'_>) -> Vec<WebhookEntry> {
         });
         let Some(m) = owner else { continue };
         d.acc(&m.mesh);
-        orphans(d, w);
+        orphans(d, &m.mesh, w);
         let policy = if w.webhooks.iter().any(|h| h.failure_policy == "Fail") {
             "Fail"
         } else {
@@ -49,22 +50,37 @@ pub(super) fn webhooks(d: &mut Detector<'_>) -> Vec<WebhookEntry> {
     webhooks
 }
 
-/// Warns about each webhook of `w` that fails closed on a Service the input lacks.
-fn orphans(d: &mut Detector<'_>, w: &WebhookConfig) {
+/// An `orphaned-webhook` hazard for each webhook of `w` whose Service the input lacks
+/// (judged only when the input lists Services at all).
+fn orphans(d: &mut Detector<'_>, mesh: &str, w: &WebhookConfig) {
+    if !d.inv.saw_services {
+        return;
+    }
     for h in &w.webhooks {
-        if let (Some(svc), true) = (&h.service, h.failure_policy == "Fail" && d.inv.saw_services) {
-            if !d.inv.services.contains(svc) {
-                d.warnings.add(
-                    WarningCode::OrphanedWebhook,
-                    format!("{}WebhookConfiguration/{}", capitalize(kind_str(w.kind)), w.name),
-                    format!(
-                        "webhook {} fails closed (failurePolicy Fail) but its Service {}/{} is not in the input: pod admission may be blocked",
-                        h.name, svc.0, svc.1
-                    ),
-                    1,
-                );
-            }
+        let Some(svc) = &h.service else { continue };
+        if d.inv.services.contains(svc) {
+            continue;
         }
+        let severity = if h.failure_policy == "Fail" {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        d.hazards.add(
+            HazardCode::OrphanedWebhook,
+            mesh,
+            severity,
+            format!(
+                "{}WebhookConfiguration/{} ({}, failurePolicy {}, Service {}/{})",
+                capitalize(kind_str(w.kind)),
+                w.name,
+                h.name,
+                h.failure_policy,
+                svc.0,
+                svc.1
+            ),
+            1,
+        );
     }
 }
 
@@ -85,7 +101,7 @@ fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::detect::tests::scan;
-    use crate::surface::WarningCode;
+    use crate::surface::{HazardCode, Severity};
 
     fn webhook(name: &str, hook: &str, policy: &str) -> String {
         format!(
@@ -128,20 +144,39 @@ metadata: {name: web, namespace: a}
     }
 
     #[test]
-    fn failing_closed_on_a_missing_service_warns_only_when_services_were_listed() {
-        let hook = webhook("istio-validator", "rev.validation.istio.io", "Fail");
+    fn a_missing_service_is_a_hazard_only_when_services_were_listed() {
+        let closed = webhook("istio-validator", "rev.validation.istio.io", "Fail");
+        let open = webhook(
+            "istio-sidecar-injector",
+            "sidecar-injector.istio.io",
+            "Ignore",
+        );
         let orphaned = |yaml: &str| {
             scan(yaml)
-                .warnings
-                .iter()
-                .filter(|w| w.code == WarningCode::OrphanedWebhook)
-                .map(|w| w.resource.clone().unwrap_or_default())
+                .hazards
+                .into_iter()
+                .filter(|h| h.code == HazardCode::OrphanedWebhook)
+                .map(|h| (h.mesh, h.severity, h.count, h.objects))
                 .collect::<Vec<_>>()
         };
-        assert!(orphaned(&hook).is_empty(), "no Services listed: no finding");
-        assert_eq!(
-            orphaned(&[hook.as_str(), OTHER_SERVICE].concat()),
-            ["ValidatingWebhookConfiguration/istio-validator"]
+        assert!(
+            orphaned(&closed).is_empty(),
+            "no Services listed: no finding"
         );
+        assert_eq!(
+            orphaned(&[closed.as_str(), OTHER_SERVICE].concat()),
+            [(
+                "istio".to_owned(),
+                Severity::Critical,
+                1,
+                vec!["ValidatingWebhookConfiguration/istio-validator (rev.validation.istio.io, failurePolicy Fail, Service istio-system/istiod)".to_owned()]
+            )]
+        );
+        let ignore_only = orphaned(&[open.as_str(), OTHER_SERVICE].concat());
+        assert_eq!(ignore_only.len(), 1);
+        assert_eq!(ignore_only[0].1, Severity::Warning, "fails open: a warning");
+        let both = orphaned(&[closed.as_str(), open.as_str(), OTHER_SERVICE].concat());
+        assert_eq!(both.len(), 1, "one entry per code and mesh");
+        assert_eq!((both[0].1, both[0].2), (Severity::Critical, 2));
     }
 }

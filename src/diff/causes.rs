@@ -24,7 +24,8 @@ pub enum Cause {
     /// Components, proxies or control planes moved to other versions.
     Upgrade,
     /// What remains: replicas, more or fewer workloads of a kind already there, failure
-    /// policies, proxy instances while the cluster's scale stayed the same.
+    /// policies, proxy instances while the cluster's scale stayed the same; hazards that
+    /// came or went when nothing else explains them.
     Configuration,
     /// One mesh went and another came (Linkerd before, Istio after): every other change
     /// of the mesh's surface follows from that, so it is the cause named.
@@ -187,7 +188,9 @@ pub(super) fn growth(before: &Snapshot, after: &Snapshot, d: &Diff) -> GrowthCau
         || !d.webhooks.changed.is_empty()
         || (!scale && !d.proxy_types.changed.is_empty())
         // The runbook follows from the rest: it is a cause only when nothing else explains it.
-        || (!d.upgrade_steps.is_empty() && !scale && !features && !upgrade);
+        || (!d.upgrade_steps.is_empty() && !scale && !features && !upgrade)
+        // So are hazards (a webhook's Service removed changes nothing else).
+        || (!d.hazards.is_empty() && !scale && !features && !upgrade);
     // A mesh replaced by another explains its new components, versions and footprint; only
     // the cluster's own growth (nodes, application pods) is still named beside it.
     let replaced = !d.meshes.added.is_empty() && !d.meshes.removed.is_empty();

@@ -5,7 +5,7 @@
 //! by identity, never by position: a component is the same when mesh, kind, namespace and
 //! name match (a rename is a removal plus an addition), a proxy type when mesh,
 //! implementation and placement match, a CRD by name, a webhook configuration by kind and
-//! name, an upgrade step by title. The diff of a snapshot with itself is empty.
+//! name, an upgrade step by title, a hazard by code and mesh. The diff of a snapshot with itself is empty.
 //!
 //! The matching of each section is here; `model` holds the JSON shape, `versions` the
 //! version moves and skew, `causes` where the growth came from.
@@ -85,8 +85,10 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
     }
     let versions = versions::versions(before, after);
     let config = config(before, after);
+    let hazards = HazardChanges::between(&before.hazards, &after.hazards);
     let changed = !(meshes.is_empty()
         && config.is_empty()
+        && hazards.is_empty()
         && components.is_empty()
         && proxy_types.is_empty()
         && footprint.is_empty()
@@ -120,6 +122,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         webhooks,
         upgrade_steps,
         config,
+        hazards,
     };
     d.growth = causes::growth(before, after, &d);
     d

@@ -7,7 +7,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{GrowthCauses, Versions};
-use crate::surface::{as_i64, Component, CrdEntry, Placement, Source, UpgradeStep, WorkloadKind};
+use crate::surface::{
+    as_i64, sort_hazards, Component, CrdEntry, Hazard, Placement, Source, UpgradeStep, WorkloadKind,
+};
 /// The schema version of `diff -o json`.
 pub const DIFF_SCHEMA_VERSION: &str = "meshsurface/diff/v1";
 
@@ -43,6 +45,40 @@ pub struct Diff {
     /// them: an unknown count is not 0).
     #[serde(default)]
     pub config: Vec<ConfigChange>,
+    /// Hazards introduced (`added`) and resolved (`removed`), matched by code and mesh.
+    pub hazards: HazardChanges,
+}
+
+/// Hazards only after and only before (a hazard on both sides, whatever its count, is not
+/// listed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HazardChanges {
+    pub added: Vec<Hazard>,
+    pub removed: Vec<Hazard>,
+}
+
+impl HazardChanges {
+    /// The hazards only in `after` and only in `before`, by (code, mesh), most severe first.
+    pub fn between(before: &[Hazard], after: &[Hazard]) -> Self {
+        let only = |a: &[Hazard], b: &[Hazard]| {
+            let mut v: Vec<Hazard> = a
+                .iter()
+                .filter(|h| !b.iter().any(|x| (x.code, &x.mesh) == (h.code, &h.mesh)))
+                .cloned()
+                .collect();
+            sort_hazards(&mut v);
+            v
+        };
+        Self {
+            added: only(after, before),
+            removed: only(before, after),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
 }
 
 /// One configuration kind whose object count differs.

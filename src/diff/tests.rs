@@ -39,6 +39,7 @@ fn a_snapshot_against_itself_is_empty() {
         );
         assert!(d.crds.is_empty() && d.webhooks.is_empty() && d.meshes.is_empty());
         assert!(d.footprint.is_empty() && d.versions.is_empty(), "{case}");
+        assert!(d.hazards.is_empty(), "{case}");
         assert!(d.growth.causes.is_empty(), "{case}");
         assert!(d.totals.0.iter().all(|(_, f)| f.delta == 0));
         let fields = crate::surface::Totals::FIELDS.len();
@@ -312,4 +313,34 @@ fn figures_and_percentages() {
     assert_eq!(json["totals"]["proxyTypes"]["delta"], 0);
     assert_eq!(json["scale"]["meshedPods"]["before"], 0);
     assert_eq!(json["changed"], false);
+}
+
+#[test]
+fn hazards_introduced_and_resolved_are_matched_by_code_and_mesh() {
+    use crate::surface::{HazardCode, Severity};
+    let before = scan("istio-sidecar");
+    assert_eq!(before.hazards.len(), 1, "{:?}", before.hazards);
+    let mut after = before.clone();
+    // The fragile-config hazard stays (its count moves: not listed); an orphaned webhook
+    // comes, with nothing else changed.
+    after.hazards[0].count += 3;
+    let orphan = crate::surface::Hazard {
+        code: HazardCode::OrphanedWebhook,
+        severity: Severity::Critical,
+        mesh: "istio".into(),
+        count: 1,
+        objects: vec!["MutatingWebhookConfiguration/x".into()],
+        message: "m".into(),
+        why: "w".into(),
+        source: "s".into(),
+    };
+    after.hazards.insert(0, orphan.clone());
+    let d = diff(&before, &after);
+    assert!(d.changed);
+    assert_eq!(d.hazards.added, [orphan]);
+    assert!(d.hazards.removed.is_empty());
+    assert_eq!(d.growth.causes, [Cause::Configuration]);
+    let back = diff(&after, &before);
+    assert_eq!(back.hazards.removed.len(), 1);
+    assert!(back.hazards.added.is_empty());
 }

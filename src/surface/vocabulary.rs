@@ -1,5 +1,5 @@
-//! The closed vocabularies of the snapshot contract: warning codes, component roles and
-//! scaling, proxy placements, origins, data-plane modes and capture modes. Apart from the
+//! The closed vocabularies of the snapshot contract: warning and hazard codes, hazard
+//! severities, component roles and scaling, proxy placements, origins, data-plane modes and capture modes. Apart from the
 //! records that use them because each is a list of allowed values with one spelling
 //! (serde and JSON Schema list them); catalog data names them and fails to load on a typo.
 
@@ -21,7 +21,11 @@ pub enum WarningCode {
     InvalidQuantity,
     AbsurdReplicas,
     UnknownDocument,
+    /// No longer raised: a hazard since issue 17 ([`HazardCode::OrphanedWebhook`]); kept so
+    /// that older snapshots still load.
     OrphanedWebhook,
+    /// No longer raised: a hazard since issue 17 ([`HazardCode::ControlPlaneNotFound`]);
+    /// kept so that older snapshots still load.
     ControlPlaneNotFound,
     InvalidAnswer,
     /// An input (file or stdin) held no document: often a failed command before a pipe.
@@ -56,6 +60,66 @@ impl WarningCode {
             WarningCode::DuplicateObject => "duplicate-object",
             WarningCode::NodesUnknown => "nodes-unknown",
             WarningCode::UnknownComponent => "unknown-component",
+        }
+    }
+}
+
+/// How bad a hazard is. Variants are declared most severe first, so sorting puts critical
+/// hazards at the top. Serialized in lowercase (`critical`, `warning`, `info`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Breaks soon or has broken: act now.
+    Critical,
+    /// Will break if nobody acts: plan it.
+    Warning,
+    /// Worth knowing; nothing breaks (e.g. "not visible without Secrets").
+    Info,
+}
+
+/// The hazard codes of the contract: each names one way a mesh breaks on day 2
+/// (`docs/hazards.md` says what breaks and cites the rule).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum HazardCode {
+    /// A mesh webhook whose Service is not in the input (an input that lists Services).
+    OrphanedWebhook,
+    /// A mesh's proxies run but none of its control-plane components is in the input.
+    ControlPlaneNotFound,
+    /// Objects of a configuration kind tied to proxy internals (catalog `fragile`).
+    FragileConfig,
+}
+
+impl HazardCode {
+    /// Every code, in declaration order.
+    pub const ALL: [HazardCode; 3] = [
+        HazardCode::OrphanedWebhook,
+        HazardCode::ControlPlaneNotFound,
+        HazardCode::FragileConfig,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HazardCode::OrphanedWebhook => "orphaned-webhook",
+            HazardCode::ControlPlaneNotFound => "control-plane-not-found",
+            HazardCode::FragileConfig => "fragile-config",
+        }
+    }
+}
+
+impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 3] = [Severity::Critical, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -127,6 +191,8 @@ macro_rules! display_as_str {
 }
 
 display_as_str!(
+    HazardCode,
+    Severity,
     Role,
     ScalesWith,
     Placement,

@@ -544,3 +544,47 @@ fn budgets_gate_on_configuration() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("config.<resource>"), "{}", stderr(&o));
 }
+
+/// A snapshot written before hazards existed (no `hazards`, the moved codes still among
+/// its warnings) loads, and `diff` names the hazards the new one introduced.
+#[test]
+fn hazards_introduced_since_an_older_snapshot_show_and_gate() {
+    let t = Tmp::new("hazards");
+    let old = t.save_edited("istio-sidecar", "old.json", |v| {
+        let o = v.as_object_mut().expect("object");
+        o.remove("hazards");
+        o["warnings"] = serde_json::json!([
+            {"code": "orphaned-webhook", "message": "m", "resource": "ValidatingWebhookConfiguration/x", "count": 1},
+            {"code": "control-plane-not-found", "message": "m", "resource": "istio", "count": 1}
+        ]);
+    });
+    let new = t.save("istio-sidecar");
+    let d = diff_json(&old, &new);
+    let codes = |side: &str| -> Vec<String> {
+        d["hazards"][side]
+            .as_array()
+            .expect("hazards")
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} {}",
+                    h["code"].as_str().unwrap(),
+                    h["mesh"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(codes("added"), ["fragile-config istio"]);
+    assert!(codes("removed").is_empty());
+    assert_eq!(d["changed"], true);
+    let (table, _) = diff(&old, &new, &[], 0);
+    assert!(table.contains("Hazards\n"), "{table}");
+    assert!(table.contains("+   warning    fragile-config"), "{table}");
+    // Resolved the other way round.
+    let back = diff_json(&new, &old);
+    assert_eq!(back["hazards"]["removed"][0]["code"], "fragile-config");
+    // Hazards exit 0 unless a budget says otherwise.
+    diff(&old, &new, &["--fail-on", "hazards.critical>0"], 0);
+    let (_, err) = diff(&old, &new, &["--fail-on", "hazards>+0"], 4);
+    assert!(err.contains("budget exceeded: hazards>+0: 0 → 1"), "{err}");
+}

@@ -260,13 +260,19 @@ spec:
         .iter()
         .filter_map(|w| w["code"].as_str())
         .collect();
-    for code in [
-        "unknown-document",
-        "invalid-quantity",
-        "orphaned-webhook",
-        "control-plane-not-found",
-    ] {
+    for code in ["unknown-document", "invalid-quantity"] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    // Hazards since issue 17, no longer warnings.
+    let hazards: Vec<&str> = s["hazards"]
+        .as_array()
+        .expect("hazards")
+        .iter()
+        .filter_map(|h| h["code"].as_str())
+        .collect();
+    for code in ["orphaned-webhook", "control-plane-not-found"] {
+        assert!(hazards.contains(&code), "{code} missing from {hazards:?}");
+        assert!(!codes.contains(&code), "{code} still a warning: {codes:?}");
     }
     let unknown = &s["warnings"]
         .as_array()

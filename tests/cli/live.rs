@@ -353,6 +353,16 @@ fn proxy_row<'a>(table: &'a str, implementation: &str) -> &'a str {
         .unwrap_or_else(|| panic!("a {implementation} proxy row:\n{table}"))
 }
 
+/// The hazards of one code in a snapshot.
+fn hazards_of<'a>(s: &'a Value, code: &str) -> Vec<&'a Value> {
+    s["hazards"]
+        .as_array()
+        .expect("hazards")
+        .iter()
+        .filter(|h| h["code"] == code)
+        .collect()
+}
+
 fn warnings_of<'a>(s: &'a Value, code: &str) -> Vec<&'a Value> {
     s["warnings"]
         .as_array()
@@ -575,9 +585,9 @@ fn namespaced_scan_reports_the_real_mesh_for_that_namespace() {
             .collect();
         assert_eq!(namespaces, [(ns, capture)], "{case}: only {ns}'s workloads");
         assert!(
-            warnings_of(&s, "control-plane-not-found").is_empty(),
+            hazards_of(&s, "control-plane-not-found").is_empty(),
             "{case}: {}",
-            s["warnings"]
+            s["hazards"]
         );
         assert!(
             s["components"]
@@ -642,10 +652,10 @@ fn namespaced_live_equals_namespaced_offline_on_every_fixture() {
         assert_eq!(o.status.code(), Some(0), "{case} -n {ns}: {}", stderr(&o));
         let l = json(&o);
         assert!(
-            warnings_of(&l, "control-plane-not-found").len()
-                <= warnings_of(&whole, "control-plane-not-found").len(),
+            hazards_of(&l, "control-plane-not-found").len()
+                <= hazards_of(&whole, "control-plane-not-found").len(),
             "{case} -n {ns}: {}",
-            l["warnings"]
+            l["hazards"]
         );
         let off = offline_in(&case, ns);
         assert_eq!(
@@ -670,7 +680,7 @@ fn namespaced_scan_without_workload_reads_guesses_nothing() {
     assert_eq!(s["complete"], false);
     assert_eq!(s["meshes"][0]["name"], "istio");
     assert_eq!(s["meshes"][0]["mode"], "unknown", "not an invented sidecar");
-    assert!(warnings_of(&s, "control-plane-not-found").is_empty());
+    assert!(hazards_of(&s, "control-plane-not-found").is_empty());
     let forbidden: Vec<&str> = warnings_of(&s, "forbidden")
         .iter()
         .filter_map(|w| w["message"].as_str())

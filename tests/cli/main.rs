@@ -22,6 +22,7 @@ mod golden;
 mod graph;
 mod graph_rules;
 mod growth;
+mod hazards;
 mod headcount;
 mod hostile_files;
 mod input;

@@ -35,6 +35,7 @@ pub fn sections(d: &Diff) -> Vec<Section> {
         return Vec::new();
     }
     [
+        objects::hazards(d),
         Some(figures::totals(d)),
         Some(figures::scale(d)),
         Some(figures::growth(d)),

@@ -1,5 +1,5 @@
 //! The objects of a diff that came (`+`), went (`-`) or changed (`~`): meshes, components,
-//! proxy types, CRDs, webhook configurations and upgrade steps. Each section lists the
+//! proxy types, CRDs, webhook configurations, upgrade steps and hazards. Each section lists the
 //! added, then the removed, then the changed objects.
 
 use crate::diff::{Change, Diff};
@@ -322,6 +322,32 @@ pub(super) fn config(d: &Diff) -> Option<Section> {
             } else {
                 String::new()
             },
+        ]);
+    }
+    Some(sec)
+}
+
+/// Hazards introduced (`+`) and resolved (`-`), matched by code and mesh.
+pub(super) fn hazards(d: &Diff) -> Option<Section> {
+    if d.hazards.is_empty() {
+        return None;
+    }
+    let mut sec = Section::new(
+        1,
+        "Hazards",
+        vec!["", "SEVERITY", "CODE", "MESH", "COUNT", "MESSAGE"],
+    )
+    .signed()
+    .optional(&["MESH"])
+    .shrink("MESSAGE", Shrink::Text);
+    for (s, h) in added_removed(&d.hazards.added, &d.hazards.removed) {
+        sec.rows.push(vec![
+            s,
+            h.severity.as_str().to_owned(),
+            h.code.as_str().to_owned(),
+            h.mesh.clone(),
+            h.count.to_string(),
+            h.message.clone(),
         ]);
     }
     Some(sec)

@@ -1,10 +1,11 @@
 //! `scan` output: a [`Snapshot`] laid out as [`Section`]s, drawn as tables or Markdown.
 //!
-//! [`sections`] is the one layout: an overview of the meshes, then per mesh its parts
+//! [`sections`] is the one layout: the hazards (`hazards.rs`), an overview of the meshes, then per mesh its parts
 //! (`mesh.rs`), then shared CRDs and warnings. [`table()`] and [`markdown()`] only choose the
 //! drawer, so both always show the same figures. JSON and YAML are the snapshot itself.
 
 mod config;
+mod hazards;
 mod mesh;
 
 use super::fit;
@@ -52,7 +53,8 @@ pub fn headline(s: &Snapshot) -> Vec<String> {
 
 /// Lays a snapshot out as sections; `wide` adds columns and per-CRD rows.
 pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
-    let mut out = vec![overview(s)];
+    let mut out: Vec<Section> = hazards::section(s, wide).into_iter().collect();
+    out.push(overview(s));
     for m in &s.meshes {
         out.extend(mesh::sections(s, m, wide));
     }
