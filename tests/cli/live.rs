@@ -980,3 +980,17 @@ fn forbidden_configuration_kind_is_unknown_and_named() {
     assert_eq!(table.status.code(), Some(3));
     assert!(stdout(&table).contains("INCOMPLETE"), "{}", stdout(&table));
 }
+
+/// A 403 on the CRD list: which configuration kinds exist is unknown, so configuration is
+/// not counted (null), not 0, and the scan is incomplete.
+#[test]
+fn forbidden_crds_leave_configuration_uncounted() {
+    let live = Live::start("istio-sidecar", |f| {
+        f.with_fault("customresourcedefinitions", Fault::Forbidden)
+    });
+    let o = live.scan(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["complete"], false);
+    assert_eq!(s["totals"]["configObjects"], Value::Null, "{}", s["totals"]);
+}

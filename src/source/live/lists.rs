@@ -197,6 +197,8 @@ pub(super) struct Outcome {
     pub(super) complete: bool,
     /// Did any request get an answer from the server?
     pub(super) reached: bool,
+    /// The CRD list failed: which configuration kinds exist is unknown.
+    pub(super) crds_unread: bool,
     failures: Vec<String>,
 }
 
@@ -205,6 +207,7 @@ impl Default for Outcome {
         Self {
             complete: true,
             reached: false,
+            crds_unread: false,
             failures: Vec::new(),
         }
     }
@@ -225,6 +228,13 @@ impl Outcome {
                 && matches!(r.kind, ObjectKind::Pod | ObjectKind::Workload(_))
             {
                 b.unread(what.clone());
+            }
+            if r.kind == ObjectKind::Crd
+                && result
+                    .as_ref()
+                    .is_err_and(|f| !matches!(f, Fault::NotServed))
+            {
+                self.crds_unread = true;
             }
             match result {
                 Ok(part) => {
