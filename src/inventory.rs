@@ -150,6 +150,11 @@ pub struct Crd {
     pub namespaced: bool,
     /// The version objects are stored in (listed at it, so nothing is converted).
     pub storage: Option<String>,
+    /// `status.storedVersions`: every version objects were ever stored at and not yet
+    /// migrated from (empty when the input has no status, as manifests do).
+    pub stored_versions: Vec<String>,
+    /// Served versions marked `deprecated: true`.
+    pub deprecated: Vec<String>,
 }
 
 /// Custom resources of the meshes' API groups (their configuration), counted while

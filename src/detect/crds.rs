@@ -7,8 +7,9 @@
 
 use crate::catalog::Catalog;
 use crate::inventory::Crd;
-use crate::surface::{CrdEntry, SHARED};
+use crate::surface::{CrdEntry, HazardCode, Severity, SHARED};
 
+use super::hazards::Hazards;
 use super::Detector;
 
 fn entry(mesh: &str, crd: &Crd) -> CrdEntry {
@@ -17,6 +18,39 @@ fn entry(mesh: &str, crd: &Crd) -> CrdEntry {
         name: crd.name.clone(),
         group: crd.group.clone(),
         versions: crd.versions.clone(),
+    }
+}
+
+/// The stored versions of `crd` an upgrade can trip on, as a hazard object
+/// (`name (stored: v1alpha3)`): critical when one is no longer served (or not listed at
+/// all), warning when all are served but one is deprecated; `None` when every stored
+/// version is served and current, or the input has no status (manifests).
+fn stale_stored(crd: &Crd) -> Option<(Severity, String)> {
+    let unserved = |v: &&String| !crd.versions.contains(v);
+    let stale: Vec<&str> = crd
+        .stored_versions
+        .iter()
+        .filter(|v| unserved(v) || crd.deprecated.contains(v))
+        .map(String::as_str)
+        .collect();
+    if stale.is_empty() {
+        return None;
+    }
+    let severity = if crd.stored_versions.iter().any(|v| unserved(&v)) {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    Some((
+        severity,
+        format!("{} (stored: {})", crd.name, stale.join(", ")),
+    ))
+}
+
+/// Records the `deprecated-crd-version` hazard of `crd`, if it has one.
+fn judge(hazards: &mut Hazards, mesh: &str, crd: &Crd) {
+    if let Some((severity, object)) = stale_stored(crd) {
+        hazards.add(HazardCode::DeprecatedCrdVersion, mesh, severity, object, 1);
     }
 }
 
@@ -30,6 +64,7 @@ pub(super) fn owned<'i>(d: &mut Detector<'i>) -> (Vec<CrdEntry>, Vec<&'i Crd>) {
         match catalog.owner_of_group(&crd.group) {
             Some(m) => {
                 d.acc(&m.mesh);
+                judge(&mut d.hazards, &m.mesh, crd);
                 crds.push(entry(&m.mesh, crd));
             }
             None => unowned.push(crd),
@@ -38,17 +73,22 @@ pub(super) fn owned<'i>(d: &mut Detector<'i>) -> (Vec<CrdEntry>, Vec<&'i Crd>) {
     (crds, unowned)
 }
 
-/// The unowned CRDs that some mesh present in `meshes` needs, as `shared`.
+/// The unowned CRDs that some mesh present in `meshes` needs, as `shared` (their
+/// stored-version hazards too).
 pub(super) fn shared<'m>(
     catalog: &Catalog,
     meshes: impl Iterator<Item = &'m String>,
     unowned: &[&Crd],
+    hazards: &mut Hazards,
 ) -> Vec<CrdEntry> {
     let present: Vec<_> = meshes.filter_map(|m| catalog.mesh(m)).collect();
     unowned
         .iter()
         .filter(|crd| present.iter().any(|m| m.needs_group(&crd.group)))
-        .map(|&crd| entry(SHARED, crd))
+        .map(|&crd| {
+            judge(hazards, SHARED, crd);
+            entry(SHARED, crd)
+        })
         .collect()
 }
 

@@ -16,6 +16,11 @@ use crate::surface::{sort_hazards, ConfigEntry, Hazard, HazardCode, Severity};
 /// webhook cannot be called.
 pub(super) const FAILURE_POLICY_DOC: &str = "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy";
 
+/// The Kubernetes rule behind `deprecated-crd-version`: objects stay stored at the version
+/// they were written at until rewritten, and a version cannot leave `spec.versions` while
+/// `status.storedVersions` lists it.
+pub(super) const STORED_VERSION_DOC: &str = "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#upgrade-existing-objects-to-a-new-stored-version";
+
 /// One object behind a hazard: its severity, and how many it stands for.
 type Objects = BTreeMap<String, (Severity, u64)>;
 
@@ -91,6 +96,23 @@ fn worded(code: HazardCode, mesh: String, objects: &Objects) -> Hazard {
             "Proxies take their configuration and certificates from their control plane: without a reachable one, configuration changes stop reaching them, new pods get no identity and mTLS fails as certificates expire.".to_owned(),
             "docs/surface-model.md (a mesh's proxies are served by its control-plane components, catalog role control-plane)".to_owned(),
         ),
+        HazardCode::DeprecatedCrdVersion => {
+            let unserved = objects
+                .values()
+                .filter(|(s, _)| *s == Severity::Critical)
+                .fold(0u64, |n, (_, c)| n.saturating_add(*c));
+            let message = format!(
+                "{} of {mesh} still store{} objects at a deprecated or unserved version ({unserved} no longer served)",
+                plural(count, "CRD"),
+                if count == 1 { "s" } else { "" },
+            );
+            let why = if unserved > 0 {
+                "Objects stay stored at a version the CRD no longer serves until each is rewritten, and the API server refuses to drop a version from spec.versions while status.storedVersions lists it, so the upgrade that removes it fails."
+            } else {
+                "A deprecated version is due for removal, and the API server refuses to drop a version from spec.versions while status.storedVersions lists it, so the upgrade that removes it fails until every object is rewritten at the storage version."
+            };
+            (message, why.to_owned(), STORED_VERSION_DOC.to_owned())
+        }
         // Worded by `fragile`, never folded.
         HazardCode::FragileConfig => (String::new(), String::new(), String::new()),
     };
@@ -241,6 +263,123 @@ metadata: {{name: {name}, namespace: shop}}
                 assert!(!k.source.is_empty(), "{}: {} has no source", m.mesh, k.kind);
             }
         }
+    }
+
+    /// A VirtualService CRD serving v1 (storage) and v1alpha3 (`old`, a YAML map of its
+    /// extra fields), with `status` as given (`""` for none, as in manifests).
+    fn vs_crd(old: &str, status: &str) -> String {
+        format!(
+            "
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: virtualservices.networking.istio.io}}
+spec:
+  group: networking.istio.io
+  names: {{plural: virtualservices, kind: VirtualService}}
+  scope: Namespaced
+  versions:
+  - {{name: v1, served: true, storage: true}}
+  - {{name: v1alpha3, storage: false, {old}}}
+{status}
+"
+        )
+    }
+
+    const OLD_AND_NEW: &str = "status: {storedVersions: [v1alpha3, v1]}";
+
+    fn crd_hazards(s: &crate::surface::Snapshot) -> Vec<(Severity, &str, &[String])> {
+        s.hazards
+            .iter()
+            .filter(|h| h.code == HazardCode::DeprecatedCrdVersion)
+            .map(|h| (h.severity, h.mesh.as_str(), h.objects.as_slice()))
+            .collect()
+    }
+
+    #[test]
+    fn a_stored_version_served_but_deprecated_is_a_warning() {
+        let s = scan(&vs_crd("served: true, deprecated: true", OLD_AND_NEW));
+        let objects = ["virtualservices.networking.istio.io (stored: v1alpha3)".to_owned()];
+        assert_eq!(
+            crd_hazards(&s),
+            [(Severity::Warning, "istio", objects.as_slice())]
+        );
+        let h = &s.hazards[0];
+        assert_eq!(h.count, 1);
+        assert!(
+            h.message.starts_with("1 CRD of istio still stores objects"),
+            "{}",
+            h.message
+        );
+        assert!(h.message.contains("(0 no longer served)"), "{}", h.message);
+        assert!(h.why.starts_with("A deprecated version"), "{}", h.why);
+        assert_eq!(h.source, STORED_VERSION_DOC);
+    }
+
+    #[test]
+    fn a_stored_version_no_longer_served_is_critical() {
+        let s = scan(&vs_crd("served: false", OLD_AND_NEW));
+        let objects = ["virtualservices.networking.istio.io (stored: v1alpha3)".to_owned()];
+        assert_eq!(
+            crd_hazards(&s),
+            [(Severity::Critical, "istio", objects.as_slice())]
+        );
+        assert!(s.hazards[0].why.contains("no longer serves"));
+        // A stored version the CRD does not list at all is not served either.
+        let gone = vs_crd("served: true", "status: {storedVersions: [v1beta1, v1]}");
+        let objects = ["virtualservices.networking.istio.io (stored: v1beta1)".to_owned()];
+        assert_eq!(
+            crd_hazards(&scan(&gone)),
+            [(Severity::Critical, "istio", objects.as_slice())]
+        );
+    }
+
+    #[test]
+    fn current_stored_versions_or_no_status_raise_nothing() {
+        // Stored at v1 only: the deprecated v1alpha3 holds no objects.
+        let current = vs_crd(
+            "served: true, deprecated: true",
+            "status: {storedVersions: [v1]}",
+        );
+        // Stored at both, neither deprecated nor unserved: nothing to migrate yet.
+        let served = vs_crd("served: true", OLD_AND_NEW);
+        // A manifest (offline input) has no status: nothing is known to be stored.
+        let manifest = vs_crd("served: false, deprecated: true", "");
+        for yaml in [current, served, manifest] {
+            let s = scan(&yaml);
+            assert!(crd_hazards(&s).is_empty(), "{yaml}: {:?}", s.hazards);
+            assert_eq!(s.crds.len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_shared_crd_with_a_stale_stored_version_is_a_shared_hazard() {
+        let yaml = format!(
+            "{ISTIOD}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: gateways.gateway.networking.k8s.io}}
+spec:
+  group: gateway.networking.k8s.io
+  names: {{plural: gateways, kind: Gateway}}
+  scope: Namespaced
+  versions:
+  - {{name: v1, served: true, storage: true}}
+  - {{name: v1beta1, served: true, storage: false, deprecated: true}}
+status: {{storedVersions: [v1beta1, v1]}}
+"
+        );
+        let s = scan(&yaml);
+        let objects = ["gateways.gateway.networking.k8s.io (stored: v1beta1)".to_owned()];
+        assert_eq!(
+            crd_hazards(&s),
+            [(
+                Severity::Warning,
+                crate::surface::SHARED,
+                objects.as_slice()
+            )]
+        );
     }
 
     #[test]

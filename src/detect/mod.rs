@@ -196,7 +196,12 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     d.add_components(&views, &matched, &tallies);
     let (mut crds, unowned) = crds::owned(&mut d);
     let mut webhooks = webhooks::webhooks(&mut d);
-    crds.extend(crds::shared(catalog, d.meshes.keys(), &unowned));
+    crds.extend(crds::shared(
+        catalog,
+        d.meshes.keys(),
+        &unowned,
+        &mut d.hazards,
+    ));
     let assembled = meshes::assemble(&mut d);
     let present: Vec<&str> = assembled.meshes.iter().map(|m| m.name.as_str()).collect();
     let config_entries = config::entries(inv, catalog, &present);

@@ -196,6 +196,13 @@ where
                 .iter()
                 .find(|v| v.storage)
                 .map(|v| v.name.clone());
+            let deprecated = c
+                .spec
+                .versions
+                .iter()
+                .filter(|v| v.served && v.deprecated)
+                .map(|v| v.name.clone())
+                .collect();
             b.add_crd(Crd {
                 name: c.metadata.name,
                 group: c.spec.group,
@@ -210,6 +217,8 @@ where
                 plural: c.spec.names.plural,
                 namespaced: c.spec.scope != "Cluster",
                 storage,
+                stored_versions: c.status.stored_versions,
+                deprecated,
             });
         }
         ObjectKind::Webhook(kind) => {

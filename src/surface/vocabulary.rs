@@ -92,14 +92,17 @@ pub enum HazardCode {
     ControlPlaneNotFound,
     /// Objects of a configuration kind tied to proxy internals (catalog `fragile`).
     FragileConfig,
+    /// A mesh CRD whose `status.storedVersions` holds a deprecated or unserved version.
+    DeprecatedCrdVersion,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 3] = [
+    pub const ALL: [HazardCode; 4] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
+        HazardCode::DeprecatedCrdVersion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +110,7 @@ impl HazardCode {
             HazardCode::OrphanedWebhook => "orphaned-webhook",
             HazardCode::ControlPlaneNotFound => "control-plane-not-found",
             HazardCode::FragileConfig => "fragile-config",
+            HazardCode::DeprecatedCrdVersion => "deprecated-crd-version",
         }
     }
 }

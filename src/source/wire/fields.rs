@@ -156,6 +156,16 @@ pub(super) struct WireCrd {
     pub(super) metadata: Meta,
     #[serde(deserialize_with = "null_default")]
     pub(super) spec: WireCrdSpec,
+    /// Absent from manifests (offline input without status): then nothing is stored yet.
+    #[serde(deserialize_with = "null_default")]
+    pub(super) status: WireCrdStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireCrdStatus {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) stored_versions: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +197,9 @@ pub(super) struct WireCrdVersion {
     pub(super) served: bool,
     #[serde(default)]
     pub(super) storage: bool,
+    /// `deprecated: true`: the API server warns on each request at this version.
+    #[serde(default)]
+    pub(super) deprecated: bool,
 }
 
 pub(super) fn yes() -> bool {
