@@ -175,6 +175,7 @@ pub(super) fn overrides(
 mod tests {
     use super::guess_plural;
     use crate::detect::tests::scan;
+    use crate::detect::tests::ISTIOD;
 
     #[test]
     fn plurals_follow_the_api_servers_guess() {
@@ -187,19 +188,6 @@ mod tests {
         );
         assert_eq!(guess_plural("Ingress"), "ingresses");
     }
-
-    const ISTIOD: &str = "
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
-spec:
-  replicas: 1
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers: [{name: discovery, image: docker.io/istio/pilot:1.26.3}]
-";
 
     #[test]
     fn manifests_without_configuration_say_null_not_zero() {

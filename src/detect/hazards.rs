@@ -199,18 +199,7 @@ fn plural(n: u64, word: &str) -> String {
 mod tests {
     use super::*;
     use crate::detect::tests::scan;
-
-    const ISTIOD: &str = "
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
-spec:
-  replicas: 1
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers: [{name: discovery, image: docker.io/istio/pilot:1.26.3}]
-";
+    use crate::detect::tests::ISTIOD;
 
     fn object(kind: &str, name: &str) -> String {
         format!(

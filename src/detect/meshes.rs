@@ -168,7 +168,7 @@ pub(super) fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::tests::scan;
+    use crate::detect::tests::{scan, ISTIOD};
 
     #[test]
     fn versions_compare_numerically() {
@@ -176,16 +176,6 @@ mod tests {
         v.sort_by(|a, b| version_cmp(a, b));
         assert_eq!(v, ["1.9.0", "1.25.10", "1.26.3"]);
     }
-
-    const ISTIOD: &str = "
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  template:
-    spec:
-      containers: [{name: discovery, image: docker.io/istio/pilot:1.26.0}]
-";
 
     const SIDECAR_POD: &str = "
 ---

@@ -37,7 +37,8 @@ fn has_warning(s: &Snapshot, code: WarningCode) -> bool {
     s.warnings.iter().any(|w| w.code == code)
 }
 
-const ISTIOD: &str = "
+/// A bare istiod Deployment: Istio is present (the unit tests of each detection module use it).
+pub(super) const ISTIOD: &str = "
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: istiod, namespace: istio-system}
