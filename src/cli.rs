@@ -87,6 +87,24 @@ pub enum Command {
     Schema(SchemaArgs),
 }
 
+impl Command {
+    /// `--as-of`, for the commands that scan.
+    pub fn as_of(&self) -> Option<crate::date::Day> {
+        match self {
+            Command::Scan(a) => a.input.judge.as_of,
+            Command::Plan(a) => a.input.judge.as_of,
+            Command::Graph(a) => a.input.judge.as_of,
+            Command::Headcount(a) => a.input.judge.as_of,
+            Command::Diff(a) => a.judge.as_of,
+            Command::Compare(_)
+            | Command::Rbac
+            | Command::Completion(_)
+            | Command::Man(_)
+            | Command::Schema(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CompletionArgs {
     /// The shell to complete in.
@@ -138,6 +156,17 @@ pub struct InputArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+}
+
+/// How a scan judges what it read.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct JudgeArgs {
+    /// Judge dated hazards (certificate expiry, end of life) as of this day, YYYY-MM-DD,
+    /// instead of today: for reproducible output. A saved snapshot keeps its own judgement.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<crate::date::Day>,
 }
 
 /// Caps on what one `--from` input may cost (`docs/limits.md`).
@@ -278,6 +307,8 @@ pub struct DiffArgs {
     pub cluster: ClusterArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub judge: JudgeArgs,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: DiffOutput,

@@ -163,6 +163,21 @@ pub struct Source {
     pub namespace: Option<String>,
     /// RFC 3339, UTC.
     pub taken_at: String,
+    /// `--as-of`: the day (YYYY-MM-DD) dated hazards were judged at, when not the day of
+    /// `takenAt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+impl Source {
+    /// The day dated hazards are judged at: `asOf`, else the day of `takenAt`; `None` for
+    /// a projection (no time).
+    pub fn today(&self) -> Option<crate::date::Day> {
+        match &self.as_of {
+            Some(d) => crate::date::Day::parse(d).ok(),
+            None => crate::date::Day::of_timestamp(&self.taken_at),
+        }
+    }
 }
 
 impl Source {
@@ -174,6 +189,7 @@ impl Source {
             paths: Vec::new(),
             namespace: None,
             taken_at: String::new(),
+            as_of: None,
         }
     }
 }

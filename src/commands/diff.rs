@@ -27,6 +27,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                 from: Vec::new(),
                 limits: args.limits,
                 cluster: args.cluster.clone(),
+                judge: args.judge,
             };
             super::input::one(&live, None, args.quiet, io, k)?
         }

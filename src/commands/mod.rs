@@ -25,7 +25,8 @@ use crate::surface::Snapshot;
 /// Runs one command; returns the exit code. The built-in [`Knowledge`] is loaded here,
 /// once, and lent to the commands that read clusters or project them.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
-    let k = Knowledge::load()?;
+    let mut k = Knowledge::load()?;
+    k.as_of = cli.command.as_of();
     match cli.command {
         Command::Scan(args) => scan::run(&args, io, &k),
         Command::Diff(args) => diff::run(&args, io, &k),

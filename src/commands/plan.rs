@@ -68,6 +68,7 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
             from: args.from.clone(),
             limits: args.limits,
             cluster: args.cluster.clone(),
+            judge: crate::cli::JudgeArgs::default(),
         };
         Some(super::input::one(&input, None, args.quiet, io, k)?)
     };

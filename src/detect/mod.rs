@@ -90,6 +90,12 @@ struct Detector<'a> {
     meshes: BTreeMap<String, MeshAcc>,
     warnings: Warnings,
     hazards: Hazards,
+    /// The day dated hazards are judged at (`None` for a projection: no dated hazards).
+    #[expect(
+        dead_code,
+        reason = "read by the dated hazards (issue 17), next commits"
+    )]
+    today: Option<crate::date::Day>,
 }
 
 impl Detector<'_> {
@@ -181,6 +187,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         meshes: BTreeMap::new(),
         warnings: Warnings::default(),
         hazards: Hazards::default(),
+        today: source.today(),
     };
     warnings::absurd_replicas(inv, &mut d.warnings);
 

@@ -49,7 +49,7 @@ pub fn offline(files: Files<'_>, scope: &Scope, k: &Knowledge) -> Result<Snapsho
             inventory.assumed_nodes = scope.nodes;
             Ok(snapshot(
                 inventory,
-                &k.catalog,
+                k,
                 offline_source(paths, scope.namespace.clone()),
             ))
         }
@@ -96,7 +96,7 @@ pub fn fleet(
         (Some(inventory), true) => {
             let name = read.paths.join(",");
             let source = offline_source(read.paths, namespace.map(str::to_owned));
-            Ok(vec![(name, snapshot(inventory, &k.catalog, source))])
+            Ok(vec![(name, snapshot(inventory, k, source))])
         }
         (None, _) => Ok(read
             .snapshots
@@ -144,6 +144,7 @@ fn offline_source(paths: Vec<String>, namespace: Option<String>) -> Source {
         paths,
         namespace,
         taken_at: now_rfc3339(),
+        as_of: None,
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Knowledge {
     pub profiles: Vec<Profile>,
     /// The headcount model used without `--model`.
     pub model: Model,
+    /// `--as-of`: the day dated hazards are judged at, instead of the scan's own day.
+    pub as_of: Option<crate::date::Day>,
 }
 
 impl Knowledge {
@@ -53,6 +55,7 @@ impl Knowledge {
             catalog,
             profiles,
             model,
+            as_of: None,
         })
     }
 
@@ -141,7 +144,9 @@ impl Error {
 
 /// An inventory to a snapshot: the `-n` cut of `source.namespace` ([`crate::detect::scope`],
 /// the same for a live cluster and for raw manifests), detection, then the upgrade steps.
-pub fn snapshot(inventory: Inventory, catalog: &Catalog, source: Source) -> Snapshot {
+pub fn snapshot(inventory: Inventory, k: &Knowledge, mut source: Source) -> Snapshot {
+    let catalog = &k.catalog;
+    source.as_of = k.as_of.map(|d| d.to_string());
     let inventory = match &source.namespace {
         Some(ns) => crate::detect::scope::limit_to_namespace(inventory, catalog, ns),
         None => inventory,
@@ -168,8 +173,9 @@ pub fn live(
         paths: Vec::new(),
         namespace: opts.namespace.clone(),
         taken_at: now_rfc3339(),
+        as_of: None,
     };
-    let mut snap = snapshot(read.inventory, &k.catalog, source);
+    let mut snap = snapshot(read.inventory, k, source);
     snap.complete = read.complete;
     Ok(snap)
 }

@@ -111,3 +111,22 @@ fn hazards_exit_zero_unless_a_budget_says_otherwise() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("hazards.<code>"), "{err}");
 }
+
+/// Dated hazards are judged at the scan's day (the tests pin it with `SOURCE_DATE_EPOCH`:
+/// 2026-11-23) unless `--as-of` names another, which the snapshot records; a day that is
+/// not a date is a usage error naming it.
+#[test]
+fn as_of_is_recorded_and_a_bad_date_is_refused() {
+    let fixture = "fixtures/clusters/istio-sidecar";
+    let s = scan_json(&["--from", fixture]);
+    assert!(s["source"].get("asOf").is_none(), "{}", s["source"]);
+    let s = scan_json(&["--from", fixture, "--as-of", "2027-02-28"]);
+    assert_eq!(s["source"]["asOf"], "2027-02-28");
+    let o = crate::util::run(&["scan", "--from", fixture, "--as-of", "2027-02-29"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = crate::util::stderr(&o);
+    assert!(
+        err.contains("`2027-02-29` is not a date (expected YYYY-MM-DD"),
+        "{err}"
+    );
+}

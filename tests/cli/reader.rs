@@ -18,6 +18,7 @@ fn read_and_detect(text: &str) {
     ) {
         if let Some(inv) = input.inventory {
             let src = Source {
+                as_of: None,
                 kind: SourceKind::Offline,
                 context: None,
                 paths: vec![],
@@ -53,6 +54,7 @@ fn snapshot_texts() -> &'static (String, String) {
         )
         .expect("fixture reads");
         let src = Source {
+            as_of: None,
             kind: SourceKind::Offline,
             context: None,
             paths: vec![],
