@@ -14,12 +14,30 @@ pub const BIN: &str = "kubectl-meshsurface";
 /// `completion SHELL`: prints the script on stdout.
 pub fn script(args: &CompletionArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut command(), BIN, &mut out);
+    clap_complete::generate(args.shell, &mut visible(command()), BIN, &mut out);
     if args.shell == clap_complete::Shell::Bash {
         out = bash_fix(&out);
     }
     io.stdout.write_all(&out).map_err(Error::Output)?;
     Ok(exit::OK)
+}
+
+/// The command line as people complete it: the hidden subcommands (`man`, `json-schema`,
+/// how `docs/` is made) left out. `clap_complete` 4 offers hidden subcommands in every
+/// shell's script, and clap has no way to remove a subcommand, so the top level is rebuilt
+/// around the visible ones.
+fn visible(cmd: clap::Command) -> clap::Command {
+    let mut out = clap::Command::new(BIN)
+        .about(cmd.get_about().cloned().unwrap_or_default())
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(cmd.is_subcommand_required_set());
+    for arg in cmd.get_arguments() {
+        out = out.arg(arg.clone());
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        out = out.subcommand(sub.clone());
+    }
+    out
 }
 
 /// `clap_complete` 4's bash script names a subcommand's state two ways when the binary's

@@ -70,6 +70,14 @@ fn the_bash_script_completes_subcommands_and_their_options_in_bash() {
     assert_eq!(values, ["yaml"], "an option's values complete");
     let diff = bash_complete(&["kubectl-meshsurface", "diff", "--fail"]);
     assert_eq!(diff, ["--fail-on"], "every subcommand's options complete");
+    // The hidden subcommands (how docs/ is made) are not offered.
+    let m = bash_complete(&["kubectl-meshsurface", "m"]);
+    assert!(!m.iter().any(|w| w == "man"), "hidden `man` offered: {m:?}");
+    let j = bash_complete(&["kubectl-meshsurface", "j"]);
+    assert!(
+        !j.iter().any(|w| w == "json-schema"),
+        "hidden `json-schema` offered: {j:?}"
+    );
 }
 
 #[test]
@@ -90,6 +98,10 @@ fn completion_scripts_name_every_subcommand() {
             assert!(script.contains(sub), "{shell} script lacks {sub}");
         }
         assert!(script.contains("kubectl-meshsurface"), "{shell}");
+        assert!(
+            !script.contains("json-schema"),
+            "{shell} script offers the hidden json-schema"
+        );
     }
     let o = run(&["completion", "bash"], None);
     assert!(
