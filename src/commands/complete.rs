@@ -14,7 +14,7 @@ pub const BIN: &str = "kubectl-meshsurface";
 /// `completion SHELL`: prints the script on stdout.
 pub fn script(args: &CompletionArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut visible(command()), BIN, &mut out);
+    clap_complete::generate(args.shell, &mut visible(&command()), BIN, &mut out);
     if args.shell == clap_complete::Shell::Bash {
         out = bash_fix(&out);
     }
@@ -26,7 +26,7 @@ pub fn script(args: &CompletionArgs, io: &mut Io<'_>) -> Result<u8, Error> {
 /// how `docs/` is made) left out. `clap_complete` 4 offers hidden subcommands in every
 /// shell's script, and clap has no way to remove a subcommand, so the top level is rebuilt
 /// around the visible ones.
-fn visible(cmd: clap::Command) -> clap::Command {
+fn visible(cmd: &clap::Command) -> clap::Command {
     let mut out = clap::Command::new(BIN)
         .about(cmd.get_about().cloned().unwrap_or_default())
         .version(env!("CARGO_PKG_VERSION"))
