@@ -45,6 +45,9 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
+    if !args.quiet {
+        super::print_warnings(&today, io)?;
+    }
     Ok(if today.complete {
         exit::OK
     } else {
@@ -102,5 +105,17 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
-    Ok(exit::OK)
+    match &scan {
+        Some(snap) => {
+            if !args.quiet {
+                super::print_warnings(snap, io)?;
+            }
+            Ok(if snap.complete {
+                exit::OK
+            } else {
+                exit::INCOMPLETE
+            })
+        }
+        None => Ok(exit::OK),
+    }
 }

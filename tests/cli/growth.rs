@@ -364,3 +364,58 @@ fn feature_errors_are_usage_errors() {
         stderr(&o)
     );
 }
+
+/// `plan` and `compare` calibrated on a scan print its warnings on stderr, as `scan` and
+/// `graph` do (`-q` silences them), and stdout stays the projection alone.
+#[test]
+fn plan_and_compare_print_the_scans_warnings() {
+    let from = "fixtures/clusters/linkerd";
+    for args in [
+        vec!["plan", "--from", from, "--enable", "l7-policy"],
+        vec!["compare", "--from", from],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("warning: [missing-requests] Deployment/linkerd-viz/web"),
+            "{args:?}: {err}"
+        );
+        assert!(!stdout(&o).contains("warning:"), "{args:?}");
+        let mut quiet = args.clone();
+        quiet.push("-q");
+        let o = run(&quiet, None);
+        assert_eq!(stderr(&o), "", "{quiet:?}");
+    }
+}
+
+/// A comparison calibrated on an incomplete scan is incomplete too (exit 3), like `plan`.
+#[test]
+fn compare_on_an_incomplete_snapshot_exits_3() {
+    let o = run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/linkerd",
+            "-o",
+            "json",
+            "-q",
+        ],
+        None,
+    );
+    let mut snap: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    snap["complete"] = serde_json::Value::Bool(false);
+    let dir = std::env::temp_dir().join(format!("meshsurface-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("partial.json");
+    std::fs::write(&path, snap.to_string()).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    for args in [
+        vec!["compare", "--from", &path, "-q"],
+        vec!["plan", "--from", &path, "--enable", "mtls", "-q"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
