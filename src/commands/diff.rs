@@ -60,5 +60,5 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
     let failures = budget
         .map(|b| b.check_diff(&before, &after))
         .unwrap_or_default();
-    super::verdict(d.complete, &failures, io)
+    super::verdict(d.complete, &failures, None, io)
 }

@@ -78,15 +78,17 @@ pub(crate) fn print_warnings_in(
     Ok(())
 }
 
-/// Prints the budget terms that failed, then judges the run: incomplete input (3) beats an
+/// Prints the budget terms that failed (naming `context` when several clusters are
+/// judged), then judges the run: incomplete input (3) beats an
 /// exceeded budget (4), as the design's exit codes say.
 pub(crate) fn verdict(
     complete: bool,
     failures: &[crate::budget::Failure],
+    context: Option<&str>,
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
     io.stderr
-        .write_all(crate::render::budget::failures(failures).as_bytes())
+        .write_all(crate::render::budget::failures(failures, context).as_bytes())
         .map_err(Error::Output)?;
     Ok(exit::combine([
         if complete { exit::OK } else { exit::INCOMPLETE },

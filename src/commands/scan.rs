@@ -76,7 +76,7 @@ fn finish(
         super::print_warnings_in(snap, context, io)?;
     }
     let failures = budget.map(|b| b.check_scan(snap)).unwrap_or_default();
-    super::verdict(snap.complete, &failures, io)
+    super::verdict(snap.complete, &failures, context, io)
 }
 
 /// Several clusters: each scanned on its own thread (at most [`FLEET_CONCURRENCY`] at

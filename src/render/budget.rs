@@ -7,7 +7,10 @@ use super::words::{plain, signed, ARROW};
 use crate::budget::Failure;
 
 /// One line per budget term that failed.
-pub fn failures(failures: &[Failure]) -> String {
+pub fn failures(failures: &[Failure], context: Option<&str>) -> String {
+    let from = context
+        .map(|c| format!("context {c}: "))
+        .unwrap_or_default();
     let mut out = String::new();
     for f in failures {
         // Raw figures, in the units the budget was written in.
@@ -29,7 +32,7 @@ pub fn failures(failures: &[Failure]) -> String {
                 )
             }
         };
-        let _ = writeln!(out, "budget exceeded: {line}");
+        let _ = writeln!(out, "budget exceeded: {from}{line}");
     }
     out
 }
@@ -54,14 +57,14 @@ mod tests {
             },
         );
         assert_eq!(
-            failures(&b.check_diff(&before, &after)),
+            failures(&b.check_diff(&before, &after), None),
             "budget exceeded: components>+1: 0 → 3 (+3, from 0)\n\
              budget exceeded: components>+10%: 0 → 3 (+3, from 0)\n\
              budget exceeded: components>2: 0 → 3 (+3, from 0)\n"
         );
         let b = Budget::parse("components>2").unwrap();
         assert_eq!(
-            failures(&b.check_scan(&after)),
+            failures(&b.check_scan(&after), None),
             "budget exceeded: components>2: the value is 3\n"
         );
     }

@@ -904,6 +904,33 @@ fn fleet_scans_every_context_and_saves_one_snapshot_each() {
     assert!(out.contains("linkerd") && out.contains("cilium"), "{out}");
     assert!(!out.contains("ap/south"), "{out}");
 
+    // A budget over several clusters: each failure line names its cluster.
+    let o = run(
+        &[
+            "scan",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "us",
+            "--context",
+            "eu",
+            "--quiet",
+            "--fail-on",
+            "components>0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let err = stderr(&o);
+    for ctx in ["us", "eu"] {
+        assert!(
+            err.contains(&format!(
+                "budget exceeded: context {ctx}: components>0: the value is"
+            )),
+            "{err}"
+        );
+    }
+
     // One unreachable context: the others are still printed, the exit code is 1.
     let dead = a.dir.join("dead");
     fakekube::write_kubeconfig(
