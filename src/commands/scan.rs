@@ -246,10 +246,16 @@ fn run_fleet(
             io,
         )?);
     }
+    // Each cluster is pushed even when another's push fails; each failure is reported.
     if let Some(g) = gateway {
         for snap in &snaps {
-            if let Some(ctx) = &snap.source.context {
-                push(g, ctx, snap, args, io)?;
+            let Some(ctx) = &snap.source.context else {
+                continue;
+            };
+            if let Err(e) = push(g, ctx, snap, args, io) {
+                codes.push(e.exit_code());
+                writeln!(io.stderr, "error: {}", render::fit::escape(&e.to_string()))
+                    .map_err(Error::Output)?;
             }
         }
     }
