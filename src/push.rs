@@ -11,6 +11,7 @@
 //! crate, and the Pushgateway usually sits in the cluster's own network. `https://` is
 //! refused with a clear error (see `docs/metrics.md`) rather than half-supported.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -194,7 +195,7 @@ pub fn grouping_label(name: &str, value: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -214,7 +214,29 @@ fn run_fleet(
             None => codes.push(exit::ERROR),
         }
     }
-    let text = match args.output {
+    let text = fleet_text(&snaps, args, io)?;
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(Error::Output)?;
+    for snap in &snaps {
+        codes.push(finish(
+            snap,
+            snap.source.context.as_deref(),
+            args,
+            budget,
+            io,
+        )?);
+    }
+    if let Some(g) = gateway {
+        codes.extend(push_each(g, &snaps, args, io)?);
+    }
+    Ok(exit::combine(codes))
+}
+
+/// A fleet's output: a JSON/YAML array, one OpenMetrics exposition labelled by context, or
+/// one table (Markdown) section per cluster.
+fn fleet_text(snaps: &[Snapshot], args: &ScanArgs, io: &Io<'_>) -> Result<String, Error> {
+    Ok(match args.output {
         Output::Json => render::json(&snaps)?,
         Output::Yaml => render::yaml(&snaps)?,
         Output::Openmetrics => {
@@ -233,33 +255,29 @@ fn run_fleet(
             })
             .collect::<Vec<_>>()
             .join("\n"),
-    };
-    io.stdout
-        .write_all(text.as_bytes())
-        .map_err(Error::Output)?;
-    for snap in &snaps {
-        codes.push(finish(
-            snap,
-            snap.source.context.as_deref(),
-            args,
-            budget,
-            io,
-        )?);
-    }
-    // Each cluster is pushed even when another's push fails; each failure is reported.
-    if let Some(g) = gateway {
-        for snap in &snaps {
-            let Some(ctx) = &snap.source.context else {
-                continue;
-            };
-            if let Err(e) = push(g, ctx, snap, args, io) {
-                codes.push(e.exit_code());
-                writeln!(io.stderr, "error: {}", render::fit::escape(&e.to_string()))
-                    .map_err(Error::Output)?;
-            }
+    })
+}
+
+/// Pushes each cluster of a fleet under its context, even when another's push fails;
+/// each failure is reported on stderr and gives its exit code.
+fn push_each(
+    gateway: &Gateway,
+    snaps: &[Snapshot],
+    args: &ScanArgs,
+    io: &mut Io<'_>,
+) -> Result<Vec<u8>, Error> {
+    let mut codes = Vec::new();
+    for snap in snaps {
+        let Some(ctx) = &snap.source.context else {
+            continue;
+        };
+        if let Err(e) = push(gateway, ctx, snap, args, io) {
+            codes.push(e.exit_code());
+            writeln!(io.stderr, "error: {}", render::fit::escape(&e.to_string()))
+                .map_err(Error::Output)?;
         }
     }
-    Ok(exit::combine(codes))
+    Ok(codes)
 }
 
 /// A context name as a file name: path separators and other awkward bytes become `_`.

@@ -111,18 +111,17 @@ impl Exposition {
         kind: Kind,
         unit: Option<&'static str>,
     ) -> &mut Family {
-        let i = match self.families.iter().position(|f| f.name == name) {
-            Some(i) => i,
-            None => {
-                self.families.push(Family {
-                    name: name.to_owned(),
-                    help,
-                    kind,
-                    unit,
-                    samples: BTreeMap::new(),
-                });
-                self.families.len() - 1
-            }
+        let i = if let Some(i) = self.families.iter().position(|f| f.name == name) {
+            i
+        } else {
+            self.families.push(Family {
+                name: name.to_owned(),
+                help,
+                kind,
+                unit,
+                samples: BTreeMap::new(),
+            });
+            self.families.len() - 1
         };
         &mut self.families[i]
     }
