@@ -626,3 +626,40 @@ fn fleet_is_one_exposition_with_a_cluster_label() {
     );
     assert!(got[1].1.contains("mesh=\"cilium\""));
 }
+
+/// An incomplete scan is not pushed (it would replace complete figures with lower ones):
+/// no request is made (nothing listens: a push would fail with exit 1), exit 3.
+#[test]
+fn an_incomplete_scan_is_not_pushed() {
+    let mut snap = scan_json(&["--from", "fixtures/clusters/linkerd"]);
+    snap["complete"] = false.into();
+    let dir = std::env::temp_dir().join(format!("meshsurface-partial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("partial.json");
+    std::fs::write(&file, serde_json::to_string(&snap).unwrap()).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let o = run(
+        &[
+            "scan",
+            "--from",
+            file.to_str().unwrap(),
+            "--push",
+            &url,
+            "--cluster-name",
+            "kind",
+        ],
+        None,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cluster kind: the scan is incomplete, not pushed"),
+        "{}",
+        stderr(&o)
+    );
+}
