@@ -143,6 +143,8 @@ pub enum Output {
     Yaml,
     /// Markdown tables, for a pull request or a wiki.
     Markdown,
+    /// OpenMetrics text, for Prometheus (docs/metrics.md).
+    Openmetrics,
 }
 
 /// Where objects come from: offline files (`--from`) or, without it, the live cluster.
@@ -271,6 +273,14 @@ pub struct ScanArgs {
     /// DaemonSets without status project to (else their instances are unknown).
     #[arg(long, value_name = "N", requires = "from")]
     pub nodes: Option<u64>,
+    /// Also push the metrics to this Prometheus Pushgateway (http://HOST:PORT), grouped
+    /// by job=meshsurface and cluster (docs/metrics.md).
+    #[arg(long, value_name = "URL")]
+    pub push: Option<String>,
+    /// The cluster's name in the metrics: the `cluster` label and the push's grouping key
+    /// (default: the context's name).
+    #[arg(long, value_name = "NAME")]
+    pub cluster_name: Option<String>,
 }
 
 /// Output formats of `diff`.

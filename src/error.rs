@@ -39,6 +39,9 @@ pub enum Error {
     Growth(#[from] crate::growth::Error),
     #[error(transparent)]
     Headcount(#[from] crate::headcount::Error),
+    /// `scan --push`: the Pushgateway could not take the metrics.
+    #[error(transparent)]
+    Push(#[from] crate::push::Error),
 }
 
 impl Error {
@@ -52,6 +55,7 @@ impl Error {
             Error::Budget(e) => e.class(),
             Error::Growth(e) => e.class(),
             Error::Headcount(e) => e.class(),
+            Error::Push(e) => e.class(),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod headcount;
 pub mod inventory;
 pub mod io;
 pub mod pipeline;
+pub mod push;
 pub mod quantity;
 pub mod render;
 pub mod schema;

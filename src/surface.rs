@@ -167,6 +167,9 @@ pub struct Source {
     /// `takenAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
+    /// How long a live scan took, in seconds (absent for files and projections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
 }
 
 impl Source {
@@ -190,6 +193,7 @@ impl Source {
             namespace: None,
             taken_at: String::new(),
             as_of: None,
+            duration_seconds: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
 use crate::pipeline::{self, Knowledge};
+use crate::push::Gateway;
 use crate::render;
 use crate::source::live::context_names;
 use crate::surface::Snapshot;
@@ -27,7 +28,14 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
     if let Some(b) = &budget {
         b.require_absolute()?;
     }
+    let gateway = args.push.as_deref().map(Gateway::parse).transpose()?;
     let fleet = args.all_contexts || args.input.cluster.context.len() > 1;
+    if fleet && args.cluster_name.is_some() {
+        return Err(Error::Usage(
+            "--cluster-name names one cluster: a scan of several contexts names each by its context"
+                .to_owned(),
+        ));
+    }
     if fleet || args.save_dir.is_some() {
         if !args.input.from.is_empty() {
             return Err(Error::Usage(
@@ -35,11 +43,22 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                     .to_owned(),
             ));
         }
-        return run_fleet(args, budget.as_ref(), io, k);
+        return run_fleet(args, budget.as_ref(), gateway.as_ref(), io, k);
     }
     let snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
     if let Some(path) = &args.save {
         save(&snap, path)?;
+    }
+    let name = args
+        .cluster_name
+        .as_deref()
+        .or(snap.source.context.as_deref());
+    if gateway.is_some() && name.is_none() {
+        return Err(Error::Usage(
+            "--push needs the cluster's name for its grouping key: give --cluster-name NAME \
+             (files carry no context)"
+                .to_owned(),
+        ));
     }
     let text = match args.output {
         Output::Table => render::scan::table(&snap, false, io.color, io.width),
@@ -47,11 +66,43 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
         Output::Json => render::json(&snap)?,
         Output::Yaml => render::yaml(&snap)?,
         Output::Markdown => render::scan::markdown(&snap),
+        Output::Openmetrics => {
+            render::openmetrics::of_snapshots(&[(args.cluster_name.as_deref(), &snap)])
+                .openmetrics()
+        }
     };
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
-    finish(&snap, None, args, budget.as_ref(), io)
+    let code = finish(&snap, None, args, budget.as_ref(), io)?;
+    if let (Some(g), Some(name)) = (&gateway, name) {
+        push(g, name, &snap, args, io)?;
+    }
+    Ok(code)
+}
+
+/// Pushes one cluster's metrics, unless its scan is incomplete: a partial scan would
+/// replace the gateway's last complete figures with lower ones, so it is not pushed (and
+/// the exit code already says 3).
+fn push(
+    gateway: &Gateway,
+    cluster: &str,
+    snap: &Snapshot,
+    args: &ScanArgs,
+    io: &mut Io<'_>,
+) -> Result<(), Error> {
+    if !snap.complete {
+        writeln!(
+            io.stderr,
+            "warning: cluster {}: the scan is incomplete, not pushed (the gateway keeps the last complete figures)",
+            render::fit::escape(cluster)
+        )
+        .map_err(Error::Output)?;
+        return Ok(());
+    }
+    let body = render::openmetrics::of_snapshots(&[(None, snap)]).prometheus_text();
+    gateway.put(cluster, &body, args.input.cluster.request_timeout)?;
+    Ok(())
 }
 
 fn save(snap: &Snapshot, path: &Path) -> Result<(), Error> {
@@ -71,7 +122,10 @@ fn finish(
     budget: Option<&Budget>,
     io: &mut Io<'_>,
 ) -> Result<u8, Error> {
-    let machine = matches!(args.output, Output::Json | Output::Yaml);
+    let machine = matches!(
+        args.output,
+        Output::Json | Output::Yaml | Output::Openmetrics
+    );
     if machine && !args.quiet {
         super::print_warnings_in(snap, context, io)?;
     }
@@ -86,6 +140,7 @@ fn finish(
 fn run_fleet(
     args: &ScanArgs,
     budget: Option<&Budget>,
+    gateway: Option<&Gateway>,
     io: &mut Io<'_>,
     k: &Knowledge,
 ) -> Result<u8, Error> {
@@ -159,19 +214,7 @@ fn run_fleet(
             None => codes.push(exit::ERROR),
         }
     }
-    let text = match args.output {
-        Output::Json => render::json(&snaps)?,
-        Output::Yaml => render::yaml(&snaps)?,
-        Output::Table | Output::Wide | Output::Markdown => snaps
-            .iter()
-            .map(|snap| match args.output {
-                Output::Wide => render::scan::table(snap, true, io.color, io.width),
-                Output::Markdown => render::scan::markdown(snap),
-                _ => render::scan::table(snap, false, io.color, io.width),
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    };
+    let text = fleet_text(&snaps, args, io)?;
     io.stdout
         .write_all(text.as_bytes())
         .map_err(Error::Output)?;
@@ -184,7 +227,57 @@ fn run_fleet(
             io,
         )?);
     }
+    if let Some(g) = gateway {
+        codes.extend(push_each(g, &snaps, args, io)?);
+    }
     Ok(exit::combine(codes))
+}
+
+/// A fleet's output: a JSON/YAML array, one OpenMetrics exposition labelled by context, or
+/// one table (Markdown) section per cluster.
+fn fleet_text(snaps: &[Snapshot], args: &ScanArgs, io: &Io<'_>) -> Result<String, Error> {
+    Ok(match args.output {
+        Output::Json => render::json(&snaps)?,
+        Output::Yaml => render::yaml(&snaps)?,
+        Output::Openmetrics => {
+            let named: Vec<_> = snaps
+                .iter()
+                .map(|s| (s.source.context.as_deref(), s))
+                .collect();
+            render::openmetrics::of_snapshots(&named).openmetrics()
+        }
+        Output::Table | Output::Wide | Output::Markdown => snaps
+            .iter()
+            .map(|snap| match args.output {
+                Output::Wide => render::scan::table(snap, true, io.color, io.width),
+                Output::Markdown => render::scan::markdown(snap),
+                _ => render::scan::table(snap, false, io.color, io.width),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
+}
+
+/// Pushes each cluster of a fleet under its context, even when another's push fails;
+/// each failure is reported on stderr and gives its exit code.
+fn push_each(
+    gateway: &Gateway,
+    snaps: &[Snapshot],
+    args: &ScanArgs,
+    io: &mut Io<'_>,
+) -> Result<Vec<u8>, Error> {
+    let mut codes = Vec::new();
+    for snap in snaps {
+        let Some(ctx) = &snap.source.context else {
+            continue;
+        };
+        if let Err(e) = push(gateway, ctx, snap, args, io) {
+            codes.push(e.exit_code());
+            writeln!(io.stderr, "error: {}", render::fit::escape(&e.to_string()))
+                .map_err(Error::Output)?;
+        }
+    }
+    Ok(codes)
 }
 
 /// A context name as a file name: path separators and other awkward bytes become `_`.

@@ -18,6 +18,7 @@ pub(super) fn scan(yaml: &str) -> Snapshot {
     .unwrap();
     let source = Source {
         as_of: None,
+        duration_seconds: None,
         kind: SourceKind::Offline,
         context: None,
         paths: vec!["-".to_owned()],

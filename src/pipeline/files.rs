@@ -145,6 +145,7 @@ fn offline_source(paths: Vec<String>, namespace: Option<String>) -> Source {
         namespace,
         taken_at: now_rfc3339(),
         as_of: None,
+        duration_seconds: None,
     }
 }
 

@@ -166,6 +166,7 @@ pub fn live(
     let namespaces = |w: &[crate::inventory::Workload], ns: &str| {
         crate::detect::scope::mesh_namespaces(&k.catalog, w, ns)
     };
+    let started = std::time::Instant::now();
     let read = scan_live(opts, k.keep(), &namespaces, progress)?;
     let source = Source {
         kind: SourceKind::Live,
@@ -174,8 +175,10 @@ pub fn live(
         namespace: opts.namespace.clone(),
         taken_at: now_rfc3339(),
         as_of: None,
+        duration_seconds: None,
     };
     let mut snap = snapshot(read.inventory, k, source);
+    snap.source.duration_seconds = Some(started.elapsed().as_secs_f64());
     snap.complete = read.complete;
     Ok(snap)
 }

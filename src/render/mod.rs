@@ -15,6 +15,7 @@ pub mod fit;
 pub mod graph;
 pub mod headcount;
 mod markdown;
+pub mod openmetrics;
 pub mod plan;
 pub mod rbac;
 pub mod scan;

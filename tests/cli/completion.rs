@@ -120,7 +120,10 @@ fn the_kubectl_plugin_hook_completes_subcommands() {
         "one candidate, then the directive"
     );
     let o = complete(&["scan", "-o", ""], &[]);
-    assert_eq!(stdout(&o), "table\nwide\njson\nyaml\nmarkdown\n:4\n");
+    assert_eq!(
+        stdout(&o),
+        "table\nwide\njson\nyaml\nmarkdown\nopenmetrics\n:4\n"
+    );
     // A file argument is left to the shell (directive 0, the default).
     let o = complete(&["scan", "--from", ""], &[]);
     assert_eq!(stdout(&o), ":0\n");

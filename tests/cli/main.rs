@@ -8,7 +8,7 @@
 //! `growth` plan/compare and the honesty tests; `upstream` checks the fixtures built from
 //! upstream rendered output (one case ignored until issue 14 item 9); `docs` checks the
 //! samples of the README and docs/ against the real output; `exit_codes` shows each exit
-//! code of the contract.
+//! code of the contract; `metrics` checks `scan -o openmetrics` (with promtool) and `--push`.
 
 mod arith;
 mod completion;
@@ -28,6 +28,7 @@ mod hostile_files;
 mod input;
 mod live;
 mod live_hostile;
+mod metrics;
 mod pty;
 mod reader;
 mod render;

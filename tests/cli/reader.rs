@@ -19,6 +19,7 @@ fn read_and_detect(text: &str) {
         if let Some(inv) = input.inventory {
             let src = Source {
                 as_of: None,
+                duration_seconds: None,
                 kind: SourceKind::Offline,
                 context: None,
                 paths: vec![],
@@ -55,6 +56,7 @@ fn snapshot_texts() -> &'static (String, String) {
         .expect("fixture reads");
         let src = Source {
             as_of: None,
+            duration_seconds: None,
             kind: SourceKind::Offline,
             context: None,
             paths: vec![],
