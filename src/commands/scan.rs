@@ -157,7 +157,14 @@ fn run_fleet(
             "--save-dir needs --context NAME (repeatable) or --all-contexts".to_owned(),
         ));
     } else {
-        cluster.context.clone()
+        // A context named twice is one cluster: scanned, printed and counted once.
+        let mut seen = std::collections::BTreeSet::new();
+        cluster
+            .context
+            .iter()
+            .filter(|c| seen.insert(c.as_str()))
+            .cloned()
+            .collect()
     };
     if let Some(dir) = &args.save_dir {
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {

@@ -904,6 +904,27 @@ fn fleet_scans_every_context_and_saves_one_snapshot_each() {
     assert!(out.contains("linkerd") && out.contains("cilium"), "{out}");
     assert!(!out.contains("ap/south"), "{out}");
 
+    // A context named twice is scanned and printed once.
+    let o = run(
+        &[
+            "scan",
+            "--kubeconfig",
+            &kc,
+            "--context",
+            "us",
+            "--context",
+            "eu",
+            "--context",
+            "us",
+            "-o",
+            "json",
+            "--quiet",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o).as_array().map(Vec::len), Some(2));
+
     // A budget over several clusters: each failure line names its cluster.
     let o = run(
         &[
