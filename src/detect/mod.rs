@@ -221,6 +221,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         warnings: d.warnings.into_list(&inv.warnings),
         hazards,
         scale,
+        kubernetes: inv.kubernetes.cluster(),
         meshes: assembled.meshes,
         components: assembled.components,
         proxies: assembled.proxies,
