@@ -1,0 +1,290 @@
+//! `version-skew`: data-plane proxies whose version differs from the control plane that
+//! serves them, judged against the supported skew of the mesh's release table
+//! (`skew:` in `src/catalog/releases/<mesh>.yaml`, upstream's words quoted there).
+//!
+//! Which control plane serves a proxy: with a revision label in the catalog (Istio's
+//! `istio.io/rev`), the control plane of the pod's revision, so that a canary upgrade
+//! mid-way (each revision serving its own proxies) is no skew; otherwise the mesh's
+//! control plane (its newest version when several run). The skew's `controlPlane` and
+//! `dataPlane` component ids replace both sides where proxies are not the data plane
+//! (Cilium: agents against the operator). A version that cannot be placed on a release
+//! line is not judged.
+//!
+//! Severity, in release lines beyond the supported skew (`dataPlaneBehind`,
+//! `dataPlaneAhead`): within it (or the same line at another patch) `info`; one beyond
+//! `warning`; two or more beyond `critical`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, MeshEntry, ReleaseTable, Resolved};
+use crate::surface::{Component, Hazard, HazardCode, Severity};
+
+use super::super::inject::Matched;
+use super::super::pods::{Unit, WorkloadView};
+use super::super::Detector;
+use super::Hazards;
+
+/// Proxies of one unit, as detection counted them: who they are and what they run.
+#[derive(Debug, Clone)]
+pub(in crate::detect) struct Sighting {
+    mesh: String,
+    /// `Kind/namespace/name` of the workload (or pod).
+    object: String,
+    version: Option<String>,
+    /// The pod's revision label, when the mesh has one.
+    revision: Option<String>,
+    count: u64,
+}
+
+impl Detector<'_> {
+    /// Records `unit`'s proxies of `mesh` at `version` for the skew judgement.
+    pub(in crate::detect) fn saw_proxies(
+        &mut self,
+        mesh: &MeshEntry,
+        object: &str,
+        version: Option<&String>,
+        unit: &Unit<'_>,
+    ) {
+        if unit.count == 0 {
+            return;
+        }
+        let revision = revision_label(mesh).and_then(|l| unit.shape.labels.get(l).cloned());
+        self.data_plane.push(Sighting {
+            mesh: mesh.mesh.clone(),
+            object: object.to_owned(),
+            version: version.cloned(),
+            revision,
+            count: unit.count,
+        });
+    }
+}
+
+fn revision_label(mesh: &MeshEntry) -> Option<&String> {
+    mesh.injection.as_ref()?.revision_label.as_ref()
+}
+
+/// One control-plane component: its revision and version.
+struct ControlPlane {
+    revision: String,
+    version: String,
+}
+
+/// Raises `version-skew` for each mesh whose data plane strays from its control plane.
+pub(in crate::detect) fn skew(
+    catalog: &Catalog,
+    views: &[WorkloadView<'_>],
+    matched: &[Matched<'_>],
+    components: &[Component],
+    sightings: &[Sighting],
+    hazards: &mut Hazards,
+) {
+    for mesh in &catalog.meshes {
+        let Some(table) = &mesh.releases else {
+            continue;
+        };
+        let cp_ids = if table.skew.control_plane.is_empty() {
+            &mesh.version_from
+        } else {
+            &table.skew.control_plane
+        };
+        let planes = control_planes(mesh, cp_ids, views, matched, components);
+        if planes.is_empty() {
+            continue;
+        }
+        let data: Vec<(Sighting, &str)> = if table.skew.data_plane.is_empty() {
+            sightings
+                .iter()
+                .filter(|s| s.mesh == mesh.mesh)
+                .map(|s| (s.clone(), "proxy"))
+                .collect()
+        } else {
+            components
+                .iter()
+                .filter(|c| c.mesh == mesh.mesh && table.skew.data_plane.contains(&c.component))
+                .map(|c| {
+                    let s = Sighting {
+                        mesh: c.mesh.clone(),
+                        object: format!("{}/{}/{}", c.kind.as_str(), c.namespace, c.name),
+                        version: c.version.clone(),
+                        revision: None,
+                        count: c.instances.max(1),
+                    };
+                    (s, c.component.as_str())
+                })
+                .collect()
+        };
+        let cp_name = if table.skew.control_plane.is_empty() {
+            "control plane".to_owned()
+        } else {
+            table.skew.control_plane.join("/")
+        };
+        let mut objects: BTreeMap<String, (Severity, u64)> = BTreeMap::new();
+        let mut furthest = (0i64, "behind");
+        for (s, what) in &data {
+            let Some(dp) = &s.version else { continue };
+            let Some(cp) = serving(&planes, s, revision_label(mesh).is_some()) else {
+                continue;
+            };
+            let Some((severity, lines, side)) = judge(table, dp, cp) else {
+                continue;
+            };
+            if lines > furthest.0 {
+                furthest = (lines, side);
+            }
+            let e = objects
+                .entry(format!("{} ({what} {dp}, {cp_name} {cp})", s.object))
+                .or_insert((severity, 0));
+            e.0 = e.0.min(severity);
+            e.1 = e.1.saturating_add(s.count);
+        }
+        if !objects.is_empty() {
+            hazards.push(worded(mesh, table, &objects, furthest));
+        }
+    }
+}
+
+/// The control-plane components `ids` of `mesh` with a version, and their revisions.
+fn control_planes(
+    mesh: &MeshEntry,
+    ids: &[String],
+    views: &[WorkloadView<'_>],
+    matched: &[Matched<'_>],
+    components: &[Component],
+) -> Vec<ControlPlane> {
+    let label = revision_label(mesh);
+    views
+        .iter()
+        .zip(matched)
+        .filter_map(|(v, m)| {
+            let (entry, rule, _) = m.as_ref()?;
+            if entry.mesh != mesh.mesh || !ids.contains(&rule.id) {
+                return None;
+            }
+            let c = components.iter().find(|c| {
+                c.mesh == mesh.mesh
+                    && c.kind == v.kind
+                    && c.namespace == v.namespace
+                    && c.name == v.name
+            })?;
+            let revision = label
+                .and_then(|l| v.labels.get(l).or_else(|| v.shape.labels.get(l)))
+                .cloned()
+                .unwrap_or_else(|| "default".to_owned());
+            Some(ControlPlane {
+                revision,
+                version: c.version.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// The control-plane version that serves `s`: its revision's, or the only one, or (for a
+/// mesh without revisions) the newest; `None` when that cannot be told.
+fn serving<'p>(planes: &'p [ControlPlane], s: &Sighting, revisions: bool) -> Option<&'p str> {
+    let distinct: BTreeSet<&str> = planes.iter().map(|p| p.version.as_str()).collect();
+    if let (true, Some(rev)) = (revisions, &s.revision) {
+        let of_rev: BTreeSet<&str> = planes
+            .iter()
+            .filter(|p| &p.revision == rev)
+            .map(|p| p.version.as_str())
+            .collect();
+        // A revision whose own control plane runs two versions (mid-rollout): none is
+        // "the" one.
+        if of_rev.len() == 1 {
+            return of_rev.first().copied();
+        }
+    }
+    if distinct.len() == 1 {
+        return distinct.first().copied();
+    }
+    if revisions {
+        return None;
+    }
+    distinct
+        .into_iter()
+        .max_by(|a, b| super::super::meshes::version_cmp(a, b))
+}
+
+/// Severity of a data plane at `dp` served by a control plane at `cp`, with the release
+/// lines between them and the side (`behind`, `ahead`); `None` when equal or unplaceable.
+fn judge(table: &ReleaseTable, dp: &str, cp: &str) -> Option<(Severity, i64, &'static str)> {
+    let (Resolved { line: d, exact: de }, Resolved { line: c, exact: ce }) =
+        (table.resolve(dp)?, table.resolve(cp)?);
+    if de == ce {
+        return None;
+    }
+    let lines = d.minors_until(c)?;
+    let (distance, allowed, side) = if lines >= 0 {
+        (lines, table.skew.data_plane_behind, "behind")
+    } else {
+        (-lines, table.skew.data_plane_ahead, "ahead")
+    };
+    let beyond = distance - i64::from(allowed);
+    let severity = match beyond {
+        i64::MIN..=0 => Severity::Info,
+        1 => Severity::Warning,
+        _ => Severity::Critical,
+    };
+    Some((severity, distance, side))
+}
+
+fn worded(
+    mesh: &MeshEntry,
+    table: &ReleaseTable,
+    objects: &BTreeMap<String, (Severity, u64)>,
+    (lines, side): (i64, &str),
+) -> Hazard {
+    let severity = objects
+        .values()
+        .map(|(s, _)| *s)
+        .min()
+        .unwrap_or(Severity::Info);
+    let count = objects.values().fold(0u64, |n, (_, c)| n.saturating_add(*c));
+    let skew = &table.skew;
+    let what = if skew.data_plane.is_empty() {
+        if count == 1 {
+            "1 proxy".to_owned()
+        } else {
+            format!("{count} proxies")
+        }
+    } else {
+        format!("{} ({count})", skew.data_plane.join("/"))
+    };
+    let supported = format!(
+        "supported: up to {} behind, {} ahead",
+        skew.data_plane_behind, skew.data_plane_ahead
+    );
+    let versions = |n: i64| if n == 1 { "version" } else { "versions" };
+    let (message, why) = if severity == Severity::Info {
+        (
+            format!(
+                "{what} of {} run{} another version than the control plane that serves {}, within the supported skew ({supported})",
+                mesh.mesh,
+                if count == 1 { "s" } else { "" },
+                if count == 1 { "it" } else { "them" },
+            ),
+            "Nothing breaks within the supported skew, but the data plane misses the control plane's fixes until its pods restart, and the next control-plane upgrade takes it out of the supported skew.",
+        )
+    } else {
+        (
+            format!(
+                "{what} of {} run{} {lines} {} {side} of the control plane that serves {}: beyond the supported skew ({supported})",
+                mesh.mesh,
+                if count == 1 { "s" } else { "" },
+                versions(lines),
+                if count == 1 { "it" } else { "them" },
+            ),
+            "Upstream does not support a data plane this far from its control plane: configuration the control plane sends may be misread or rejected, features and fixes on one side are missing on the other, and upgrades from here skip every tested path.",
+        )
+    };
+    Hazard {
+        code: HazardCode::VersionSkew,
+        severity,
+        mesh: mesh.mesh.clone(),
+        count,
+        objects: objects.keys().cloned().collect(),
+        message,
+        why: why.to_owned(),
+        source: format!("{} (src/catalog/releases/{}.yaml)", skew.source, mesh.mesh),
+    }
+}
