@@ -369,7 +369,10 @@ impl MeshEntry {
                 .into_iter()
                 .find(|k| crate::version::Version::parse(k).is_none())
             {
-                return Err(format!("release {}: Kubernetes {k:?} is not MAJOR.MINOR", r.version));
+                return Err(format!(
+                    "release {}: Kubernetes {k:?} is not MAJOR.MINOR",
+                    r.version
+                ));
             }
         }
         for id in t.skew.control_plane.iter().chain(&t.skew.data_plane) {

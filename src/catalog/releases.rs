@@ -141,7 +141,10 @@ impl ReleaseTable {
 
     /// The newest and oldest lines of the table.
     pub fn span(&self) -> Option<(Version, Version)> {
-        let lines = self.releases.iter().filter_map(|r| Version::parse(&r.version));
+        let lines = self
+            .releases
+            .iter()
+            .filter_map(|r| Version::parse(&r.version));
         Some((lines.clone().max()?, lines.min()?))
     }
 

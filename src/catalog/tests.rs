@@ -114,7 +114,10 @@ fn versions_are_placed_on_release_lines_or_not_at_all() {
     assert_eq!(line("istio", "1.26.3-distroless").as_deref(), Some("1.26"));
     assert_eq!(line("cilium", "v1.17.4").as_deref(), Some("1.17"));
     assert_eq!(line("linkerd", "stable-2.14.10").as_deref(), Some("2.14"));
-    assert_eq!(line("linkerd", "enterprise-2.17.1").as_deref(), Some("2.17"));
+    assert_eq!(
+        line("linkerd", "enterprise-2.17.1").as_deref(),
+        Some("2.17")
+    );
     // Edges: from a version's edge up to the next one's.
     assert_eq!(line("linkerd", "edge-25.4.4").as_deref(), Some("2.18"));
     assert_eq!(line("linkerd", "edge-25.9.1").as_deref(), Some("2.18"));

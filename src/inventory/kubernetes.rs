@@ -71,12 +71,18 @@ mod tests {
             k.kubelets.insert(n.into(), v.into());
         }
         let c = k.cluster().unwrap();
-        assert_eq!((c.version.as_str(), c.from), ("v1.32.9-eks-1", KubernetesFrom::Nodes));
+        assert_eq!(
+            (c.version.as_str(), c.from),
+            ("v1.32.9-eks-1", KubernetesFrom::Nodes)
+        );
         k.merge(KubernetesVersions {
             api_server: Some("v1.34.1".into()),
             kubelets: BTreeMap::new(),
         });
         let c = k.cluster().unwrap();
-        assert_eq!((c.version.as_str(), c.from), ("v1.34.1", KubernetesFrom::ApiServer));
+        assert_eq!(
+            (c.version.as_str(), c.from),
+            ("v1.34.1", KubernetesFrom::ApiServer)
+        );
     }
 }

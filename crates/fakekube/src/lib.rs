@@ -333,7 +333,9 @@ pub fn pod_metrics(namespace: &str, name: &str, containers: &[(&str, &str, &str)
 /// `objects`.
 fn oldest_kubelet(objects: &[Value]) -> Option<String> {
     let numbers = |v: &str| -> Option<(u64, u64, u64)> {
-        let mut it = v.trim_start_matches('v').split(|c: char| !c.is_ascii_digit());
+        let mut it = v
+            .trim_start_matches('v')
+            .split(|c: char| !c.is_ascii_digit());
         Some((
             it.next()?.parse().ok()?,
             it.next()?.parse().ok()?,

@@ -239,7 +239,9 @@ fn worded(
         .map(|(s, _)| *s)
         .min()
         .unwrap_or(Severity::Info);
-    let count = objects.values().fold(0u64, |n, (_, c)| n.saturating_add(*c));
+    let count = objects
+        .values()
+        .fold(0u64, |n, (_, c)| n.saturating_add(*c));
     let skew = &table.skew;
     let what = if skew.data_plane.is_empty() {
         if count == 1 {
@@ -286,5 +288,201 @@ fn worded(
         message,
         why: why.to_owned(),
         source: format!("{} (src/catalog/releases/{}.yaml)", skew.source, mesh.mesh),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::tests::scan;
+    use crate::surface::{Hazard, HazardCode, Severity, Snapshot};
+
+    fn skew(s: &Snapshot) -> Option<&Hazard> {
+        s.hazards.iter().find(|h| h.code == HazardCode::VersionSkew)
+    }
+
+    fn istiod(name: &str, rev: &str, version: &str) -> String {
+        format!(
+            "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: istio-system, labels: {{istio.io/rev: {rev}}}}}
+spec:
+  template:
+    metadata: {{labels: {{istio.io/rev: {rev}}}}}
+    spec:
+      containers: [{{name: discovery, image: docker.io/istio/pilot:{version}}}]
+"
+        )
+    }
+
+    fn pod(name: &str, rev: Option<&str>, version: &str) -> String {
+        let labels = rev.map_or(String::new(), |r| {
+            format!(", labels: {{istio.io/rev: {r}}}")
+        });
+        format!(
+            "
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: {name}, namespace: a{labels}}}
+spec:
+  containers:
+  - {{name: web, image: web:1}}
+  - {{name: istio-proxy, image: docker.io/istio/proxyv2:{version}}}
+"
+        )
+    }
+
+    #[test]
+    fn a_canary_upgrade_mid_way_is_no_skew() {
+        let s = scan(&format!(
+            "{}{}{}{}",
+            istiod("istiod-1-25", "1-25", "1.25.4"),
+            istiod("istiod-1-26", "1-26", "1.26.3"),
+            pod("old", Some("1-25"), "1.25.4"),
+            pod("new", Some("1-26"), "1.26.3"),
+        ));
+        assert_eq!(skew(&s), None);
+    }
+
+    #[test]
+    fn a_proxy_is_compared_with_the_control_plane_of_its_revision() {
+        // A pod of revision 1-25 running the 1.26 proxy: one ahead of its istiod.
+        let s = scan(&format!(
+            "{}{}{}",
+            istiod("istiod-1-25", "1-25", "1.25.4"),
+            istiod("istiod-1-26", "1-26", "1.26.3"),
+            pod("odd", Some("1-25"), "1.26.3"),
+        ));
+        let h = skew(&s).expect("skew");
+        assert_eq!(h.severity, Severity::Warning);
+        assert_eq!(
+            h.objects,
+            ["Pod/a/odd (proxy 1.26.3, control plane 1.25.4)"]
+        );
+        assert!(h.message.contains("1 version ahead"), "{}", h.message);
+        // Without a revision label and two versions running, nothing is guessed.
+        let s = scan(&format!(
+            "{}{}{}",
+            istiod("istiod-1-25", "1-25", "1.25.4"),
+            istiod("istiod-1-26", "1-26", "1.26.3"),
+            pod("unlabelled", None, "1.22.0"),
+        ));
+        assert_eq!(skew(&s), None);
+    }
+
+    #[test]
+    fn severity_grows_with_the_release_lines_beyond_the_supported_skew() {
+        let at = |proxy: &str| {
+            let s = scan(&format!(
+                "{}{}",
+                istiod("istiod", "default", "1.26.0"),
+                pod("web", None, proxy)
+            ));
+            skew(&s).map(|h| (h.severity, h.count))
+        };
+        assert_eq!(at("1.26.0"), None);
+        assert_eq!(at("1.26.1"), Some((Severity::Info, 1)), "another patch");
+        assert_eq!(
+            at("1.25.9"),
+            Some((Severity::Info, 1)),
+            "supported: 1 behind"
+        );
+        assert_eq!(at("1.24.1"), Some((Severity::Warning, 1)), "two behind");
+        assert_eq!(at("1.23.0"), Some((Severity::Critical, 1)), "three behind");
+        assert_eq!(
+            at("1.27.0"),
+            Some((Severity::Warning, 1)),
+            "ahead is never supported"
+        );
+        assert_eq!(at("latest"), None, "not placed, not judged");
+    }
+
+    #[test]
+    fn two_minors_behind_names_each_workload_with_both_versions() {
+        let s = scan(&format!(
+            "{}{}{}",
+            istiod("istiod", "default", "1.24.1"),
+            pod("web-1", None, "1.22.3"),
+            pod("web-2", None, "1.22.3"),
+        ));
+        let h = skew(&s).expect("skew");
+        // Bare pods of one shape fold into one group, named by its first pod.
+        assert_eq!((h.severity, h.count), (Severity::Warning, 2));
+        assert_eq!(
+            h.objects,
+            ["Pod/a/web-1 (proxy 1.22.3, control plane 1.24.1)"]
+        );
+        assert!(
+            h.message
+                .starts_with("2 proxies of istio run 2 versions behind"),
+            "{}",
+            h.message
+        );
+        assert!(h.source.contains("supported-releases"), "{}", h.source);
+    }
+
+    #[test]
+    fn linkerd_edges_are_placed_on_versions() {
+        let mesh = |cp: &str, proxy: &str| {
+            scan(&format!(
+                "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: linkerd-destination, namespace: linkerd, labels: {{linkerd.io/control-plane-component: destination}}}}
+spec:
+  template:
+    spec:
+      containers: [{{name: destination, image: cr.l5d.io/linkerd/controller:{cp}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: web, namespace: a, annotations: {{linkerd.io/proxy-version: {proxy}}}}}
+spec:
+  containers:
+  - {{name: web, image: web:1}}
+  - {{name: linkerd-proxy, image: cr.l5d.io/linkerd/proxy:{proxy}}}
+"
+            ))
+        };
+        let sev = |cp: &str, proxy: &str| skew(&mesh(cp, proxy)).map(|h| h.severity);
+        assert_eq!(sev("edge-25.10.7", "edge-25.10.7"), None);
+        assert_eq!(sev("edge-25.10.7", "edge-25.4.4"), Some(Severity::Info));
+        assert_eq!(sev("edge-25.10.7", "edge-24.8.2"), Some(Severity::Critical));
+        assert_eq!(
+            sev("stable-2.14.10", "stable-2.12.3"),
+            Some(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn cilium_compares_agents_with_the_operator() {
+        let s = scan(
+            "
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cilium, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers: [{name: cilium-agent, image: quay.io/cilium/cilium:v1.16.0}]
+status: {desiredNumberScheduled: 3}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cilium-operator, namespace: kube-system, labels: {io.cilium/app: operator}}
+spec:
+  template:
+    spec:
+      containers: [{name: cilium-operator, image: quay.io/cilium/operator-generic:v1.17.4}]
+",
+        );
+        let h = skew(&s).expect("skew");
+        assert_eq!((h.severity, h.count), (Severity::Warning, 3));
+        assert_eq!(
+            h.objects,
+            ["DaemonSet/kube-system/cilium (cilium-agent v1.16.0, cilium-operator v1.17.4)"]
+        );
     }
 }

@@ -96,7 +96,9 @@ fn judge(
             out.push((
                 Severity::Info,
                 Finding::Newer,
-                format!("{raw} is newer than every release in the table: its support is not judged"),
+                format!(
+                    "{raw} is newer than every release in the table: its support is not judged"
+                ),
             ));
         } else if resolved.line < oldest {
             let eol = table.release(oldest).and_then(|r| r.end_of_life);
@@ -194,5 +196,137 @@ fn worded(
         ),
         why: why.join(" "),
         source: format!("{source} (src/catalog/releases/{}.yaml)", mesh.mesh),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::tests::scan;
+    use crate::surface::{Hazard, HazardCode, Severity, Snapshot};
+
+    /// The detection tests judge at 2026-01-01.
+    fn support(s: &Snapshot) -> Option<&Hazard> {
+        s.hazards
+            .iter()
+            .find(|h| h.code == HazardCode::ReleaseSupport)
+    }
+
+    fn istiod(version: &str, kubelet: Option<&str>) -> Snapshot {
+        let node = kubelet.map_or(String::new(), |k| {
+            format!(
+                "
+---
+apiVersion: v1
+kind: Node
+metadata: {{name: n1}}
+status: {{nodeInfo: {{kubeletVersion: {k}}}}}
+---
+apiVersion: v1
+kind: Node
+metadata: {{name: n2}}
+status: {{nodeInfo: {{kubeletVersion: v1.36.1}}}}
+"
+            )
+        });
+        scan(&format!(
+            "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: istiod, namespace: istio-system}}
+spec:
+  template:
+    spec:
+      containers: [{{name: discovery, image: docker.io/istio/pilot:{version}}}]
+{node}"
+        ))
+    }
+
+    #[test]
+    fn past_end_of_life_is_critical_and_names_the_tables_date() {
+        let s = istiod("1.26.0", None);
+        let h = support(&s).expect("release-support");
+        assert_eq!((h.severity, h.count), (Severity::Critical, 1));
+        assert_eq!(h.objects, ["Deployment/istio-system/istiod (1.26.0)"]);
+        assert_eq!(
+            h.message,
+            "istio 1.26 (1.26.0) is past its end of life: no security fixes since 2025-12-22 \
+             (as of the release table of 2026-09-09)"
+        );
+        assert!(
+            h.source.contains("src/catalog/releases/istio.yaml"),
+            "{}",
+            h.source
+        );
+    }
+
+    #[test]
+    fn the_oldest_kubelet_outside_the_supported_kubernetes_is_a_warning() {
+        // 1.27 ends 2026-04-07, 96 days after the test's day: only Kubernetes counts.
+        let s = istiod("1.27.2", Some("v1.35.0"));
+        assert_eq!(
+            s.kubernetes.as_ref().map(|k| k.version.as_str()),
+            Some("v1.35.0")
+        );
+        let h = support(&s).expect("release-support");
+        assert_eq!(h.severity, Severity::Warning);
+        assert!(
+            h.message.contains(
+                "1.27 does not support Kubernetes 1.35 (the oldest kubelet's v1.35.0; supported: 1.29–1.33)"
+            ),
+            "{}",
+            h.message
+        );
+        assert_eq!(support(&istiod("1.27.2", Some("v1.33.2"))), None);
+        assert_eq!(
+            support(&istiod("1.27.2", Some("not-a-version"))).map(|h| h.severity),
+            Some(Severity::Warning),
+            "the other node (1.36) counts"
+        );
+    }
+
+    #[test]
+    fn end_of_life_within_sixty_days_is_a_warning() {
+        // Cilium 1.16 ends 2026-02-04 by policy: 34 days after the test's day.
+        let s = scan(
+            "
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cilium, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers: [{name: cilium-agent, image: quay.io/cilium/cilium:v1.16.3}]
+",
+        );
+        let h = support(&s).expect("release-support");
+        assert_eq!(h.severity, Severity::Warning);
+        assert!(
+            h.message
+                .contains("1.16 (v1.16.3) reaches its end of life on 2026-02-04, in 34 days"),
+            "{}",
+            h.message
+        );
+    }
+
+    #[test]
+    fn newer_than_the_table_is_info_and_an_unplaced_version_nothing() {
+        let h = support(&istiod("1.32.0", None))
+            .cloned()
+            .expect("release-support");
+        assert_eq!(h.severity, Severity::Info);
+        assert!(
+            h.message
+                .contains("1.32.0 is newer than every release in the table")
+                && h.message
+                    .ends_with("(as of the release table of 2026-09-09)"),
+            "{}",
+            h.message
+        );
+        assert_eq!(support(&istiod("latest", Some("v1.10.0"))), None);
+        assert_eq!(
+            support(&istiod("1.28.1", None)),
+            None,
+            "supported until 2026-07-01"
+        );
     }
 }
