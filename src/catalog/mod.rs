@@ -318,6 +318,7 @@ impl Catalog {
                     .filter(|s| s.on == SelectorOn::PodAnnotation)
                     .map(|s| &s.key)
                     .chain(i.overrides.keys())
+                    .chain(&i.revision_annotation)
             });
         sidecars.chain(injection).cloned().collect()
     }

@@ -3,7 +3,8 @@
 //! (`skew:` in `src/catalog/releases/<mesh>.yaml`, upstream's words quoted there).
 //!
 //! Which control plane serves a proxy: with a revision label in the catalog (Istio's
-//! `istio.io/rev`), the control plane of the pod's revision, so that a canary upgrade
+//! `istio.io/rev`), the control plane of the pod's revision (the revision annotation the
+//! injector wrote on the pod, else the pod's revision label), so that a canary upgrade
 //! mid-way (each revision serving its own proxies) is no skew; otherwise the mesh's
 //! control plane (its newest version when several run). The skew's `controlPlane` and
 //! `dataPlane` component ids replace both sides where proxies are not the data plane
@@ -48,7 +49,12 @@ impl Detector<'_> {
         if unit.count == 0 {
             return;
         }
-        let revision = revision_label(mesh).and_then(|l| unit.shape.labels.get(l).cloned());
+        let injection = mesh.injection.as_ref();
+        let revision = injection
+            .and_then(|i| i.revision_annotation.as_ref())
+            .and_then(|a| unit.shape.annotations.get(a))
+            .or_else(|| revision_label(mesh).and_then(|l| unit.shape.labels.get(l)))
+            .cloned();
         self.data_plane.push(Sighting {
             mesh: mesh.mesh.clone(),
             object: object.to_owned(),
@@ -316,9 +322,10 @@ spec:
         )
     }
 
+    /// A pod injected by revision `rev`: the injector writes it as an annotation.
     fn pod(name: &str, rev: Option<&str>, version: &str) -> String {
         let labels = rev.map_or(String::new(), |r| {
-            format!(", labels: {{istio.io/rev: {r}}}")
+            format!(", annotations: {{istio.io/rev: {r}}}")
         });
         format!(
             "
@@ -344,6 +351,35 @@ spec:
             pod("new", Some("1-26"), "1.26.3"),
         ));
         assert_eq!(skew(&s), None);
+        // Each proxy is held against its own revision: only the 1-25 pod a patch behind
+        // istiod-1-25 is named, not the 1-25 pods for being behind 1.26.3.
+        let s = scan(&format!(
+            "{}{}{}{}{}",
+            istiod("istiod-1-25", "1-25", "1.25.4"),
+            istiod("istiod-1-26", "1-26", "1.26.3"),
+            pod("old", Some("1-25"), "1.25.4"),
+            pod("patch", Some("1-25"), "1.25.3"),
+            pod("new", Some("1-26"), "1.26.3"),
+        ));
+        let h = skew(&s).expect("skew");
+        assert_eq!(
+            (h.severity, h.objects.clone()),
+            (
+                Severity::Info,
+                vec!["Pod/a/patch (proxy 1.25.3, control plane 1.25.4)".to_owned()]
+            )
+        );
+        // A pod labelled for a revision (not yet annotated) is matched by its label.
+        let labelled = pod("odd", None, "1.26.3").replace(
+            "namespace: a}",
+            "namespace: a, labels: {istio.io/rev: 1-25}}",
+        );
+        let s = scan(&format!(
+            "{}{}{labelled}",
+            istiod("istiod-1-25", "1-25", "1.25.4"),
+            istiod("istiod-1-26", "1-26", "1.26.3"),
+        ));
+        assert_eq!(skew(&s).map(|h| h.severity), Some(Severity::Warning));
     }
 
     #[test]
