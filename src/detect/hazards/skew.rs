@@ -144,7 +144,7 @@ pub(in crate::detect) fn skew(
             e.1 = e.1.saturating_add(s.count);
         }
         if !objects.is_empty() {
-            hazards.push(worded(mesh, table, &objects, furthest));
+            hazards.push(worded(mesh, table, &cp_name, &objects, furthest));
         }
     }
 }
@@ -237,6 +237,7 @@ fn judge(table: &ReleaseTable, dp: &str, cp: &str) -> Option<(Severity, i64, &'s
 fn worded(
     mesh: &MeshEntry,
     table: &ReleaseTable,
+    cp_name: &str,
     objects: &BTreeMap<String, (Severity, u64)>,
     (lines, side): (i64, &str),
 ) -> Hazard {
@@ -256,32 +257,36 @@ fn worded(
             format!("{count} proxies")
         }
     } else {
-        format!("{} ({count})", skew.data_plane.join("/"))
+        let pods = if count == 1 { "pod" } else { "pods" };
+        format!("{count} {} {pods}", skew.data_plane.join("/"))
+    };
+    let allowed = |n: u32| match n {
+        0 => "none".to_owned(),
+        n => format!("up to {n}"),
     };
     let supported = format!(
-        "supported: up to {} behind, {} ahead",
-        skew.data_plane_behind, skew.data_plane_ahead
+        "supported: {} behind, {} ahead",
+        allowed(skew.data_plane_behind),
+        allowed(skew.data_plane_ahead)
     );
-    let versions = |n: i64| if n == 1 { "version" } else { "versions" };
+    let (s, them) = if count == 1 {
+        ("s", "it")
+    } else {
+        ("", "them")
+    };
+    let head = format!(
+        "{what} of {} run{s} another version than the {cp_name} that serves {them}",
+        mesh.mesh
+    );
     let (message, why) = if severity == Severity::Info {
         (
-            format!(
-                "{what} of {} run{} another version than the control plane that serves {}, within the supported skew ({supported})",
-                mesh.mesh,
-                if count == 1 { "s" } else { "" },
-                if count == 1 { "it" } else { "them" },
-            ),
+            format!("{head}, within the supported skew ({supported})"),
             "Nothing breaks within the supported skew, but the data plane misses the control plane's fixes until its pods restart, and the next control-plane upgrade takes it out of the supported skew.",
         )
     } else {
+        let versions = if lines == 1 { "version" } else { "versions" };
         (
-            format!(
-                "{what} of {} run{} {lines} {} {side} of the control plane that serves {}: beyond the supported skew ({supported})",
-                mesh.mesh,
-                if count == 1 { "s" } else { "" },
-                versions(lines),
-                if count == 1 { "it" } else { "them" },
-            ),
+            format!("{head}, up to {lines} {versions} {side}: beyond the supported skew ({supported})"),
             "Upstream does not support a data plane this far from its control plane: configuration the control plane sends may be misread or rejected, features and fixes on one side are missing on the other, and upgrades from here skip every tested path.",
         )
     };
@@ -450,11 +455,10 @@ spec:
             h.objects,
             ["Pod/a/web-1 (proxy 1.22.3, control plane 1.24.1)"]
         );
-        assert!(
-            h.message
-                .starts_with("2 proxies of istio run 2 versions behind"),
-            "{}",
-            h.message
+        assert_eq!(
+            h.message,
+            "2 proxies of istio run another version than the control plane that serves them, \
+             up to 2 versions behind: beyond the supported skew (supported: up to 1 behind, none ahead)"
         );
         assert!(h.source.contains("supported-releases"), "{}", h.source);
     }
