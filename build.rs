@@ -1,5 +1,6 @@
-//! Embeds every mesh catalog file (`src/catalog/*.yaml`) and feature profile
-//! (`src/catalog/profiles/*.yaml`) found at build time, so that adding a mesh is adding data
+//! Embeds every mesh catalog file (`src/catalog/*.yaml`), feature profile
+//! (`src/catalog/profiles/*.yaml`) and release-support table (`src/catalog/releases/*.yaml`)
+//! found at build time, so that adding a mesh is adding data
 //! files: no list of file names is kept in code. `src/catalog/mod.rs` includes the generated
 //! `catalog_files.rs`; the order in which meshes and profiles are used is each file's
 //! `order` field, not its name.
@@ -12,6 +13,7 @@ fn main() {
     for (name, dir, prefix) in [
         ("CATALOG_FILES", "src/catalog", ""),
         ("PROFILE_FILES", "src/catalog/profiles", "profiles/"),
+        ("RELEASE_FILES", "src/catalog/releases", "releases/"),
     ] {
         println!("cargo:rerun-if-changed={dir}");
         let mut files: Vec<String> = std::fs::read_dir(dir)

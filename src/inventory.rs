@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::surface::Warning;
 
 mod builder;
+mod kubernetes;
 #[cfg(test)]
 mod tests;
 
 pub use builder::{InventoryBuilder, PodRecord};
+pub use kubernetes::KubernetesVersions;
 
 /// The Gateway API group (Gateways are identified by it).
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -211,6 +213,8 @@ pub struct Gateway {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub nodes: BTreeSet<String>,
+    /// The Kubernetes version the API server or the kubelets report.
+    pub kubernetes: KubernetesVersions,
     pub namespaces: BTreeMap<String, Namespace>,
     pub workloads: Vec<Workload>,
     /// ReplicaSet (namespace, name) → owning Deployment name.

@@ -35,3 +35,4 @@ pub mod render;
 pub mod schema;
 pub mod source;
 pub mod surface;
+pub mod version;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 mod config;
 mod figures;
 mod hazard;
+mod kubernetes;
 #[cfg(test)]
 mod tests;
 mod vocabulary;
@@ -22,6 +23,7 @@ mod vocabulary;
 pub use config::{ConfigEntry, ConfigFigures, OverrideEntry};
 pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
 pub use hazard::{sort as sort_hazards, Hazard};
+pub use kubernetes::{Kubernetes, KubernetesFrom};
 pub use vocabulary::{
     Capture, HazardCode, Mode, Origin, Placement, Role, ScalesWith, Severity, WarningCode,
     WorkloadKind,
@@ -48,6 +50,9 @@ pub struct Snapshot {
     #[serde(default)]
     pub hazards: Vec<Hazard>,
     pub scale: Scale,
+    /// The cluster's Kubernetes version, when the input tells it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes: Option<Kubernetes>,
     pub meshes: Vec<Mesh>,
     pub components: Vec<Component>,
     pub proxies: Vec<Proxy>,
@@ -77,6 +82,7 @@ impl Snapshot {
             warnings: Vec::new(),
             hazards: Vec::new(),
             scale: Scale::default(),
+            kubernetes: None,
             meshes: Vec::new(),
             components: Vec::new(),
             proxies: Vec::new(),

@@ -22,6 +22,10 @@ pub struct Injection {
     /// picks the injector whose label holds the matched value (else `default`).
     #[serde(default)]
     pub revision_label: Option<String>,
+    /// The pod annotation in which the injector records the revision that injected it
+    /// (the pod's own revision label, when present, is read if this is absent).
+    #[serde(default)]
+    pub revision_annotation: Option<String>,
     /// Tried in order; the first that matches decides. None matching: no injection.
     pub selectors: Vec<InjectSelector>,
     /// The injector's default requests and limits (its chart's values).

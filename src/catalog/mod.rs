@@ -16,6 +16,8 @@ pub use config::{ConfigRules, KindRef, OverrideKeys};
 mod graph;
 mod injection;
 mod matching;
+mod releases;
+pub use releases::{Release, ReleaseTable, Resolved, Skew};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -103,6 +105,9 @@ pub struct MeshEntry {
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,
+    /// The mesh's release-support table (`releases/<mesh>.yaml`), attached at load.
+    #[serde(skip)]
+    pub releases: Option<ReleaseTable>,
 }
 
 /// One ownership label: present (any value), or with this value.
@@ -263,6 +268,21 @@ impl Catalog {
             meshes.push(entry);
         }
         meshes.sort_by_key(|m| m.order);
+        for (file, text) in RELEASE_FILES {
+            let table: ReleaseTable = serde_saphyr::from_str(text).map_err(|e| Error::Parse {
+                file,
+                source: Box::new(e),
+            })?;
+            let bad = |problem: String| Error::Invalid { file, problem };
+            let Some(m) = meshes.iter_mut().find(|m| m.mesh == table.mesh) else {
+                return Err(bad(format!("names unknown mesh {}", table.mesh)));
+            };
+            if m.releases.is_some() {
+                return Err(bad(format!("{} has another release table", table.mesh)));
+            }
+            m.validate_releases(&table).map_err(bad)?;
+            m.releases = Some(table);
+        }
         Ok(Self { meshes })
     }
 
@@ -298,6 +318,7 @@ impl Catalog {
                     .filter(|s| s.on == SelectorOn::PodAnnotation)
                     .map(|s| &s.key)
                     .chain(i.overrides.keys())
+                    .chain(&i.revision_annotation)
             });
         sidecars.chain(injection).cloned().collect()
     }
@@ -336,6 +357,31 @@ impl MeshEntry {
         self.shared_crd_groups
             .iter()
             .any(|g| group_matches(group, g))
+    }
+
+    /// A release table's versions parse and its skew names this mesh's components.
+    fn validate_releases(&self, t: &ReleaseTable) -> std::result::Result<(), String> {
+        for r in &t.releases {
+            if crate::version::Version::parse(&r.version).is_none() {
+                return Err(format!("release {:?} is not MAJOR.MINOR", r.version));
+            }
+            let kube = r.kubernetes.iter().chain(&r.kubernetes_minimum);
+            if let Some(k) = kube
+                .into_iter()
+                .find(|k| crate::version::Version::parse(k).is_none())
+            {
+                return Err(format!(
+                    "release {}: Kubernetes {k:?} is not MAJOR.MINOR",
+                    r.version
+                ));
+            }
+        }
+        for id in t.skew.control_plane.iter().chain(&t.skew.data_plane) {
+            if self.component(id).is_none() {
+                return Err(format!("skew names unknown component {id}"));
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self, file: &'static str) -> Result<()> {

@@ -30,6 +30,7 @@ impl Detector<'_> {
             for (m, s, c) in found {
                 let f = resources(c, resource, unit.count, &mut self.warnings);
                 let version = sidecar_version(unit.shape, s, c);
+                self.saw_proxies(m, resource, version.as_ref(), unit);
                 self.add_proxy(
                     &m.mesh,
                     &s.implementation,

@@ -238,6 +238,7 @@ impl Detector<'_> {
             };
             let empty = Container::default();
             let proxy_container = container.unwrap_or(&empty);
+            self.saw_proxies(mesh, &resource, version.as_ref(), unit);
             if placement == p.placement && p.namespace_label.is_some() {
                 let ns = self.ns(&mesh.mesh, unit.namespace);
                 ns.waypoints.insert(view.name.clone());
@@ -257,6 +258,7 @@ impl Detector<'_> {
             for (m, s, c) in found {
                 let f = resources(c, &resource, 0, &mut Warnings::default());
                 let version = sidecar_version(unit.shape, s, c);
+                self.saw_proxies(m, &resource, version.as_ref(), unit);
                 self.add_proxy(
                     &m.mesh,
                     &s.implementation,

@@ -91,11 +91,9 @@ struct Detector<'a> {
     warnings: Warnings,
     hazards: Hazards,
     /// The day dated hazards are judged at (`None` for a projection: no dated hazards).
-    #[expect(
-        dead_code,
-        reason = "read by the dated hazards (issue 17), next commits"
-    )]
     today: Option<crate::date::Day>,
+    /// Every unit's proxies with their versions and revisions (for `version-skew`).
+    data_plane: Vec<hazards::skew::Sighting>,
 }
 
 impl Detector<'_> {
@@ -188,6 +186,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         warnings: Warnings::default(),
         hazards: Hazards::default(),
         today: source.today(),
+        data_plane: Vec::new(),
     };
     warnings::absurd_replicas(inv, &mut d.warnings);
 
@@ -210,6 +209,17 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         &mut d.hazards,
     ));
     let assembled = meshes::assemble(&mut d);
+    let kubernetes = inv.kubernetes.cluster();
+    hazards::support::release_support(
+        catalog,
+        &assembled.components,
+        kubernetes.as_ref(),
+        d.today,
+        &mut d.hazards,
+    );
+    let sightings = std::mem::take(&mut d.data_plane);
+    let comps = &assembled.components;
+    hazards::skew::skew(catalog, &views, &matched, comps, &sightings, &mut d.hazards);
     let present: Vec<&str> = assembled.meshes.iter().map(|m| m.name.as_str()).collect();
     let config_entries = config::entries(inv, catalog, &present);
     let (overrides, overridden) = config::overrides(catalog, &present, &views, &units);
@@ -221,6 +231,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         warnings: d.warnings.into_list(&inv.warnings),
         hazards,
         scale,
+        kubernetes,
         meshes: assembled.meshes,
         components: assembled.components,
         proxies: assembled.proxies,

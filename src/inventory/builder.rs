@@ -414,6 +414,7 @@ impl InventoryBuilder {
         self.inv.config.read |= o.config.read;
         self.inv.config.unread.extend(o.config.unread);
         self.config_seen.extend(other.config_seen);
+        self.inv.kubernetes.merge(o.kubernetes);
         self.inv.saw_services |= o.saw_services;
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);

@@ -21,7 +21,8 @@
 //! [`metrics`] (pod usage, optional), [`lists`] (concurrent lists and how they end),
 //! [`namespaced`] (the rounds of a `-n` scan), [`fetch`] (GET with retries, paging, the
 //! bounds on both), [`transport`] (what a failed connection was, TLS named),
-//! [`progress`] (the progress line, on the caller's writer). This file
+//! [`progress`] (the progress line, on the caller's writer), [`version`] (the API
+//! server's Kubernetes version). This file
 //! holds only the types callers see and [`scan`], the pipeline.
 
 use std::collections::BTreeSet;
@@ -42,6 +43,7 @@ mod namespaced;
 mod progress;
 mod resources;
 mod transport;
+mod version;
 
 pub use connect::context_names;
 pub use fetch::{ATTEMPTS, DEFAULT_MAX_PAGE_BYTES, MAX_LIST_OBJECTS};
@@ -204,9 +206,13 @@ async fn scan(
     let plan = resources::served(&groups);
     let metrics_served = groups.contains_key(METRICS_GROUP);
 
+    let kubernetes = version::api_server(&lister).await;
     let mut rounds = Rounds::new(lister, opts.concurrency, keep);
     if let Some(w) = discovery_warning {
         rounds.incomplete(w);
+    }
+    if let Some(v) = kubernetes {
+        rounds.b.set_api_server_version(v);
     }
     match opts.namespace.as_deref() {
         None => {

@@ -19,8 +19,8 @@ mod fields;
 mod tests;
 
 use fields::{
-    controller, namespace, shape, WireCrd, WireGateway, WireMetaOnly, WirePod, WireWebhookConfig,
-    WireWorkload,
+    controller, namespace, shape, WireCrd, WireGateway, WireMetaOnly, WireNode, WirePod,
+    WireWebhookConfig, WireWorkload,
 };
 
 use crate::inventory::{
@@ -165,7 +165,10 @@ where
             }
         }
         ObjectKind::Node => {
-            let n: WireMetaOnly = parse(object)?;
+            let n: WireNode = parse(object)?;
+            if let Some(v) = n.status.node_info.kubelet_version {
+                b.add_kubelet_version(&n.metadata.name, v);
+            }
             b.add_node(n.metadata.name);
         }
         ObjectKind::Namespace => {

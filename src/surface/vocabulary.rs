@@ -94,15 +94,22 @@ pub enum HazardCode {
     FragileConfig,
     /// A mesh CRD whose `status.storedVersions` holds a deprecated or unserved version.
     DeprecatedCrdVersion,
+    /// A mesh's control-plane release past (or near) its end of life, or not supporting
+    /// the cluster's Kubernetes version (the catalog's release tables).
+    ReleaseSupport,
+    /// Data-plane proxies at another version than the control plane that serves them.
+    VersionSkew,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 4] = [
+    pub const ALL: [HazardCode; 6] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
         HazardCode::DeprecatedCrdVersion,
+        HazardCode::ReleaseSupport,
+        HazardCode::VersionSkew,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +118,8 @@ impl HazardCode {
             HazardCode::ControlPlaneNotFound => "control-plane-not-found",
             HazardCode::FragileConfig => "fragile-config",
             HazardCode::DeprecatedCrdVersion => "deprecated-crd-version",
+            HazardCode::ReleaseSupport => "release-support",
+            HazardCode::VersionSkew => "version-skew",
         }
     }
 }

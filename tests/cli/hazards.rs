@@ -100,7 +100,12 @@ fn hazards_exit_zero_unless_a_budget_says_otherwise() {
         (o.status.code(), crate::util::stderr(&o))
     };
     assert_eq!(scan(&[]).0, Some(0));
-    assert_eq!(scan(&["--fail-on", "hazards.critical>0"]).0, Some(0));
+    assert_eq!(
+        scan(&["--fail-on", "hazards.orphaned-webhook>0"]).0,
+        Some(0)
+    );
+    // Istio 1.26 is past its end of life at the tests' day (release-support, critical).
+    assert_eq!(scan(&["--fail-on", "hazards.critical>0"]).0, Some(4));
     let (code, err) = scan(&["--fail-on", "hazards.fragile-config>0"]);
     assert_eq!(code, Some(4), "{err}");
     assert!(

@@ -77,9 +77,24 @@ pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(o)))
 }
 
-/// A snapshot without `source`, and without the warning only a live scan can give.
+/// A snapshot without `source`, without the warning only a live scan can give, and
+/// without where the Kubernetes version was read (a live scan asks the API server, which
+/// the fake answers with its Nodes' oldest kubelet; offline reads the kubelets).
 fn comparable(mut v: Value) -> Value {
     v.as_object_mut().expect("object").remove("source");
+    if let Some(k) = v.get_mut("kubernetes").and_then(Value::as_object_mut) {
+        k.remove("from");
+    }
+    // `release-support` says where the Kubernetes version was read.
+    if let Some(hazards) = v["hazards"].as_array_mut() {
+        for h in hazards {
+            if let Some(m) = h["message"].as_str() {
+                h["message"] = m
+                    .replace("the API server's ", "the oldest kubelet's ")
+                    .into();
+            }
+        }
+    }
     if let Some(w) = v["warnings"].as_array_mut() {
         w.retain(|w| w["code"] != "metrics-unavailable");
     }

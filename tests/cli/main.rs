@@ -28,6 +28,7 @@ mod hostile_files;
 mod input;
 mod live;
 mod live_hostile;
+mod live_versions;
 mod metrics;
 mod pty;
 mod reader;

@@ -73,6 +73,7 @@ pub struct FakeKube {
     port: u16,
     legacy_discovery_only: bool,
     bare_list_items: bool,
+    kubernetes_version: Option<String>,
 }
 
 impl FakeKube {
@@ -140,6 +141,15 @@ impl FakeKube {
         self
     }
 
+    /// Answers `GET /version` with this `gitVersion` (`v1.36.0`). By default the fake
+    /// reports the oldest `status.nodeInfo.kubeletVersion` of the Nodes it serves (the
+    /// version a cluster of those Nodes would run), or `v1.34.1-fakekube` without any.
+    #[must_use]
+    pub fn with_kubernetes_version(mut self, git_version: &str) -> Self {
+        self.kubernetes_version = Some(git_version.to_owned());
+        self
+    }
+
     /// Listens on this port instead of a free one.
     #[must_use]
     pub fn with_port(mut self, port: u16) -> Self {
@@ -151,6 +161,11 @@ impl FakeKube {
     pub async fn start(self) -> io::Result<Running> {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
+        let git_version = self
+            .kubernetes_version
+            .clone()
+            .or_else(|| oldest_kubelet(&self.objects))
+            .unwrap_or_else(|| "v1.34.1-fakekube".to_owned());
         let store = Store::build(self.objects, self.metrics);
         let shared = Arc::new(Shared {
             store,
@@ -165,6 +180,7 @@ impl FakeKube {
             addr,
             aggregated_discovery: !self.legacy_discovery_only,
             bare_list_items: self.bare_list_items,
+            git_version,
         });
         let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
         let accept_shared = Arc::clone(&shared);
@@ -311,4 +327,26 @@ pub fn pod_metrics(namespace: &str, name: &str, containers: &[(&str, &str, &str)
             .map(|(n, cpu, mem)| json!({"name": n, "usage": {"cpu": cpu, "memory": mem}}))
             .collect::<Vec<_>>(),
     })
+}
+
+/// The oldest `status.nodeInfo.kubeletVersion` (by its numbers) of the Nodes among
+/// `objects`.
+fn oldest_kubelet(objects: &[Value]) -> Option<String> {
+    let numbers = |v: &str| -> Option<(u64, u64, u64)> {
+        let mut it = v
+            .trim_start_matches('v')
+            .split(|c: char| !c.is_ascii_digit());
+        Some((
+            it.next()?.parse().ok()?,
+            it.next()?.parse().ok()?,
+            it.next()?.parse().ok()?,
+        ))
+    };
+    objects
+        .iter()
+        .filter(|o| o["kind"] == "Node")
+        .filter_map(|o| o["status"]["nodeInfo"]["kubeletVersion"].as_str())
+        .filter_map(|v| numbers(v).map(|n| (n, v.to_owned())))
+        .min()
+        .map(|(_, v)| v)
 }

@@ -26,6 +26,8 @@ type Objects = BTreeMap<String, (Severity, u64)>;
 
 /// Hazards folded by (code, mesh), each with its objects.
 mod fragile;
+pub(super) mod skew;
+pub(super) mod support;
 #[cfg(test)]
 mod tests;
 
@@ -131,7 +133,9 @@ fn worded(code: HazardCode, mesh: String, objects: &Objects) -> Hazard {
             (message, why.to_owned(), STORED_VERSION_DOC.to_owned())
         }
         // Worded by their rules and pushed whole, never folded.
-        HazardCode::FragileConfig => (String::new(), String::new(), String::new()),
+        HazardCode::FragileConfig | HazardCode::ReleaseSupport | HazardCode::VersionSkew => {
+            (String::new(), String::new(), String::new())
+        }
     };
     Hazard {
         code,

@@ -24,8 +24,10 @@ fn fragile_kinds_in_use_are_one_warning_per_mesh_with_the_catalog_reasons() {
     ]
     .concat();
     let s = scan(&yaml);
-    assert_eq!(s.hazards.len(), 1, "{:?}", s.hazards);
-    let h = &s.hazards[0];
+    // ISTIOD's 1.26 is past its end of life at the tests' day: `release-support`'s own tests.
+    let hazards = not_release_support(&s);
+    assert_eq!(hazards.len(), 1, "{hazards:?}");
+    let h = hazards[0];
     assert_eq!(
         (h.code, h.severity, h.mesh.as_str(), h.count),
         (HazardCode::FragileConfig, Severity::Warning, "istio", 2)
@@ -42,7 +44,14 @@ fn fragile_kinds_in_use_are_one_warning_per_mesh_with_the_catalog_reasons() {
 #[test]
 fn no_fragile_objects_no_hazard() {
     let s = scan(&[ISTIOD, &object("VirtualService", "c")].concat());
-    assert!(s.hazards.is_empty(), "{:?}", s.hazards);
+    assert!(not_release_support(&s).is_empty(), "{:?}", s.hazards);
+}
+
+fn not_release_support(s: &crate::surface::Snapshot) -> Vec<&Hazard> {
+    s.hazards
+        .iter()
+        .filter(|h| h.code != HazardCode::ReleaseSupport)
+        .collect()
 }
 
 #[test]

@@ -150,6 +150,29 @@ pub(super) struct WireMetaOnly {
     pub(super) metadata: Meta,
 }
 
+/// A Node: its name and, when the input has its status (offline; a live Node list is
+/// metadata only), the kubelet's version.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireNode {
+    pub(super) metadata: Meta,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) status: WireNodeStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireNodeStatus {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) node_info: WireNodeInfo,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct WireNodeInfo {
+    pub(super) kubelet_version: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct WireCrd {

@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     pub aggregated_discovery: bool,
     /// Leave `apiVersion`/`kind` off the items of built-in lists.
     pub bare_list_items: bool,
+    /// `gitVersion` of `GET /version`.
+    pub git_version: String,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -172,7 +174,7 @@ impl Ctx<'_> {
                 StatusCode::OK,
                 &json!({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version"]}),
             ),
-            ["version"] => json_response(StatusCode::OK, &version()),
+            ["version"] => json_response(StatusCode::OK, &version(&self.shared.git_version)),
             ["healthz" | "livez" | "readyz"] => bytes_response(
                 StatusCode::OK,
                 "text/plain; charset=utf-8",
@@ -223,11 +225,16 @@ impl Ctx<'_> {
     }
 }
 
-fn version() -> Value {
+fn version(git_version: &str) -> Value {
+    let mut numbers = git_version
+        .trim_start_matches('v')
+        .split(|c: char| !c.is_ascii_digit());
+    let major = numbers.next().unwrap_or_default();
+    let minor = numbers.next().unwrap_or_default();
     json!({
-        "major": "1",
-        "minor": "34",
-        "gitVersion": "v1.34.1-fakekube",
+        "major": major,
+        "minor": minor,
+        "gitVersion": git_version,
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean",
         "buildDate": "2025-09-09T00:00:00Z",
