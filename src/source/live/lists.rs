@@ -239,6 +239,9 @@ impl Outcome {
             match result {
                 Ok(part) => {
                     self.reached = true;
+                    if r.kind == ObjectKind::PodDisruptionBudget {
+                        b.pdbs_read();
+                    }
                     b.merge(part);
                 }
                 Err(Fault::NotServed) => self.reached = true,
