@@ -25,7 +25,7 @@ use crate::catalog::{Catalog, EdgeType};
 use crate::surface::{Snapshot, Source, UpgradeStep};
 
 pub use analysis::{blast_radius, single_points_of_failure, BlastRadius, ConfigReach, Spof};
-pub use build::build;
+pub use build::{build, webhook_backends};
 pub use model::{Edge, Graph, Node, NodeKind, WorkloadRef};
 pub use upgrade::{fill_upgrade_steps, upgrade_steps};
 

@@ -94,15 +94,19 @@ pub enum HazardCode {
     FragileConfig,
     /// A mesh CRD whose `status.storedVersions` holds a deprecated or unserved version.
     DeprecatedCrdVersion,
+    /// A `failurePolicy: Fail` mesh webhook whose backing workload has fewer than 2 ready
+    /// replicas or no PodDisruptionBudget allowing a disruption.
+    FailClosedSingleReplica,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 4] = [
+    pub const ALL: [HazardCode; 5] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
         HazardCode::DeprecatedCrdVersion,
+        HazardCode::FailClosedSingleReplica,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +115,7 @@ impl HazardCode {
             HazardCode::ControlPlaneNotFound => "control-plane-not-found",
             HazardCode::FragileConfig => "fragile-config",
             HazardCode::DeprecatedCrdVersion => "deprecated-crd-version",
+            HazardCode::FailClosedSingleReplica => "fail-closed-single-replica",
         }
     }
 }
