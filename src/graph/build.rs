@@ -26,7 +26,9 @@ pub fn build(snap: &Snapshot, catalog: &Catalog) -> Graph {
             b.add_rule_edges(snap, entry);
         }
     }
-    Graph { graph: b.g }
+    let mut graph = Graph { graph: b.g };
+    super::marks::mark(&mut graph, snap);
+    graph
 }
 
 /// The components of `entry`'s mesh behind the webhook Service `namespace`/`name`: in
@@ -62,6 +64,7 @@ impl Builder {
                 id,
                 mesh: mesh.to_owned(),
                 kind,
+                hazards: Vec::new(),
             })
         })
     }
