@@ -162,7 +162,10 @@ fn mermaid_is_a_well_formed_flowchart() {
                 assert!(def.contains(" stroke:"), "{case}: {l}");
             } else if let Some(rest) = l.strip_prefix("class ") {
                 let (id, class) = rest.split_once(' ').expect("class line");
-                assert!(ids.contains(id) && class.starts_with("hazard"), "{case}: {l}");
+                assert!(
+                    ids.contains(id) && class.starts_with("hazard"),
+                    "{case}: {l}"
+                );
             } else {
                 assert!(mermaid_node_ok(l), "{case}: bad node line {l}");
                 ids.insert(l.split(['[', '(', '{']).next().unwrap_or("").to_owned());

@@ -11,7 +11,14 @@ use crate::util::{run, stderr, stdout};
 
 fn graph(case: &str, output: &str) -> String {
     let o = run(
-        &["graph", "--from", &format!("fixtures/clusters/{case}"), "-o", output, "--quiet"],
+        &[
+            "graph",
+            "--from",
+            &format!("fixtures/clusters/{case}"),
+            "-o",
+            output,
+            "--quiet",
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
@@ -47,9 +54,19 @@ fn nodes_named_by_a_hazard_carry_it_in_every_output() {
     assert!(table.contains("critical"), "severity as a word: {table}");
 
     let dot = graph("istio-revisions", "dot");
-    let istiod = dot.lines().find(|l| l.contains("label=\"istiod\\n")).unwrap();
-    assert!(istiod.contains("color=red") && istiod.contains("hazard: critical fail-closed-single-replica"), "{istiod}");
-    let crds = dot.lines().find(|l| l.contains("label=\"networking.istio.io\\n")).unwrap();
+    let istiod = dot
+        .lines()
+        .find(|l| l.contains("label=\"istiod\\n"))
+        .unwrap();
+    assert!(
+        istiod.contains("color=red")
+            && istiod.contains("hazard: critical fail-closed-single-replica"),
+        "{istiod}"
+    );
+    let crds = dot
+        .lines()
+        .find(|l| l.contains("label=\"networking.istio.io\\n"))
+        .unwrap();
     assert!(crds.contains("color=orange"), "{crds}");
 
     let mermaid = graph("istio-revisions", "mermaid");
@@ -59,15 +76,25 @@ fn nodes_named_by_a_hazard_carry_it_in_every_output() {
         .and_then(|l| l.trim().split('[').next())
         .unwrap()
         .to_owned();
-    assert!(mermaid.contains(&format!("class {id} hazardCritical")), "{mermaid}");
-    assert!(mermaid.contains("classDef hazardCritical stroke:red"), "{mermaid}");
+    assert!(
+        mermaid.contains(&format!("class {id} hazardCritical")),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("classDef hazardCritical stroke:red"),
+        "{mermaid}"
+    );
 }
 
 #[test]
 fn a_graph_without_hazards_marks_nothing() {
     // istio-sidecar's only hazard is fragile-config, whose objects are kinds, not resources.
     let doc: Value = serde_json::from_str(&graph("istio-sidecar", "json")).unwrap();
-    assert!(doc["nodes"].as_array().unwrap().iter().all(|n| n.get("hazards").is_none()));
+    assert!(doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n.get("hazards").is_none()));
     assert!(!graph("istio-sidecar", "table").contains("HAZARDS"));
     assert!(!graph("istio-sidecar", "mermaid").contains("classDef"));
 }
