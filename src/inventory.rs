@@ -231,10 +231,11 @@ pub struct Inventory {
     pub config: ConfigObjects,
     /// Did the input hold any Service at all? (Orphaned webhooks are judged only then.)
     pub saw_services: bool,
-    /// PodDisruptionBudgets by (namespace, name).
+    /// `PodDisruptionBudgets` by (namespace, name).
     pub pdbs: BTreeMap<(String, String), Pdb>,
-    /// Were PodDisruptionBudgets read? Live: their list answered; offline: the input held
-    /// one. Only then is "no budget allows a disruption" judged.
+    /// Did the input hold any `PodDisruptionBudget` (live or offline alike, so that a live
+    /// scan and a dump of the same objects agree)? Only then is "no budget allows a
+    /// disruption" judged: an input without any may simply not include them.
     pub pdbs_read: bool,
     /// Were pod metrics read? (Usage is then reported, else null.)
     pub metrics: bool,

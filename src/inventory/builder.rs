@@ -259,11 +259,6 @@ impl InventoryBuilder {
         self.inv.pdbs.insert((namespace, name), pdb);
     }
 
-    /// The PodDisruptionBudget list answered (perhaps with none).
-    pub fn pdbs_read(&mut self) {
-        self.inv.pdbs_read = true;
-    }
-
     pub fn add_service_account(&mut self, namespace: String, name: String) {
         self.saw_namespace(&namespace);
         self.inv.service_accounts.insert((namespace, name));

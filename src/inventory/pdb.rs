@@ -1,4 +1,4 @@
-//! PodDisruptionBudgets (`policy/v1`), reduced to what `fail-closed-single-replica` asks
+//! `PodDisruptionBudgets` (`policy/v1`), reduced to what `fail-closed-single-replica` asks
 //! of them: which pods one selects, and whether it lets one of them be evicted. Only the
 //! selector and the two budgets are kept (no status, no other metadata), so a cluster
 //! with thousands of budgets costs a few strings each.
@@ -60,7 +60,7 @@ impl Selector {
     }
 }
 
-/// A PodDisruptionBudget: what it selects and what it allows.
+/// A `PodDisruptionBudget`: what it selects and what it allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pdb {
     /// `None`: `selector: null`, which selects no pod.

@@ -95,7 +95,7 @@ pub enum HazardCode {
     /// A mesh CRD whose `status.storedVersions` holds a deprecated or unserved version.
     DeprecatedCrdVersion,
     /// A `failurePolicy: Fail` mesh webhook whose backing workload has fewer than 2 ready
-    /// replicas or no PodDisruptionBudget allowing a disruption.
+    /// replicas or no `PodDisruptionBudget` allowing a disruption.
     FailClosedSingleReplica,
 }
 

@@ -4,16 +4,16 @@
 //! Judged on the assembled snapshot, because the link from a webhook's Service to the
 //! workloads behind it, and the namespaces a mutating webhook injects into, are the
 //! graph's ([`graph::webhook_backends`], `injects` edges): one rule for both, so `graph`
-//! and the hazard never disagree about what backs what. Readiness and PodDisruptionBudgets
+//! and the hazard never disagree about what backs what. Readiness and `PodDisruptionBudgets`
 //! come from the inventory (they are not snapshot figures).
 //!
 //! Severity: **critical** when a backend has fewer than 2 ready replicas (spec replicas,
 //! lowered to `status.readyReplicas` when the input has a status): one pod going away
-//! stops admission. **warning** when it has 2 or more but no PodDisruptionBudget of its
+//! stops admission. **warning** when it has 2 or more but no `PodDisruptionBudget` of its
 //! namespace selects its pods and allows a disruption: nothing paces a node drain across
 //! the replicas (or, with a budget that allows none, the drain blocks). The budget half is
-//! judged only when budgets were read (live: the list answered; offline: the input holds
-//! one), as `orphaned-webhook` is judged only when Services were.
+//! judged only when the input holds at least one budget (live and offline alike), as
+//! `orphaned-webhook` is judged only when it holds Services.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,7 +26,7 @@ use crate::graph::{self, Graph, NodeKind};
 use crate::inventory::Inventory;
 use crate::surface::{Component, Hazard, HazardCode, Severity, Snapshot};
 
-/// Kubernetes on PodDisruptionBudgets: what a budget allows during voluntary disruptions.
+/// Kubernetes on `PodDisruptionBudgets`: what a budget allows during voluntary disruptions.
 const PDB_DOC: &str =
     "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-budgets";
 
@@ -130,7 +130,7 @@ fn judge(c: &Component, inv: &Inventory) -> Option<(Severity, String)> {
     };
     let mut detail = plural(replicas, "replica");
     if ready < replicas {
-        detail.push_str(&format!(", {ready} ready"));
+        detail = format!("{detail}, {ready} ready");
     }
     if no_budget {
         detail.push_str(", no PodDisruptionBudget allows a disruption");

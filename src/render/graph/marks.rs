@@ -64,15 +64,14 @@ pub(super) fn mermaid_classes(g: &Graph) -> String {
         }
     }
     used.sort();
-    let defs: String = used
-        .iter()
-        .map(|s| {
-            format!(
-                "  classDef {} stroke:{},stroke-width:3px\n",
-                class(*s),
-                colour(*s)
-            )
-        })
-        .collect();
+    let mut defs = String::new();
+    for s in used {
+        let _ = writeln!(
+            defs,
+            "  classDef {} stroke:{},stroke-width:3px",
+            class(s),
+            colour(s)
+        );
+    }
     defs + &out
 }

@@ -239,9 +239,6 @@ impl Outcome {
             match result {
                 Ok(part) => {
                     self.reached = true;
-                    if r.kind == ObjectKind::PodDisruptionBudget {
-                        b.pdbs_read();
-                    }
                     b.merge(part);
                 }
                 Err(Fault::NotServed) => self.reached = true,

@@ -56,7 +56,7 @@ fn a_pod_disruption_budget_keeps_its_selector_and_budgets() {
         ObjectKind::classify("policy", "PodDisruptionBudget"),
         Some(ObjectKind::PodDisruptionBudget)
     );
-    let v = serde_json::json!({
+    let pdb = serde_json::json!({
         "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
         "metadata": {"name": "istiod", "namespace": "istio-system"},
         "spec": {"minAvailable": "50%", "selector": {"matchLabels": {"app": "istiod"},
@@ -64,15 +64,21 @@ fn a_pod_disruption_budget_keeps_its_selector_and_budgets() {
         "status": {"disruptionsAllowed": 0}
     });
     let mut b = InventoryBuilder::new(KeepKeys::default());
-    add_object(ObjectKind::PodDisruptionBudget, v, &mut b).unwrap();
+    add_object(ObjectKind::PodDisruptionBudget, pdb, &mut b).unwrap();
     let inv = b.finish();
     assert!(inv.pdbs_read);
-    let p = &inv.pdbs[&("istio-system".to_owned(), "istiod".to_owned())];
-    assert_eq!(p.min_available, Some(crate::inventory::Budget::Percent(50)));
-    assert_eq!(p.max_unavailable, None);
-    let s = p.selector.as_ref().unwrap();
-    assert_eq!(s.labels.get("app").map(String::as_str), Some("istiod"));
-    assert_eq!(s.expressions[0].values, ["pilot"]);
+    let kept = &inv.pdbs[&("istio-system".to_owned(), "istiod".to_owned())];
+    assert_eq!(
+        kept.min_available,
+        Some(crate::inventory::Budget::Percent(50))
+    );
+    assert_eq!(kept.max_unavailable, None);
+    let selector = kept.selector.as_ref().unwrap();
+    assert_eq!(
+        selector.labels.get("app").map(String::as_str),
+        Some("istiod")
+    );
+    assert_eq!(selector.expressions[0].values, ["pilot"]);
 
     let bad = serde_json::json!({"metadata": {"name": "x"}, "spec": {"maxUnavailable": "half"}});
     let mut b = InventoryBuilder::new(KeepKeys::default());
