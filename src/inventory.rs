@@ -17,11 +17,13 @@ use crate::surface::Warning;
 
 mod builder;
 mod kubernetes;
+mod pdb;
 #[cfg(test)]
 mod tests;
 
 pub use builder::{InventoryBuilder, PodRecord};
 pub use kubernetes::KubernetesVersions;
+pub use pdb::{Budget, Pdb, Requirement, Selector};
 
 /// The Gateway API group (Gateways are identified by it).
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -127,6 +129,10 @@ pub struct Workload {
     pub replicas: Option<u64>,
     /// `status.desiredNumberScheduled` (DaemonSet).
     pub desired_scheduled: Option<u64>,
+    /// Ready pods: `status.readyReplicas` (0 when the status is there without it, as
+    /// the API server omits a 0), `status.numberReady` for a DaemonSet; `None` without a
+    /// status (manifests).
+    pub ready_replicas: Option<u64>,
     pub template: PodShape,
 }
 
@@ -229,6 +235,12 @@ pub struct Inventory {
     pub config: ConfigObjects,
     /// Did the input hold any Service at all? (Orphaned webhooks are judged only then.)
     pub saw_services: bool,
+    /// `PodDisruptionBudgets` by (namespace, name).
+    pub pdbs: BTreeMap<(String, String), Pdb>,
+    /// Did the input hold any `PodDisruptionBudget` (live or offline alike, so that a live
+    /// scan and a dump of the same objects agree)? Only then is "no budget allows a
+    /// disruption" judged: an input without any may simply not include them.
+    pub pdbs_read: bool,
     /// Were pod metrics read? (Usage is then reported, else null.)
     pub metrics: bool,
     /// Lists of pods or workloads that could not be read (`pods in shop`): what they would

@@ -22,7 +22,7 @@ fn entry(mesh: &str, crd: &Crd) -> CrdEntry {
 }
 
 /// The stored versions of `crd` an upgrade can trip on, as a hazard object
-/// (`name (stored: v1alpha3)`): critical when one is no longer served (or not listed at
+/// (`CustomResourceDefinition/name (stored: v1alpha3)`): critical when one is no longer served (or not listed at
 /// all), warning when all are served but one is deprecated; `None` when every stored
 /// version is served and current, or the input has no status (manifests).
 fn stale_stored(crd: &Crd) -> Option<(Severity, String)> {
@@ -43,7 +43,11 @@ fn stale_stored(crd: &Crd) -> Option<(Severity, String)> {
     };
     Some((
         severity,
-        format!("{} (stored: {})", crd.name, stale.join(", ")),
+        format!(
+            "CustomResourceDefinition/{} (stored: {})",
+            crd.name,
+            stale.join(", ")
+        ),
     ))
 }
 

@@ -245,6 +245,10 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
     for m in &mut snap.meshes {
         m.totals.proxy_overrides = overridden.get(&m.name).copied().unwrap_or(0);
     }
+    // Judged on the assembled snapshot: its graph links webhooks to their workloads.
+    snap.hazards
+        .extend(hazards::fail_closed(&snap, inv, catalog));
+    crate::surface::sort_hazards(&mut snap.hazards);
     if inv.config.read {
         // Looked for and found none of any mesh's kinds: 0, not "not in the input".
         snap.totals.config_objects = Some(0);

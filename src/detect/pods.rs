@@ -238,6 +238,7 @@ mod tests {
                 labels: Labels::new(),
                 replicas,
                 desired_scheduled: None,
+                ready_replicas: None,
                 template: PodShape::default(),
             });
         }

@@ -152,6 +152,7 @@ mod tests {
             labels: template.labels.clone(),
             replicas: Some(1),
             desired_scheduled: Some(1),
+            ready_replicas: Some(1),
             template,
         }
     }

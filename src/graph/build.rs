@@ -9,8 +9,8 @@ use petgraph::visit::EdgeRef;
 
 use super::model::{Edge, Graph, Node, NodeKind, WorkloadRef};
 use crate::catalog::{Catalog, ConfigFlow, EdgeType, Endpoint, MeshEntry};
+use crate::surface::{Component, Role, ScalesWith, Snapshot};
 use crate::surface::{ConfigFigures, SHARED};
-use crate::surface::{Role, ScalesWith, Snapshot};
 
 /// Builds the dependency graph of a snapshot.
 pub fn build(snap: &Snapshot, catalog: &Catalog) -> Graph {
@@ -26,7 +26,28 @@ pub fn build(snap: &Snapshot, catalog: &Catalog) -> Graph {
             b.add_rule_edges(snap, entry);
         }
     }
-    Graph { graph: b.g }
+    let mut graph = Graph { graph: b.g };
+    super::marks::mark(&mut graph, snap);
+    graph
+}
+
+/// The components of `entry`'s mesh behind the webhook Service `namespace`/`name`: in
+/// that namespace, a workload of that name or one whose catalog rule lists the Service.
+/// The link `serves-webhook` edges follow, shared with the hazards that judge it.
+pub fn webhook_backends<'a>(
+    snap: &'a Snapshot,
+    entry: &'a MeshEntry,
+    namespace: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = &'a Component> + 'a {
+    snap.components.iter().filter(move |c| {
+        c.mesh == entry.mesh
+            && c.namespace == namespace
+            && (c.name == name
+                || entry
+                    .component(&c.component)
+                    .is_some_and(|r| r.services.iter().any(|s| s == name)))
+    })
 }
 
 #[derive(Default)]
@@ -43,6 +64,7 @@ impl Builder {
                 id,
                 mesh: mesh.to_owned(),
                 kind,
+                hazards: Vec::new(),
             })
         })
     }
@@ -261,14 +283,7 @@ impl Builder {
                 let Some((ns, name)) = svc.split_once('/') else {
                     continue;
                 };
-                for c in snap.components.iter().filter(|c| {
-                    c.mesh == entry.mesh
-                        && c.namespace == ns
-                        && (c.name == name
-                            || entry
-                                .component(&c.component)
-                                .is_some_and(|r| r.services.iter().any(|s| s == name)))
-                }) {
+                for c in webhook_backends(snap, entry, ns, name) {
                     let workload = format!("{}/{}", c.namespace, c.name);
                     if !backends.iter().any(|(w, _, _)| *w == workload) {
                         backends.push((workload, c.replicas, svc.to_owned()));

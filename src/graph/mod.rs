@@ -15,6 +15,7 @@
 
 mod analysis;
 mod build;
+mod marks;
 mod model;
 mod upgrade;
 
@@ -25,8 +26,8 @@ use crate::catalog::{Catalog, EdgeType};
 use crate::surface::{Snapshot, Source, UpgradeStep};
 
 pub use analysis::{blast_radius, single_points_of_failure, BlastRadius, ConfigReach, Spof};
-pub use build::build;
-pub use model::{Edge, Graph, Node, NodeKind, WorkloadRef};
+pub use build::{build, webhook_backends};
+pub use model::{Edge, Graph, Node, NodeHazard, NodeKind, WorkloadRef};
 pub use upgrade::{fill_upgrade_steps, upgrade_steps};
 
 /// The schema version of `graph -o json`.

@@ -18,6 +18,18 @@ pub struct Node {
     pub mesh: String,
     #[serde(flatten)]
     pub kind: NodeKind,
+    /// The hazards whose objects name this node's resource (absent when none): see
+    /// `marks.rs`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hazards: Vec<NodeHazard>,
+}
+
+/// A hazard carried by a node: its code and severity (the snapshot's `hazards[]` has the
+/// rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NodeHazard {
+    pub severity: crate::surface::Severity,
+    pub code: crate::surface::HazardCode,
 }
 
 /// What a node stands for, with its figures.

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::surface::Snapshot;
+use crate::surface::{Severity, Snapshot};
 
 /// One cluster's figures for one mesh (or `none` for a cluster that runs no mesh, so the
 /// cluster still counts).
@@ -43,6 +43,10 @@ pub struct Row {
     pub config_objects: Option<u64>,
     /// Those of fragile kinds (EnvoyFilter, CiliumEnvoyConfig, ...). Null: not counted.
     pub fragile_config_objects: Option<u64>,
+    /// The mesh's hazards (entries of the snapshot's `hazards[]`) by severity.
+    pub hazards_critical: u64,
+    pub hazards_warning: u64,
+    pub hazards_info: u64,
     /// This row's per-cluster terms (fleet terms are not split over rows).
     pub hours_per_year: f64,
     pub fte: f64,
@@ -108,6 +112,9 @@ impl Row {
             memory_request_bytes: t.memory_request_bytes,
             config_objects: t.config_objects,
             fragile_config_objects: t.fragile_config_objects,
+            hazards_critical: hazards(snap, name, Severity::Critical),
+            hazards_warning: hazards(snap, name, Severity::Warning),
+            hazards_info: hazards(snap, name, Severity::Info),
             hours_per_year: 0.0,
             fte: 0.0,
         }
@@ -136,10 +143,21 @@ impl Row {
             // No mesh, no mesh configuration: 0 when the input was counted.
             config_objects: snap.totals.config_objects.map(|_| 0),
             fragile_config_objects: snap.totals.fragile_config_objects.map(|_| 0),
+            hazards_critical: 0,
+            hazards_warning: 0,
+            hazards_info: 0,
             hours_per_year: 0.0,
             fte: 0.0,
         }
     }
+}
+
+/// The hazards of `mesh` in `snap` of one severity.
+fn hazards(snap: &Snapshot, mesh: &str, severity: Severity) -> u64 {
+    snap.hazards
+        .iter()
+        .filter(|h| h.mesh == mesh && h.severity == severity)
+        .count() as u64
 }
 
 /// The fleet's figures: sums over rows, and the distinct things fleet terms read.
@@ -177,6 +195,10 @@ pub struct FleetTotals {
     pub fragile_config_objects: Option<u64>,
     /// Mesh rows whose configuration was not counted: left out of the sums above, not 0.
     pub config_not_counted: u64,
+    /// Hazards by severity, summed over rows.
+    pub hazards_critical: u64,
+    pub hazards_warning: u64,
+    pub hazards_info: u64,
 }
 
 /// Collects rows and distinct sets cluster by cluster.
@@ -256,6 +278,9 @@ impl FleetBuilder {
             sum(&mut t.upgrade_steps, r.upgrade_steps);
             sum(&mut t.namespaces, r.namespaces);
             sum(&mut t.nodes_with_agent, r.nodes_with_agent);
+            sum(&mut t.hazards_critical, r.hazards_critical);
+            sum(&mut t.hazards_warning, r.hazards_warning);
+            sum(&mut t.hazards_info, r.hazards_info);
             t.cpu_request_millicores = t
                 .cpu_request_millicores
                 .saturating_add(r.cpu_request_millicores);

@@ -195,3 +195,58 @@ fn rows_and_totals_carry_configuration_figures_null_aware() {
     assert_eq!(h.totals.config_objects, None);
     assert_eq!(h.totals.config_not_counted, 1);
 }
+
+#[test]
+fn rows_and_totals_count_each_meshs_hazards_by_severity() {
+    use crate::surface::{Hazard, HazardCode, Severity};
+    let c = Catalog::load().unwrap();
+    let g = growth(&c);
+    let m = Model::default_model().unwrap();
+    let mut snap = base(&g, "istio-ambient");
+    let mesh = snap.meshes[0].name.clone();
+    let hazard = |code, severity, mesh: &str| Hazard {
+        code,
+        severity,
+        mesh: mesh.to_owned(),
+        count: 1,
+        objects: Vec::new(),
+        message: String::new(),
+        why: String::new(),
+        source: String::new(),
+    };
+    snap.hazards = vec![
+        hazard(
+            HazardCode::FailClosedSingleReplica,
+            Severity::Critical,
+            &mesh,
+        ),
+        hazard(HazardCode::FragileConfig, Severity::Warning, &mesh),
+        hazard(
+            HazardCode::OrphanedWebhook,
+            Severity::Critical,
+            "another-mesh",
+        ),
+    ];
+    let r = Row::of("a", &snap, Some(&mesh));
+    assert_eq!(
+        (r.hazards_critical, r.hazards_warning, r.hazards_info),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        Row::of("a", &snap, None).hazards_critical,
+        0,
+        "the mesh-less row"
+    );
+    let h = headcount(
+        &[("a".into(), snap.clone()), ("b".into(), snap)],
+        &m,
+        &[],
+        &g,
+    )
+    .unwrap();
+    let t = &h.totals;
+    assert_eq!(
+        (t.hazards_critical, t.hazards_warning, t.hazards_info),
+        (2, 2, 0)
+    );
+}

@@ -253,6 +253,12 @@ impl InventoryBuilder {
         self.inv.services.insert((namespace, name));
     }
 
+    pub fn add_pdb(&mut self, namespace: String, name: String, pdb: super::Pdb) {
+        self.saw_namespace(&namespace);
+        self.inv.pdbs_read = true;
+        self.inv.pdbs.insert((namespace, name), pdb);
+    }
+
     pub fn add_service_account(&mut self, namespace: String, name: String) {
         self.saw_namespace(&namespace);
         self.inv.service_accounts.insert((namespace, name));
@@ -416,6 +422,8 @@ impl InventoryBuilder {
         self.config_seen.extend(other.config_seen);
         self.inv.kubernetes.merge(o.kubernetes);
         self.inv.saw_services |= o.saw_services;
+        self.inv.pdbs.extend(o.pdbs);
+        self.inv.pdbs_read |= o.pdbs_read;
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);
         self.inv.unread.extend(o.unread);

@@ -7,6 +7,11 @@
 
 use std::fmt::Write as _;
 
+mod marks;
+mod mermaid;
+
+pub use mermaid::mermaid;
+
 use petgraph::visit::EdgeRef;
 
 use super::fit::{self, escape, Shrink};
@@ -33,8 +38,14 @@ fn mesh_title(s: &Snapshot, mesh: &str) -> String {
     }
 }
 
-/// A node's label lines.
+/// A node's label lines (a marked node's hazards last).
 fn label(n: &Node) -> Vec<String> {
+    let mut lines = kind_label(n);
+    lines.extend(marks::label_line(n));
+    lines
+}
+
+fn kind_label(n: &Node) -> Vec<String> {
     match &n.kind {
         NodeKind::Component {
             component,
@@ -151,8 +162,9 @@ pub fn dot(s: &Snapshot, g: &Graph) -> String {
                 .join("\\n");
             let _ = writeln!(
                 node_lines,
-                "    n{i} [label=\"{text}\", shape={}];",
-                dot_shape(&n.kind)
+                "    n{i} [label=\"{text}\", shape={}{}];",
+                dot_shape(&n.kind),
+                marks::dot_attrs(n)
             );
         }
         let _ = write!(
@@ -174,83 +186,34 @@ pub fn dot(s: &Snapshot, g: &Graph) -> String {
     out
 }
 
-/// Text inside a quoted Mermaid label: quotes and angle brackets as entity codes.
-fn mermaid_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '#' => out.push_str("#35;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn mermaid_node(i: usize, n: &Node) -> String {
-    let text = label(n)
+fn blast_section(a: &Analysis, g: &Graph) -> Section {
+    let marked = a
+        .blast_radius
         .iter()
-        .map(|l| mermaid_escape(l))
-        .collect::<Vec<_>>()
-        .join("<br/>");
-    let (open, close) = match n.kind {
-        NodeKind::Component { .. } => ("[\"", "\"]"),
-        NodeKind::Proxy { .. } => ("([\"", "\"])"),
-        NodeKind::CrdGroup { .. } => ("[(\"", "\")]"),
-        NodeKind::Webhook { .. } => ("{{\"", "\"}}"),
-        NodeKind::Namespace { .. } => ("[/\"", "\"/]"),
-    };
-    format!("n{i}{open}{text}{close}")
-}
-
-/// A Mermaid `flowchart LR`, for a GitHub issue or wiki page.
-pub fn mermaid(s: &Snapshot, g: &Graph) -> String {
-    let mut out = String::from("flowchart LR\n");
-    for (k, (mesh, nodes)) in clusters(g).iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  subgraph mesh{k}[\"{}\"]",
-            mermaid_escape(&mesh_title(s, mesh))
-        );
-        for &i in nodes {
-            let n = &g.graph[petgraph::graph::NodeIndex::new(i)];
-            let _ = writeln!(out, "    {}", mermaid_node(i, n));
-        }
-        out.push_str("  end\n");
+        .any(|b| !g.graph[b.node].hazards.is_empty());
+    let mut headers = vec![
+        "MESH",
+        "COMPONENT",
+        "REPLICAS",
+        "PROXIES",
+        "NAMESPACES",
+        "WORKLOADS",
+        "MESHED PODS",
+        "FAIL-CLOSED WEBHOOKS",
+    ];
+    if marked {
+        // Only when a component carries a hazard (docs/hazards.md: objects name it).
+        headers.push("HAZARDS");
     }
-    for e in g.graph.edge_references() {
-        let _ = writeln!(
-            out,
-            "  n{} -->|{}| n{}",
-            e.source().index(),
-            e.weight().r#type.as_str(),
-            e.target().index()
-        );
-    }
-    out
-}
-
-fn blast_section(a: &Analysis) -> Section {
     let mut sec = Section::new(
         1,
         "Blast radius (what is affected while the component is down)",
-        vec![
-            "MESH",
-            "COMPONENT",
-            "REPLICAS",
-            "PROXIES",
-            "NAMESPACES",
-            "WORKLOADS",
-            "MESHED PODS",
-            "FAIL-CLOSED WEBHOOKS",
-        ],
+        headers,
     )
-    .optional(&["MESH", "WORKLOADS", "NAMESPACES", "REPLICAS"]);
+    .optional(&["MESH", "WORKLOADS", "NAMESPACES", "REPLICAS"])
+    .shrink("HAZARDS", Shrink::Text);
     for b in &a.blast_radius {
-        sec.rows.push(vec![
+        let mut row = vec![
             b.mesh.clone(),
             match &b.namespace {
                 Some(ns) => format!("{} ({ns})", b.component),
@@ -262,7 +225,11 @@ fn blast_section(a: &Analysis) -> Section {
             b.workloads.to_string(),
             b.meshed_pods.to_string(),
             b.fail_closed_webhooks.to_string(),
-        ]);
+        ];
+        if marked {
+            row.push(marks::words(&g.graph[b.node]).unwrap_or_default());
+        }
+        sec.rows.push(row);
     }
     let lines: Vec<String> = a.blast_radius.iter().filter_map(config_line).collect();
     if !lines.is_empty() {
@@ -395,7 +362,7 @@ pub fn table(s: &Snapshot, g: &Graph, a: &Analysis, color: bool, width: usize) -
         page.paragraph("No service mesh found.");
         return page.finish("-o json");
     }
-    page.section(&blast_section(a));
+    page.section(&blast_section(a, g));
     page.section(&spof_section(a));
     upgrade_order(&mut page, a);
     page.finish("-o json")

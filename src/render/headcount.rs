@@ -43,6 +43,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
             "NODES",
             "CONFIG",
             "FRAGILE",
+            "HAZARDS C/W/I",
             "CPU REQ",
             "MEM REQ",
             "HOURS/YR",
@@ -50,6 +51,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         ],
     )
     .optional(&[
+        "HAZARDS C/W/I",
         "FRAGILE",
         "CONFIG",
         "NODES",
@@ -73,6 +75,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
     let row = |first: [String; 4],
                f: [u64; 11],
                config: [Option<u64>; 2],
+               hazards: [u64; 3],
                c: i64,
                m: i64,
                hours: f64,
@@ -82,6 +85,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         let mut v: Vec<String> = first.to_vec();
         v.extend(f.iter().map(u64::to_string));
         v.extend(config.map(shown_count));
+        v.push(hazards.map(|n| n.to_string()).join("/"));
         v.extend([
             request(c, pods, cpu),
             request(m, pods, memory),
@@ -120,6 +124,7 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
                 r.nodes,
             ],
             [r.config_objects, r.fragile_config_objects],
+            [r.hazards_critical, r.hazards_warning, r.hazards_info],
             r.cpu_request_millicores,
             r.memory_request_bytes,
             r.hours_per_year,
@@ -144,6 +149,10 @@ fn figures_section(title: String, rows: &[Row], t: &FleetTotals) -> Section {
         t.nodes.to_string(),
         total_count(t.config_objects, t.config_not_counted),
         total_count(t.fragile_config_objects, t.config_not_counted),
+        format!(
+            "{}/{}/{}",
+            t.hazards_critical, t.hazards_warning, t.hazards_info
+        ),
         request(
             t.cpu_request_millicores,
             t.component_instances.saturating_add(t.proxy_instances),

@@ -10,6 +10,7 @@
 use k8s_openapi::api::admissionregistration::v1 as admission;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::Resource;
 use serde::{Deserialize, Deserializer};
@@ -19,12 +20,12 @@ mod fields;
 mod tests;
 
 use fields::{
-    controller, namespace, shape, WireCrd, WireGateway, WireMetaOnly, WireNode, WirePod,
-    WireWebhookConfig, WireWorkload,
+    budget, controller, namespace, selector, shape, WireCrd, WireGateway, WireMetaOnly, WireNode,
+    WirePdb, WirePod, WireWebhookConfig, WireWorkload,
 };
 
 use crate::inventory::{
-    Crd, Gateway, InventoryBuilder, Namespace, PodRecord, Webhook, WebhookConfig, WebhookKind,
+    Crd, Gateway, InventoryBuilder, Namespace, Pdb, PodRecord, Webhook, WebhookConfig, WebhookKind,
     Workload, WorkloadKind,
 };
 
@@ -45,6 +46,7 @@ pub enum ObjectKind {
     Crd,
     Webhook(WebhookKind),
     Gateway,
+    PodDisruptionBudget,
 }
 
 fn is<R: Resource>(group: &str, kind: &str) -> bool {
@@ -75,6 +77,7 @@ impl ObjectKind {
             () if is::<admission::ValidatingWebhookConfiguration>(group, kind) => {
                 Self::Webhook(WebhookKind::Validating)
             }
+            () if is::<policy::PodDisruptionBudget>(group, kind) => Self::PodDisruptionBudget,
             () if group == GATEWAY_GROUP && kind == "Gateway" => Self::Gateway,
             () => return None,
         })
@@ -137,6 +140,7 @@ where
                 labels: w.metadata.labels.0,
                 replicas: w.spec.replicas,
                 desired_scheduled: w.status.desired_number_scheduled,
+                ready_replicas: w.status.ready(),
                 template: shape(t.metadata.labels, t.metadata.annotations, t.spec),
             });
         }
@@ -158,6 +162,7 @@ where
                         labels: r.metadata.labels.0,
                         replicas: r.spec.replicas,
                         desired_scheduled: None,
+                        ready_replicas: r.status.ready(),
                         template: shape(t.metadata.labels, t.metadata.annotations, t.spec),
                     });
                 }
@@ -240,6 +245,22 @@ where
                     })
                     .collect(),
             });
+        }
+        ObjectKind::PodDisruptionBudget => {
+            let p: WirePdb = parse(object)?;
+            let spec = p.spec;
+            b.add_pdb(
+                namespace(&p.metadata),
+                p.metadata.name,
+                Pdb {
+                    selector: spec.selector.map(selector),
+                    min_available: budget("minAvailable", spec.min_available.unwrap_or_default())?,
+                    max_unavailable: budget(
+                        "maxUnavailable",
+                        spec.max_unavailable.unwrap_or_default(),
+                    )?,
+                },
+            );
         }
         ObjectKind::Gateway => {
             let g: WireGateway = parse(object)?;

@@ -99,17 +99,21 @@ pub enum HazardCode {
     ReleaseSupport,
     /// Data-plane proxies at another version than the control plane that serves them.
     VersionSkew,
+    /// A `failurePolicy: Fail` mesh webhook whose backing workload has fewer than 2 ready
+    /// replicas or no `PodDisruptionBudget` allowing a disruption.
+    FailClosedSingleReplica,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 6] = [
+    pub const ALL: [HazardCode; 7] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
         HazardCode::DeprecatedCrdVersion,
         HazardCode::ReleaseSupport,
         HazardCode::VersionSkew,
+        HazardCode::FailClosedSingleReplica,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +124,7 @@ impl HazardCode {
             HazardCode::DeprecatedCrdVersion => "deprecated-crd-version",
             HazardCode::ReleaseSupport => "release-support",
             HazardCode::VersionSkew => "version-skew",
+            HazardCode::FailClosedSingleReplica => "fail-closed-single-replica",
         }
     }
 }

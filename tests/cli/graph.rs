@@ -158,6 +158,14 @@ fn mermaid_is_a_well_formed_flowchart() {
                     t.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
                     "{case}: {l}"
                 );
+            } else if let Some(def) = l.strip_prefix("classDef hazard") {
+                assert!(def.contains(" stroke:"), "{case}: {l}");
+            } else if let Some(rest) = l.strip_prefix("class ") {
+                let (id, class) = rest.split_once(' ').expect("class line");
+                assert!(
+                    ids.contains(id) && class.starts_with("hazard"),
+                    "{case}: {l}"
+                );
             } else {
                 assert!(mermaid_node_ok(l), "{case}: bad node line {l}");
                 ids.insert(l.split(['[', '(', '{']).next().unwrap_or("").to_owned());

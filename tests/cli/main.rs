@@ -20,6 +20,7 @@ mod exit_codes;
 mod fixtures;
 mod golden;
 mod graph;
+mod graph_marks;
 mod graph_rules;
 mod growth;
 mod hazards;

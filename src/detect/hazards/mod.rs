@@ -5,12 +5,15 @@
 //! The rules that need only what detection already read live beside the objects they
 //! judge (webhooks in `webhooks.rs`, control planes in `meshes.rs`); the configuration
 //! hazard is judged here, from the counted configuration and the catalog's `fragile`
-//! entries (what breaks and its source are catalog data).
+//! entries (what breaks and its source are catalog data); `fail-closed-single-replica`
+//! (`replicas.rs`) on the assembled snapshot, whose graph links webhooks to workloads.
 
 use std::collections::BTreeMap;
 
 use crate::catalog::Catalog;
+
 use crate::surface::{sort_hazards, ConfigEntry, Hazard, HazardCode, Severity};
+pub(super) use replicas::fail_closed;
 
 /// The Kubernetes rule behind `orphaned-webhook`: what `failurePolicy` does when the
 /// webhook cannot be called.
@@ -26,6 +29,7 @@ type Objects = BTreeMap<String, (Severity, u64)>;
 
 /// Hazards folded by (code, mesh), each with its objects.
 mod fragile;
+mod replicas;
 pub(super) mod skew;
 pub(super) mod support;
 #[cfg(test)]
@@ -133,7 +137,10 @@ fn worded(code: HazardCode, mesh: String, objects: &Objects) -> Hazard {
             (message, why.to_owned(), STORED_VERSION_DOC.to_owned())
         }
         // Worded by their rules and pushed whole, never folded.
-        HazardCode::FragileConfig | HazardCode::ReleaseSupport | HazardCode::VersionSkew => {
+        HazardCode::FragileConfig
+        | HazardCode::ReleaseSupport
+        | HazardCode::VersionSkew
+        | HazardCode::FailClosedSingleReplica => {
             (String::new(), String::new(), String::new())
         }
     };

@@ -99,7 +99,10 @@ fn crd_hazards(s: &crate::surface::Snapshot) -> Vec<(Severity, &str, &[String])>
 #[test]
 fn a_stored_version_served_but_deprecated_is_a_warning() {
     let s = scan(&vs_crd("served: true, deprecated: true", OLD_AND_NEW));
-    let objects = ["virtualservices.networking.istio.io (stored: v1alpha3)".to_owned()];
+    let objects = [
+        "CustomResourceDefinition/virtualservices.networking.istio.io (stored: v1alpha3)"
+            .to_owned(),
+    ];
     assert_eq!(
         crd_hazards(&s),
         [(Severity::Warning, "istio", objects.as_slice())]
@@ -119,7 +122,10 @@ fn a_stored_version_served_but_deprecated_is_a_warning() {
 #[test]
 fn a_stored_version_no_longer_served_is_critical() {
     let s = scan(&vs_crd("served: false", OLD_AND_NEW));
-    let objects = ["virtualservices.networking.istio.io (stored: v1alpha3)".to_owned()];
+    let objects = [
+        "CustomResourceDefinition/virtualservices.networking.istio.io (stored: v1alpha3)"
+            .to_owned(),
+    ];
     assert_eq!(
         crd_hazards(&s),
         [(Severity::Critical, "istio", objects.as_slice())]
@@ -127,7 +133,9 @@ fn a_stored_version_no_longer_served_is_critical() {
     assert!(s.hazards[0].why.contains("no longer serves"));
     // A stored version the CRD does not list at all is not served either.
     let gone = vs_crd("served: true", "status: {storedVersions: [v1beta1, v1]}");
-    let objects = ["virtualservices.networking.istio.io (stored: v1beta1)".to_owned()];
+    let objects = [
+        "CustomResourceDefinition/virtualservices.networking.istio.io (stored: v1beta1)".to_owned(),
+    ];
     assert_eq!(
         crd_hazards(&scan(&gone)),
         [(Severity::Critical, "istio", objects.as_slice())]
@@ -171,7 +179,9 @@ status: {{storedVersions: [v1beta1, v1]}}
 "
     );
     let s = scan(&yaml);
-    let objects = ["gateways.gateway.networking.k8s.io (stored: v1beta1)".to_owned()];
+    let objects = [
+        "CustomResourceDefinition/gateways.gateway.networking.k8s.io (stored: v1beta1)".to_owned(),
+    ];
     assert_eq!(
         crd_hazards(&s),
         [(

@@ -5,7 +5,7 @@ use crate::headcount::model::num;
 use crate::headcount::{FleetTotals, Headcount, Row};
 
 /// The CSV columns, in order. Their names are stable: new columns are added at the end.
-pub const CSV_COLUMNS: [&str; 30] = [
+pub const CSV_COLUMNS: [&str; 33] = [
     "cluster",
     "mesh",
     "mode",
@@ -36,6 +36,9 @@ pub const CSV_COLUMNS: [&str; 30] = [
     "configObjects",
     "fragileConfigObjects",
     "configNotCounted",
+    "hazardsCritical",
+    "hazardsWarning",
+    "hazardsInfo",
 ];
 
 /// A count that may be unknown: empty in CSV (a blank cell, never 0).
@@ -126,6 +129,9 @@ pub fn csv(h: &Headcount) -> String {
             csv_count(r.config_objects),
             csv_count(r.fragile_config_objects),
             String::new(),
+            r.hazards_critical.to_string(),
+            r.hazards_warning.to_string(),
+            r.hazards_info.to_string(),
         ]);
         push_row(&mut out, &cells);
     }
@@ -158,6 +164,9 @@ pub fn csv(h: &Headcount) -> String {
         csv_count(t.config_objects),
         csv_count(t.fragile_config_objects),
         t.config_not_counted.to_string(),
+        t.hazards_critical.to_string(),
+        t.hazards_warning.to_string(),
+        t.hazards_info.to_string(),
     ]);
     push_row(&mut out, &cells);
     out

@@ -121,7 +121,8 @@ mod tests {
             vec![
                 "admissionregistration.k8s.io",
                 "apiextensions.k8s.io",
-                "apps"
+                "apps",
+                "policy"
             ]
         );
     }

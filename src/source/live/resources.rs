@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use k8s_openapi::api::admissionregistration::v1 as admission;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::Resource;
 
@@ -64,6 +65,8 @@ pub fn resources() -> Vec<ResourceSpec> {
         spec::<apps::ReplicaSet>(ObjectKind::ReplicaSet, true, true),
         spec::<core::Service>(ObjectKind::Service, true, true),
         spec::<core::ServiceAccount>(ObjectKind::ServiceAccount, true, true),
+        // Selector and budgets only (`fail-closed-single-replica`); the spec is needed.
+        spec::<policy::PodDisruptionBudget>(ObjectKind::PodDisruptionBudget, true, false),
         ResourceSpec {
             group: GATEWAY_GROUP,
             version: Cow::Borrowed("v1"),

@@ -49,3 +49,61 @@ fn wrong_field_type_names_the_field() {
     let e = add_object(ObjectKind::Pod, v, &mut b).unwrap_err();
     assert_eq!(e.path, "spec.containers");
 }
+
+#[test]
+fn a_pod_disruption_budget_keeps_its_selector_and_budgets() {
+    assert_eq!(
+        ObjectKind::classify("policy", "PodDisruptionBudget"),
+        Some(ObjectKind::PodDisruptionBudget)
+    );
+    let pdb = serde_json::json!({
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": "istiod", "namespace": "istio-system"},
+        "spec": {"minAvailable": "50%", "selector": {"matchLabels": {"app": "istiod"},
+                 "matchExpressions": [{"key": "istio", "operator": "In", "values": ["pilot"]}]}},
+        "status": {"disruptionsAllowed": 0}
+    });
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    add_object(ObjectKind::PodDisruptionBudget, pdb, &mut b).unwrap();
+    let inv = b.finish();
+    assert!(inv.pdbs_read);
+    let kept = &inv.pdbs[&("istio-system".to_owned(), "istiod".to_owned())];
+    assert_eq!(
+        kept.min_available,
+        Some(crate::inventory::Budget::Percent(50))
+    );
+    assert_eq!(kept.max_unavailable, None);
+    let selector = kept.selector.as_ref().unwrap();
+    assert_eq!(
+        selector.labels.get("app").map(String::as_str),
+        Some("istiod")
+    );
+    assert_eq!(selector.expressions[0].values, ["pilot"]);
+
+    let bad = serde_json::json!({"metadata": {"name": "x"}, "spec": {"maxUnavailable": "half"}});
+    let mut b = InventoryBuilder::new(KeepKeys::default());
+    let e = add_object(ObjectKind::PodDisruptionBudget, bad, &mut b).unwrap_err();
+    assert_eq!(e.path, "spec.maxUnavailable");
+    assert!(e.message.contains("half"), "{}", e.message);
+}
+
+#[test]
+fn ready_replicas_are_read_and_an_omitted_zero_is_zero() {
+    let ready = |status: serde_json::Value| {
+        let v = serde_json::json!({"metadata": {"name": "d", "namespace": "a"},
+            "spec": {"replicas": 2}, "status": status});
+        let mut b = InventoryBuilder::new(KeepKeys::default());
+        add_object(ObjectKind::Workload(WorkloadKind::Deployment), v, &mut b).unwrap();
+        b.finish().workloads[0].ready_replicas
+    };
+    assert_eq!(
+        ready(serde_json::json!({"replicas": 2, "readyReplicas": 1})),
+        Some(1)
+    );
+    assert_eq!(
+        ready(serde_json::json!({"replicas": 2, "observedGeneration": 3})),
+        Some(0)
+    );
+    assert_eq!(ready(serde_json::json!({})), None, "no status: unknown");
+    assert_eq!(ready(serde_json::Value::Null), None);
+}
