@@ -37,6 +37,8 @@ pub enum WarningCode {
     DuplicateObject,
     NodesUnknown,
     UnknownComponent,
+    /// A trust bundle or webhook `caBundle` that does not parse as PEM certificates.
+    InvalidCertificate,
 }
 
 impl WarningCode {
@@ -60,6 +62,7 @@ impl WarningCode {
             WarningCode::DuplicateObject => "duplicate-object",
             WarningCode::NodesUnknown => "nodes-unknown",
             WarningCode::UnknownComponent => "unknown-component",
+            WarningCode::InvalidCertificate => "invalid-certificate",
         }
     }
 }
@@ -94,15 +97,24 @@ pub enum HazardCode {
     FragileConfig,
     /// A mesh CRD whose `status.storedVersions` holds a deprecated or unserved version.
     DeprecatedCrdVersion,
+    /// A trust anchor published in a ConfigMap expires soon (or is not visible).
+    TrustAnchorExpiry,
+    /// A mesh webhook configuration's `caBundle` expires soon.
+    WebhookCaExpiry,
+    /// Pods whose proxy holds other trust anchors than the current ones.
+    StaleTrustAnchorInPods,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 4] = [
+    pub const ALL: [HazardCode; 7] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
         HazardCode::DeprecatedCrdVersion,
+        HazardCode::TrustAnchorExpiry,
+        HazardCode::WebhookCaExpiry,
+        HazardCode::StaleTrustAnchorInPods,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +123,9 @@ impl HazardCode {
             HazardCode::ControlPlaneNotFound => "control-plane-not-found",
             HazardCode::FragileConfig => "fragile-config",
             HazardCode::DeprecatedCrdVersion => "deprecated-crd-version",
+            HazardCode::TrustAnchorExpiry => "trust-anchor-expiry",
+            HazardCode::WebhookCaExpiry => "webhook-ca-expiry",
+            HazardCode::StaleTrustAnchorInPods => "stale-trust-anchor-in-pods",
         }
     }
 }

@@ -25,7 +25,10 @@ pub(super) const STORED_VERSION_DOC: &str = "https://kubernetes.io/docs/tasks/ex
 type Objects = BTreeMap<String, (Severity, u64)>;
 
 /// Hazards folded by (code, mesh), each with its objects.
+mod certs;
 mod fragile;
+
+pub(super) use certs::{judge as certificates, Judge};
 #[cfg(test)]
 mod tests;
 
@@ -131,7 +134,10 @@ fn worded(code: HazardCode, mesh: String, objects: &Objects) -> Hazard {
             (message, why.to_owned(), STORED_VERSION_DOC.to_owned())
         }
         // Worded by their rules and pushed whole, never folded.
-        HazardCode::FragileConfig => (String::new(), String::new(), String::new()),
+        HazardCode::FragileConfig
+        | HazardCode::TrustAnchorExpiry
+        | HazardCode::WebhookCaExpiry
+        | HazardCode::StaleTrustAnchorInPods => (String::new(), String::new(), String::new()),
     };
     Hazard {
         code,
