@@ -166,7 +166,13 @@ pub fn live(
     let namespaces = |w: &[crate::inventory::Workload], ns: &str| {
         crate::detect::scope::mesh_namespaces(&k.catalog, w, ns)
     };
-    let read = scan_live(opts, k.keep(), &namespaces, progress)?;
+    let anchors =
+        |w: &[crate::inventory::Workload]| crate::detect::scope::anchor_places(&k.catalog, w);
+    let ask = crate::source::live::Ask {
+        mesh_namespaces: &namespaces,
+        anchor_places: &anchors,
+    };
+    let read = scan_live(opts, k.keep(), ask, progress)?;
     let source = Source {
         kind: SourceKind::Live,
         context: Some(read.context),

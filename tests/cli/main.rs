@@ -11,6 +11,7 @@
 //! code of the contract.
 
 mod arith;
+mod certificates;
 mod completion;
 mod config;
 mod conventions;
