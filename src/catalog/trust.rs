@@ -20,8 +20,8 @@ pub struct TrustAnchors {
     /// A proxy environment variable holding the anchors the proxy started with.
     #[serde(default)]
     pub pod_env: Option<AnchorEnv>,
-    /// When none of the (non-optional) ConfigMaps is found next to these components, the
-    /// anchors live only in a Secret: why, in words (e.g. "an external CA").
+    /// When none of the (non-optional) ConfigMaps is found next to their components, the
+    /// anchors live only in a Secret: the likely reason, in a few words ("external CA?").
     #[serde(default)]
     pub secret_only: Option<String>,
     /// Where the facts come from (repository, commit, path).

@@ -69,7 +69,9 @@ impl InventoryBuilder {
             };
             // A later copy of the same ConfigMap replaces the first.
             self.inv.anchors.retain(|b| {
-                !(b.namespace == bundle.namespace && b.name == bundle.name && b.place == bundle.place)
+                !(b.namespace == bundle.namespace
+                    && b.name == bundle.name
+                    && b.place == bundle.place)
             });
             self.inv.anchors.push(bundle);
         }

@@ -157,7 +157,11 @@ impl InventoryBuilder {
         for k in PER_POD_LABELS {
             shape.labels.remove(*k);
         }
-        for c in shape.containers.iter_mut().chain(&mut shape.init_containers) {
+        for c in shape
+            .containers
+            .iter_mut()
+            .chain(&mut shape.init_containers)
+        {
             c.env.retain(|k, _| self.keep.env.contains(k));
         }
     }

@@ -15,7 +15,10 @@ use crate::util::{root, scan_json, stderr};
 
 /// The sorted lines of the `certificates` block of a fixture's EXPECTED.md (None: no block).
 fn expected(case: &str) -> Option<Vec<String>> {
-    let path = root().join("fixtures/clusters").join(case).join("EXPECTED.md");
+    let path = root()
+        .join("fixtures/clusters")
+        .join(case)
+        .join("EXPECTED.md");
     let text = std::fs::read_to_string(path).expect("EXPECTED.md");
     let block = text.split("```certificates").nth(1)?.split("```").next()?;
     let mut lines: Vec<String> = block
@@ -65,7 +68,10 @@ fn every_fixture_lists_exactly_the_certificates_its_expected_md_lists() {
             None => assert!(got.is_empty(), "{case}: certificates {got:#?} but no block"),
         }
     }
-    assert!(with_block >= 2, "the linkerd and istio-sidecar fixtures carry anchors");
+    assert!(
+        with_block >= 2,
+        "the linkerd and istio-sidecar fixtures carry anchors"
+    );
 }
 
 /// The project's pinned day, 2026-11-23, in Unix seconds.
@@ -111,8 +117,11 @@ fn write_trust_anchor_fixtures() {
         indent(&linkerd, 4),
         indent(&linkerd, 6),
     );
-    std::fs::write(root().join("fixtures/clusters/linkerd/trust-anchors.yaml"), text)
-        .expect("write");
+    std::fs::write(
+        root().join("fixtures/clusters/linkerd/trust-anchors.yaml"),
+        text,
+    )
+    .expect("write");
     let istio = ca(
         &[(DnType::OrganizationName, "cluster.local")],
         1_767_225_600 - 365 * DAY,
@@ -152,15 +161,66 @@ fn live_scan_gets_anchor_config_maps_by_name_and_finds_the_hazards() {
         "ConfigMaps are read by name only"
     );
     assert!(requests.iter().all(|r| r.method == "GET"), "read-only");
-    assert!(!requests.iter().any(|r| r.path.contains("secrets")), "never Secrets");
+    assert!(
+        !requests.iter().any(|r| r.path.contains("secrets")),
+        "never Secrets"
+    );
     let codes: Vec<String> = s["hazards"]
         .as_array()
         .expect("hazards")
         .iter()
-        .map(|h| format!("{} {}", h["code"].as_str().unwrap_or(""), h["severity"].as_str().unwrap_or("")))
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["code"].as_str().unwrap_or(""),
+                h["severity"].as_str().unwrap_or("")
+            )
+        })
         .collect();
-    assert!(codes.contains(&"trust-anchor-expiry critical".to_owned()), "{codes:?}");
-    assert!(codes.contains(&"stale-trust-anchor-in-pods warning".to_owned()), "{codes:?}");
+    assert!(
+        codes.contains(&"trust-anchor-expiry critical".to_owned()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"stale-trust-anchor-in-pods warning".to_owned()),
+        "{codes:?}"
+    );
     let offline = scan_json(&["--from", "fixtures/clusters/linkerd"]);
     assert_eq!(s["certificates"], offline["certificates"]);
+}
+
+/// A 403 on the anchor ConfigMaps makes the scan incomplete with a `forbidden` warning per
+/// ConfigMap, and their anchors unknown: no hazard is guessed (not even "not visible").
+#[test]
+fn forbidden_anchor_config_maps_are_a_warning_and_partial_not_a_guess() {
+    let live = Live::start("linkerd", |f| {
+        f.with_fault("configmaps", fakekube::Fault::Forbidden)
+    });
+    let o = live.scan(&[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["complete"], false);
+    let forbidden: Vec<&str> = s["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter(|w| w["code"] == "forbidden")
+        .filter_map(|w| w["resource"].as_str())
+        .collect();
+    assert_eq!(
+        forbidden,
+        [
+            "ConfigMap/linkerd/linkerd-config",
+            "ConfigMap/linkerd/linkerd-identity-trust-roots"
+        ]
+    );
+    let codes: Vec<&str> = s["hazards"]
+        .as_array()
+        .expect("hazards")
+        .iter()
+        .filter_map(|h| h["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"trust-anchor-expiry"), "{codes:?}");
+    assert!(!codes.contains(&"stale-trust-anchor-in-pods"), "{codes:?}");
+    assert_eq!(s["certificates"], serde_json::json!([]));
 }

@@ -47,7 +47,9 @@ pub(in crate::detect) fn judge(
         stale(j, m, hazards);
     }
     webhook_cas(j, hazards, warnings, &mut entries);
-    entries.sort_by(|a, b| (&a.mesh, &a.object, &a.key, &a.not_after).cmp(&(&b.mesh, &b.object, &b.key, &b.not_after)));
+    entries.sort_by(|a, b| {
+        (&a.mesh, &a.object, &a.key, &a.not_after).cmp(&(&b.mesh, &b.object, &b.key, &b.not_after))
+    });
     entries.dedup();
     entries
 }
@@ -78,9 +80,17 @@ fn anchors(
             if !cm.optional {
                 expected.push(object.clone());
             }
-            unread |= j.inv.anchors_unread.contains(&(ns.clone(), cm.name.clone()));
+            unread |= j
+                .inv
+                .anchors_unread
+                .contains(&(ns.clone(), cm.name.clone()));
             let place = cm.place();
-            for b in j.inv.anchors.iter().filter(|b| b.namespace == ns && b.name == cm.name && b.place == place) {
+            for b in j
+                .inv
+                .anchors
+                .iter()
+                .filter(|b| b.namespace == ns && b.name == cm.name && b.place == place)
+            {
                 found |= !cm.optional;
                 match &b.certificates {
                     Err(e) => invalid(warnings, &object, &place, e),
@@ -104,14 +114,14 @@ fn anchors(
             format!("{}; {THRESHOLDS}", ta.source),
         ));
     } else if !expected.is_empty() && !found && !unread {
-        let why = ta.secret_only.as_deref().unwrap_or("it is kept in a Secret");
+        let why = ta.secret_only.as_deref().unwrap_or("kept in a Secret?");
         hazards.push(Hazard {
             code: HazardCode::TrustAnchorExpiry,
             severity: Severity::Info,
             mesh: m.mesh.clone(),
             count: 1,
             message: format!(
-                "no trust-anchor ConfigMap ({}) beside the {} control plane: the trust anchors are not visible without Secrets ({why})",
+                "{} not found: the {} trust anchors are not visible without Secrets ({why})",
                 expected.join(", "),
                 m.mesh
             ),
@@ -133,9 +143,11 @@ fn webhook_cas(
     let mut by_mesh: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
     for w in &j.inv.webhooks {
         let owner = j.catalog.meshes.iter().find(|m| {
-            w.webhooks
-                .iter()
-                .any(|h| m.webhook_suffixes.iter().any(|s| h.name.ends_with(s.as_str())))
+            w.webhooks.iter().any(|h| {
+                m.webhook_suffixes
+                    .iter()
+                    .any(|s| h.name.ends_with(s.as_str()))
+            })
         });
         let Some(m) = owner else { continue };
         let kind = match w.kind {
@@ -182,8 +194,15 @@ fn webhook_cas(
 /// `stale-trust-anchor-in-pods`: observed pods outside the control-plane namespaces whose
 /// proxy was injected with other anchors than the current ConfigMap's.
 fn stale(j: &Judge<'_>, m: &MeshEntry, hazards: &mut Hazards) {
-    let Some(env) = &m.trust_anchors.pod_env else { return };
-    let Some(cm) = m.trust_anchors.config_maps.iter().find(|c| c.name == env.matches) else {
+    let Some(env) = &m.trust_anchors.pod_env else {
+        return;
+    };
+    let Some(cm) = m
+        .trust_anchors
+        .config_maps
+        .iter()
+        .find(|c| c.name == env.matches)
+    else {
         return;
     };
     let namespaces = MeshEntry::anchor_namespaces(cm, placed(j, &m.mesh));
@@ -199,7 +218,12 @@ fn stale(j: &Judge<'_>, m: &MeshEntry, hazards: &mut Hazards) {
         return;
     }
     let mut pods: BTreeMap<String, u64> = BTreeMap::new();
-    for g in j.inv.pod_groups.iter().filter(|g| !namespaces.contains(&g.namespace)) {
+    for g in j
+        .inv
+        .pod_groups
+        .iter()
+        .filter(|g| !namespaces.contains(&g.namespace))
+    {
         let outdated = g
             .shape
             .containers
@@ -325,5 +349,10 @@ fn worded(code: HazardCode, mesh: &str, findings: &[Finding], why: &str, source:
 fn rfc3339(secs: i64) -> String {
     let (y, mo, d) = Day::from_unix(secs).civil();
     let t = secs.rem_euclid(86_400);
-    format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z", t / 3600, t / 60 % 60, t % 60)
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
 }
