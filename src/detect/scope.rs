@@ -84,7 +84,7 @@ pub fn anchor_places(catalog: &Catalog, workloads: &[Workload]) -> Vec<(String, 
         });
         let Some((mesh, rule)) = found else { continue };
         for cm in &mesh.trust_anchors.config_maps {
-            if cm.components.iter().any(|c| *c == rule.id) {
+            if cm.components.contains(&rule.id) {
                 places.insert((w.namespace.clone(), cm.name.clone()));
             }
         }

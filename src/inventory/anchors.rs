@@ -26,11 +26,11 @@ impl InventoryBuilder {
     /// A ConfigMap: kept only when the catalog names it, and only the catalog's keys.
     pub fn add_config_map(
         &mut self,
-        namespace: String,
+        namespace: &str,
         name: &str,
         mut data: BTreeMap<String, String>,
     ) {
-        self.add_other(Some(&namespace));
+        self.add_other(Some(namespace));
         let wanted: Vec<_> = self
             .keeps()
             .anchor_config_maps
@@ -51,7 +51,7 @@ impl InventoryBuilder {
                 Ok(None) => continue,
                 Err(e) => {
                     self.inv.anchors.push(AnchorBundle {
-                        namespace: namespace.clone(),
+                        namespace: namespace.to_owned(),
                         name: name.to_owned(),
                         place: cm.place(),
                         certificates: Err(e),
@@ -61,7 +61,7 @@ impl InventoryBuilder {
                 }
             };
             let bundle = AnchorBundle {
-                namespace: namespace.clone(),
+                namespace: namespace.to_owned(),
                 name: name.to_owned(),
                 place: cm.place(),
                 certificates: certs::parse_bundle(pem.as_bytes()).map_err(|e| e.to_string()),

@@ -193,7 +193,7 @@ where
         ObjectKind::Secret => {}
         ObjectKind::ConfigMap => {
             let c: WireConfigMap = parse(object)?;
-            b.add_config_map(namespace(&c.metadata), &c.metadata.name, c.data.0);
+            b.add_config_map(&namespace(&c.metadata), &c.metadata.name, c.data.0);
         }
         ObjectKind::Crd => {
             let c: WireCrd = parse(object)?;

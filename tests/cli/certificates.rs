@@ -97,8 +97,7 @@ fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
     text.trim_end()
         .lines()
-        .map(|l| format!("{pad}{l}\n"))
-        .collect()
+        .fold(String::new(), |acc, l| acc + &pad + l + "\n")
 }
 
 /// Writes the fixtures' trust-anchor ConfigMaps: Linkerd's anchor expires on 2026-12-13

@@ -253,6 +253,7 @@ fn ca(cn: &str, days: i64) -> String {
 /// `v` as one line of JSON with every non-ASCII or DEL character escaped, so that any
 /// text survives the YAML reader as a JSON string.
 fn ascii_json(v: &serde_json::Value) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for c in v.to_string().chars() {
         if c.is_ascii() && c != '\u{7f}' {
@@ -260,7 +261,7 @@ fn ascii_json(v: &serde_json::Value) -> String {
         } else {
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{u:04x}"));
+                let _ = write!(out, "\\u{u:04x}");
             }
         }
     }
@@ -504,7 +505,8 @@ fn linkerd_config_values_field_is_read_as_yaml() {
     let pem = ca("root.linkerd.cluster.local", 20);
     let values = format!(
         "identityTrustDomain: cluster.local\nidentityTrustAnchorsPEM: |\n{}",
-        pem.lines().map(|l| format!("  {l}\n")).collect::<String>()
+        pem.lines()
+            .fold(String::new(), |acc, l| acc + "  " + l + "\n")
     );
     let s = scan(
         &[
