@@ -176,6 +176,15 @@ fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
     })
 }
 
+/// A short fingerprint of a PEM text as `linkerd check` compares it (surrounding white
+/// space trimmed): the first 16 hex digits of its SHA-256. Kept instead of the text, so a
+/// pod's trust anchors cost 16 bytes.
+pub fn text_fingerprint(text: &str) -> String {
+    let mut hex = sha256_hex(text.trim().as_bytes());
+    hex.truncate(16);
+    hex
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let digest = ring::digest::digest(&ring::digest::SHA256, bytes);

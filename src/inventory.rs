@@ -15,12 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::surface::Warning;
 
+mod anchors;
 mod builder;
 mod kubernetes;
 mod pdb;
 #[cfg(test)]
 mod tests;
 
+pub use anchors::AnchorBundle;
 pub use builder::{InventoryBuilder, PodRecord};
 pub use kubernetes::KubernetesVersions;
 pub use pdb::{Budget, Pdb, Requirement, Selector};
@@ -49,6 +51,9 @@ pub struct Container {
     pub args: Vec<String>,
     pub requests: Resources,
     pub limits: Resources,
+    /// Environment variables the catalog keeps (`KeepKeys::env`), by name: a fingerprint
+    /// of the value ([`crate::certs::text_fingerprint`]), never the value itself.
+    pub env: Labels,
 }
 
 /// What a pod looks like, as far as detection cares: the key pods are folded on.
@@ -195,6 +200,9 @@ pub struct Webhook {
     pub failure_policy: String,
     /// `namespace/name` of the Service behind it, if it is served in-cluster.
     pub service: Option<(String, String)>,
+    /// `clientConfig.caBundle`, parsed while reading (None: absent or empty; Err: why it
+    /// does not parse).
+    pub ca_bundle: Option<Result<Vec<crate::certs::Certificate>, String>>,
 }
 
 /// A Mutating- or ValidatingWebhookConfiguration.
@@ -251,6 +259,11 @@ pub struct Inventory {
     pub assumed_nodes: Option<u64>,
     /// Warnings raised while reading (documents that are not objects, ...).
     pub warnings: Vec<Warning>,
+    /// The trust-anchor ConfigMap keys of the catalog found in the input.
+    pub anchors: Vec<AnchorBundle>,
+    /// Trust-anchor ConfigMaps (namespace, name) that could not be read (403): absent is
+    /// then unknown, not "only in a Secret".
+    pub anchors_unread: BTreeSet<(String, String)>,
 }
 
 /// What the catalog asks the reader to keep: everything else is dropped while reading.
@@ -266,6 +279,11 @@ pub struct KeepKeys {
     /// Kinds of those groups that are state a controller writes, not configuration
     /// (`CiliumEndpoint`): never counted.
     pub state_kinds: BTreeSet<String>,
+    /// The ConfigMap keys that publish trust anchors (catalog `trustAnchors`): the only
+    /// ConfigMaps kept.
+    pub anchor_config_maps: Vec<crate::catalog::AnchorConfigMap>,
+    /// Container environment variables kept (as fingerprints) on pods and templates.
+    pub env: BTreeSet<String>,
 }
 
 impl KeepKeys {

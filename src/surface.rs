@@ -12,6 +12,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod certificate;
 mod config;
 mod figures;
 mod hazard;
@@ -20,6 +21,7 @@ mod kubernetes;
 mod tests;
 mod vocabulary;
 
+pub use certificate::CertificateEntry;
 pub use config::{ConfigEntry, ConfigFigures, OverrideEntry};
 pub use figures::{as_i64, Resources, Scale, Totals, TotalsDelta};
 pub use hazard::{sort as sort_hazards, Hazard};
@@ -68,6 +70,9 @@ pub struct Snapshot {
     /// Proxy-override annotations on workloads, per mesh and key.
     #[serde(default)]
     pub overrides: Vec<OverrideEntry>,
+    /// Certificates of the meshes' trust anchors and webhook CAs, with their expiry.
+    #[serde(default)]
+    pub certificates: Vec<CertificateEntry>,
     pub totals: Totals,
 }
 
@@ -92,6 +97,7 @@ impl Snapshot {
             upgrade_steps: Vec::new(),
             config: Vec::new(),
             overrides: Vec::new(),
+            certificates: Vec::new(),
             totals: Totals::default(),
         }
     }

@@ -97,6 +97,17 @@ impl Catalog {
             annotation_prefixes,
             config_groups,
             state_kinds,
+            anchor_config_maps: self
+                .meshes
+                .iter()
+                .flat_map(|m| m.trust_anchors.config_maps.iter().cloned())
+                .collect(),
+            env: self
+                .meshes
+                .iter()
+                .filter_map(|m| m.trust_anchors.pod_env.as_ref())
+                .map(|e| e.name.clone())
+                .collect(),
         }
     }
 

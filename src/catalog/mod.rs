@@ -18,6 +18,8 @@ mod injection;
 mod matching;
 mod releases;
 pub use releases::{Release, ReleaseTable, Resolved, Skew};
+mod trust;
+pub use trust::{AnchorConfigMap, AnchorEnv, TrustAnchors};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,6 +104,9 @@ pub struct MeshEntry {
     /// The configuration engineers write for the mesh (see [`config`]).
     #[serde(default)]
     pub configuration: ConfigRules,
+    /// Where the mesh publishes its trust anchors without a Secret (see [`trust`]).
+    #[serde(default)]
+    pub trust_anchors: TrustAnchors,
     /// [`MeshEntry::upgrade`] in runbook order (indexes), computed once at load.
     #[serde(skip)]
     pub runbook: Vec<usize>,

@@ -11,7 +11,13 @@ use crate::render;
 /// Prints the ClusterRole YAML.
 pub fn run(io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     io.stdout
-        .write_all(render::rbac::cluster_role(&k.catalog.config_groups()).as_bytes())
+        .write_all(
+            render::rbac::cluster_role(
+                &k.catalog.config_groups(),
+                &k.catalog.anchor_config_map_names(),
+            )
+            .as_bytes(),
+        )
         .map_err(Error::Output)?;
     Ok(exit::OK)
 }

@@ -250,5 +250,6 @@ fn proxy_container(
         args: Vec::new(),
         requests,
         limits,
+        env: crate::inventory::Labels::new(),
     }
 }

@@ -226,6 +226,13 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
 
     crds.sort_by(|a, b| (&a.mesh, &a.group, &a.name).cmp(&(&b.mesh, &b.group, &b.name)));
     webhooks.sort_by(|a, b| (&a.mesh, &a.kind, &a.name).cmp(&(&b.mesh, &b.kind, &b.name)));
+    let judge = hazards::Judge {
+        catalog,
+        inv,
+        components: &assembled.components,
+        today: d.today,
+    };
+    let certificates = hazards::certificates(&judge, &mut d.hazards, &mut d.warnings);
     let hazards = d.hazards.into_list(catalog, &config_entries);
     let mut snap = Snapshot {
         warnings: d.warnings.into_list(&inv.warnings),
@@ -240,6 +247,7 @@ pub fn detect(inv: &Inventory, catalog: &Catalog, source: Source) -> Snapshot {
         namespaces: assembled.namespaces,
         config: config_entries,
         overrides,
+        certificates,
         ..Snapshot::empty(source)
     };
     for m in &mut snap.meshes {

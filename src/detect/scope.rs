@@ -69,6 +69,29 @@ pub fn mesh_namespaces(
         .collect()
 }
 
+/// The trust-anchor ConfigMaps to look for, `(namespace, name)`: each catalog ConfigMap
+/// in the namespaces of the workloads matching its components (what a live scan GETs; the
+/// same places detection judges).
+pub fn anchor_places(catalog: &Catalog, workloads: &[Workload]) -> Vec<(String, String)> {
+    let rules = catalog.component_rules();
+    let mut places = BTreeSet::new();
+    for w in workloads {
+        let found = rules.iter().find(|(_, r)| {
+            r.r#match.iter().any(|m| {
+                m.matches(w.kind, &w.namespace, &w.labels, &w.template, None)
+                    .is_some()
+            })
+        });
+        let Some((mesh, rule)) = found else { continue };
+        for cm in &mesh.trust_anchors.config_maps {
+            if cm.components.contains(&rule.id) {
+                places.insert((w.namespace.clone(), cm.name.clone()));
+            }
+        }
+    }
+    places.into_iter().collect()
+}
+
 /// Cuts a whole inventory down to what a scan of `namespace` reports (see the module doc).
 pub fn limit_to_namespace(inv: Inventory, catalog: &Catalog, namespace: &str) -> Inventory {
     let rules = catalog.component_rules();

@@ -157,6 +157,13 @@ impl InventoryBuilder {
         for k in PER_POD_LABELS {
             shape.labels.remove(*k);
         }
+        for c in shape
+            .containers
+            .iter_mut()
+            .chain(&mut shape.init_containers)
+        {
+            c.env.retain(|k, _| self.keep.env.contains(k));
+        }
     }
 
     pub fn add_pod(&mut self, mut pod: PodRecord) {
@@ -427,6 +434,8 @@ impl InventoryBuilder {
         self.inv.metrics |= o.metrics;
         self.inv.warnings.extend(o.warnings);
         self.inv.unread.extend(o.unread);
+        self.inv.anchors.extend(o.anchors);
+        self.inv.anchors_unread.extend(o.anchors_unread);
         self.namespaces_seen.extend(other.namespaces_seen);
     }
 

@@ -167,7 +167,13 @@ pub fn live(
         crate::detect::scope::mesh_namespaces(&k.catalog, w, ns)
     };
     let started = std::time::Instant::now();
-    let read = scan_live(opts, k.keep(), &namespaces, progress)?;
+    let anchors =
+        |w: &[crate::inventory::Workload]| crate::detect::scope::anchor_places(&k.catalog, w);
+    let ask = crate::source::live::Ask {
+        mesh_namespaces: &namespaces,
+        anchor_places: &anchors,
+    };
+    let read = scan_live(opts, k.keep(), ask, progress)?;
     let source = Source {
         kind: SourceKind::Live,
         context: Some(read.context),

@@ -34,8 +34,9 @@ pub fn rules<'a>(config_groups: &[&'a str]) -> BTreeMap<&'a str, Vec<&'a str>> {
     rules
 }
 
-/// The ClusterRole, ready for `kubectl apply -f -`.
-pub fn cluster_role(config_groups: &[&str]) -> String {
+/// The ClusterRole, ready for `kubectl apply -f -`. `config_maps` are the trust-anchor
+/// ConfigMaps the scan GETs by name: `get` on those names only, never a ConfigMap list.
+pub fn cluster_role(config_groups: &[&str], config_maps: &[String]) -> String {
     let mut out = String::from(
         "# Read-only access for `kubectl meshsurface scan`: get and list, no Secrets, no writes.\n\
          # Bind it: kubectl create clusterrolebinding meshsurface-reader \\\n\
@@ -51,6 +52,11 @@ pub fn cluster_role(config_groups: &[&str]) -> String {
         let _ = writeln!(out, "  resources: [{}]", resources.join(", "));
         out.push_str("  verbs: [get, list]\n");
     }
+    if !config_maps.is_empty() {
+        out.push_str("- apiGroups: [\"\"]\n  resources: [configmaps]\n");
+        let _ = writeln!(out, "  resourceNames: [{}]", config_maps.join(", "));
+        out.push_str("  verbs: [get]\n");
+    }
     let _ = writeln!(out, "- nonResourceURLs: [{}]", NON_RESOURCE_URLS.join(", "));
     out.push_str("  verbs: [get]\n");
     out
@@ -62,7 +68,7 @@ mod tests {
 
     #[test]
     fn role_is_read_only_and_never_names_secrets() {
-        let role = cluster_role(&["networking.istio.io"]);
+        let role = cluster_role(&["networking.istio.io"], &["linkerd-config".to_owned()]);
         assert!(!role.contains("secrets"));
         let rules_part = role.split("rules:").nth(1).unwrap();
         for verb in ["create", "update", "patch", "delete", "watch"] {
@@ -77,5 +83,10 @@ mod tests {
             "- apiGroups: [\"networking.istio.io\"]\n  resources: [\"*\"]\n  verbs: [get, list]"
         ));
         assert!(role.contains("- apiGroups: [\"apps\"]\n  resources: [daemonsets, deployments, replicasets, statefulsets]"));
+        // ConfigMaps: get by name only.
+        assert!(role.contains(
+            "- apiGroups: [\"\"]\n  resources: [configmaps]\n  resourceNames: [linkerd-config]\n  verbs: [get]\n"
+        ));
+        assert!(!role.contains("configmaps, "), "{role}");
     }
 }

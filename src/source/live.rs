@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+mod anchors;
 mod config;
 mod connect;
 mod discovery;
@@ -146,6 +147,18 @@ pub enum PluginProblem {
 /// workloads and NS.
 pub type MeshNamespaces<'a> = &'a dyn Fn(&[Workload], &str) -> BTreeSet<String>;
 
+/// The trust-anchor ConfigMaps to GET, `(namespace, name)`, given every workload read.
+pub type AnchorPlaces<'a> = &'a dyn Fn(&[Workload]) -> Vec<(String, String)>;
+
+/// What the scan asks the caller (detection knowledge the source has no copy of).
+#[derive(Clone, Copy)]
+pub struct Ask<'a> {
+    /// For `opts.namespace`: the other namespaces to read.
+    pub mesh_namespaces: MeshNamespaces<'a>,
+    /// Where the trust-anchor ConfigMaps are looked for.
+    pub anchor_places: AnchorPlaces<'a>,
+}
+
 /// What a live scan read.
 #[derive(Debug)]
 pub struct LiveInput {
@@ -164,12 +177,13 @@ pub struct LiveInput {
 /// caller may hold its stderr locked for the whole run (a worker writing to
 /// `std::io::stderr()` then waits forever on that lock).
 ///
-/// With `opts.namespace`, `mesh_namespaces` names the other namespaces to read, given the
-/// workloads of every namespace (`crate::detect::scope::mesh_namespaces`).
+/// With `opts.namespace`, `ask.mesh_namespaces` names the other namespaces to read, given
+/// the workloads of every namespace (`crate::detect::scope::mesh_namespaces`);
+/// `ask.anchor_places` names the trust-anchor ConfigMaps to GET once the lists are read.
 pub fn scan_live(
     opts: &LiveOptions,
     keep: KeepKeys,
-    mesh_namespaces: MeshNamespaces<'_>,
+    ask: Ask<'_>,
     progress: Option<&mut dyn Write>,
 ) -> Result<LiveInput, Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -179,7 +193,7 @@ pub fn scan_live(
         .map_err(Error::Runtime)?;
     let state = Arc::new(Progress::default());
     rt.block_on(with_progress(
-        scan(opts, keep, mesh_namespaces, state.clone()),
+        scan(opts, keep, ask, state.clone()),
         progress,
         &state,
         progress::FIRST_DRAW,
@@ -191,7 +205,7 @@ pub fn scan_live(
 async fn scan(
     opts: &LiveOptions,
     keep: KeepKeys,
-    mesh_namespaces: MeshNamespaces<'_>,
+    ask: Ask<'_>,
     progress: Arc<Progress>,
 ) -> Result<LiveInput, Error> {
     let (client, context, server) = connect::connect(opts).await?;
@@ -220,13 +234,15 @@ async fn scan(
             let jobs = plan.into_iter().map(|r| (r, None)).collect();
             rounds.list(jobs).await.map_err(unreachable)?;
         }
-        Some(ns) => namespaced::scan(&mut rounds, plan, ns, mesh_namespaces, metrics_served)
+        Some(ns) => namespaced::scan(&mut rounds, plan, ns, ask.mesh_namespaces, metrics_served)
             .await
             .map_err(unreachable)?,
     }
     config::count(&mut rounds, &groups, opts.namespace.as_deref())
         .await
         .map_err(unreachable)?;
+    let places = (ask.anchor_places)(rounds.b.workloads());
+    anchors::fetch(&mut rounds, places).await;
     let (inventory, complete) = rounds.finish().map_err(unreachable)?;
     Ok(LiveInput {
         inventory,

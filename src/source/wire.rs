@@ -20,8 +20,8 @@ mod fields;
 mod tests;
 
 use fields::{
-    budget, controller, namespace, selector, shape, WireCrd, WireGateway, WireMetaOnly, WireNode,
-    WirePdb, WirePod, WireWebhookConfig, WireWorkload,
+    budget, controller, namespace, selector, shape, WireConfigMap, WireCrd, WireGateway,
+    WireMetaOnly, WireNode, WirePdb, WirePod, WireWebhookConfig, WireWorkload,
 };
 
 use crate::inventory::{
@@ -41,6 +41,8 @@ pub enum ObjectKind {
     Service,
     ServiceAccount,
     Secret,
+    /// Kept only when the catalog names it (trust anchors), and then only its keys.
+    ConfigMap,
     Workload(WorkloadKind),
     ReplicaSet,
     Crd,
@@ -63,6 +65,7 @@ impl ObjectKind {
             () if is::<core::Service>(group, kind) => Self::Service,
             () if is::<core::ServiceAccount>(group, kind) => Self::ServiceAccount,
             () if is::<core::Secret>(group, kind) => Self::Secret,
+            () if is::<core::ConfigMap>(group, kind) => Self::ConfigMap,
             () if is::<apps::Deployment>(group, kind) => Self::Workload(WorkloadKind::Deployment),
             () if is::<apps::DaemonSet>(group, kind) => Self::Workload(WorkloadKind::DaemonSet),
             () if is::<apps::StatefulSet>(group, kind) => Self::Workload(WorkloadKind::StatefulSet),
@@ -196,6 +199,10 @@ where
         }
         // Never read Secret data: only note that its namespace exists.
         ObjectKind::Secret => {}
+        ObjectKind::ConfigMap => {
+            let c: WireConfigMap = parse(object)?;
+            b.add_config_map(&namespace(&c.metadata), &c.metadata.name, c.data.0);
+        }
         ObjectKind::Crd => {
             let c: WireCrd = parse(object)?;
             let storage = c
@@ -242,6 +249,13 @@ where
                         name: h.name,
                         failure_policy: h.failure_policy.unwrap_or_else(|| "Fail".to_owned()),
                         service: h.client_config.service.map(|s| (s.namespace, s.name)),
+                        ca_bundle: h
+                            .client_config
+                            .ca_bundle
+                            .filter(|b| !b.trim().is_empty())
+                            .map(|b| {
+                                crate::certs::parse_ca_bundle_field(&b).map_err(|e| e.to_string())
+                            }),
                     })
                     .collect(),
             });

@@ -37,6 +37,8 @@ pub enum WarningCode {
     DuplicateObject,
     NodesUnknown,
     UnknownComponent,
+    /// A trust bundle or webhook `caBundle` that does not parse as PEM certificates.
+    InvalidCertificate,
 }
 
 impl WarningCode {
@@ -60,6 +62,7 @@ impl WarningCode {
             WarningCode::DuplicateObject => "duplicate-object",
             WarningCode::NodesUnknown => "nodes-unknown",
             WarningCode::UnknownComponent => "unknown-component",
+            WarningCode::InvalidCertificate => "invalid-certificate",
         }
     }
 }
@@ -102,11 +105,17 @@ pub enum HazardCode {
     /// A `failurePolicy: Fail` mesh webhook whose backing workload has fewer than 2 ready
     /// replicas or no `PodDisruptionBudget` allowing a disruption.
     FailClosedSingleReplica,
+    /// A trust anchor published in a ConfigMap expires soon (or is not visible).
+    TrustAnchorExpiry,
+    /// A mesh webhook configuration's `caBundle` expires soon.
+    WebhookCaExpiry,
+    /// Pods whose proxy holds other trust anchors than the current ones.
+    StaleTrustAnchorInPods,
 }
 
 impl HazardCode {
     /// Every code, in declaration order.
-    pub const ALL: [HazardCode; 7] = [
+    pub const ALL: [HazardCode; 10] = [
         HazardCode::OrphanedWebhook,
         HazardCode::ControlPlaneNotFound,
         HazardCode::FragileConfig,
@@ -114,6 +123,9 @@ impl HazardCode {
         HazardCode::ReleaseSupport,
         HazardCode::VersionSkew,
         HazardCode::FailClosedSingleReplica,
+        HazardCode::TrustAnchorExpiry,
+        HazardCode::WebhookCaExpiry,
+        HazardCode::StaleTrustAnchorInPods,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +137,9 @@ impl HazardCode {
             HazardCode::ReleaseSupport => "release-support",
             HazardCode::VersionSkew => "version-skew",
             HazardCode::FailClosedSingleReplica => "fail-closed-single-replica",
+            HazardCode::TrustAnchorExpiry => "trust-anchor-expiry",
+            HazardCode::WebhookCaExpiry => "webhook-ca-expiry",
+            HazardCode::StaleTrustAnchorInPods => "stale-trust-anchor-in-pods",
         }
     }
 }

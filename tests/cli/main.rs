@@ -11,6 +11,7 @@
 //! code of the contract; `metrics` checks `scan -o openmetrics` (with promtool) and `--push`.
 
 mod arith;
+mod certificates;
 mod completion;
 mod config;
 mod conventions;

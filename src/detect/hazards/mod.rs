@@ -28,10 +28,13 @@ pub(super) const STORED_VERSION_DOC: &str = "https://kubernetes.io/docs/tasks/ex
 type Objects = BTreeMap<String, (Severity, u64)>;
 
 /// Hazards folded by (code, mesh), each with its objects.
+mod certs;
 mod fragile;
 mod replicas;
 pub(super) mod skew;
 pub(super) mod support;
+
+pub(super) use certs::{judge as certificates, Judge};
 #[cfg(test)]
 mod tests;
 
@@ -140,9 +143,10 @@ fn worded(code: HazardCode, mesh: String, objects: &Objects) -> Hazard {
         HazardCode::FragileConfig
         | HazardCode::ReleaseSupport
         | HazardCode::VersionSkew
-        | HazardCode::FailClosedSingleReplica => {
-            (String::new(), String::new(), String::new())
-        }
+        | HazardCode::FailClosedSingleReplica
+        | HazardCode::TrustAnchorExpiry
+        | HazardCode::WebhookCaExpiry
+        | HazardCode::StaleTrustAnchorInPods => (String::new(), String::new(), String::new()),
     };
     Hazard {
         code,

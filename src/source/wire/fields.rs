@@ -75,6 +75,17 @@ pub(super) struct WireContainer {
     pub(super) resources: WireResources,
     #[serde(deserialize_with = "null_default")]
     pub(super) args: Vec<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub(super) env: Vec<WireEnv>,
+}
+
+/// One environment variable: only an inline `value` is read (`valueFrom` is a reference).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireEnv {
+    #[serde(deserialize_with = "null_default")]
+    pub(super) name: String,
+    pub(super) value: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -265,8 +276,18 @@ pub(super) struct WireWebhook {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct WireClientConfig {
     pub(super) service: Option<WireServiceRef>,
+    pub(super) ca_bundle: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WireConfigMap {
+    pub(super) metadata: Meta,
+    /// Only the catalog's keys of the catalog's ConfigMaps are kept (the builder decides).
+    pub(super) data: StrMap,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -307,6 +328,12 @@ pub(super) fn container(c: WireContainer) -> Container {
         args: c.args,
         requests: resources(c.resources.requests),
         limits: resources(c.resources.limits),
+        // Fingerprints only: the builder keeps the catalog's variables and drops the rest.
+        env: c
+            .env
+            .into_iter()
+            .filter_map(|e| Some((e.name, crate::certs::text_fingerprint(&e.value?))))
+            .collect(),
     }
 }
 
