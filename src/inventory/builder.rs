@@ -11,6 +11,8 @@ use super::{
 };
 use crate::surface::{Warning, WarningCode};
 
+mod config;
+
 /// Label keys that differ from pod to pod of one workload and mean nothing to detection.
 const PER_POD_LABELS: &[&str] = &[
     "statefulset.kubernetes.io/pod-name",
@@ -308,61 +310,6 @@ impl InventoryBuilder {
             Some(Slot::Gateway(i)) => self.inv.gateways[i] = g,
             _ => self.inv.gateways.push(g),
         }
-    }
-
-    /// Counts one configuration object (a custom resource of a mesh's API group) read
-    /// from a file; a second copy of it is counted once, with a `duplicate-object`
-    /// warning.
-    pub fn add_config(&mut self, group: &str, kind: &str, namespace: &str, name: &str) {
-        self.config_once(group, kind, namespace, name, true);
-    }
-
-    fn config_once(&mut self, group: &str, kind: &str, namespace: &str, name: &str, warn: bool) {
-        self.saw_namespace(namespace);
-        if let Some(place) = self.origin.clone() {
-            let key = (
-                group.to_owned(),
-                kind.to_owned(),
-                namespace.to_owned(),
-                name.to_owned(),
-            );
-            if let Some(first) = self.config_seen.insert(key, place.clone()) {
-                if !warn {
-                    return;
-                }
-                self.duplicate(kind, namespace, name, (&first, &place), "counted once");
-                return;
-            }
-        }
-        self.count_config(group, kind, namespace, 1);
-    }
-
-    /// Adds `n` configuration objects of one kind in one namespace (`""`: cluster-scoped),
-    /// as a live list counts them.
-    pub fn count_config(&mut self, group: &str, kind: &str, namespace: &str, n: u64) {
-        self.inv.config.read = true;
-        let per_ns = self
-            .inv
-            .config
-            .counts
-            .entry((group.to_owned(), kind.to_owned()))
-            .or_default();
-        let c = per_ns.entry(namespace.to_owned()).or_default();
-        *c = c.saturating_add(n);
-    }
-
-    /// Marks that the configuration kinds were looked for (a live scan), so that none
-    /// found means 0, not "not in the input".
-    pub fn config_looked_for(&mut self) {
-        self.inv.config.read = true;
-    }
-
-    /// A configuration kind whose list failed: its count is unknown.
-    pub fn config_unread(&mut self, group: &str, kind: &str) {
-        self.inv
-            .config
-            .unread
-            .insert((group.to_owned(), kind.to_owned()));
     }
 
     /// Marks that the object's namespace exists (for kinds that are otherwise ignored).
