@@ -68,13 +68,14 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
         // With pods or workloads unread, a missing control plane is no finding: the
         // `forbidden`/`timeout` warnings already name what was not read.
         if !proxies.is_empty() && !unread && namespace.is_none() {
-            // Its objects: the namespaces the proxies run in (the mesh itself when none
-            // holds them, e.g. node proxies only).
+            // Its objects: the namespaces the proxies run in, resource first
+            // (`Namespace/shop`, docs/hazards.md); the mesh itself when none holds them,
+            // e.g. node proxies only.
             let mut by_ns: Vec<(String, u64)> = acc
                 .namespaces
                 .iter()
                 .filter(|(_, n)| n.proxies > 0)
-                .map(|(ns, n)| (ns.clone(), n.proxies))
+                .map(|(ns, n)| (format!("Namespace/{ns}"), n.proxies))
                 .collect();
             if by_ns.is_empty() {
                 by_ns.push((name.clone(), proxies.iter().map(|p| p.instances).sat_sum()));
