@@ -77,6 +77,9 @@ pub enum Command {
     /// The figures for a headcount estimate, per cluster and for a fleet, and a transparent
     /// model of hours per year and FTE over them.
     Headcount(HeadcountArgs),
+    /// One self-contained HTML page for people: scorecard, hazards, footprint, dependency
+    /// graph, upgrade runbook.
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completion(CompletionArgs),
     /// Write one man page per command into DIR (how docs/man is made).
@@ -95,6 +98,7 @@ impl Command {
             Command::Plan(a) => a.input.judge.as_of,
             Command::Graph(a) => a.input.judge.as_of,
             Command::Headcount(a) => a.input.judge.as_of,
+            Command::Report(a) => a.input.judge.as_of,
             Command::Diff(a) => a.judge.as_of,
             Command::Compare(_)
             | Command::Rbac
@@ -460,6 +464,18 @@ pub struct HeadcountArgs {
     pub enable: Vec<String>,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: HeadcountOutput,
+    /// Do not print warnings or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the HTML page to FILE (default: stdout, when stdout is not a terminal).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

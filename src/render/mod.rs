@@ -17,6 +17,7 @@ pub mod headcount;
 mod markdown;
 pub mod plan;
 pub mod rbac;
+pub mod report;
 pub mod scan;
 mod section;
 mod table;

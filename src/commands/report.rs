@@ -1,0 +1,46 @@
+//! `report`: one self-contained HTML page of one cluster, for people who would rather look
+//! than read tables (a scorecard, hazards, footprint charts, the dependency graph drawn,
+//! the upgrade runbook, where the figures came from).
+//!
+//! HTML is not for a terminal: without `-o FILE`, stdout must be a file or a pipe, and a
+//! terminal is refused before anything is read.
+
+use crate::cli::ReportArgs;
+use crate::error::Error;
+use crate::exit;
+use crate::io::Io;
+use crate::pipeline::Knowledge;
+use crate::{graph, render};
+
+/// `report [-o FILE]`: scan (or read) one cluster and write its page.
+pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    if args.output.is_none() && io.stdout_terminal {
+        return Err(Error::Usage(
+            "the report is an HTML page, not for a terminal: write it to a file with \
+             `-o report.html` (or redirect stdout)"
+                .to_owned(),
+        ));
+    }
+    let snap = super::input::one(&args.input, None, args.quiet, io, k)?;
+    let g = graph::build(&snap, &k.catalog);
+    let analysis = graph::analyse(&snap, &g, &k.catalog);
+    let page = render::report::html(&snap, &g, &analysis);
+    match &args.output {
+        Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?,
+        None => io
+            .stdout
+            .write_all(page.as_bytes())
+            .map_err(Error::Output)?,
+    }
+    if !args.quiet {
+        super::print_warnings(&snap, io)?;
+    }
+    Ok(if snap.complete {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
+}
