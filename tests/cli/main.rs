@@ -31,6 +31,8 @@ mod live_hostile;
 mod pty;
 mod reader;
 mod render;
+mod report;
+mod report_browser;
 mod schema;
 mod upstream;
 mod util;

@@ -114,7 +114,7 @@ pub fn html(snap: &Snapshot, g: &Graph, a: &Analysis) -> String {
                 }
                 footer {
                     "Written by meshsurface " (env!("CARGO_PKG_VERSION"))
-                    " from a " (scorecard::source_kind(snap)) " snapshot; "
+                    " (" (scorecard::source_kind(snap)) " input); "
                     "every figure is also in " code { "scan -o json" } "."
                 }
             }

@@ -6,7 +6,7 @@ use maud::{html, Markup, PreEscaped};
 use petgraph::visit::EdgeRef;
 
 use super::chart::{bars, Bar};
-use crate::graph::{Analysis, Graph};
+use crate::graph::{Analysis, Graph, Spof};
 use crate::render::graph::spof_why;
 use crate::render::words::{cpu, memory, plural, request};
 use crate::surface::{Severity, Snapshot};
@@ -114,12 +114,13 @@ pub fn proxies(snap: &Snapshot) -> Markup {
     if snap.proxies.is_empty() {
         return html! { p { "No data-plane proxy was found." } };
     }
+    let kind =
+        |p: &crate::surface::Proxy| format!("{} {} ({})", p.mesh, p.implementation, p.placement);
+    // Charts name the version too: one type at two versions is two bars.
     let name = |p: &crate::surface::Proxy| {
         format!(
-            "{} {} ({}) {}",
-            p.mesh,
-            p.implementation,
-            p.placement,
+            "{} {}",
+            kind(p),
             p.version.as_deref().unwrap_or("version unknown")
         )
     };
@@ -144,7 +145,7 @@ pub fn proxies(snap: &Snapshot) -> Markup {
             tbody {
                 @for p in &snap.proxies {
                     tr {
-                        td { (name(p)) }
+                        td { (kind(p)) }
                         td { (p.version.as_deref().unwrap_or("unknown")) }
                         td.n { (p.instances) @if p.instances_unknown { " or more" } }
                         td.n { (request(p.cpu_request_millicores, p.instances, cpu)) }
@@ -243,7 +244,17 @@ pub fn graph(g: &Graph, a: &Analysis) -> Markup {
         @if a.single_points_of_failure.is_empty() {
             p { "None: every part that others need runs more than one replica." }
         } @else {
-            ul { @for s in &a.single_points_of_failure { li { (spof_why(s)) } } }
+            ul {
+                @for s in &a.single_points_of_failure {
+                    @let (what, name, replicas) = match s {
+                        Spof::Component { workload, replicas, .. } => ("workload", workload, plural(*replicas, "replica")),
+                        Spof::Webhook { name, backend_replicas, .. } => ("webhook", name, plural(*backend_replicas, "backend replica")),
+                    };
+                    li {
+                        (what) " " strong { (name) } " (" (replicas) "): " (spof_why(s))
+                    }
+                }
+            }
         }
         h3 { "Blast radius (while every replica of a component is down)" }
         @if hit.is_empty() {

@@ -1,0 +1,185 @@
+//! `report`: the HTML page of one cluster. What it must never do (load anything, run a
+//! script, print HTML on a terminal, vary between runs of one snapshot) and what it must
+//! show (the headline figures, the red banner of an incomplete scan). The page in a real
+//! browser is `report_browser`.
+
+use std::path::PathBuf;
+
+use crate::pty::run_on_pty;
+use crate::util::{run, scan_json, stderr, stdout};
+
+/// A scratch folder under the target dir, for the snapshots and pages these tests write.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `report ARGS` on stdout; asserts the exit code.
+fn report(args: &[&str], code: i32) -> String {
+    let mut full = vec!["report", "--quiet"];
+    full.extend_from_slice(args);
+    let o = run(&full, None);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "report {args:?}: {}",
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// A fixture's snapshot, changed by `edit`, saved as `name` in the scratch folder.
+fn snapshot_file(case: &str, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
+    edit(&mut snap);
+    let path = scratch("report").join(name);
+    std::fs::write(&path, serde_json::to_vec_pretty(&snap).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_page_loads_nothing_and_runs_nothing() {
+    let html = report(&["--from", "fixtures/clusters/istio-ambient-waypoints"], 0);
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(
+        html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">"#),
+        "the CSP forbids every load"
+    );
+    for forbidden in [
+        "<script", "<link", "<iframe", "<img", " src=", "@import", "url(http",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden} in the page");
+    }
+    assert!(html.contains("@media print"), "a print stylesheet");
+    assert!(html.contains("<svg"), "charts are inline SVG");
+}
+
+#[test]
+fn headline_figures_are_the_snapshots() {
+    for case in ["istio-revisions", "linkerd", "cilium-istio-ambient"] {
+        let snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
+        let html = report(&["--from", &format!("fixtures/clusters/{case}")], 0);
+        let t = &snap["totals"];
+        for (figure, value) in [
+            ("components", &t["components"]),
+            ("proxies", &t["proxyInstances"]),
+            ("crds", &t["crds"]),
+            ("webhooks", &t["webhooks"]),
+        ] {
+            let cell = format!(r#"<dd data-figure="{figure}">{value}</dd>"#);
+            assert!(html.contains(&cell), "{case}: {cell} missing");
+        }
+        let hazards = snap["hazards"].as_array().unwrap().len();
+        assert!(html.contains(&format!(r#"<dd data-figure="hazards">{hazards}</dd>"#)));
+    }
+}
+
+#[test]
+fn a_name_from_the_cluster_renders_as_text() {
+    const EVIL: &str = "<script>alert(1)</script>";
+    let path = snapshot_file("istio-revisions", "evil.json", |s| {
+        s["components"][0]["name"] = EVIL.into();
+        s["namespaces"][0]["namespace"] = EVIL.into();
+        s["hazards"][0]["objects"][0] = EVIL.into();
+        s["hazards"][0]["source"] = format!("https://x.example/\"{EVIL}").into();
+        s["source"]["context"] = format!("ctx\"{EVIL}").into();
+    });
+    let html = report(&["--from", &path], 0);
+    assert!(!html.contains("<script"), "a raw <script in the page");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is shown, escaped"
+    );
+    assert!(!html.contains("\"<"), "no attribute closed by a name");
+}
+
+#[test]
+fn the_same_snapshot_gives_the_same_bytes() {
+    let path = snapshot_file("istio-ambient-waypoints", "twice.json", |_| {});
+    let first = report(&["--from", &path], 0);
+    let second = report(&["--from", &path], 0);
+    assert!(first == second, "two reports of one snapshot differ");
+    // And the time shown is the snapshot's, not the clock's.
+    let snap: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let taken = snap["source"]["takenAt"].as_str().unwrap();
+    assert!(first.contains(taken), "takenAt {taken} shown");
+}
+
+#[test]
+fn an_incomplete_scan_is_marked_at_the_top_with_what_was_skipped() {
+    let path = snapshot_file("linkerd", "partial.json", |s| {
+        s["complete"] = false.into();
+        s["warnings"] = serde_json::json!([{
+            "code": "forbidden",
+            "message": "list denied by RBAC",
+            "resource": "mutatingwebhookconfigurations",
+            "count": 1
+        }]);
+    });
+    let html = report(&["--from", &path], 3);
+    let banner = html
+        .find(r#"<div class="incomplete" role="alert">"#)
+        .expect("banner");
+    let first_section = html.find("<section").expect("sections");
+    assert!(banner < first_section, "the banner is above every section");
+    assert!(
+        html[banner..first_section].contains("mutatingwebhookconfigurations: list denied by RBAC")
+    );
+}
+
+#[test]
+fn written_to_a_file_with_o() {
+    let path = scratch("report").join("o.html");
+    let _ = std::fs::remove_file(&path);
+    let out = report(
+        &[
+            "--from",
+            "fixtures/clusters/linkerd",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert!(out.is_empty(), "nothing on stdout with -o");
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(page.contains("Mesh surface report"));
+}
+
+#[test]
+fn a_terminal_without_o_is_refused_before_anything_is_read() {
+    let screen = run_on_pty(&["report", "--from", "fixtures/clusters/linkerd"], &[], 100);
+    assert_eq!(screen.code, 2, "a usage error: {}", screen.text());
+    assert!(
+        screen.text().contains("-o report.html"),
+        "{}",
+        screen.text()
+    );
+    assert!(!screen.text().contains("<html"), "no HTML on the terminal");
+}
+
+/// The page's structure, one element per line, without the style sheet and the graph's
+/// coordinates (drawn by layout-rs; the browser test looks at the picture).
+fn structure(html: &str) -> String {
+    let style_start = html.find("<style>").unwrap();
+    let style_end = html.find("</style>").unwrap();
+    let mut s = format!("{}<style>…{}", &html[..style_start], &html[style_end..]);
+    let svg = s.find(r#"<div class="graph""#).unwrap();
+    let end = s[svg..].find("</svg>").unwrap() + svg;
+    s.replace_range(
+        svg..end,
+        r#"<div class="graph"> … graph drawn by layout-rs …"#,
+    );
+    for tag in [
+        "<section", "<h2", "<h3", "<table", "<tr", "<li", "<p", "<dl", "<div", "<text",
+    ] {
+        s = s.replace(tag, &format!("\n{tag}"));
+    }
+    s
+}
+
+#[test]
+fn golden_structure_of_one_report() {
+    let html = report(&["--from", "fixtures/clusters/istio-ambient-waypoints"], 0);
+    insta::assert_snapshot!("report-istio-ambient-waypoints", structure(&html));
+}
