@@ -11,7 +11,7 @@ use crate::util::{run, scan_json, stderr, stdout};
 /// A scratch folder under the target dir, for the snapshots and pages these tests write.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("scratch folder created");
     dir
 }
 
@@ -34,7 +34,8 @@ fn snapshot_file(case: &str, name: &str, edit: impl FnOnce(&mut serde_json::Valu
     let mut snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
     edit(&mut snap);
     let path = scratch("report").join(name);
-    std::fs::write(&path, serde_json::to_vec_pretty(&snap).unwrap()).unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&snap).expect("JSON"))
+        .expect("snapshot written");
     path.to_string_lossy().into_owned()
 }
 
@@ -70,7 +71,7 @@ fn headline_figures_are_the_snapshots() {
             let cell = format!(r#"<dd data-figure="{figure}">{value}</dd>"#);
             assert!(html.contains(&cell), "{case}: {cell} missing");
         }
-        let hazards = snap["hazards"].as_array().unwrap().len();
+        let hazards = snap["hazards"].as_array().expect("hazards").len();
         assert!(html.contains(&format!(r#"<dd data-figure="hazards">{hazards}</dd>"#)));
     }
 }
@@ -101,8 +102,9 @@ fn the_same_snapshot_gives_the_same_bytes() {
     let second = report(&["--from", &path], 0);
     assert!(first == second, "two reports of one snapshot differ");
     // And the time shown is the snapshot's, not the clock's.
-    let snap: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let taken = snap["source"]["takenAt"].as_str().unwrap();
+    let snap: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("snapshot read")).expect("JSON");
+    let taken = snap["source"]["takenAt"].as_str().expect("takenAt");
     assert!(first.contains(taken), "takenAt {taken} shown");
 }
 
@@ -137,12 +139,12 @@ fn written_to_a_file_with_o() {
             "--from",
             "fixtures/clusters/linkerd",
             "-o",
-            path.to_str().unwrap(),
+            path.to_str().expect("a UTF-8 path"),
         ],
         0,
     );
     assert!(out.is_empty(), "nothing on stdout with -o");
-    let page = std::fs::read_to_string(&path).unwrap();
+    let page = std::fs::read_to_string(&path).expect("the page was written");
     assert!(page.contains("Mesh surface report"));
 }
 
@@ -161,11 +163,11 @@ fn a_terminal_without_o_is_refused_before_anything_is_read() {
 /// The page's structure, one element per line, without the style sheet and the graph's
 /// coordinates (drawn by layout-rs; the browser test looks at the picture).
 fn structure(html: &str) -> String {
-    let style_start = html.find("<style>").unwrap();
-    let style_end = html.find("</style>").unwrap();
+    let style_start = html.find("<style>").expect("a style sheet");
+    let style_end = html.find("</style>").expect("its end");
     let mut s = format!("{}<style>…{}", &html[..style_start], &html[style_end..]);
-    let svg = s.find(r#"<div class="graph""#).unwrap();
-    let end = s[svg..].find("</svg>").unwrap() + svg;
+    let svg = s.find(r#"<div class="graph""#).expect("a graph");
+    let end = s[svg..].find("</svg>").expect("its end") + svg;
     s.replace_range(
         svg..end,
         r#"<div class="graph"> … graph drawn by layout-rs …"#,

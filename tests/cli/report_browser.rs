@@ -38,7 +38,7 @@ fn chromium() -> Option<PathBuf> {
 fn browse(bin: &Path, page: &Path, args: &[String]) -> Output {
     let profile = scratch(&format!(
         "report-browser/profile-{}",
-        page.file_stem().unwrap().to_string_lossy()
+        page.file_stem().expect("a file name").to_string_lossy()
     ));
     let o = Command::new(bin)
         .args([
@@ -106,7 +106,7 @@ fn the_console_check_sees_a_blocked_load() {
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         ),
     )
-    .unwrap();
+    .expect("page written");
     let o = browse(&bin, &page, &["--dump-dom".to_owned()]);
     assert!(
         console(&o).iter().any(|l| l.contains("violates")),
@@ -137,7 +137,7 @@ fn four_reports_in_headless_chromium() {
                 "--from",
                 &from,
                 "-o",
-                page.to_str().unwrap(),
+                page.to_str().expect("a UTF-8 path"),
             ],
             None,
         );
@@ -147,7 +147,7 @@ fn four_reports_in_headless_chromium() {
         assert_eq!(console(&dom), Vec::<String>::new(), "{case}: console");
         let text = String::from_utf8_lossy(&dom.stdout);
         let t = &snap["totals"];
-        let hazards = snap["hazards"].as_array().unwrap().len();
+        let hazards = snap["hazards"].as_array().expect("hazards").len();
         for (figure, value) in [
             ("components", t["components"].to_string()),
             ("proxies", t["proxyInstances"].to_string()),
@@ -183,7 +183,7 @@ fn four_reports_in_headless_chromium() {
         );
         assert_eq!(console(&o), Vec::<String>::new(), "{case}: console");
         assert!(
-            std::fs::metadata(&shot).unwrap().len() > 10_000,
+            std::fs::metadata(&shot).expect("a screenshot").len() > 10_000,
             "{case}: screenshot"
         );
 
@@ -197,7 +197,10 @@ fn four_reports_in_headless_chromium() {
                     format!("--print-to-pdf={}", pdf.display()),
                 ],
             );
-            let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+            let info = Command::new("pdfinfo")
+                .arg(&pdf)
+                .output()
+                .expect("pdfinfo runs");
             let info = String::from_utf8_lossy(&info.stdout).into_owned();
             let pages: u32 = info
                 .lines()
