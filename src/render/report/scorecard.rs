@@ -129,7 +129,8 @@ pub fn scorecard(snap: &Snapshot) -> Markup {
                     @for m in &snap.meshes {
                         th {
                             (m.name) " (" (m.mode)
-                            @if let Some(v) = &m.version { ", " (v) }
+                            @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
+                            @else if let Some(v) = &m.version { ", " (v) }
                             ")"
                         }
                     }

@@ -83,15 +83,10 @@ pub fn components(snap: &Snapshot) -> Markup {
     let per: Vec<Bar> = snap
         .components
         .iter()
-        .map(|c| {
-            Bar::count(
-                format!("{} {} ({}/{})", c.mesh, c.component, c.namespace, c.name),
-                c.instances,
-            )
-        })
+        .map(|c| Bar::count(format!("{}/{}", c.namespace, c.name), c.instances))
         .collect();
     html! {
-        (bars("Pods per component workload", "Pods", "", &per))
+        (bars("Pods per component workload (namespace/name)", "Pods", "", &per))
         table {
             thead { tr { th { "Mesh" } th { "Component" } th { "Role" } th { "Workload" } th.n { "Replicas" } th.n { "Pods" } th { "Scales with" } th { "Version" } } }
             tbody {
