@@ -1,4 +1,4 @@
-//! `report`: one self-contained HTML page of one cluster, for people who would rather look
+//! `report`: one self-contained HTML page of one cluster or a fleet, for people who would rather look
 //! than read tables (a scorecard, hazards, footprint charts, the dependency graph drawn,
 //! the upgrade runbook, where the figures came from).
 //!
@@ -12,7 +12,8 @@ use crate::io::Io;
 use crate::pipeline::Knowledge;
 use crate::{graph, render};
 
-/// `report [-o FILE]`: scan (or read) one cluster and write its page.
+/// `report [-o FILE]`: scan (or read) one cluster, or read several snapshots (a fleet), and
+/// write the page.
 pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     if args.output.is_none() && io.stdout_terminal {
         return Err(Error::Usage(
@@ -21,10 +22,26 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                 .to_owned(),
         ));
     }
-    let snap = super::input::one(&args.input, None, args.quiet, io, k)?;
-    let g = graph::build(&snap, &k.catalog);
-    let analysis = graph::analyse(&snap, &g, &k.catalog);
-    let page = render::report::html(&snap, &g, &analysis);
+    let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let built: Vec<_> = fleet
+        .iter()
+        .map(|(_, snap)| {
+            let g = graph::build(snap, &k.catalog);
+            let analysis = graph::analyse(snap, &g, &k.catalog);
+            (g, analysis)
+        })
+        .collect();
+    let clusters: Vec<render::report::Cluster<'_>> = fleet
+        .iter()
+        .zip(&built)
+        .map(|((name, snap), (g, analysis))| render::report::Cluster {
+            name,
+            snap,
+            graph: g,
+            analysis,
+        })
+        .collect();
+    let page = render::report::html(&clusters);
     match &args.output {
         Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
@@ -36,9 +53,14 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             .map_err(Error::Output)?,
     }
     if !args.quiet {
-        super::print_warnings(&snap, io)?;
+        for (name, snap) in &fleet {
+            if fleet.len() > 1 && !snap.warnings.is_empty() {
+                writeln!(io.stderr, "{}:", render::fit::escape(name)).map_err(Error::Output)?;
+            }
+            super::print_warnings(snap, io)?;
+        }
     }
-    Ok(if snap.complete {
+    Ok(if fleet.iter().all(|(_, s)| s.complete) {
         exit::OK
     } else {
         exit::INCOMPLETE

@@ -185,3 +185,90 @@ fn golden_structure_of_one_report() {
     let html = report(&["--from", "fixtures/clusters/istio-ambient-waypoints"], 0);
     insta::assert_snapshot!("report-istio-ambient-waypoints", structure(&html));
 }
+
+/// Three fixtures' snapshots, saved for a fleet report; the last one is changed by `edit`.
+pub fn fleet_files(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+    let mut files = vec![
+        snapshot_file("linkerd", "linkerd.json", |_| {}),
+        snapshot_file("istio-ambient-waypoints", "ambient.json", |_| {}),
+    ];
+    files.push(snapshot_file("cilium-istio-ambient", "cilium.json", edit));
+    files
+}
+
+/// Every `id="..."` of a page.
+fn ids(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[test]
+fn a_fleet_is_one_table_then_each_cluster_under_its_name() {
+    let files = fleet_files(|_| {});
+    let mut args = Vec::new();
+    for f in &files {
+        args.extend_from_slice(&["--from", f.as_str()]);
+    }
+    let html = report(&args, 0);
+    assert!(html.contains("a fleet of 3 clusters"));
+    let table = html
+        .find(r#"<table class="fleet">"#)
+        .expect("the fleet table");
+    for (i, (name, case)) in [
+        ("linkerd", "linkerd"),
+        ("ambient", "istio-ambient-waypoints"),
+        ("cilium", "cilium-istio-ambient"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let article = html
+            .find(&format!(r#"<article id="c{}">"#, i + 1))
+            .unwrap_or_else(|| panic!("{name}: its article"));
+        assert!(table < article, "the table comes first");
+        let end = html[article..].find("</article>").expect("its end") + article;
+        let part = &html[article..end];
+        assert!(part.contains(&format!("<h2>{name}</h2>")), "{name}: named");
+        assert!(
+            part.contains(&format!("<h2>{name}: Scorecard</h2>")),
+            "{name}"
+        );
+        let snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
+        let components = &snap["totals"]["components"];
+        assert!(
+            part.contains(&format!(
+                r#"<dd data-figure="components">{components}</dd>"#
+            )),
+            "{name}: its own figures"
+        );
+    }
+    let mut all = ids(&html);
+    let n = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), n, "every id on the page is unique");
+}
+
+#[test]
+fn an_incomplete_cluster_of_a_fleet_is_named_at_the_top() {
+    let files = fleet_files(|s| {
+        s["complete"] = false.into();
+        s["warnings"] = serde_json::json!([{
+            "code": "timeout", "message": "pods list timed out", "resource": "pods", "count": 1
+        }]);
+    });
+    let mut args = Vec::new();
+    for f in &files {
+        args.extend_from_slice(&["--from", f.as_str()]);
+    }
+    let html = report(&args, 3);
+    let banner = html.find(r#"<div class="incomplete""#).expect("a banner");
+    assert!(banner < html.find("<main>").expect("main"), "at the top");
+    assert!(
+        html[..banner].ends_with(r#"<p class="muted">cilium:</p>"#),
+        "named"
+    );
+    assert!(html[banner..].contains("pods: pods list timed out"));
+}

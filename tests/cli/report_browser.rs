@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::report::scratch;
+use crate::report::{fleet_files, scratch};
 use crate::util::{run, scan_json, stderr};
 
 /// The four meshes of the issue: sidecar with revisions, ambient with waypoints, Linkerd,
@@ -188,25 +188,7 @@ fn four_reports_in_headless_chromium() {
         );
 
         if pdfinfo {
-            let pdf = dir.join(format!("{case}.pdf"));
-            browse(
-                &bin,
-                &page,
-                &[
-                    "--no-pdf-header-footer".to_owned(),
-                    format!("--print-to-pdf={}", pdf.display()),
-                ],
-            );
-            let info = Command::new("pdfinfo")
-                .arg(&pdf)
-                .output()
-                .expect("pdfinfo runs");
-            let info = String::from_utf8_lossy(&info.stdout).into_owned();
-            let pages: u32 = info
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:"))
-                .and_then(|n| n.trim().parse().ok())
-                .unwrap_or_else(|| panic!("{case}: no page count in {info}"));
+            let pages = printed_pages(&bin, &page);
             // One page break before each section (the print stylesheet), and no section
             // spread over many pages.
             assert!(
@@ -214,5 +196,87 @@ fn four_reports_in_headless_chromium() {
                 "{case}: {pages} printed pages"
             );
         }
+    }
+}
+
+/// Prints `page` to PDF and counts its pages with `pdfinfo`.
+fn printed_pages(bin: &Path, page: &Path) -> u32 {
+    let pdf = page.with_extension("pdf");
+    browse(
+        bin,
+        page,
+        &[
+            "--no-pdf-header-footer".to_owned(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    let info = Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}: no page count in {info}", pdf.display()))
+}
+
+#[test]
+fn a_fleet_of_three_in_headless_chromium() {
+    let Some(bin) = chromium_or_skip() else {
+        return;
+    };
+    let files = fleet_files(|_| {});
+    let page = scratch("report-browser").join("fleet.html");
+    let mut args = vec![
+        "report",
+        "--quiet",
+        "-o",
+        page.to_str().expect("a UTF-8 path"),
+    ];
+    for f in &files {
+        args.extend_from_slice(&["--from", f.as_str()]);
+    }
+    let o = run(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dom = browse(&bin, &page, &["--dump-dom".to_owned()]);
+    assert_eq!(console(&dom), Vec::<String>::new(), "fleet: console");
+    let text = String::from_utf8_lossy(&dom.stdout);
+    for (i, f) in files.iter().enumerate() {
+        let snap: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(f).expect("snapshot read")).expect("JSON");
+        let start = text
+            .find(&format!(r#"<article id="c{}">"#, i + 1))
+            .unwrap_or_else(|| panic!("{f}: its article in the DOM"));
+        let end = text[start..].find("</article>").expect("its end") + start;
+        let t = &snap["totals"];
+        for (figure, value) in [
+            ("components", t["components"].to_string()),
+            ("proxies", t["proxyInstances"].to_string()),
+            ("crds", t["crds"].to_string()),
+        ] {
+            let cell = format!(r#"data-figure="{figure}">{value}<"#);
+            assert!(
+                text[start..end].contains(&cell),
+                "{f}: the DOM lacks {cell}"
+            );
+        }
+    }
+    let shot = page.with_extension("png");
+    browse(
+        &bin,
+        &page,
+        &[
+            "--window-size=1280,7000".to_owned(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    if Command::new("pdfinfo").arg("-v").output().is_ok() {
+        let pages = printed_pages(&bin, &page);
+        let each = 3 * SECTIONS;
+        assert!(
+            (1 + each..=4 * (1 + each)).contains(&pages),
+            "fleet: {pages} printed pages"
+        );
     }
 }

@@ -23,8 +23,10 @@ use crate::render::words::plural;
 const FONT: usize = 13;
 const CHAR_W: f64 = 7.4;
 
-/// The graph as an inline `<svg>` element; `None` when it has no node.
-pub fn svg(g: &Graph, a: &Analysis) -> Option<String> {
+/// The graph as an inline `<svg>` element; `None` when it has no node. Its element ids
+/// (arrow heads, edge paths) start with `prefix`, so that several graphs on one page keep
+/// them unique.
+pub fn svg(g: &Graph, a: &Analysis, prefix: &str) -> Option<String> {
     if g.graph.node_count() == 0 {
         return None;
     }
@@ -106,10 +108,17 @@ pub fn svg(g: &Graph, a: &Analysis) -> Option<String> {
         .find("<svg")
         .and_then(|i| out[i..].find('\n').map(|j| i + j))?;
     let (width, height) = (width.ceil() + 10.0, height.ceil() + 10.0);
+    let mut drawing = out[body..].to_owned();
+    if !prefix.is_empty() {
+        for id in ["startarrow", "endarrow", "arrow"] {
+            drawing = drawing
+                .replace(&format!("id=\"{id}"), &format!("id=\"{prefix}{id}"))
+                .replace(&format!("#{id}"), &format!("#{prefix}{id}"));
+        }
+    }
     Some(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
-         viewBox=\"0 0 {width} {height}\">{}",
-        &out[body..]
+         viewBox=\"0 0 {width} {height}\">{drawing}"
     ))
 }
 

@@ -12,6 +12,7 @@
 //! component (`chart.rs`), the dependency graph another (`graph.rs`).
 
 mod chart;
+mod fleet;
 mod graph;
 mod scorecard;
 mod sections;
@@ -27,6 +28,15 @@ pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 
 const STYLE: &str = include_str!("style.css");
 
+/// One cluster of the page: its name (the snapshot's file, or the context), its snapshot,
+/// graph and the graph's analyses.
+pub struct Cluster<'a> {
+    pub name: &'a str,
+    pub snap: &'a Snapshot,
+    pub graph: &'a Graph,
+    pub analysis: &'a Analysis,
+}
+
 /// One section: its anchor, its heading, and its body.
 struct Part {
     id: &'static str,
@@ -34,9 +44,10 @@ struct Part {
     body: Markup,
 }
 
-/// The report of one snapshot, its graph and the graph's analyses.
-pub fn html(snap: &Snapshot, g: &Graph, a: &Analysis) -> String {
-    let parts = [
+/// The sections of one cluster, in page order.
+fn parts(c: &Cluster<'_>, prefix: &str) -> [Part; 8] {
+    let snap = c.snap;
+    [
         Part {
             id: "scorecard",
             title: "Scorecard",
@@ -65,7 +76,7 @@ pub fn html(snap: &Snapshot, g: &Graph, a: &Analysis) -> String {
         Part {
             id: "graph",
             title: "Dependency graph",
-            body: sections::graph(g, a),
+            body: sections::graph(c.graph, c.analysis, prefix),
         },
         Part {
             id: "runbook",
@@ -77,50 +88,89 @@ pub fn html(snap: &Snapshot, g: &Graph, a: &Analysis) -> String {
             title: "Provenance",
             body: scorecard::provenance(snap),
         },
-    ];
-    let subject = scorecard::subject(snap);
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content={ "meshsurface " (env!("CARGO_PKG_VERSION")) };
-                title { "Mesh surface report: " (subject) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                header {
-                    h1 { "Mesh surface report" }
-                    p.lede { (subject) }
-                    (scorecard::incomplete(snap))
-                    (scorecard::headline(snap))
-                    nav aria-label="Sections" {
-                        ol {
-                            @for p in &parts {
-                                li { a href={ "#" (p.id) } { (p.title) } }
-                            }
-                        }
-                    }
-                }
-                main {
-                    @for (i, p) in parts.iter().enumerate() {
-                        section id=(p.id) class=[(i == 0).then_some("first")] {
-                            h2 { (p.title) }
-                            (p.body)
-                        }
-                    }
-                }
-                footer {
-                    "Written by meshsurface " (env!("CARGO_PKG_VERSION"))
-                    " (" (scorecard::source_kind(snap)) " input); "
-                    "every figure is also in " code { "scan -o json" } "."
-                }
-            }
-        }
+    ]
+}
+
+/// The page: one cluster's report, or a fleet's (a table of every cluster, then each
+/// cluster's report under its name, anchors prefixed `cN-` so they stay unique).
+pub fn html(clusters: &[Cluster<'_>]) -> String {
+    let page = match clusters {
+        [one] => single(one),
+        _ => fleet::page(clusters),
     };
     let mut s = page.into_string();
     s.push('\n');
     s
+}
+
+/// The page's `<head>`, titled.
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta http-equiv="Content-Security-Policy" content=(CSP);
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="generator" content={ "meshsurface " (env!("CARGO_PKG_VERSION")) };
+            title { "Mesh surface report: " (title) }
+            style { (PreEscaped(STYLE)) }
+        }
+    }
+}
+
+/// The page's footer.
+fn footer() -> Markup {
+    html! {
+        footer {
+            "Written by meshsurface " (env!("CARGO_PKG_VERSION"))
+            "; every figure is also in " code { "scan -o json" } "."
+        }
+    }
+}
+
+/// A cluster's sections; `named` puts the cluster's name in each heading (a fleet's page,
+/// where a printed page must say which cluster it is about).
+fn body(c: &Cluster<'_>, prefix: &str, named: bool) -> Markup {
+    html! {
+        @for (i, p) in parts(c, prefix).iter().enumerate() {
+            section id={ (prefix) (p.id) } class=[(i == 0 && !named).then_some("first")] {
+                h2 { @if named { (c.name) ": " } (p.title) }
+                (p.body)
+            }
+        }
+    }
+}
+
+/// The table of contents of one cluster's sections.
+fn contents(c: &Cluster<'_>, prefix: &str) -> Markup {
+    html! {
+        nav aria-label="Sections" {
+            ol {
+                @for p in &parts(c, prefix) {
+                    li { a href={ "#" (prefix) (p.id) } { (p.title) } }
+                }
+            }
+        }
+    }
+}
+
+/// The page of one cluster.
+fn single(c: &Cluster<'_>) -> Markup {
+    let subject = scorecard::subject(c.snap);
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(&subject))
+            body {
+                header {
+                    h1 { "Mesh surface report" }
+                    p.lede { (subject) }
+                    (scorecard::incomplete(c.snap))
+                    (scorecard::headline(c.snap))
+                    (contents(c, ""))
+                }
+                main { (body(c, "", false)) }
+                (footer())
+            }
+        }
+    }
 }

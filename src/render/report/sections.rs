@@ -201,8 +201,9 @@ pub fn configuration(snap: &Snapshot) -> Markup {
 }
 
 /// The dependency graph drawn, then single points of failure and blast radius as text.
-pub fn graph(g: &Graph, a: &Analysis) -> Markup {
-    let Some(svg) = super::graph::svg(g, a) else {
+/// `prefix` keeps the drawing's element ids unique on a fleet's page.
+pub fn graph(g: &Graph, a: &Analysis, prefix: &str) -> Markup {
+    let Some(svg) = super::graph::svg(g, a, prefix) else {
         return html! { p { "Nothing to draw: no mesh was found." } };
     };
     let gr = &g.graph;
