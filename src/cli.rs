@@ -476,6 +476,9 @@ pub struct ReportArgs {
     /// Write the HTML page to FILE (default: stdout, when stdout is not a terminal).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Add a before/after section: what changed since this saved snapshot (as `diff`).
+    #[arg(long, value_name = "OLD.json")]
+    pub before: Option<String>,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

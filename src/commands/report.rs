@@ -9,7 +9,7 @@ use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::exit;
 use crate::io::Io;
-use crate::pipeline::Knowledge;
+use crate::pipeline::{self, Knowledge};
 use crate::{graph, render};
 
 /// `report [-o FILE]`: scan (or read) one cluster, or read several snapshots (a fleet), and
@@ -22,7 +22,22 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                 .to_owned(),
         ));
     }
+    // The old snapshot first: a bad file is reported before the cluster is read.
+    let before = args
+        .before
+        .as_deref()
+        .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
+        .transpose()?;
     let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let changes =
+        match (&before, fleet.as_slice()) {
+            (None, _) => None,
+            (Some(old), [(_, now)]) => Some(crate::diff::diff(old, now)),
+            (Some(_), _) => return Err(Error::Usage(
+                "--before compares one cluster with its old snapshot: give one --from (or none)"
+                    .to_owned(),
+            )),
+        };
     let built: Vec<_> = fleet
         .iter()
         .map(|(_, snap)| {
@@ -39,6 +54,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             snap,
             graph: g,
             analysis,
+            changes: changes.as_ref(),
         })
         .collect();
     let page = render::report::html(&clusters);

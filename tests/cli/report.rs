@@ -29,11 +29,15 @@ fn report(args: &[&str], code: i32) -> String {
     stdout(&o)
 }
 
-/// A fixture's snapshot, changed by `edit`, saved as `name` in the scratch folder.
+/// A fixture's snapshot, changed by `edit`, saved as `name` in the scratch folder (tests
+/// run in parallel: each uses its own names).
 fn snapshot_file(case: &str, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
     edit(&mut snap);
     let path = scratch("report").join(name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("scratch folder created");
+    }
     std::fs::write(&path, serde_json::to_vec_pretty(&snap).expect("JSON"))
         .expect("snapshot written");
     path.to_string_lossy().into_owned()
@@ -186,13 +190,22 @@ fn golden_structure_of_one_report() {
     insta::assert_snapshot!("report-istio-ambient-waypoints", structure(&html));
 }
 
-/// Three fixtures' snapshots, saved for a fleet report; the last one is changed by `edit`.
-pub fn fleet_files(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+/// Three fixtures' snapshots, saved in folder `tag` for a fleet report; the last one is
+/// changed by `edit`.
+pub fn fleet_files(tag: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
     let mut files = vec![
-        snapshot_file("linkerd", "linkerd.json", |_| {}),
-        snapshot_file("istio-ambient-waypoints", "ambient.json", |_| {}),
+        snapshot_file("linkerd", &format!("{tag}/linkerd.json"), |_| {}),
+        snapshot_file(
+            "istio-ambient-waypoints",
+            &format!("{tag}/ambient.json"),
+            |_| {},
+        ),
     ];
-    files.push(snapshot_file("cilium-istio-ambient", "cilium.json", edit));
+    files.push(snapshot_file(
+        "cilium-istio-ambient",
+        &format!("{tag}/cilium.json"),
+        edit,
+    ));
     files
 }
 
@@ -206,7 +219,7 @@ fn ids(html: &str) -> Vec<&str> {
 
 #[test]
 fn a_fleet_is_one_table_then_each_cluster_under_its_name() {
-    let files = fleet_files(|_| {});
+    let files = fleet_files("fleet", |_| {});
     let mut args = Vec::new();
     for f in &files {
         args.extend_from_slice(&["--from", f.as_str()]);
@@ -253,7 +266,7 @@ fn a_fleet_is_one_table_then_each_cluster_under_its_name() {
 
 #[test]
 fn an_incomplete_cluster_of_a_fleet_is_named_at_the_top() {
-    let files = fleet_files(|s| {
+    let files = fleet_files("partial-fleet", |s| {
         s["complete"] = false.into();
         s["warnings"] = serde_json::json!([{
             "code": "timeout", "message": "pods list timed out", "resource": "pods", "count": 1
@@ -271,4 +284,89 @@ fn an_incomplete_cluster_of_a_fleet_is_named_at_the_top() {
         "named"
     );
     assert!(html[banner..].contains("pods: pods list timed out"));
+}
+
+#[test]
+fn before_adds_the_changes_diff_finds() {
+    let old = snapshot_file("istio-sidecar", "old.json", |_| {});
+    let html = report(
+        &[
+            "--before",
+            &old,
+            "--from",
+            "fixtures/clusters/istio-revisions",
+        ],
+        0,
+    );
+    let start = html
+        .find(r#"<section id="changes">"#)
+        .expect("a before/after section");
+    assert!(
+        html.find(r#"<section id="scorecard""#).expect("scorecard") < start,
+        "after the scorecard"
+    );
+    let end = html[start..].find("</section>").expect("its end") + start;
+    let part = &html[start..end];
+    let o = run(
+        &[
+            "diff",
+            "-o",
+            "json",
+            &old,
+            &snapshot_file("istio-revisions", "new.json", |_| {}),
+        ],
+        None,
+    );
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("diff -o json");
+    let changed: Vec<&String> = d["totals"]
+        .as_object()
+        .expect("totals")
+        .iter()
+        .filter(|(_, f)| f["delta"] != 0)
+        .map(|(name, _)| name)
+        .collect();
+    assert!(!changed.is_empty(), "the fixtures differ");
+    for name in changed {
+        assert!(part.contains(&format!("<td>{name}</td>")), "{name} changed");
+    }
+    for h in d["hazards"]["added"].as_array().expect("added") {
+        let code = h["code"].as_str().expect("code");
+        assert!(part.contains(&format!("<td>{code}</td>")), "{code} added");
+    }
+}
+
+#[test]
+fn before_takes_one_cluster_and_a_snapshot() {
+    let old = snapshot_file("istio-sidecar", "old1.json", |_| {});
+    let files = fleet_files("before-fleet", |_| {});
+    let o = run(
+        &[
+            "report", "--before", &old, "--from", &files[0], "--from", &files[1],
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--before compares one cluster"),
+        "{}",
+        stderr(&o)
+    );
+    // Manifests are not a snapshot: named, before the cluster is read.
+    let o = run(
+        &[
+            "report",
+            "--before",
+            "fixtures/clusters/linkerd",
+            "--from",
+            "fixtures/clusters/linkerd",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fixtures/clusters/linkerd is not a meshsurface snapshot"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty(), "no page");
 }

@@ -226,7 +226,7 @@ fn a_fleet_of_three_in_headless_chromium() {
     let Some(bin) = chromium_or_skip() else {
         return;
     };
-    let files = fleet_files(|_| {});
+    let files = fleet_files("browser-fleet", |_| {});
     let page = scratch("report-browser").join("fleet.html");
     let mut args = vec![
         "report",

@@ -11,6 +11,7 @@
 //! `scorecard.rs`, each with its figure first and the detail below; the bar chart is one
 //! component (`chart.rs`), the dependency graph another (`graph.rs`).
 
+mod changes;
 mod chart;
 mod fleet;
 mod graph;
@@ -35,6 +36,8 @@ pub struct Cluster<'a> {
     pub snap: &'a Snapshot,
     pub graph: &'a Graph,
     pub analysis: &'a Analysis,
+    /// What changed since an older snapshot (`--before`).
+    pub changes: Option<&'a crate::diff::Diff>,
 }
 
 /// One section: its anchor, its heading, and its body.
@@ -45,14 +48,21 @@ struct Part {
 }
 
 /// The sections of one cluster, in page order.
-fn parts(c: &Cluster<'_>, prefix: &str) -> [Part; 8] {
+fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
     let snap = c.snap;
-    [
-        Part {
-            id: "scorecard",
-            title: "Scorecard",
-            body: scorecard::scorecard(snap),
-        },
+    let mut parts = vec![Part {
+        id: "scorecard",
+        title: "Scorecard",
+        body: scorecard::scorecard(snap),
+    }];
+    if let Some(d) = c.changes {
+        parts.push(Part {
+            id: "changes",
+            title: "Before and after",
+            body: changes::changes(d),
+        });
+    }
+    parts.extend([
         Part {
             id: "hazards",
             title: "Hazards",
@@ -88,7 +98,8 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> [Part; 8] {
             title: "Provenance",
             body: scorecard::provenance(snap),
         },
-    ]
+    ]);
+    parts
 }
 
 /// The page: one cluster's report, or a fleet's (a table of every cluster, then each
