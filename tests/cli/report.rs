@@ -370,3 +370,50 @@ fn before_takes_one_cluster_and_a_snapshot() {
     );
     assert!(o.stdout.is_empty(), "no page");
 }
+
+#[test]
+fn a_live_cluster_is_reported_with_its_context() {
+    let live = crate::live::Live::start("istio-ambient-waypoints", |f| f);
+    let scan = crate::live::json(&live.scan(&["--quiet"]));
+    let html = report(&["--kubeconfig", &live.kubeconfig], 0);
+    let context = scan["source"]["context"].as_str().expect("a context");
+    assert!(
+        html.contains(&format!("<dt>Context</dt><dd>{context}</dd>")),
+        "the provenance names the context"
+    );
+    assert!(html.contains("<dd>live: context "), "a live source");
+    let components = &scan["totals"]["components"];
+    assert!(html.contains(&format!(
+        r#"<dd data-figure="components">{components}</dd>"#
+    )));
+}
+
+#[test]
+fn many_namespaces_fold_into_one_box_and_the_page_stays_small() {
+    let path = snapshot_file("istio-sidecar", "wide.json", |s| {
+        let first = s["namespaces"][0].clone();
+        let many: Vec<serde_json::Value> = (0..500)
+            .map(|i| {
+                let mut n = first.clone();
+                n["namespace"] = format!("app-{i:03}").into();
+                n
+            })
+            .collect();
+        s["namespaces"] = many.into();
+    });
+    let html = report(&["--from", &path], 0);
+    let start = html.find(r#"<div class="graph""#).expect("a drawing");
+    let end = html[start..].find("</svg>").expect("its end") + start;
+    let drawing = &html[start..end];
+    assert!(
+        drawing.contains("500 namespaces (sidecar)"),
+        "one box for all"
+    );
+    assert!(!drawing.contains("app-000"), "no box per namespace");
+    assert!(html.contains("499 nodes folded"), "the folding is said");
+    assert!(
+        html[end..].contains("istio/namespace/app-499"),
+        "the text lists every namespace"
+    );
+    assert!(html.len() < 2 << 20, "{} bytes", html.len());
+}

@@ -5,6 +5,8 @@
 //! Single points of failure and components whose outage reaches workloads are marked
 //! twice: a CSS class (a dashed red border, a tinted fill) and a line of text in the box,
 //! so the picture reads without colour. The same facts are listed as text below it.
+//! What is drawn (one box per node, many per-namespace nodes folded into one) is decided
+//! in `boxes.rs`; this module only lays it out and writes the SVG.
 
 use layout::backends::svg::SVGWriter;
 use layout::core::base::Orientation;
@@ -13,54 +15,36 @@ use layout::core::geometry::Point;
 use layout::core::style::{LineStyleKind, StyleAttr};
 use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
-use petgraph::visit::EdgeRef;
 
-use crate::graph::{Analysis, Graph, Node, NodeKind, Spof};
-use crate::render::graph::label;
-use crate::render::words::plural;
+use super::boxes::{self, Mark};
+use crate::graph::{Analysis, Graph};
 
 /// Font size of the boxes, and the width layout-rs is told a character takes.
 const FONT: usize = 13;
 const CHAR_W: f64 = 7.4;
 
-/// The graph as an inline `<svg>` element; `None` when it has no node. Its element ids
-/// (arrow heads, edge paths) start with `prefix`, so that several graphs on one page keep
-/// them unique.
-pub fn svg(g: &Graph, a: &Analysis, prefix: &str) -> Option<String> {
+/// The graph as an inline `<svg>` element, with how many nodes were folded into another's
+/// box (see [`super::boxes`]); `None` when it has no node. Its element ids (arrow heads,
+/// edge paths) start with `prefix`, so that several graphs on one page keep them unique.
+pub fn svg(g: &Graph, a: &Analysis, prefix: &str) -> Option<(String, usize)> {
     if g.graph.node_count() == 0 {
         return None;
     }
+    let drawing = boxes::drawing(g, a);
     let mut vg = VisualGraph::new(Orientation::LeftToRight);
-    let mut handles = Vec::with_capacity(g.graph.node_count());
-    for (i, n) in g.nodes() {
-        let mut lines = label(n);
-        let spof = is_spof(n, a);
-        let blast = a
-            .blast_radius
-            .iter()
-            .find(|b| b.node == i)
-            .filter(|b| b.meshed_pods > 0 || b.proxies > 0);
-        if let Some(b) = blast {
-            lines.push(format!(
-                "down: {}, {}",
-                plural(b.proxies, "proxy"),
-                plural(b.meshed_pods, "pod")
-            ));
-        }
-        if spof {
-            lines.push("SINGLE POINT OF FAILURE".to_owned());
-        }
-        let text = lines.join("\n");
-        let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let mut handles = Vec::with_capacity(drawing.boxes.len());
+    for b in &drawing.boxes {
+        let text = b.lines.join("\n");
+        let widest = b.lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
         #[expect(clippy::cast_precision_loss, reason = "a box size in pixels")]
         let size = Point::new(
             widest as f64 * CHAR_W + 24.0,
-            lines.len() as f64 * (FONT as f64 + 5.0) + 18.0,
+            b.lines.len() as f64 * (FONT as f64 + 5.0) + 18.0,
         );
-        let class = match (spof, blast.is_some()) {
-            (true, _) => "class=\"node spof\"",
-            (false, true) => "class=\"node blast\"",
-            (false, false) => "class=\"node\"",
+        let class = match b.mark {
+            Mark::Spof => "class=\"node spof\"",
+            Mark::Blast => "class=\"node blast\"",
+            Mark::None => "class=\"node\"",
         };
         let el = Element::create_with_properties(
             ShapeKind::new_box(&text),
@@ -71,11 +55,8 @@ pub fn svg(g: &Graph, a: &Analysis, prefix: &str) -> Option<String> {
         );
         handles.push(vg.add_node(el));
     }
-    for e in g.graph.edge_references() {
-        let (Some(&from), Some(&to)) = (
-            handles.get(e.source().index()),
-            handles.get(e.target().index()),
-        ) else {
+    for &(from, to) in &drawing.arrows {
+        let (Some(&from), Some(&to)) = (handles.get(from), handles.get(to)) else {
             continue;
         };
         // The arrows' text style is the boxes' one: the writer emits one CSS class per font
@@ -108,46 +89,22 @@ pub fn svg(g: &Graph, a: &Analysis, prefix: &str) -> Option<String> {
         .find("<svg")
         .and_then(|i| out[i..].find('\n').map(|j| i + j))?;
     let (width, height) = (width.ceil() + 10.0, height.ceil() + 10.0);
-    let mut drawing = out[body..].to_owned();
+    let mut svg_body = out[body..].to_owned();
     if !prefix.is_empty() {
         for id in ["startarrow", "endarrow", "arrow"] {
-            drawing = drawing
+            svg_body = svg_body
                 .replace(&format!("id=\"{id}"), &format!("id=\"{prefix}{id}"))
                 .replace(&format!("#{id}"), &format!("#{prefix}{id}"));
         }
     }
-    Some(format!(
+    let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
-         viewBox=\"0 0 {width} {height}\">{drawing}"
-    ))
+         viewBox=\"0 0 {width} {height}\">{svg_body}"
+    );
+    Some((svg, drawing.folded))
 }
 
 /// The one style of boxes and arrows: thin black lines, white boxes, [`FONT`].
 fn look() -> StyleAttr {
     StyleAttr::new(Color::fast("black"), 1, Some(Color::fast("white")), 4, FONT)
-}
-
-/// Is this node named by a single point of failure?
-fn is_spof(n: &Node, a: &Analysis) -> bool {
-    a.single_points_of_failure
-        .iter()
-        .any(|s| match (s, &n.kind) {
-            (
-                Spof::Component {
-                    mesh,
-                    component,
-                    workload,
-                    ..
-                },
-                NodeKind::Component {
-                    component: c,
-                    workloads,
-                    ..
-                },
-            ) => *mesh == n.mesh && component == c && workloads.iter().any(|w| w.name == *workload),
-            (Spof::Webhook { mesh, name, .. }, NodeKind::Webhook { name: w, .. }) => {
-                *mesh == n.mesh && name == w
-            }
-            _ => false,
-        })
 }

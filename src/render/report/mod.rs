@@ -11,6 +11,7 @@
 //! `scorecard.rs`, each with its figure first and the detail below; the bar chart is one
 //! component (`chart.rs`), the dependency graph another (`graph.rs`).
 
+mod boxes;
 mod changes;
 mod chart;
 mod fleet;

@@ -203,7 +203,7 @@ pub fn configuration(snap: &Snapshot) -> Markup {
 /// The dependency graph drawn, then single points of failure and blast radius as text.
 /// `prefix` keeps the drawing's element ids unique on a fleet's page.
 pub fn graph(g: &Graph, a: &Analysis, prefix: &str) -> Markup {
-    let Some(svg) = super::graph::svg(g, a, prefix) else {
+    let Some((svg, folded)) = super::graph::svg(g, a, prefix) else {
         return html! { p { "Nothing to draw: no mesh was found." } };
     };
     let gr = &g.graph;
@@ -228,6 +228,12 @@ pub fn graph(g: &Graph, a: &Analysis, prefix: &str) -> Markup {
             "Boxes with a dashed red border and the words “SINGLE POINT OF FAILURE” run one replica "
             "that others need; tinted boxes say what stops when they are down. "
             "Arrows point from a part to what it acts on or needs."
+        }
+        @if folded > 0 {
+            p.muted {
+                "More than " (super::boxes::FOLD_OVER) " namespaces (or waypoints) of one kind are drawn as one box that says how many; "
+                "the graph as text below names every one (" (plural(folded as u64, "node")) " folded)."
+            }
         }
         div.graph role="img" aria-label={ "Dependency graph of " (plural(g.graph.node_count() as u64, "node")) } {
             (PreEscaped(svg))
