@@ -479,6 +479,13 @@ pub struct ReportArgs {
     /// Add a before/after section: what changed since this saved snapshot (as `diff`).
     #[arg(long, value_name = "OLD.json")]
     pub before: Option<String>,
+    /// Add the growth plan: the surface after enabling these features, step by step (as
+    /// `plan --enable`; the feature list is in `plan --help`).
+    #[arg(long, value_name = "F1,F2", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// With --enable: the mesh to plan for, when the cluster runs several.
+    #[arg(long, value_name = "MESH", requires = "enable")]
+    pub mesh: Option<String>,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -29,6 +29,20 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
         .transpose()?;
     let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let plan = match (args.enable.is_empty(), fleet.as_slice()) {
+        (true, _) => None,
+        (false, [(_, today)]) => Some(k.growth().plan(
+            today,
+            args.mesh.as_deref(),
+            &args.enable,
+            crate::growth::NamespaceShare::All,
+        )?),
+        (false, _) => {
+            return Err(Error::Usage(
+                "--enable plans one cluster: give one --from (or none)".to_owned(),
+            ))
+        }
+    };
     let changes =
         match (&before, fleet.as_slice()) {
             (None, _) => None,
@@ -55,6 +69,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             graph: g,
             analysis,
             changes: changes.as_ref(),
+            plan: plan.as_ref(),
         })
         .collect();
     let page = render::report::html(&clusters);

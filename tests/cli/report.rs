@@ -417,3 +417,58 @@ fn many_namespaces_fold_into_one_box_and_the_page_stays_small() {
     );
     assert!(html.len() < 2 << 20, "{} bytes", html.len());
 }
+
+#[test]
+fn enable_adds_the_growth_plan_plan_computes() {
+    let from = "fixtures/clusters/istio-ambient";
+    let html = report(&["--enable", "mtls,l7-policy,ingress", "--from", from], 0);
+    let start = html
+        .find(r#"<section id="growth">"#)
+        .expect("a growth section");
+    let end = html[start..].find("</section>").expect("its end") + start;
+    let part = &html[start..end];
+    let o = run(
+        &[
+            "plan",
+            "-q",
+            "-o",
+            "json",
+            "--enable",
+            "mtls,l7-policy,ingress",
+            "--from",
+            from,
+        ],
+        None,
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).expect("plan -o json");
+    let steps = plan["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 4, "today and three features");
+    for s in steps {
+        let label = s["feature"]
+            .as_str()
+            .map_or_else(|| "today".to_owned(), |f| format!("+ {f}"));
+        for figure in ["components", "proxyInstances"] {
+            let row = format!(
+                r#"<tr><td>{label}</td><td class="n">{}</td></tr>"#,
+                s["totals"][figure]
+            );
+            assert!(part.contains(&row), "{label} {figure}: {row}");
+        }
+    }
+    assert!(
+        part.contains("not a measurement"),
+        "said to be a projection"
+    );
+    // One cluster only, and a feature the catalog does not know is refused.
+    let files = fleet_files("enable-fleet", |_| {});
+    let o = run(
+        &[
+            "report", "--enable", "mtls", "--from", &files[0], "--from", &files[1],
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(&["report", "--enable", "teleport", "--from", from], None);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("teleport"), "{}", stderr(&o));
+}

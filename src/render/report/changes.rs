@@ -1,4 +1,5 @@
-//! The before/after section (`report --before OLD.json`): what `diff` says, as HTML.
+//! The sections that project or compare: the before/after section (`report --before
+//! OLD.json`, what `diff` says) and the growth plan (`--enable`, what `plan` says), as HTML.
 //!
 //! The diff's own sections ([`crate::render::diff::sections`], the ones `diff -o table`
 //! and `-o markdown` draw) are drawn here as HTML tables, so the three outputs show the
@@ -8,7 +9,9 @@ use maud::{html, Markup};
 
 use super::chart::{bars, Bar};
 use crate::diff::Diff;
+use crate::growth::Plan;
 use crate::render::words::{origin, plain, signed};
+use crate::render::Section;
 
 /// The headline counts charted (CPU and memory are in other units: they stay in the table).
 const CHARTED: [&str; 6] = [
@@ -44,22 +47,53 @@ pub fn changes(d: &Diff) -> Markup {
             @if !moved.is_empty() {
                 (bars("Headline counts that changed (length: the size of the change; the sign says which way)", "Change (before → after)", "", &moved))
             }
-            @for s in crate::render::diff::sections(d) {
-                h3 { (s.title) }
-                @if let Some(n) = &s.note { p { (n) } }
-                @if !s.rows.is_empty() {
-                    table {
-                        thead { tr { @for h in &s.headers { th { (h) } } } }
-                        tbody {
-                            @for r in &s.rows {
-                                tr { @for c in r { td { (c) } } }
-                            }
-                        }
-                    }
-                }
-                @if let Some(f) = &s.footer { p.muted { (f) } }
-            }
+            (tables(&crate::render::diff::sections(d)))
             p.muted { "+ added, - removed, ~ changed; the same rows as " code { "diff" } " prints." }
         }
+    }
+}
+
+/// Sections drawn as HTML tables: a heading, its note, its rows, its footer.
+fn tables(sections: &[Section]) -> Markup {
+    html! {
+        @for s in sections {
+            h3 { (s.title) }
+            @if let Some(n) = &s.note { p { (n) } }
+            @if !s.rows.is_empty() {
+                div.wide { table {
+                    thead { tr { @for h in &s.headers { th { (h) } } } }
+                    tbody {
+                        @for r in &s.rows {
+                            tr { @for c in r { td { (c) } } }
+                        }
+                    }
+                } }
+            }
+            @if let Some(f) = &s.footer { p.muted { (f) } }
+        }
+    }
+}
+
+/// The growth plan (`--enable`): components and proxy types after each step (charts),
+/// then the same tables `plan` prints.
+pub fn growth(p: &Plan) -> Markup {
+    let step = |s: &crate::growth::Step| {
+        s.feature
+            .as_ref()
+            .map_or_else(|| "today".to_owned(), |f| format!("+ {f}"))
+    };
+    let chart = |value: fn(&crate::growth::Step) -> u64| -> Vec<Bar> {
+        p.steps
+            .iter()
+            .map(|s| Bar::count(step(s), value(s)))
+            .collect()
+    };
+    let (head, sections) = crate::render::plan::sections(p);
+    html! {
+        @for line in &head { p { (line) } }
+        (bars("Components after each step", "Components", "", &chart(|s| s.totals.components)))
+        (bars("Proxy instances after each step", "Proxy instances", "", &chart(|s| s.totals.proxy_instances)))
+        (tables(&sections))
+        p.muted { "A projection from the catalog's feature profiles at this cluster's scale, not a measurement." }
     }
 }

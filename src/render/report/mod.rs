@@ -39,6 +39,8 @@ pub struct Cluster<'a> {
     pub analysis: &'a Analysis,
     /// What changed since an older snapshot (`--before`).
     pub changes: Option<&'a crate::diff::Diff>,
+    /// The growth plan (`--enable`).
+    pub plan: Option<&'a crate::growth::Plan>,
 }
 
 /// One section: its anchor, its heading, and its body.
@@ -56,6 +58,13 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
         title: "Scorecard",
         body: scorecard::scorecard(snap),
     }];
+    if let Some(p) = c.plan {
+        parts.push(Part {
+            id: "growth",
+            title: "Growth plan",
+            body: changes::growth(p),
+        });
+    }
     if let Some(d) = c.changes {
         parts.push(Part {
             id: "changes",
