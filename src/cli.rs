@@ -486,6 +486,10 @@ pub struct ReportArgs {
     /// With --enable: the mesh to plan for, when the cluster runs several.
     #[arg(long, value_name = "MESH", requires = "enable")]
     pub mesh: Option<String>,
+    /// Add the comparison of every mesh and mode at this cluster's scale (as `compare
+    /// --from`), adopting the --enable features (default: compare's).
+    #[arg(long)]
+    pub compare: bool,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -43,6 +43,15 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             ))
         }
     };
+    let comparison = match (args.compare, fleet.as_slice()) {
+        (false, _) => None,
+        (true, [(_, today)]) => Some(compare(args, today, k)?),
+        (true, _) => {
+            return Err(Error::Usage(
+                "--compare takes one cluster's scale: give one --from (or none)".to_owned(),
+            ))
+        }
+    };
     let changes =
         match (&before, fleet.as_slice()) {
             (None, _) => None,
@@ -70,6 +79,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             analysis,
             changes: changes.as_ref(),
             plan: plan.as_ref(),
+            comparison: comparison.as_ref(),
         })
         .collect();
     let page = render::report::html(&clusters);
@@ -97,3 +107,37 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         exit::INCOMPLETE
     })
 }
+
+/// `--compare`: every feature profile at this cluster's scale, calibrated by its scan.
+fn compare(
+    args: &ReportArgs,
+    today: &crate::surface::Snapshot,
+    k: &Knowledge,
+) -> Result<crate::growth::ComparePlan, Error> {
+    let scale = crate::growth::ProjectionScale::of(today);
+    crate::growth::check_namespaces(scale.namespaces, || {
+        "the scanned cluster's meshed namespaces (snapshot field scale.meshedNamespaces)".to_owned()
+    })?;
+    let meshes: Vec<String> = k.profiles.iter().map(|p| p.profile.clone()).collect();
+    let features: Vec<String> = if args.enable.is_empty() {
+        COMPARE_FEATURES.iter().map(|&f| f.to_owned()).collect()
+    } else {
+        args.enable.clone()
+    };
+    Ok(k.growth().compare(
+        &meshes,
+        &features,
+        &scale,
+        crate::growth::NamespaceShare::All,
+        Some(today),
+    )?)
+}
+
+/// The features `--compare` adopts without `--enable`: `compare`'s default.
+const COMPARE_FEATURES: [&str; 5] = [
+    "mtls",
+    "l7-policy",
+    "ingress",
+    "observability",
+    "multicluster",
+];

@@ -472,3 +472,31 @@ fn enable_adds_the_growth_plan_plan_computes() {
     assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("teleport"), "{}", stderr(&o));
 }
+
+#[test]
+fn compare_adds_every_mesh_at_this_scale_as_compare_computes() {
+    let from = "fixtures/clusters/istio-ambient";
+    let html = report(&["--compare", "--from", from], 0);
+    let start = html
+        .find(r#"<section id="compare">"#)
+        .expect("a compare section");
+    let end = html[start..].find("</section>").expect("its end") + start;
+    let part = &html[start..end];
+    let o = run(&["compare", "-q", "-o", "json", "--from", from], None);
+    let cmp: serde_json::Value = serde_json::from_slice(&o.stdout).expect("compare -o json");
+    let columns = cmp["columns"].as_array().expect("columns");
+    assert!(columns.len() >= 4, "every profile");
+    for col in columns {
+        let profile = col["profile"].as_str().expect("profile");
+        let last = col["steps"]
+            .as_array()
+            .and_then(|s| s.last())
+            .expect("steps");
+        let row = format!(
+            r#"<tr><td>{profile}</td><td class="n">{}</td></tr>"#,
+            last["totals"]["components"]
+        );
+        assert!(part.contains(&row), "{profile}: {row}");
+    }
+    assert!(part.contains("baseline calibrated by the scanned cluster"));
+}

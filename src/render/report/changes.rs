@@ -1,5 +1,6 @@
 //! The sections that project or compare: the before/after section (`report --before
-//! OLD.json`, what `diff` says) and the growth plan (`--enable`, what `plan` says), as HTML.
+//! OLD.json`, what `diff` says), the growth plan (`--enable`, what `plan` says) and every
+//! mesh at this scale (`--compare`, what `compare --from` says), as HTML.
 //!
 //! The diff's own sections ([`crate::render::diff::sections`], the ones `diff -o table`
 //! and `-o markdown` draw) are drawn here as HTML tables, so the three outputs show the
@@ -9,7 +10,7 @@ use maud::{html, Markup};
 
 use super::chart::{bars, Bar};
 use crate::diff::Diff;
-use crate::growth::Plan;
+use crate::growth::{ComparePlan, Plan};
 use crate::render::words::{origin, plain, signed};
 use crate::render::Section;
 
@@ -95,5 +96,24 @@ pub fn growth(p: &Plan) -> Markup {
         (bars("Proxy instances after each step", "Proxy instances", "", &chart(|s| s.totals.proxy_instances)))
         (tables(&sections))
         p.muted { "A projection from the catalog's feature profiles at this cluster's scale, not a measurement." }
+    }
+}
+
+/// The comparison (`--compare`): components and proxy types of each mesh and mode after
+/// every feature (charts), then the same table `compare` prints.
+pub fn comparison(c: &ComparePlan) -> Markup {
+    let last = |value: fn(&crate::growth::Step) -> u64| -> Vec<Bar> {
+        c.columns
+            .iter()
+            .map(|col| Bar::count(col.profile.clone(), col.steps.last().map_or(0, value)))
+            .collect()
+    };
+    let (head, sections) = crate::render::compare::sections(c);
+    html! {
+        @for line in &head { p { (line) } }
+        (bars("Components after every feature, per mesh and mode", "Components", "", &last(|s| s.totals.components)))
+        (bars("Proxy types after every feature, per mesh and mode", "Proxy types", "", &last(|s| s.totals.proxy_types)))
+        (tables(&sections))
+        p.muted { "A projection from the catalog's feature profiles, not a measurement; the installed mesh's column starts from this scan." }
     }
 }

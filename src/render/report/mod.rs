@@ -41,6 +41,8 @@ pub struct Cluster<'a> {
     pub changes: Option<&'a crate::diff::Diff>,
     /// The growth plan (`--enable`).
     pub plan: Option<&'a crate::growth::Plan>,
+    /// Every mesh at this cluster's scale (`--compare`).
+    pub comparison: Option<&'a crate::growth::ComparePlan>,
 }
 
 /// One section: its anchor, its heading, and its body.
@@ -63,6 +65,13 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
             id: "growth",
             title: "Growth plan",
             body: changes::growth(p),
+        });
+    }
+    if let Some(cmp) = c.comparison {
+        parts.push(Part {
+            id: "compare",
+            title: "Every mesh at this scale",
+            body: changes::comparison(cmp),
         });
     }
     if let Some(d) = c.changes {
