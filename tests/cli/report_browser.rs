@@ -130,17 +130,19 @@ fn four_reports_in_headless_chromium() {
         let from = format!("fixtures/clusters/{case}");
         let snap = scan_json(&["--from", &from]);
         let page = dir.join(format!("{case}.html"));
-        let o = run(
-            &[
-                "report",
-                "--quiet",
-                "--from",
-                &from,
-                "-o",
-                page.to_str().expect("a UTF-8 path"),
-            ],
-            None,
-        );
+        let mut args = vec![
+            "report",
+            "--quiet",
+            "--from",
+            &from,
+            "-o",
+            page.to_str().expect("a UTF-8 path"),
+        ];
+        // One page carries the optional sections too (growth plan, every mesh).
+        if case == "istio-ambient-waypoints" {
+            args.extend_from_slice(&["--enable", "mtls,ingress", "--compare"]);
+        }
+        let o = run(&args, None);
         assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
 
         let dom = browse(&bin, &page, &["--dump-dom".to_owned()]);
@@ -170,6 +172,12 @@ fn four_reports_in_headless_chromium() {
                 text.contains(&format!(r#"<section id="{section}""#)),
                 "{case}: {section}"
             );
+        }
+        if case == "istio-ambient-waypoints" {
+            for section in ["growth", "compare"] {
+                let tag = format!(r#"<section id="{section}""#);
+                assert!(text.contains(&tag), "{case}: {section}");
+            }
         }
 
         let shot = dir.join(format!("{case}.png"));
