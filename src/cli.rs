@@ -77,6 +77,9 @@ pub enum Command {
     /// The figures for a headcount estimate, per cluster and for a fleet, and a transparent
     /// model of hours per year and FTE over them.
     Headcount(HeadcountArgs),
+    /// One self-contained HTML page for people: scorecard, hazards, footprint, dependency
+    /// graph, upgrade runbook.
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completion(CompletionArgs),
     /// Write one man page per command into DIR (how docs/man is made).
@@ -95,6 +98,7 @@ impl Command {
             Command::Plan(a) => a.input.judge.as_of,
             Command::Graph(a) => a.input.judge.as_of,
             Command::Headcount(a) => a.input.judge.as_of,
+            Command::Report(a) => a.input.judge.as_of,
             Command::Diff(a) => a.judge.as_of,
             Command::Compare(_)
             | Command::Rbac
@@ -470,6 +474,32 @@ pub struct HeadcountArgs {
     pub enable: Vec<String>,
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
     pub output: HeadcountOutput,
+    /// Do not print warnings or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the HTML page to FILE (default: stdout, when stdout is not a terminal).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Add a before/after section: what changed since this saved snapshot (as `diff`).
+    #[arg(long, value_name = "OLD.json")]
+    pub before: Option<String>,
+    /// Add the growth plan: the surface after enabling these features, step by step (as
+    /// `plan --enable`; the feature list is in `plan --help`).
+    #[arg(long, value_name = "F1,F2", value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// With --enable: the mesh to plan for, when the cluster runs several.
+    #[arg(long, value_name = "MESH", requires = "enable")]
+    pub mesh: Option<String>,
+    /// Add the comparison of every mesh and mode at this cluster's scale (as `compare
+    /// --from`), adopting the --enable features (default: compare's).
+    #[arg(long)]
+    pub compare: bool,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

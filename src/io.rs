@@ -13,6 +13,8 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether stdout is a terminal that may be coloured (and `NO_COLOR` is unset).
     pub color: bool,
+    /// Whether stdout is a terminal (`report` refuses to print HTML there).
+    pub stdout_terminal: bool,
     /// Whether stderr is a terminal (progress is drawn only there).
     pub stderr_terminal: bool,
     /// The width human tables are fitted to (`COLUMNS`, else the terminal's, else 80).

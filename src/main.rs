@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         stdout: &mut stdout.lock(),
         stderr: &mut std::io::stderr().lock(),
         color,
+        stdout_terminal: stdout.is_terminal(),
         stderr_terminal: std::io::stderr().is_terminal(),
         width: terminal_width(
             std::env::var("COLUMNS").ok().as_deref(),

@@ -12,6 +12,7 @@ pub mod headcount;
 mod input;
 pub mod plan;
 pub mod rbac;
+pub mod report;
 pub mod scan;
 pub mod schema;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Rbac => rbac::run(io, &k),
         Command::Graph(args) => graph::run(&args, io, &k),
         Command::Headcount(args) => headcount::run(&args, io, &k),
+        Command::Report(args) => report::run(&args, io, &k),
         Command::Completion(args) => complete::script(&args, io),
         Command::Man(args) => complete::man(&args),
         Command::Schema(args) => schema::run(&args),

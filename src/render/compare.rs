@@ -29,7 +29,9 @@ pub fn markdown(c: &ComparePlan) -> String {
     clippy::too_many_lines,
     reason = "the compare page's sections in the order they print"
 )]
-fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
+/// The comparison as its head lines and sections (the table, Markdown and `report` draw
+/// them).
+pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
     let mut head = vec![
         scale_line("Compare", &c.scale),
         "CPU/memory are upstream default requests: Linkerd's proxy and Cilium's workloads set none \

@@ -23,7 +23,7 @@ use crate::graph::{Analysis, BlastRadius, Graph, Node, NodeKind, Spof};
 use crate::surface::Snapshot;
 
 /// The heading of a mesh: `istio (ambient, 1.26.3)`.
-fn mesh_title(s: &Snapshot, mesh: &str) -> String {
+pub(crate) fn mesh_title(s: &Snapshot, mesh: &str) -> String {
     match s.meshes.iter().find(|m| m.name == mesh) {
         Some(m) => format!(
             "{} ({}{})",
@@ -39,7 +39,7 @@ fn mesh_title(s: &Snapshot, mesh: &str) -> String {
 }
 
 /// A node's label lines (a marked node's hazards last).
-fn label(n: &Node) -> Vec<String> {
+pub(crate) fn label(n: &Node) -> Vec<String> {
     let mut lines = kind_label(n);
     lines.extend(marks::label_line(n));
     lines
@@ -264,7 +264,7 @@ fn config_line(b: &BlastRadius) -> Option<String> {
     ))
 }
 
-fn spof_why(s: &Spof) -> String {
+pub(crate) fn spof_why(s: &Spof) -> String {
     match s {
         Spof::Component {
             component,

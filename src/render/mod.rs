@@ -18,6 +18,7 @@ mod markdown;
 pub mod openmetrics;
 pub mod plan;
 pub mod rbac;
+pub mod report;
 pub mod scan;
 mod section;
 mod table;

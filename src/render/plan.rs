@@ -184,7 +184,8 @@ fn sweep_section(points: &[SweepPoint]) -> Section {
     sec
 }
 
-fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
+/// The plan as its head lines and sections (the table, Markdown and `report` draw them).
+pub(crate) fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
     let head = vec![scale_line(
         &format!("Plan for {} ({})", p.mesh, p.profile),
         &p.scale,

@@ -147,6 +147,7 @@ fn context_with_from_is_a_usage_error() {
         vec!["plan", "--enable", "mtls"],
         vec!["headcount"],
         vec!["compare"],
+        vec!["report"],
     ] {
         let mut args = cmd.clone();
         args.extend_from_slice(&from);
@@ -263,7 +264,7 @@ fn yaml_is_offered_wherever_json_is() {
 
 #[test]
 fn context_help_speaks_for_its_own_command() {
-    for cmd in ["plan", "graph", "diff", "headcount", "compare"] {
+    for cmd in ["plan", "graph", "diff", "headcount", "compare", "report"] {
         let o = run(&[cmd, "--help"], None);
         let help = stdout(&o);
         let line = help

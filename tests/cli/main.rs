@@ -35,6 +35,8 @@ mod metrics;
 mod pty;
 mod reader;
 mod render;
+mod report;
+mod report_browser;
 mod schema;
 mod upstream;
 mod util;

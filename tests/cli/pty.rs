@@ -25,11 +25,11 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// What the terminal received, and how the process ended.
 pub struct Screen {
     bytes: Vec<u8>,
-    code: u32,
+    pub code: u32,
 }
 
 impl Screen {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
 }

@@ -1,0 +1,252 @@
+//! The top of the page and its end: what the report is of, the red banner of an incomplete
+//! scan, the headline figures, the scorecard per mesh, and the provenance.
+//!
+//! Zeros are explained where they would mislead: a request of 0 is "not set", a
+//! configuration count that is unknown is "not counted", never 0; usage is "not measured"
+//! where no metrics were read.
+
+use maud::{html, Markup};
+
+use crate::render::words::{cpu, memory, origin, plural, request};
+use crate::surface::{Mesh, Severity, Snapshot, SourceKind, Totals};
+
+/// What the snapshot is of: `context prod-eu, taken 2026-11-23T00:00:00Z`.
+pub fn subject(snap: &Snapshot) -> String {
+    let (what, _) = origin(&snap.source, snap.complete);
+    if snap.source.taken_at.is_empty() {
+        return what;
+    }
+    format!("{what}, taken {}", snap.source.taken_at)
+}
+
+/// `live` or `offline`.
+pub fn source_kind(snap: &Snapshot) -> &'static str {
+    match snap.source.kind {
+        SourceKind::Live => "live",
+        SourceKind::Offline => "offline",
+    }
+}
+
+/// The red banner of an incomplete scan, with what was skipped (its warnings); nothing for
+/// a complete one.
+pub fn incomplete(snap: &Snapshot) -> Markup {
+    if snap.complete {
+        return html! {};
+    }
+    html! {
+        div.incomplete role="alert" {
+            strong { "Incomplete scan: the figures below are a lower bound." }
+            p { "Some resources could not be read. What was skipped:" }
+            ul {
+                @for w in &snap.warnings {
+                    li {
+                        code { (w.code.as_str()) } " "
+                        @if let Some(r) = &w.resource { (r) ": " }
+                        (w.message)
+                        @if w.count > 1 { " (×" (w.count) ")" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The headline figures, each with a stable `data-figure` name (the browser test reads
+/// them back).
+pub fn headline(snap: &Snapshot) -> Markup {
+    let t = &snap.totals;
+    let figures: [(&str, &str, String); 7] = [
+        ("meshes", "Meshes", snap.meshes.len().to_string()),
+        ("components", "Components", t.components.to_string()),
+        ("proxies", "Proxy instances", t.proxy_instances.to_string()),
+        ("proxyTypes", "Proxy types", t.proxy_types.to_string()),
+        ("crds", "CRDs", t.crds.to_string()),
+        ("webhooks", "Webhooks", t.webhooks.to_string()),
+        ("hazards", "Hazards", snap.hazards.len().to_string()),
+    ];
+    html! {
+        dl.headline {
+            @for (key, name, value) in &figures {
+                div { dt { (name) } dd data-figure=(key) { (value) } }
+            }
+        }
+    }
+}
+
+/// One row of the scorecard: its name and each mesh's cell, then the cluster's.
+struct Row {
+    name: &'static str,
+    cells: Vec<String>,
+    total: String,
+}
+
+/// The scorecard: one column per mesh and one for the cluster.
+pub fn scorecard(snap: &Snapshot) -> Markup {
+    if snap.meshes.is_empty() {
+        return html! { p { "No service mesh was found in this cluster: nothing to operate yet." } };
+    }
+    let row = |name: &'static str, f: &dyn Fn(&Totals, Option<&Mesh>) -> String| Row {
+        name,
+        cells: snap.meshes.iter().map(|m| f(&m.totals, Some(m))).collect(),
+        total: f(&snap.totals, None),
+    };
+    let rows = [
+        row("Components (kinds)", &|t, _| {
+            format!("{} ({})", t.components, plural(t.component_kinds, "kind"))
+        }),
+        row("Component pods", &|t, _| t.component_instances.to_string()),
+        row("Proxy types", &|t, _| t.proxy_types.to_string()),
+        row("Proxy instances", &|t, _| t.proxy_instances.to_string()),
+        row("CRDs", &|t, _| t.crds.to_string()),
+        row("Configuration kinds in use", &|t, _| {
+            counted(t.config_kinds_in_use)
+        }),
+        row("Configuration objects (fragile)", &|t, _| match (
+            t.config_objects,
+            t.fragile_config_objects,
+        ) {
+            (Some(n), Some(f)) => format!("{n} ({f} fragile)"),
+            (n, _) => counted(n),
+        }),
+        row("Webhooks", &|t, _| t.webhooks.to_string()),
+        row("Upgrade steps", &|t, _| t.upgrade_steps.to_string()),
+        row("CPU requests", &|t, _| {
+            request(t.cpu_request_millicores, pods(t), cpu)
+        }),
+        row("Memory requests", &|t, _| {
+            request(t.memory_request_bytes, pods(t), memory)
+        }),
+        row("Proxy CPU / memory used", &|_, m| {
+            usage(snap, m.map(|m| m.name.as_str()))
+        }),
+        row("Hazards", &|_, m| hazards(snap, m.map(|m| m.name.as_str()))),
+    ];
+    html! {
+        table.scorecard {
+            thead {
+                tr {
+                    th { "Per mesh" }
+                    @for m in &snap.meshes {
+                        th {
+                            (m.name) " (" (m.mode)
+                            @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
+                            @else if let Some(v) = &m.version { ", " (v) }
+                            ")"
+                        }
+                    }
+                    th { "Cluster" }
+                }
+            }
+            tbody {
+                @for r in &rows {
+                    tr {
+                        th scope="row" { (r.name) }
+                        @for c in &r.cells { td.n { (c) } }
+                        td.n { (r.total) }
+                    }
+                }
+            }
+        }
+        p.muted {
+            "“not set”: these pods request no CPU or memory (counted as 0; they still use some). "
+            "“not counted”: the input did not hold these objects, so the figure is unknown, not 0. "
+            "“not measured”: no metrics were read (an offline input, or no metrics-server)."
+        }
+    }
+}
+
+/// The pods whose requests a set of totals sums.
+fn pods(t: &Totals) -> u64 {
+    crate::render::words::pods(t)
+}
+
+/// A configuration figure: the count, or `not counted`.
+fn counted(n: Option<u64>) -> String {
+    n.map_or_else(|| "not counted".to_owned(), |n| n.to_string())
+}
+
+/// Measured proxy usage of a mesh (all meshes with `None`), or `not measured`.
+fn usage(snap: &Snapshot, mesh: Option<&str>) -> String {
+    let mut cpu_used: Option<i64> = None;
+    let mut mem_used: Option<i64> = None;
+    let mut measured = 0u64;
+    for p in snap
+        .proxies
+        .iter()
+        .filter(|p| mesh.is_none_or(|m| p.mesh == m))
+    {
+        if let Some(c) = p.cpu_usage_millicores {
+            cpu_used = Some(cpu_used.unwrap_or(0).saturating_add(c));
+        }
+        if let Some(b) = p.memory_usage_bytes {
+            mem_used = Some(mem_used.unwrap_or(0).saturating_add(b));
+        }
+        measured = measured.saturating_add(p.usage_pods);
+    }
+    match (cpu_used, mem_used) {
+        (None, None) => "not measured".to_owned(),
+        (c, m) => format!(
+            "{} / {} (over {})",
+            c.map_or_else(|| "not measured".to_owned(), cpu),
+            m.map_or_else(|| "not measured".to_owned(), memory),
+            plural(measured, "pod")
+        ),
+    }
+}
+
+/// Hazards of a mesh (all with `None`) by severity, as words: `1 critical, 2 warning`.
+fn hazards(snap: &Snapshot, mesh: Option<&str>) -> String {
+    let of = |s: Severity| {
+        snap.hazards
+            .iter()
+            .filter(|h| h.severity == s && mesh.is_none_or(|m| h.mesh == m))
+            .count()
+    };
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|&s| match of(s) {
+            0 => None,
+            n => Some(format!("{n} {}", s.as_str())),
+        })
+        .collect();
+    if parts.is_empty() {
+        "none found".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Where the figures came from, and how complete they are.
+pub fn provenance(snap: &Snapshot) -> Markup {
+    let s = &snap.source;
+    let (what, status) = origin(s, snap.complete);
+    html! {
+        dl.provenance {
+            dt { "Source" } dd { (source_kind(snap)) ": " (what) }
+            @if let Some(c) = &s.context { dt { "Context" } dd { (c) } }
+            @if let Some(n) = &s.namespace { dt { "Namespace" } dd { (n) " only" } }
+            dt { "Taken at" }
+            dd { @if s.taken_at.is_empty() { "no time (a projection)" } @else { (s.taken_at) } }
+            @if let Some(d) = &s.as_of { dt { "Hazards judged as of" } dd { (d) } }
+            dt { "Tool" } dd { "meshsurface " (env!("CARGO_PKG_VERSION")) }
+            dt { "Snapshot schema" } dd { (snap.schema_version) }
+            dt { "Complete" }
+            dd data-figure="complete" { (snap.complete) " (" (status) ")" }
+            dt { "Warnings" }
+            dd {
+                @if snap.warnings.is_empty() { "none" } @else {
+                    ul {
+                        @for w in &snap.warnings {
+                            li {
+                                code { (w.code.as_str()) } " "
+                                @if let Some(r) = &w.resource { (r) ": " }
+                                (w.message)
+                                @if w.count > 1 { " (×" (w.count) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
