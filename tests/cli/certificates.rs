@@ -156,6 +156,7 @@ fn write_webhook_fixtures(istio_sidecar_root: &str) {
         "istio-ambient",
         "istio-ambient-waypoints",
         "cilium-istio-ambient",
+        "istio-single-replica-no-pdb",
     ] {
         let root = istio();
         write_ca_bundles(case, |_| root.clone());
