@@ -119,7 +119,10 @@ fn linkerd_host(config: &str) -> String {
 /// `name: ...-webhook-config` or `name: istio-...` line above it; "" before any).
 fn write_ca_bundles(case: &str, mut bundle: impl FnMut(&str) -> String) {
     use base64::Engine as _;
-    let path = root().join("fixtures/clusters").join(case).join("webhooks.yaml");
+    let path = root()
+        .join("fixtures/clusters")
+        .join(case)
+        .join("webhooks.yaml");
     let text = std::fs::read_to_string(&path).expect("webhooks.yaml");
     let mut config = String::new();
     let mut out = String::new();
@@ -130,14 +133,16 @@ fn write_ca_bundles(case: &str, mut bundle: impl FnMut(&str) -> String) {
                 name.clone_into(&mut config);
             }
         }
-        match line.split_once("caBundle: ") {
-            Some((pad, _)) => {
-                let pem = bundle(&config);
-                let b64 = base64::engine::general_purpose::STANDARD.encode(pem.trim_end());
-                out += &format!("{pad}caBundle: {b64}\n");
-            }
-            None => out += &format!("{line}\n"),
+        if let Some((pad, _)) = line.split_once("caBundle: ") {
+            let pem = bundle(&config);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(pem.trim_end());
+            out.push_str(pad);
+            out.push_str("caBundle: ");
+            out.push_str(&b64);
+        } else {
+            out.push_str(line);
         }
+        out.push('\n');
     }
     std::fs::write(&path, out).expect("write");
 }
