@@ -100,8 +100,91 @@ fn indent(text: &str, by: usize) -> String {
         .fold(String::new(), |acc, l| acc + &pad + l + "\n")
 }
 
-/// Writes the fixtures' trust-anchor ConfigMaps: Linkerd's anchor expires on 2026-12-13
-/// (20 days after the pinned day), Istio's root on 2036-01-01.
+/// 2026-01-01T00:00:00Z and 2036-01-01T00:00:00Z: the long validity of the fixtures' webhook
+/// CAs (no hazard).
+const LONG: (u64, u64) = (1_767_225_600, 2_082_758_400);
+
+/// The host a Linkerd webhook configuration's self-signed CA names, as the charts do
+/// (`genSelfSignedCert "linkerd-proxy-injector.linkerd.svc" ... 365`).
+fn linkerd_host(config: &str) -> String {
+    let base = config.trim_end_matches("-webhook-config");
+    match base.strip_prefix("linkerd-tap-injector") {
+        Some(_) => "tap-injector.linkerd-viz.svc".to_owned(),
+        None => format!("{base}.linkerd.svc"),
+    }
+}
+
+/// Rewrites every `caBundle:` value of a fixture's `webhooks.yaml` with the base64 PEM that
+/// `bundle` gives for the webhook configuration it sits in (named by the last
+/// `name: ...-webhook-config` or `name: istio-...` line above it; "" before any).
+fn write_ca_bundles(case: &str, mut bundle: impl FnMut(&str) -> String) {
+    use base64::Engine as _;
+    let path = root()
+        .join("fixtures/clusters")
+        .join(case)
+        .join("webhooks.yaml");
+    let text = std::fs::read_to_string(&path).expect("webhooks.yaml");
+    let mut config = String::new();
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(name) = t.strip_prefix("name: ") {
+            if name.ends_with("-webhook-config") || name.starts_with("istio-") {
+                name.clone_into(&mut config);
+            }
+        }
+        if let Some((pad, _)) = line.split_once("caBundle: ") {
+            let pem = bundle(&config);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(pem.trim_end());
+            out.push_str(pad);
+            out.push_str("caBundle: ");
+            out.push_str(&b64);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    std::fs::write(&path, out).expect("write");
+}
+
+/// The webhook CAs of the fixtures (see each EXPECTED.md): Istio's webhooks carry istiod's
+/// self-signed root (`O=cluster.local`); Linkerd's, one self-signed CA per configuration
+/// named after its Service host. All valid 2026-01-01 to 2036-01-01 except in `linkerd`,
+/// where they live 365 days as Linkerd's do: the control plane's were made 160 days before
+/// the pinned day, the viz tap-injector's expires 45 days after it (a warning).
+fn write_webhook_fixtures(istio_sidecar_root: &str) {
+    let (from, to) = LONG;
+    let istio = || ca(&[(DnType::OrganizationName, "cluster.local")], from, to);
+    for case in [
+        "istio-sidecar-base",
+        "istio-revisions",
+        "istio-ambient",
+        "istio-ambient-waypoints",
+        "cilium-istio-ambient",
+        "istio-single-replica-no-pdb",
+    ] {
+        let root = istio();
+        write_ca_bundles(case, |_| root.clone());
+    }
+    write_ca_bundles("istio-sidecar", |_| istio_sidecar_root.to_owned());
+    for case in ["linkerd-base", "linkerd-multicluster"] {
+        write_ca_bundles(case, |c| {
+            ca(&[(DnType::CommonName, &linkerd_host(c))], from, to)
+        });
+    }
+    write_ca_bundles("linkerd", |c| {
+        let (from, to) = if c == "linkerd-tap-injector-webhook-config" {
+            (TODAY + 45 * DAY - 365 * DAY, TODAY + 45 * DAY)
+        } else {
+            (TODAY - 160 * DAY, TODAY + 205 * DAY)
+        };
+        ca(&[(DnType::CommonName, &linkerd_host(c))], from, to)
+    });
+}
+
+/// Writes the fixtures' trust-anchor ConfigMaps (Linkerd's anchor expires on 2026-12-13,
+/// 20 days after the pinned day; Istio's root on 2036-01-01) and the `caBundle`s of their
+/// mesh webhook configurations (`write_webhook_fixtures`).
 #[test]
 #[ignore = "writes fixture files; run by hand to regenerate them"]
 fn write_trust_anchor_fixtures() {
@@ -135,6 +218,7 @@ fn write_trust_anchor_fixtures() {
         text,
     )
     .expect("write");
+    write_webhook_fixtures(&istio);
 }
 
 /// A live scan GETs the trust-anchor ConfigMaps by name (no ConfigMap list, no Secret) and
@@ -189,7 +273,8 @@ fn live_scan_gets_anchor_config_maps_by_name_and_finds_the_hazards() {
 }
 
 /// A 403 on the anchor ConfigMaps makes the scan incomplete with a `forbidden` warning per
-/// ConfigMap, and their anchors unknown: no hazard is guessed (not even "not visible").
+/// ConfigMap, and their anchors unknown: no hazard is guessed (not even "not visible"); the
+/// webhook CAs, read from the webhook configurations, are still judged.
 #[test]
 fn forbidden_anchor_config_maps_are_a_warning_and_partial_not_a_guess() {
     let live = Live::start("linkerd", |f| {
@@ -221,5 +306,16 @@ fn forbidden_anchor_config_maps_are_a_warning_and_partial_not_a_guess() {
         .collect();
     assert!(!codes.contains(&"trust-anchor-expiry"), "{codes:?}");
     assert!(!codes.contains(&"stale-trust-anchor-in-pods"), "{codes:?}");
-    assert_eq!(s["certificates"], serde_json::json!([]));
+    let objects: Vec<&str> = s["certificates"]
+        .as_array()
+        .expect("certificates[]")
+        .iter()
+        .filter_map(|c| c["object"].as_str())
+        .collect();
+    assert!(
+        objects.iter().all(|o| o.ends_with("-webhook-config")),
+        "no anchor is listed, only the webhook CAs (read from the webhooks): {objects:?}"
+    );
+    assert_eq!(objects.len(), 4, "{objects:?}");
+    assert!(codes.contains(&"webhook-ca-expiry"), "{codes:?}");
 }

@@ -457,5 +457,6 @@ fn graph_usage() {
         None,
     );
     assert!(stderr(&o).contains("warning: [missing-requests]"));
-    assert!(!stdout(&o).contains("warning"));
+    assert!(!stdout(&o).contains("warning: ["), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("missing-requests"), "{}", stdout(&o));
 }
