@@ -134,6 +134,10 @@ pub fn limit_to_namespace(inv: Inventory, catalog: &Catalog, namespace: &str) ->
     inv.replica_sets.retain(|(ns, _), _| reach.contains(ns));
     inv.services.retain(|(ns, _)| reach.contains(ns));
     inv.gateways.retain(|g| reach.contains(&g.namespace));
+    // Budgets as a namespaced live scan reads them: in the namespaces it reaches, "any
+    // budget at all" judged among those.
+    inv.pdbs.retain(|(ns, _), _| reach.contains(ns));
+    inv.pdbs_read = !inv.pdbs.is_empty();
     inv.service_accounts.retain(|(ns, _)| ns == namespace);
     // Configuration: the namespace's own objects. Cluster-scoped kinds are no namespace's:
     // not counted (unknown), rather than 0.
