@@ -29,6 +29,7 @@ mod headcount;
 mod hostile_files;
 mod input;
 mod live;
+mod live_hazards;
 mod live_hostile;
 mod live_versions;
 mod metrics;
