@@ -7,7 +7,9 @@
 //! must succeed. ARGS are split on spaces (no quoting); leading `NAME=value` words set the
 //! environment (`COLUMNS=120`), and `@case` stands for a snapshot the test saves from
 //! `fixtures/clusters/case` (as `case.json`, so `diff` and `headcount` samples need no setup
-//! in the text). Every other block of output (any fence but `sh`, `bash`, `rust`, `toml`) must
+//! in the text). `ARGS | section TITLE` keeps only the section of the table output that
+//! starts at the line `TITLE` and ends at the next empty line (a section of a real output,
+//! still checked). Every other block of output (any fence but `sh`, `bash`, `rust`, `toml`) must
 //! follow a line `<!-- illustrative -->`.
 //!
 //! `DOCS_SAMPLES_UPDATE=1 cargo test --test cli docs` rewrites the samples from the binary.
@@ -139,6 +141,10 @@ fn run_sample(
     dir: &Path,
     saved: &mut BTreeMap<String, String>,
 ) -> Result<String, String> {
+    let (args, section) = match args.split_once(" | section ") {
+        Some((a, title)) => (a, Some(title.trim())),
+        None => (args, None),
+    };
     let mut env: Vec<(String, String)> = Vec::new();
     let mut argv: Vec<String> = Vec::new();
     for word in args.split_whitespace() {
@@ -160,7 +166,19 @@ fn run_sample(
     if o.status.code() != Some(0) {
         return Err(format!("exited {:?}: {}", o.status.code(), stderr(&o)));
     }
-    Ok(stdout(&o))
+    let out = stdout(&o);
+    let Some(title) = section else {
+        return Ok(out);
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_end() == title)
+        .ok_or_else(|| format!("no section `{title}` in the output:\n{out}"))?;
+    let end = (start..lines.len())
+        .find(|&i| lines[i].trim().is_empty())
+        .unwrap_or(lines.len());
+    Ok(lines[start..end].join("\n"))
 }
 
 /// A line diff readable in a test failure: the first differing line, with context.

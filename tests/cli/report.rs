@@ -60,6 +60,26 @@ fn the_page_loads_nothing_and_runs_nothing() {
     assert!(html.contains("<svg"), "charts are inline SVG");
 }
 
+/// A hazard's source of several URLs (`url; url`) or a URL and a note links each URL alone.
+#[test]
+fn hazard_sources_link_each_url_alone() {
+    let html = report(&["--from", "fixtures/clusters/istio-revisions"], 0);
+    let hrefs: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.starts_with("https://"))
+        .collect();
+    assert!(
+        hrefs.contains(&"https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-budgets"),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.iter().all(|h| !h.contains([' ', ';', '('])),
+        "{hrefs:?}"
+    );
+}
+
 #[test]
 fn headline_figures_are_the_snapshots() {
     for case in ["istio-revisions", "linkerd", "cilium-istio-ambient"] {

@@ -63,10 +63,9 @@ pub fn hazards(snap: &Snapshot) -> Markup {
                             p.muted { "Why: " (h.why) }
                             @if !h.objects.is_empty() { p { "Objects: " (list(&h.objects)) } }
                         }
-                        td {
-                            @if h.source.starts_with("https://") {
-                                a href=(h.source) { (h.source) }
-                            } @else { code { (h.source) } }
+                        td.source {
+                            @if h.source.starts_with("https://") { (source_links(&h.source)) }
+                            @else { code { (h.source) } }
                         }
                     }
                 }
@@ -296,6 +295,20 @@ pub fn runbook(snap: &Snapshot) -> Markup {
                     @if s.restarts > 0 { br; "Restart " (plural(s.restarts, "workload")) " so their proxies are injected again." }
                 }
             }
+        }
+    }
+}
+
+/// A hazard's source: each `https://` word a link (without the `;` or `,` that separates
+/// several), every other word as text.
+fn source_links(source: &str) -> Markup {
+    html! {
+        @for (i, word) in source.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @let url = word.trim_end_matches([';', ',']);
+            @if url.starts_with("https://") {
+                a href=(url) { (url) } (&word[url.len()..])
+            } @else { (word) }
         }
     }
 }
