@@ -297,13 +297,14 @@ pub fn wrap(line: &str, max: usize, indent: usize) -> Vec<String> {
                 has_word = false;
                 continue;
             }
-            // One word longer than a whole line: cut it into pieces, after a `/` where
-            // one is near the end (resource paths).
+            // One word longer than a whole line: cut it into pieces, after a `/`, `-` or
+            // `.` where one is near the end (resource paths, kebab-case codes, API
+            // groups), so that a piece ends where a reader expects a break.
             let take = room.saturating_sub(len).max(1);
             let chars: Vec<char> = word.chars().collect();
             let take = chars[..take.min(chars.len())]
                 .iter()
-                .rposition(|c| *c == '/')
+                .rposition(|c| matches!(c, '/' | '-' | '.'))
                 .filter(|p| *p + 1 >= take / 2)
                 .map_or(take, |p| p + 1);
             cur.extend(word.chars().take(take));
@@ -371,6 +372,14 @@ mod tests {
         assert!(s.chars().count() <= 60);
         assert_eq!(summarise("a, b", 60), "a, b");
         assert!(summarise("averyveryverylongitem, b", 10).chars().count() <= 10);
+    }
+
+    #[test]
+    fn long_words_break_after_a_separator_near_the_end() {
+        let w = wrap("critical fail-closed-single-replica", 15, 0);
+        assert_eq!(w, ["critical", "fail-closed-", "single-replica"]);
+        let w = wrap("VirtualService.networking.istio.io", 20, 0);
+        assert_eq!(w, ["VirtualService.", "networking.istio.io"]);
     }
 
     #[test]
