@@ -42,6 +42,9 @@ pub enum Error {
     /// `scan --push`: the Pushgateway could not take the metrics.
     #[error(transparent)]
     Push(#[from] crate::push::Error),
+    /// `serve` could not listen or start.
+    #[error(transparent)]
+    Serve(#[from] crate::serve::Error),
 }
 
 impl Error {
@@ -56,6 +59,7 @@ impl Error {
             Error::Growth(e) => e.class(),
             Error::Headcount(e) => e.class(),
             Error::Push(e) => e.class(),
+            Error::Serve(_) => Class::Failure,
         }
     }
 
