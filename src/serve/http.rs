@@ -116,7 +116,9 @@ mod tests {
         assert!(om.body.ends_with("# EOF\n"));
         let text = answer("GET", "/metrics", None, &s);
         assert_eq!(text.content_type, PROMETHEUS_CONTENT_TYPE);
-        assert!(text.body.contains("# TYPE meshsurface_scans_total counter\n"));
+        assert!(text
+            .body
+            .contains("# TYPE meshsurface_scans_total counter\n"));
         assert!(!text.body.contains("# EOF"));
     }
 

@@ -144,8 +144,7 @@ impl Event {
 /// A value logfmt may write unquoted: no space, quote, `=` or control character.
 fn bare(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| !c.is_whitespace() && !c.is_control() && c != '"' && c != '=')
 }
 
@@ -216,8 +215,8 @@ mod tests {
 
     #[test]
     fn control_characters_never_break_a_line() {
-        let line = Event::new(Level::Error, "scan-failed", "x\u{1b}[31m\r")
-            .line(LogFormat::Text, "t");
+        let line =
+            Event::new(Level::Error, "scan-failed", "x\u{1b}[31m\r").line(LogFormat::Text, "t");
         assert!(line.contains("msg=\"x\\u{1b}[31m\\u{d}\""), "{line}");
     }
 }

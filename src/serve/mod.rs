@@ -97,9 +97,13 @@ async fn serve(config: &Config, scan: Scan, stderr: &mut dyn Write) -> Result<()
         source,
     })?;
     write(
-        &Event::new(Level::Info, "listening", format!("serving on http://{addr}"))
-            .with("addr", addr.to_string())
-            .with("interval_seconds", config.interval.as_secs_f64()),
+        &Event::new(
+            Level::Info,
+            "listening",
+            format!("serving on http://{addr}"),
+        )
+        .with("addr", addr.to_string())
+        .with("interval_seconds", config.interval.as_secs_f64()),
     )?;
     let state = Arc::new(Mutex::new(State::default()));
     let (log_tx, mut log_rx) = mpsc::unbounded_channel::<Event>();
@@ -130,18 +134,12 @@ async fn serve(config: &Config, scan: Scan, stderr: &mut dyn Write) -> Result<()
     stop.set();
     drop(listener);
     let _ = shutdown_tx.send(true);
-    let _ = tokio::time::timeout(DRAIN, async {
-        while conns.join_next().await.is_some() {}
-    })
-    .await;
+    let _ = tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
     conns.abort_all();
     while let Ok(event) = log_rx.try_recv() {
         write(&event)?;
     }
-    write(
-        &Event::new(Level::Info, "shutdown", format!("{signal}: stopped"))
-            .with("signal", signal),
-    )
+    write(&Event::new(Level::Info, "shutdown", format!("{signal}: stopped")).with("signal", signal))
 }
 
 /// Serves one connection until the client closes it or a shutdown asks it to finish its
@@ -161,8 +159,7 @@ async fn connection(
             http::answer(req.method().as_str(), req.uri().path(), accept, &s)
         };
         let mut r = hyper::Response::new(Full::new(Bytes::from(a.body)));
-        *r.status_mut() =
-            hyper::StatusCode::from_u16(a.status).unwrap_or(hyper::StatusCode::OK);
+        *r.status_mut() = hyper::StatusCode::from_u16(a.status).unwrap_or(hyper::StatusCode::OK);
         let h = r.headers_mut();
         h.insert(
             hyper::header::CONTENT_TYPE,
@@ -341,7 +338,10 @@ mod tests {
         let i = Duration::from_secs(60);
         for r in [0, 1, 7_000_000_000, u64::MAX] {
             let d = jittered(i, r);
-            assert!(d >= Duration::from_secs(54) && d < Duration::from_secs(66), "{d:?}");
+            assert!(
+                d >= Duration::from_secs(54) && d < Duration::from_secs(66),
+                "{d:?}"
+            );
         }
         assert_ne!(jittered(i, 1), jittered(i, 2_000_000_000));
         assert_eq!(jittered(Duration::ZERO, 5), Duration::ZERO);

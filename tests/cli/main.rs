@@ -36,5 +36,6 @@ mod pty;
 mod reader;
 mod render;
 mod schema;
+mod serve;
 mod upstream;
 mod util;
