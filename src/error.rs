@@ -52,14 +52,15 @@ impl Error {
     pub fn class(&self) -> Class {
         match self {
             Error::Pipeline(e) => e.class(),
-            Error::Write { .. } | Error::Output(_) | Error::Render(_) => Class::Failure,
+            Error::Write { .. } | Error::Output(_) | Error::Render(_) | Error::Serve(_) => {
+                Class::Failure
+            }
             Error::Usage(_) => Class::Usage,
             Error::Live(e) => e.class(),
             Error::Budget(e) => e.class(),
             Error::Growth(e) => e.class(),
             Error::Headcount(e) => e.class(),
             Error::Push(e) => e.class(),
-            Error::Serve(_) => Class::Failure,
         }
     }
 

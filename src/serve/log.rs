@@ -174,7 +174,7 @@ fn number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{n:.0}")
     } else {
-        format!("{:.3}", n)
+        format!("{n:.3}")
     }
 }
 

@@ -263,7 +263,7 @@ fn jittered(interval: Duration, random: u64) -> Duration {
     let spread = interval / 5;
     let nanos = u64::try_from(spread.as_nanos()).unwrap_or(u64::MAX);
     let offset = if nanos == 0 { 0 } else { random % nanos };
-    (interval - interval / 10) + Duration::from_nanos(offset)
+    interval.saturating_sub(interval / 10) + Duration::from_nanos(offset)
 }
 
 /// The scanner's stop flag, and its interruptible sleep.

@@ -64,15 +64,13 @@ impl State {
             self.incomplete += 1;
             return Err(Failure::Incomplete);
         }
-        let snapshot_json = match crate::render::json(snap) {
-            Ok(j) => Arc::from(j),
-            // A snapshot serde cannot write is a failed scan (it does not happen with
-            // the snapshot's own types, but it is not a panic).
-            Err(_) => {
-                self.failed += 1;
-                return Err(Failure::Failed);
-            }
+        // A snapshot serde cannot write is a failed scan (it does not happen with the
+        // snapshot's own types, but it is not a panic).
+        let Ok(json) = crate::render::json(snap) else {
+            self.failed += 1;
+            return Err(Failure::Failed);
         };
+        let snapshot_json = Arc::from(json);
         self.good = Some(Good {
             exposition: openmetrics::of_snapshots(&[(None, snap)]),
             snapshot_json,

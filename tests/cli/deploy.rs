@@ -1,7 +1,7 @@
 //! `deploy/`: the ClusterRole is exactly what `rbac` prints; the manifests are read by the
 //! project's own offline reader and (when kubectl is installed) by `kubectl apply
 //! --dry-run=client` against the fake API server; the workloads run hardened; every
-//! PromQL expression of the Grafana dashboard names metrics a scan's exposition has.
+//! `PromQL` expression of the Grafana dashboard names metrics a scan's exposition has.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,8 +14,8 @@ use crate::util::{root, run, stderr, stdout};
 /// The manifests (the dashboard under `deploy/grafana/` is not one).
 fn manifests() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("deploy"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
+        .expect("deploy/ is readable")
+        .map(|e| e.expect("deploy/ is readable").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
@@ -26,7 +26,7 @@ fn documents() -> Vec<Value> {
     manifests()
         .iter()
         .flat_map(|p| {
-            let text = std::fs::read_to_string(p).unwrap();
+            let text = std::fs::read_to_string(p).expect("a manifest is readable");
             serde_saphyr::from_multiple::<Value>(&text)
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         })
@@ -86,12 +86,19 @@ fn the_workloads_run_hardened() {
         n += 1;
         assert_eq!(pod["serviceAccountName"], "meshsurface");
         assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
-        assert_eq!(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+        assert_eq!(
+            pod["securityContext"]["seccompProfile"]["type"],
+            "RuntimeDefault"
+        );
         for c in pod["containers"].as_array().unwrap() {
             let sc = &c["securityContext"];
             assert_eq!(sc["allowPrivilegeEscalation"], false, "{c}");
             assert_eq!(sc["readOnlyRootFilesystem"], true, "{c}");
-            assert_eq!(sc["capabilities"]["drop"], serde_json::json!(["ALL"]), "{c}");
+            assert_eq!(
+                sc["capabilities"]["drop"],
+                serde_json::json!(["ALL"]),
+                "{c}"
+            );
             assert!(c["resources"]["requests"]["memory"].is_string(), "{c}");
         }
     }
@@ -107,7 +114,10 @@ fn kubectl() -> Option<PathBuf> {
 }
 
 #[test]
-#[expect(clippy::print_stderr, reason = "a test skipped for a missing tool says so")]
+#[expect(
+    clippy::print_stderr,
+    reason = "a test skipped for a missing tool says so"
+)]
 fn kubectl_dry_run_accepts_the_manifests() {
     let Some(kubectl) = kubectl() else {
         // .ci/run does not install kubectl: CI skips this too (the offline reader and
@@ -130,7 +140,14 @@ fn kubectl_dry_run_accepts_the_manifests() {
     let o = std::process::Command::new(kubectl)
         .args(["--kubeconfig", &live.kubeconfig, "--cache-dir"])
         .arg(live.dir.join("kube-cache"))
-        .args(["apply", "--dry-run=client", "--validate=false", "-o", "name", "-f"])
+        .args([
+            "apply",
+            "--dry-run=client",
+            "--validate=false",
+            "-o",
+            "name",
+            "-f",
+        ])
         .arg(root().join("deploy"))
         .output()
         .unwrap();
@@ -155,7 +172,7 @@ fn kubectl_dry_run_accepts_the_manifests() {
     }
 }
 
-/// Metric names in a PromQL expression: identifiers starting `meshsurface_`.
+/// Metric names in a `PromQL` expression: identifiers starting `meshsurface_`.
 fn metric_names(expr: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = expr;
@@ -212,7 +229,10 @@ fn every_dashboard_query_names_metrics_the_exposition_has() {
     for e in &exprs {
         for name in metric_names(e) {
             checked += 1;
-            assert!(exposed.contains(&name), "{name} (in `{e}`) is not exposed: {exposed:?}");
+            assert!(
+                exposed.contains(&name),
+                "{name} (in `{e}`) is not exposed: {exposed:?}"
+            );
         }
     }
     assert!(checked >= exprs.len());

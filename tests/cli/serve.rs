@@ -55,7 +55,7 @@ impl Served {
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
             for line in lines.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
+                sink.lock().expect("log lock").push(line);
             }
         });
         let mut served = Self {
@@ -83,7 +83,7 @@ impl Served {
         wait(&format!("a log line of event {event}"), || {
             self.log
                 .lock()
-                .unwrap()
+                .expect("log lock")
                 .iter()
                 .find(|l| l.contains(&text) || l.contains(&json))
                 .cloned()
@@ -136,7 +136,7 @@ impl Served {
         let status = self.child.wait().expect("serve ends");
         // The reader thread has the last lines once the pipe closes.
         let log = wait("the log to end with the shutdown", || {
-            let l = self.log.lock().unwrap();
+            let l = self.log.lock().expect("log lock");
             l.iter()
                 .any(|x| x.contains("shutdown"))
                 .then(|| l.join("\n"))
@@ -164,13 +164,19 @@ fn wait<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-fn errors(samples: &[Sample], reason: &str) -> f64 {
+/// `meshsurface_scan_errors_total{reason}`, a count.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a counter of a few scans"
+)]
+fn errors(samples: &[Sample], reason: &str) -> u64 {
     value(
         samples,
         "meshsurface_scan_errors_total",
         &[("reason", reason)],
     )
-    .expect("the error counter is always there")
+    .expect("the error counter is always there") as u64
 }
 
 #[test]
@@ -205,7 +211,7 @@ fn scrapes_see_the_cluster_change_and_pass_promtool_and_sigterm_exits_0() {
     );
     assert_eq!(
         errors(&samples, "failed") + errors(&samples, "incomplete"),
-        0.0
+        0
     );
     assert!(value(&samples, "meshsurface_scans_total", &[]).unwrap() >= 2.0);
     // The text format 0.0.4 for a scraper that does not ask for OpenMetrics: what
@@ -243,7 +249,7 @@ fn a_partial_scan_keeps_the_last_good_figures_and_counts_an_error() {
         (served.get("/readyz", None).0 == 200).then_some(())
     });
     let (_, good) = served.scrape();
-    assert_eq!(errors(&good, "incomplete"), 0.0);
+    assert_eq!(errors(&good, "incomplete"), 0);
     let pods = value(&good, "meshsurface_cluster_pods", &[]).expect("pods");
     let proxies = value(&good, "meshsurface_proxy_instances", &[("mesh", "istio")]);
     assert!(proxies.is_some_and(|p| p > 0.0));
@@ -252,7 +258,7 @@ fn a_partial_scan_keeps_the_last_good_figures_and_counts_an_error() {
     live.server().add_fault("pods", Fault::Forbidden);
     let (text, partial) = wait("an incomplete scan counted", || {
         let (text, samples) = served.scrape();
-        (errors(&samples, "incomplete") >= 1.0).then_some((text, samples))
+        (errors(&samples, "incomplete") >= 1).then_some((text, samples))
     });
     assert_eq!(
         value(&partial, "meshsurface_cluster_pods", &[]),
