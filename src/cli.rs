@@ -68,6 +68,9 @@ pub enum Command {
     Plan(PlanArgs),
     /// Meshes side by side, feature by feature, before anything is installed.
     Compare(CompareArgs),
+    /// Scan on a timer and serve the last good scan to Prometheus (/metrics, /snapshot,
+    /// /healthz, /readyz).
+    Serve(ServeArgs),
     /// Print the minimal read-only ClusterRole the live scan needs.
     Rbac,
     /// What grew and shrank between two snapshots; `--fail-on` budgets for CI.
@@ -100,6 +103,7 @@ impl Command {
             Command::Headcount(a) => a.input.judge.as_of,
             Command::Report(a) => a.input.judge.as_of,
             Command::Diff(a) => a.judge.as_of,
+            Command::Serve(a) => a.input.judge.as_of,
             Command::Compare(_)
             | Command::Rbac
             | Command::Completion(_)
@@ -285,6 +289,23 @@ pub struct ScanArgs {
     /// (default: the context's name).
     #[arg(long, value_name = "NAME")]
     pub cluster_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The address to serve on, HOST:PORT (port 0 picks a free one; the address is logged
+    /// at start).
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Time between scans (`5m`, `30s`, at least 1s), each moved by up to ±10% at random;
+    /// the first scan runs at start.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub interval: std::time::Duration,
+    /// The log on stderr, one line per event: logfmt (`text`) or JSON objects.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub log_format: crate::serve::LogFormat,
 }
 
 /// Output formats of `diff`.

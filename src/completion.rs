@@ -242,6 +242,7 @@ mod tests {
             "diff",
             "graph",
             "headcount",
+            "serve",
             "completion",
         ] {
             assert!(all.iter().any(|c| c == sub), "{sub} in {all:?}");

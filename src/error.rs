@@ -42,6 +42,9 @@ pub enum Error {
     /// `scan --push`: the Pushgateway could not take the metrics.
     #[error(transparent)]
     Push(#[from] crate::push::Error),
+    /// `serve` could not listen or start.
+    #[error(transparent)]
+    Serve(#[from] crate::serve::Error),
 }
 
 impl Error {
@@ -49,7 +52,9 @@ impl Error {
     pub fn class(&self) -> Class {
         match self {
             Error::Pipeline(e) => e.class(),
-            Error::Write { .. } | Error::Output(_) | Error::Render(_) => Class::Failure,
+            Error::Write { .. } | Error::Output(_) | Error::Render(_) | Error::Serve(_) => {
+                Class::Failure
+            }
             Error::Usage(_) => Class::Usage,
             Error::Live(e) => e.class(),
             Error::Budget(e) => e.class(),

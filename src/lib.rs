@@ -33,6 +33,7 @@ pub mod push;
 pub mod quantity;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod surface;
 pub mod version;

@@ -98,7 +98,7 @@ fn files<'a>(input: &'a InputArgs, io: &'a mut Io<'_>) -> Files<'a> {
 
 /// `--context` picks a live cluster: with `--from` it would be silently ignored, so the
 /// two together are a usage error.
-fn refuse_context_offline(input: &InputArgs) -> Result<(), Error> {
+pub(crate) fn refuse_context_offline(input: &InputArgs) -> Result<(), Error> {
     if input.from.is_empty() || input.cluster.context.is_empty() {
         return Ok(());
     }

@@ -15,6 +15,7 @@ pub mod rbac;
 pub mod report;
 pub mod scan;
 pub mod schema;
+pub mod serve;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8, Error> {
         Command::Diff(args) => diff::run(&args, io, &k),
         Command::Plan(args) => plan::run(&args, io, &k),
         Command::Compare(args) => plan::compare(&args, io, &k),
+        Command::Serve(args) => serve::run(&args, io, k),
         Command::Rbac => rbac::run(io, &k),
         Command::Graph(args) => graph::run(&args, io, &k),
         Command::Headcount(args) => headcount::run(&args, io, &k),

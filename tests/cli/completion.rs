@@ -93,6 +93,7 @@ fn completion_scripts_name_every_subcommand() {
             "diff",
             "graph",
             "headcount",
+            "serve",
             "rbac",
         ] {
             assert!(script.contains(sub), "{shell} script lacks {sub}");

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use crate::util::{cases, run, scan_json, stderr, stdout};
 
 /// One parsed sample: name, labels, value.
-type Sample = (String, BTreeMap<String, String>, f64);
+pub type Sample = (String, BTreeMap<String, String>, f64);
 
 fn is_name(s: &str, colon: bool) -> bool {
     let mut chars = s.chars();
@@ -164,7 +164,7 @@ pub fn check_openmetrics(text: &str) -> Vec<Sample> {
 #[expect(clippy::print_stderr, reason = "says why the test checked less")]
 /// `promtool check metrics` on `text`: `None` when promtool is not installed (then the
 /// test says so; under `CI=true` a missing promtool fails: `.ci/run` installs it).
-fn promtool(text: &str) -> Option<Result<(), String>> {
+pub fn promtool(text: &str) -> Option<Result<(), String>> {
     let child = Command::new("promtool")
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
@@ -210,7 +210,7 @@ fn openmetrics(args: &[&str]) -> String {
     stdout(&o)
 }
 
-fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+pub fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     samples
         .iter()
         .find(|(n, l, _)| {

@@ -40,7 +40,7 @@ mod token;
 use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -168,7 +168,8 @@ impl FakeKube {
             .unwrap_or_else(|| "v1.34.1-fakekube".to_owned());
         let store = Store::build(self.objects, self.metrics);
         let shared = Arc::new(Shared {
-            store,
+            store: RwLock::new(Arc::new(store)),
+            metrics: self.metrics,
             faults: Mutex::new(
                 self.faults
                     .into_iter()
@@ -254,6 +255,19 @@ impl Running {
         lock(&self.shared.faults).clear();
     }
 
+    /// Serves these objects instead (lists are flattened, as by [`FakeKube::new`]) from
+    /// the next request on: a cluster that changed between two scans. Faults, the token
+    /// and the reported Kubernetes version stay; a list being written finishes from the
+    /// objects it started with.
+    pub fn set_objects(&self, objects: Vec<Value>) {
+        let mut flat = Vec::with_capacity(objects.len());
+        for o in objects {
+            flatten(o, &mut flat);
+        }
+        self.shared
+            .replace_store(Store::build(flat, self.shared.metrics));
+    }
+
     /// The bearer token clients should send.
     pub fn token(&self) -> &str {
         self.shared.token.as_deref().unwrap_or(DEFAULT_TOKEN)
@@ -261,18 +275,18 @@ impl Running {
 
     /// Number of objects served (after list flattening and de-duplication).
     pub fn object_count(&self) -> usize {
-        self.shared.store.object_count()
+        self.shared.store().object_count()
     }
 
     /// Objects given but not served (no `apiVersion`, `kind` or `metadata.name`).
     pub fn skipped_count(&self) -> usize {
-        self.shared.store.skipped
+        self.shared.store().skipped
     }
 
     /// Names of the API groups served (discovery order, core group not included).
     pub fn groups(&self) -> Vec<String> {
         self.shared
-            .store
+            .store()
             .groups
             .iter()
             .map(|g| g.name.clone())

@@ -38,6 +38,7 @@ pub fn snapshot_families(e: &mut Exposition, s: &Snapshot, cluster: Option<&str>
     proxies(e, s, &l);
     objects(e, s, &l);
     namespaces(e, s, &l);
+    certificates(e, s, &l);
 }
 
 type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
@@ -360,6 +361,38 @@ fn namespaces(e: &mut Exposition, s: &Snapshot, l: &Label<'_>) {
             None,
         )
         .add(labels, f(n.proxies));
+    }
+}
+
+/// When each certificate of the trust anchors and webhook CAs expires. `subject` is a
+/// label because a bundle may hold several roots (a rotation's old and new one); the
+/// objects are the catalog's ConfigMaps and the meshes' webhook configurations, so the
+/// set stays small. Two certificates alike in all four labels (a root re-issued under the
+/// same name) are one series: the sooner expiry, the one an alert must see.
+fn certificates(e: &mut Exposition, s: &Snapshot, l: &Label<'_>) {
+    let mut soonest = std::collections::BTreeMap::new();
+    for c in &s.certificates {
+        let Some(t) = unix_seconds(&c.not_after) else {
+            continue;
+        };
+        let labels = l(&[
+            ("mesh", &c.mesh),
+            ("object", &c.object),
+            ("key", &c.key),
+            ("subject", &c.subject),
+        ]);
+        soonest
+            .entry(labels)
+            .and_modify(|v: &mut i64| *v = (*v).min(t))
+            .or_insert(t);
+    }
+    for (labels, t) in soonest {
+        e.gauge(
+            "meshsurface_certificate_expiry_timestamp_seconds",
+            "When a certificate of a trust anchor or webhook CA bundle expires (notAfter), in seconds since the Unix epoch.",
+            SECONDS,
+        )
+        .add(labels, fi(t));
     }
 }
 

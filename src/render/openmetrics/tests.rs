@@ -102,3 +102,38 @@ fn help_and_values() {
     );
     assert_eq!(surface::unix_seconds(""), None);
 }
+
+#[test]
+fn certificate_expiry_is_a_timestamp_per_certificate_and_the_sooner_of_twins() {
+    use crate::surface::CertificateEntry;
+    let cert = |subject: &str, not_after: &str| CertificateEntry {
+        mesh: "linkerd".into(),
+        object: "ConfigMap/linkerd/linkerd-identity-trust-roots".into(),
+        key: "ca-bundle.crt".into(),
+        subject: subject.into(),
+        not_after: not_after.into(),
+        days_left: Some(1),
+    };
+    let mut s = weird_snapshot();
+    s.certificates = vec![
+        cert("CN=root.linkerd.cluster.local", "2026-12-13T00:00:00Z"),
+        // The same root re-issued under the same name: the sooner expiry is kept.
+        cert("CN=root.linkerd.cluster.local", "2026-12-01T00:00:00Z"),
+        cert("CN=new \"root\"", "2027-01-01T00:00:01Z"),
+        cert("CN=unreadable date", "soon"),
+    ];
+    let om = of_snapshots(&[(None, &s)]).openmetrics();
+    let series: Vec<&str> = om
+        .lines()
+        .filter(|l| l.starts_with("meshsurface_certificate_expiry_timestamp_seconds{"))
+        .collect();
+    assert_eq!(
+        series,
+        [
+            r#"meshsurface_certificate_expiry_timestamp_seconds{mesh="linkerd",object="ConfigMap/linkerd/linkerd-identity-trust-roots",key="ca-bundle.crt",subject="CN=new \"root\""} 1798761601"#,
+            r#"meshsurface_certificate_expiry_timestamp_seconds{mesh="linkerd",object="ConfigMap/linkerd/linkerd-identity-trust-roots",key="ca-bundle.crt",subject="CN=root.linkerd.cluster.local"} 1796083200"#,
+        ],
+        "{om}"
+    );
+    assert!(om.contains("# UNIT meshsurface_certificate_expiry_timestamp_seconds seconds\n"));
+}

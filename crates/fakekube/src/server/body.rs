@@ -14,8 +14,7 @@ use std::task::{Context, Poll};
 use bytes::{BufMut, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
 
-use super::Shared;
-use crate::store::Item;
+use crate::store::{Item, Store};
 
 const META_ITEM_HEAD: &[u8] =
     br#"{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":"#;
@@ -107,7 +106,9 @@ pub(super) enum Shape {
 
 /// A list body: envelope prefix, the page's items (written on demand), suffix.
 pub(crate) struct ListBody {
-    pub(super) shared: Arc<Shared>,
+    /// The store the list was answered from (a later [`crate::Running::set_objects`] does
+    /// not change a body being written).
+    pub(super) store: Arc<Store>,
     pub(super) ty: usize,
     pub(super) indices: Vec<usize>,
     pub(super) pos: usize,
@@ -161,7 +162,7 @@ impl ListBody {
         let out = if let Some(p) = self.prefix.take() {
             Some(p)
         } else if self.pos < self.indices.len() {
-            let items = &self.shared.store.types[self.ty].items;
+            let items = &self.store.types[self.ty].items;
             let mut buf = BytesMut::with_capacity(CHUNK + 4096);
             while self.pos < self.indices.len() && buf.len() < CHUNK {
                 if self.pos > 0 {

@@ -19,7 +19,7 @@ mod status;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -38,7 +38,11 @@ use status::{bytes_response, injected, json_response, not_found, status, Resp};
 
 /// State shared by all connections.
 pub(crate) struct Shared {
-    pub store: Store,
+    /// The objects served; replaced whole by [`crate::Running::set_objects`]. Each request
+    /// answers from the store it found when it arrived.
+    pub store: RwLock<Arc<Store>>,
+    /// Serve `metrics.k8s.io` even without metrics objects (kept for a new store).
+    pub metrics: bool,
     pub faults: Mutex<Vec<FaultState>>,
     pub log: Mutex<Vec<RequestRecord>>,
     pub token: Option<String>,
@@ -53,6 +57,18 @@ pub(crate) struct Shared {
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    /// The store served now.
+    pub(crate) fn store(&self) -> Arc<Store> {
+        Arc::clone(&self.store.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Serves `store` from the next request on.
+    pub(crate) fn replace_store(&self, store: Store) {
+        *self.store.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(store);
+    }
 }
 
 /// Entry point for every request.
@@ -81,6 +97,7 @@ pub(crate) async fn handle(
     let attrs = resource_attributes(&method, &segments, &params);
     let ctx = Ctx {
         shared: &shared,
+        store: shared.store(),
         method: &method,
         path: &path,
         segments: &segments,
@@ -104,6 +121,7 @@ pub(crate) async fn handle(
 
 struct Ctx<'a> {
     shared: &'a Arc<Shared>,
+    store: Arc<Store>,
     method: &'a str,
     path: &'a str,
     segments: &'a [String],
@@ -167,7 +185,7 @@ impl Ctx<'_> {
     }
 
     fn route(&self, forced_continue: Option<u64>) -> Resp {
-        let store = &self.shared.store;
+        let store = &self.store;
         let segs: Vec<&str> = self.segments.iter().map(String::as_str).collect();
         match segs.as_slice() {
             [] => json_response(
@@ -218,7 +236,7 @@ impl Ctx<'_> {
     }
 
     fn resource_list(&self, group: &str, version: &str) -> Resp {
-        match self.shared.store.resource_list(group, version) {
+        match self.store.resource_list(group, version) {
             Some(v) => json_response(StatusCode::OK, &v),
             None => not_found(),
         }

@@ -27,7 +27,7 @@ impl Ctx<'_> {
         a: &ResourceAttributes,
         forced_continue: Option<u64>,
     ) -> Resp {
-        let store = &self.shared.store;
+        let store = &self.store;
         let Some(ti) = store.lookup(&a.group, &a.version, &a.resource) else {
             return not_found();
         };
@@ -130,7 +130,7 @@ impl Ctx<'_> {
         item_head: Bytes,
         forced_continue: Option<u64>,
     ) -> Resp {
-        let store = &self.shared.store;
+        let store = &self.store;
         let t = &store.types[ti];
         let labels = match LabelSelector::parse(self.param("labelSelector").unwrap_or("")) {
             Ok(l) => l,
@@ -264,7 +264,7 @@ impl Ctx<'_> {
             + indices.len().saturating_sub(1);
         let remaining = (prefix.len() + items_len + suffix.len()) as u64;
         let body = ListBody {
-            shared: Arc::clone(self.shared),
+            store: Arc::clone(&self.store),
             ty: ti,
             indices,
             pos: 0,

@@ -510,3 +510,31 @@ rules:
     fake.clear_requests();
     assert!(fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn set_objects_changes_what_the_next_request_sees() {
+    let fake = FakeKube::new(cluster()).start().await.unwrap();
+    assert_eq!(names(&get_json(&fake, "/api/v1/nodes").await).len(), 3);
+    let before = fake.object_count();
+    // A cluster that changed: one node, and a CRD whose group discovery now serves.
+    let mut changed = vec![
+        json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "only"}},
+        ]}),
+        json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                "names": {"plural": "widgets", "kind": "Widget"},
+                "versions": [{"name": "v1", "served": true, "storage": true}]}}),
+    ];
+    changed.push(pod("alpha", "p", &json!({})));
+    fake.set_objects(changed);
+    assert_eq!(
+        names(&get_json(&fake, "/api/v1/nodes").await),
+        vec!["only".to_owned()]
+    );
+    assert_eq!(names(&get_json(&fake, "/api/v1/pods").await).len(), 1);
+    assert!(fake.groups().contains(&"example.com".to_owned()));
+    assert_ne!(fake.object_count(), before);
+    assert_eq!(fake.object_count(), 3);
+}
