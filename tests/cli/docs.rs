@@ -9,7 +9,8 @@
 //! `fixtures/clusters/case` (as `case.json`, so `diff` and `headcount` samples need no setup
 //! in the text). `ARGS | section TITLE` keeps only the section of the table output that
 //! starts at the line `TITLE` and ends at the next empty line (a section of a real output,
-//! still checked). Every other block of output (any fence but `sh`, `bash`, `rust`, `toml`) must
+//! still checked); `ARGS | grep WORD` keeps the lines that contain WORD. Every other block
+//! of output (any fence but `sh`, `bash`, `rust`, `toml`) must
 //! follow a line `<!-- illustrative -->`.
 //!
 //! `DOCS_SAMPLES_UPDATE=1 cargo test --test cli docs` rewrites the samples from the binary.
@@ -141,6 +142,10 @@ fn run_sample(
     dir: &Path,
     saved: &mut BTreeMap<String, String>,
 ) -> Result<String, String> {
+    let (args, grep) = match args.split_once(" | grep ") {
+        Some((a, word)) => (a, Some(word.trim())),
+        None => (args, None),
+    };
     let (args, section) = match args.split_once(" | section ") {
         Some((a, title)) => (a, Some(title.trim())),
         None => (args, None),
@@ -167,6 +172,13 @@ fn run_sample(
         return Err(format!("exited {:?}: {}", o.status.code(), stderr(&o)));
     }
     let out = stdout(&o);
+    if let Some(word) = grep {
+        let kept: Vec<&str> = out.lines().filter(|l| l.contains(word)).collect();
+        if kept.is_empty() {
+            return Err(format!("no line of the output contains `{word}`:\n{out}"));
+        }
+        return Ok(kept.join("\n"));
+    }
     let Some(title) = section else {
         return Ok(out);
     };
