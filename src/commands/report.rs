@@ -8,6 +8,7 @@
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::exit;
+use crate::headcount::{headcount, Model};
 use crate::io::Io;
 use crate::pipeline::{self, Knowledge};
 use crate::{graph, render};
@@ -28,6 +29,14 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .as_deref()
         .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
         .transpose()?;
+    // The model too: a bad model file is reported before the cluster is read.
+    let read_model = args
+        .model
+        .as_deref()
+        .map(Model::read)
+        .transpose()
+        .map_err(|e| Error::Headcount(e.into()))?;
+    let model = read_model.as_ref().unwrap_or(&k.model);
     let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
@@ -61,6 +70,19 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                     .to_owned(),
             )),
         };
+    // Each cluster's own headcount, and the fleet's when there are several (its
+    // learnt-once terms count each CRD and proxy type once over the fleet).
+    let growth = k.growth();
+    let mut headcounts = Vec::with_capacity(fleet.len());
+    for one in &fleet {
+        let enable: &[String] = if fleet.len() == 1 { &args.enable } else { &[] };
+        headcounts.push(headcount(std::slice::from_ref(one), model, enable, &growth)?);
+    }
+    let fleet_headcount = if fleet.len() > 1 {
+        Some(headcount(&fleet, model, &[], &growth)?)
+    } else {
+        None
+    };
     let built: Vec<_> = fleet
         .iter()
         .map(|(_, snap)| {
@@ -72,7 +94,8 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     let clusters: Vec<render::report::Cluster<'_>> = fleet
         .iter()
         .zip(&built)
-        .map(|((name, snap), (g, analysis))| render::report::Cluster {
+        .zip(&headcounts)
+        .map(|(((name, snap), (g, analysis)), h)| render::report::Cluster {
             name,
             snap,
             graph: g,
@@ -80,9 +103,11 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
             changes: changes.as_ref(),
             plan: plan.as_ref(),
             comparison: comparison.as_ref(),
+            headcount: Some(h),
+            catalog: &k.catalog,
         })
         .collect();
-    let page = render::report::html(&clusters);
+    let page = render::report::html(&clusters, fleet_headcount.as_ref());
     match &args.output {
         Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
