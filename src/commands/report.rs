@@ -76,7 +76,12 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     let mut headcounts = Vec::with_capacity(fleet.len());
     for one in &fleet {
         let enable: &[String] = if fleet.len() == 1 { &args.enable } else { &[] };
-        headcounts.push(headcount(std::slice::from_ref(one), model, enable, &growth)?);
+        headcounts.push(headcount(
+            std::slice::from_ref(one),
+            model,
+            enable,
+            &growth,
+        )?);
     }
     let fleet_headcount = if fleet.len() > 1 {
         Some(headcount(&fleet, model, &[], &growth)?)
@@ -95,17 +100,19 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .iter()
         .zip(&built)
         .zip(&headcounts)
-        .map(|(((name, snap), (g, analysis)), h)| render::report::Cluster {
-            name,
-            snap,
-            graph: g,
-            analysis,
-            changes: changes.as_ref(),
-            plan: plan.as_ref(),
-            comparison: comparison.as_ref(),
-            headcount: Some(h),
-            catalog: &k.catalog,
-        })
+        .map(
+            |(((name, snap), (g, analysis)), h)| render::report::Cluster {
+                name,
+                snap,
+                graph: g,
+                analysis,
+                changes: changes.as_ref(),
+                plan: plan.as_ref(),
+                comparison: comparison.as_ref(),
+                headcount: Some(h),
+                catalog: &k.catalog,
+            },
+        )
         .collect();
     let page = render::report::html(&clusters, fleet_headcount.as_ref());
     match &args.output {

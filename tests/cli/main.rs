@@ -38,6 +38,7 @@ mod reader;
 mod render;
 mod report;
 mod report_browser;
+mod report_sections;
 mod schema;
 mod upstream;
 mod util;

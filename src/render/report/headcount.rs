@@ -13,17 +13,17 @@ use super::chart::{bars, Bar};
 use crate::headcount::model::num;
 use crate::headcount::{Headcount, Term};
 
-/// A term's hours as a bar (whole hours for the length; the table keeps the decimals).
+/// A term's hours as a bar (hundredths of an hour for the length; the table keeps the decimals).
 fn bar(t: &Term) -> Bar {
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "hours are finite, non-negative and far below 2^64 (the model refuses negative coefficients)"
     )]
-    let whole = t.hours_per_year.max(0.0).round() as u64;
+    let hundredths = (t.hours_per_year.max(0.0) * 100.0).round() as u64;
     Bar {
         shown: format!("{} h/yr ({} FTE)", num(t.hours_per_year), num(t.fte)),
-        ..Bar::count(format!("{} ({})", t.name, t.scope.as_str()), whole)
+        ..Bar::count(format!("{} ({})", t.name, t.scope.as_str()), hundredths)
     }
 }
 

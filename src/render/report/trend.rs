@@ -91,7 +91,10 @@ fn sparkline(what: &str, times: &[&str], values: &[u64]) -> Markup {
         .map(|(t, v)| format!("{t}: {v}"))
         .collect();
     let label = format!("{what} over time: {}", said.join(", "));
-    let (lx, ly) = point(values.len().saturating_sub(1), values.last().copied().unwrap_or(0));
+    let (lx, ly) = point(
+        values.len().saturating_sub(1),
+        values.last().copied().unwrap_or(0),
+    );
     html! {
         svg.spark xmlns="http://www.w3.org/2000/svg" role="img" width=(W) height=(H)
             viewBox={ "0 0 " (W) " " (H) } aria-label=(label) {
