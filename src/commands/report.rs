@@ -8,7 +8,7 @@
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::exit;
-use crate::headcount::{headcount, Model};
+use crate::headcount::{headcount, Headcount, Model};
 use crate::io::Io;
 use crate::pipeline::{self, Knowledge};
 use crate::{graph, render};
@@ -36,7 +36,6 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .map(Model::read)
         .transpose()
         .map_err(|e| Error::Headcount(e.into()))?;
-    let model = read_model.as_ref().unwrap_or(&k.model);
     let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
@@ -70,24 +69,12 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                     .to_owned(),
             )),
         };
-    // Each cluster's own headcount, and the fleet's when there are several (its
-    // learnt-once terms count each CRD and proxy type once over the fleet).
-    let growth = k.growth();
-    let mut headcounts = Vec::with_capacity(fleet.len());
-    for one in &fleet {
-        let enable: &[String] = if fleet.len() == 1 { &args.enable } else { &[] };
-        headcounts.push(headcount(
-            std::slice::from_ref(one),
-            model,
-            enable,
-            &growth,
-        )?);
-    }
-    let fleet_headcount = if fleet.len() > 1 {
-        Some(headcount(&fleet, model, &[], &growth)?)
-    } else {
-        None
-    };
+    let (headcounts, fleet_headcount) = headcounts(
+        &fleet,
+        read_model.as_ref().unwrap_or(&k.model),
+        &args.enable,
+        k,
+    )?;
     let built: Vec<_> = fleet
         .iter()
         .map(|(_, snap)| {
@@ -115,16 +102,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         )
         .collect();
     let page = render::report::html(&clusters, fleet_headcount.as_ref());
-    match &args.output {
-        Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?,
-        None => io
-            .stdout
-            .write_all(page.as_bytes())
-            .map_err(Error::Output)?,
-    }
+    write(args, io, &page)?;
     if !args.quiet {
         for (name, snap) in &fleet {
             if fleet.len() > 1 && !snap.warnings.is_empty() {
@@ -138,6 +116,43 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     } else {
         exit::INCOMPLETE
     })
+}
+
+/// The page to `-o FILE`, or stdout.
+fn write(args: &ReportArgs, io: &mut Io<'_>, page: &str) -> Result<(), Error> {
+    match &args.output {
+        Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?,
+        None => io
+            .stdout
+            .write_all(page.as_bytes())
+            .map_err(Error::Output)?,
+    }
+    Ok(())
+}
+
+/// Each cluster's own headcount (with `--enable` for one cluster), and the fleet's when
+/// there are several (its learnt-once terms count each CRD and proxy type once).
+fn headcounts(
+    fleet: &[(String, crate::surface::Snapshot)],
+    model: &Model,
+    enable: &[String],
+    k: &Knowledge,
+) -> Result<(Vec<Headcount>, Option<Headcount>), Error> {
+    let growth = k.growth();
+    let enable: &[String] = if fleet.len() == 1 { enable } else { &[] };
+    let own = fleet
+        .iter()
+        .map(|one| headcount(std::slice::from_ref(one), model, enable, &growth))
+        .collect::<Result<Vec<_>, _>>()?;
+    let all = if fleet.len() > 1 {
+        Some(headcount(fleet, model, &[], &growth)?)
+    } else {
+        None
+    };
+    Ok((own, all))
 }
 
 /// `--compare`: every feature profile at this cluster's scale, calibrated by its scan.

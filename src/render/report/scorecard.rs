@@ -7,7 +7,7 @@
 
 use maud::{html, Markup};
 
-use crate::growth::Plan;
+use crate::growth::{Plan, Step};
 use crate::render::words::{cpu, memory, origin, plural, request};
 use crate::surface::{Mesh, Severity, Snapshot, SourceKind, Totals};
 
@@ -167,31 +167,7 @@ pub fn scorecard(snap: &Snapshot, plan: Option<&Plan>) -> Markup {
     ];
     html! {
         table.scorecard {
-            thead {
-                tr {
-                    th { "Per mesh" }
-                    @for c in &columns {
-                        @match (c.mesh, after) {
-                            (Some(m), Some((p, _))) if c.projected => {
-                                th.projected data-column="after" {
-                                    (m.name) " after " (p.steps.iter().filter_map(|s| s.feature.as_deref()).collect::<Vec<_>>().join(", "))
-                                    " (projected)"
-                                }
-                            }
-                            (Some(m), _) => {
-                                th {
-                                    (m.name) " (" (m.mode)
-                                    @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
-                                    @else if let Some(v) = &m.version { ", " (v) }
-                                    ")"
-                                    @if after.is_some_and(|(p, _)| p.mesh == m.name) { " today" }
-                                }
-                            }
-                            (None, _) => { th { "Cluster" @if after.is_some() { " today" } } }
-                        }
-                    }
-                }
-            }
+            (header(&columns, after))
             tbody {
                 @for r in &rows {
                     tr {
@@ -213,6 +189,38 @@ pub fn scorecard(snap: &Snapshot, plan: Option<&Plan>) -> Markup {
             "“not counted”: the input did not hold these objects, so the figure is unknown, not 0. "
             "“not measured”: no metrics were read (an offline input, or no metrics-server)."
         }
+    }
+}
+
+/// The scorecard's header: each mesh's name, mode and versions; the planned mesh's
+/// projected column says after which features.
+fn header(columns: &[Column<'_>], after: Option<(&Plan, &Step)>) -> Markup {
+    html! {
+            thead {
+                tr {
+                    th { "Per mesh" }
+                    @for c in columns {
+                        @match (c.mesh, after) {
+                            (Some(m), Some((p, _))) if c.projected => {
+                                th.projected data-column="after" {
+                                    (m.name) " after " (p.steps.iter().filter_map(|s| s.feature.as_deref()).collect::<Vec<_>>().join(", "))
+                                    " (projected)"
+                                }
+                            }
+                            (Some(m), _) => {
+                                th {
+                                    (m.name) " (" (m.mode)
+                                    @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
+                                    @else if let Some(v) = &m.version { ", " (v) }
+                                    ")"
+                                    @if after.is_some_and(|(p, _)| p.mesh == m.name) { " today" }
+                                }
+                            }
+                            (None, _) => { th { "Cluster" @if after.is_some() { " today" } } }
+                        }
+                    }
+                }
+            }
     }
 }
 

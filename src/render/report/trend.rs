@@ -17,8 +17,11 @@ const W: f64 = 120.0;
 const H: f64 = 24.0;
 const PAD: f64 = 3.0;
 
-/// The figures drawn over time: a name for people and how to read it from a snapshot.
-const FIGURES: [(&str, fn(&Snapshot) -> u64); 4] = [
+/// A figure drawn over time: a name for people and how to read it from a snapshot.
+type Figure = (&'static str, fn(&Snapshot) -> u64);
+
+/// The figures drawn over time.
+const FIGURES: [Figure; 4] = [
     ("Components", |s| s.totals.components),
     ("Proxy instances", |s| s.totals.proxy_instances),
     ("CRDs", |s| s.totals.crds),
