@@ -521,6 +521,10 @@ pub struct ReportArgs {
     /// --from`), adopting the --enable features (default: compare's).
     #[arg(long)]
     pub compare: bool,
+    /// The headcount model: a TOML file of coefficients (default: the built-in one; see
+    /// `headcount --print-model`).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<std::path::PathBuf>,
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -8,6 +8,7 @@
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::exit;
+use crate::headcount::{headcount, Headcount, Model};
 use crate::io::Io;
 use crate::pipeline::{self, Knowledge};
 use crate::{graph, render};
@@ -28,6 +29,13 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .as_deref()
         .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
         .transpose()?;
+    // The model too: a bad model file is reported before the cluster is read.
+    let read_model = args
+        .model
+        .as_deref()
+        .map(Model::read)
+        .transpose()
+        .map_err(|e| Error::Headcount(e.into()))?;
     let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
@@ -61,6 +69,12 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                     .to_owned(),
             )),
         };
+    let (headcounts, fleet_headcount) = headcounts(
+        &fleet,
+        read_model.as_ref().unwrap_or(&k.model),
+        &args.enable,
+        k,
+    )?;
     let built: Vec<_> = fleet
         .iter()
         .map(|(_, snap)| {
@@ -72,27 +86,23 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     let clusters: Vec<render::report::Cluster<'_>> = fleet
         .iter()
         .zip(&built)
-        .map(|((name, snap), (g, analysis))| render::report::Cluster {
-            name,
-            snap,
-            graph: g,
-            analysis,
-            changes: changes.as_ref(),
-            plan: plan.as_ref(),
-            comparison: comparison.as_ref(),
-        })
+        .zip(&headcounts)
+        .map(
+            |(((name, snap), (g, analysis)), h)| render::report::Cluster {
+                name,
+                snap,
+                graph: g,
+                analysis,
+                changes: changes.as_ref(),
+                plan: plan.as_ref(),
+                comparison: comparison.as_ref(),
+                headcount: Some(h),
+                catalog: &k.catalog,
+            },
+        )
         .collect();
-    let page = render::report::html(&clusters);
-    match &args.output {
-        Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?,
-        None => io
-            .stdout
-            .write_all(page.as_bytes())
-            .map_err(Error::Output)?,
-    }
+    let page = render::report::html(&clusters, fleet_headcount.as_ref());
+    write(args, io, &page)?;
     if !args.quiet {
         for (name, snap) in &fleet {
             if fleet.len() > 1 && !snap.warnings.is_empty() {
@@ -106,6 +116,43 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     } else {
         exit::INCOMPLETE
     })
+}
+
+/// The page to `-o FILE`, or stdout.
+fn write(args: &ReportArgs, io: &mut Io<'_>, page: &str) -> Result<(), Error> {
+    match &args.output {
+        Some(path) => std::fs::write(path, page.as_bytes()).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?,
+        None => io
+            .stdout
+            .write_all(page.as_bytes())
+            .map_err(Error::Output)?,
+    }
+    Ok(())
+}
+
+/// Each cluster's own headcount (with `--enable` for one cluster), and the fleet's when
+/// there are several (its learnt-once terms count each CRD and proxy type once).
+fn headcounts(
+    fleet: &[(String, crate::surface::Snapshot)],
+    model: &Model,
+    enable: &[String],
+    k: &Knowledge,
+) -> Result<(Vec<Headcount>, Option<Headcount>), Error> {
+    let growth = k.growth();
+    let enable: &[String] = if fleet.len() == 1 { enable } else { &[] };
+    let own = fleet
+        .iter()
+        .map(|one| headcount(std::slice::from_ref(one), model, enable, &growth))
+        .collect::<Result<Vec<_>, _>>()?;
+    let all = if fleet.len() > 1 {
+        Some(headcount(fleet, model, &[], &growth)?)
+    } else {
+        None
+    };
+    Ok((own, all))
 }
 
 /// `--compare`: every feature profile at this cluster's scale, calibrated by its scan.

@@ -249,6 +249,12 @@ fn estimate_sections(prefix: &str, e: &Estimate, t: &FleetTotals) -> Vec<Section
 
 /// The figures and the estimate, for people, fitted to `width`.
 pub fn table(h: &Headcount, color: bool, width: usize) -> String {
+    let (headline, sections) = sections(h);
+    page(&headline, &sections, color, width, "-o csv or -o json")
+}
+
+/// The headline lines and the sections of the table (the report draws them as HTML).
+pub fn sections(h: &Headcount) -> (Vec<String>, Vec<Section>) {
     let headline = vec![
         format!(
             "{}, {} with a mesh; model: {} ({})",
@@ -301,7 +307,7 @@ pub fn table(h: &Headcount, color: bool, width: usize) -> String {
         }
         sections.push(d);
     }
-    page(&headline, &sections, color, width, "-o csv or -o json")
+    (headline, sections)
 }
 
 /// An estimate's change with its sign: `+120`, `-0.5`, `0` (hours and FTE are not

@@ -39,6 +39,7 @@ mod reader;
 mod render;
 mod report;
 mod report_browser;
+mod report_sections;
 mod schema;
 mod serve;
 mod upstream;

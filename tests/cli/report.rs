@@ -16,7 +16,7 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 /// `report ARGS` on stdout; asserts the exit code.
-fn report(args: &[&str], code: i32) -> String {
+pub fn report(args: &[&str], code: i32) -> String {
     let mut full = vec!["report", "--quiet"];
     full.extend_from_slice(args);
     let o = run(&full, None);
@@ -31,7 +31,7 @@ fn report(args: &[&str], code: i32) -> String {
 
 /// A fixture's snapshot, changed by `edit`, saved as `name` in the scratch folder (tests
 /// run in parallel: each uses its own names).
-fn snapshot_file(case: &str, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+pub fn snapshot_file(case: &str, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut snap = scan_json(&["--from", &format!("fixtures/clusters/{case}")]);
     edit(&mut snap);
     let path = scratch("report").join(name);

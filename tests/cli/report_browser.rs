@@ -24,7 +24,7 @@ const CASES: [&str; 4] = [
 ];
 
 /// The sections of every page: printed, each starts a page.
-const SECTIONS: u32 = 8;
+const SECTIONS: u32 = 9;
 
 fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -144,6 +144,12 @@ fn four_reports_in_headless_chromium() {
         }
         let o = run(&args, None);
         assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
+        let mut hc = vec!["headcount", "-q", "-o", "json", "--from", &from];
+        if case == "istio-ambient-waypoints" {
+            hc.extend_from_slice(&["--enable", "mtls,ingress"]);
+        }
+        let h: serde_json::Value =
+            serde_json::from_slice(&run(&hc, None).stdout).expect("headcount -o json");
 
         let dom = browse(&bin, &page, &["--dump-dom".to_owned()]);
         assert_eq!(console(&dom), Vec::<String>::new(), "{case}: console");
@@ -156,6 +162,11 @@ fn four_reports_in_headless_chromium() {
             ("proxyTypes", t["proxyTypes"].to_string()),
             ("crds", t["crds"].to_string()),
             ("hazards", hazards.to_string()),
+            ("fte", {
+                // As the page writes it: `1`, not `1.0`.
+                let fte = h["estimate"]["fte"].as_f64().expect("fte");
+                format!("{} FTE", (fte * 100.0).round() / 100.0)
+            }),
         ] {
             let cell = format!(r#"data-figure="{figure}">{value}<"#);
             assert!(text.contains(&cell), "{case}: the DOM lacks {cell}");
@@ -166,6 +177,7 @@ fn four_reports_in_headless_chromium() {
             "proxies",
             "graph",
             "runbook",
+            "headcount",
             "provenance",
         ] {
             assert!(

@@ -55,7 +55,7 @@ pub fn changes(d: &Diff) -> Markup {
 }
 
 /// Sections drawn as HTML tables: a heading, its note, its rows, its footer.
-fn tables(sections: &[Section]) -> Markup {
+pub(super) fn tables(sections: &[Section]) -> Markup {
     html! {
         @for s in sections {
             h3 { (s.title) }

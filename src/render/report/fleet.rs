@@ -1,6 +1,8 @@
 //! A fleet's page (several snapshots, one per cluster): the clusters side by side first
 //! (a chart of proxy instances and a table of every headline figure), then each
-//! cluster's own report under its name.
+//! cluster's own report under its name. When several snapshots are of one cluster at
+//! different times, their trends follow the table (`trend.rs`); the fleet's headcount
+//! (figures summed, learnt-once terms counted once) is its own section.
 //!
 //! Each cluster's anchors and drawing ids are prefixed `cN-` (N from 1, in the order of
 //! `--from`), and its incomplete banner is repeated at the top of the page, so a partial
@@ -10,6 +12,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::chart::{bars, Bar};
 use super::{body, contents, footer, head, scorecard, Cluster};
+use crate::headcount::Headcount;
 use crate::render::words::plural;
 
 /// The anchor prefix of the `i`-th cluster (from 0).
@@ -17,8 +20,9 @@ fn prefix(i: usize) -> String {
     format!("c{}-", i + 1)
 }
 
-/// The page of a fleet.
-pub fn page(clusters: &[Cluster<'_>]) -> Markup {
+/// The page of a fleet; `headcount` is the fleet's (every cluster's figures and the
+/// fleet totals, learnt-once terms counted once).
+pub fn page(clusters: &[Cluster<'_>], headcount: Option<&Headcount>) -> Markup {
     let title = format!("a fleet of {}", plural(clusters.len() as u64, "cluster"));
     let proxies: Vec<Bar> = clusters
         .iter()
@@ -41,6 +45,14 @@ pub fn page(clusters: &[Cluster<'_>]) -> Markup {
                         h2 { "The fleet" }
                         (bars("Proxy instances per cluster", "Proxy instances", "", &proxies))
                         (table(clusters))
+                        h3 { "Over time" }
+                        (super::trend::trends(clusters))
+                    }
+                    @if let Some(h) = headcount {
+                        section id="fleet-headcount" {
+                            h2 { "The fleet's headcount" }
+                            (super::headcount::section(h))
+                        }
                     }
                     @for (i, c) in clusters.iter().enumerate() {
                         article id={ "c" (i + 1) } {

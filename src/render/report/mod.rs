@@ -14,10 +14,14 @@
 mod boxes;
 mod changes;
 mod chart;
+mod components;
 mod fleet;
 mod graph;
+mod headcount;
+mod provenance;
 mod scorecard;
 mod sections;
+mod trend;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -43,6 +47,10 @@ pub struct Cluster<'a> {
     pub plan: Option<&'a crate::growth::Plan>,
     /// Every mesh at this cluster's scale (`--compare`).
     pub comparison: Option<&'a crate::growth::ComparePlan>,
+    /// This cluster's headcount figures and the model's estimate.
+    pub headcount: Option<&'a crate::headcount::Headcount>,
+    /// The catalog that judged it (its release tables' dates go in the provenance).
+    pub catalog: &'a crate::catalog::Catalog,
 }
 
 /// One section: its anchor, its heading, and its body.
@@ -58,7 +66,7 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
     let mut parts = vec![Part {
         id: "scorecard",
         title: "Scorecard",
-        body: scorecard::scorecard(snap),
+        body: scorecard::scorecard(snap, c.plan),
     }];
     if let Some(p) = c.plan {
         parts.push(Part {
@@ -90,7 +98,7 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
         Part {
             id: "components",
             title: "Components",
-            body: sections::components(snap),
+            body: components::components(snap),
         },
         Part {
             id: "proxies",
@@ -112,21 +120,29 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
             title: "Upgrade runbook",
             body: sections::runbook(snap),
         },
-        Part {
-            id: "provenance",
-            title: "Provenance",
-            body: scorecard::provenance(snap),
-        },
     ]);
+    if let Some(h) = c.headcount {
+        parts.push(Part {
+            id: "headcount",
+            title: "Headcount",
+            body: headcount::section(h),
+        });
+    }
+    parts.push(Part {
+        id: "provenance",
+        title: "Provenance",
+        body: provenance::provenance(snap, c.catalog),
+    });
     parts
 }
 
-/// The page: one cluster's report, or a fleet's (a table of every cluster, then each
-/// cluster's report under its name, anchors prefixed `cN-` so they stay unique).
-pub fn html(clusters: &[Cluster<'_>]) -> String {
+/// The page: one cluster's report, or a fleet's (a table of every cluster, its trends and
+/// the fleet's headcount, then each cluster's report under its name, anchors prefixed
+/// `cN-` so they stay unique).
+pub fn html(clusters: &[Cluster<'_>], fleet: Option<&crate::headcount::Headcount>) -> String {
     let page = match clusters {
         [one] => single(one),
-        _ => fleet::page(clusters),
+        _ => fleet::page(clusters, fleet),
     };
     let mut s = page.into_string();
     s.push('\n');

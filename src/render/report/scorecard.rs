@@ -7,6 +7,7 @@
 
 use maud::{html, Markup};
 
+use crate::growth::{Plan, Step};
 use crate::render::words::{cpu, memory, origin, plural, request};
 use crate::surface::{Mesh, Severity, Snapshot, SourceKind, Totals};
 
@@ -73,22 +74,65 @@ pub fn headline(snap: &Snapshot) -> Markup {
     }
 }
 
-/// One row of the scorecard: its name and each mesh's cell, then the cluster's.
+/// One row of the scorecard: its name and each column's cell.
 struct Row {
     name: &'static str,
     cells: Vec<String>,
-    total: String,
 }
 
-/// The scorecard: one column per mesh and one for the cluster.
-pub fn scorecard(snap: &Snapshot) -> Markup {
+/// One column of the scorecard: a mesh today, the planned mesh after the plan
+/// (`projected`), or the cluster today (`mesh: None`).
+struct Column<'a> {
+    totals: &'a Totals,
+    mesh: Option<&'a Mesh>,
+    projected: bool,
+}
+
+/// The scorecard: one column per mesh and one for the cluster; with a growth plan
+/// (`--enable`), the planned mesh's column after the plan's last step beside its column
+/// of today.
+pub fn scorecard(snap: &Snapshot, plan: Option<&Plan>) -> Markup {
     if snap.meshes.is_empty() {
         return html! { p { "No service mesh was found in this cluster: nothing to operate yet." } };
     }
+    let after = plan.and_then(|p| Some((p, p.steps.last()?)));
+    let mut columns = Vec::new();
+    for m in &snap.meshes {
+        columns.push(Column {
+            totals: &m.totals,
+            mesh: Some(m),
+            projected: false,
+        });
+        if let Some((_, last)) = after.filter(|(p, _)| p.mesh == m.name) {
+            columns.push(Column {
+                totals: &last.totals,
+                mesh: Some(m),
+                projected: true,
+            });
+        }
+    }
+    columns.push(Column {
+        totals: &snap.totals,
+        mesh: None,
+        projected: false,
+    });
     let row = |name: &'static str, f: &dyn Fn(&Totals, Option<&Mesh>) -> String| Row {
         name,
-        cells: snap.meshes.iter().map(|m| f(&m.totals, Some(m))).collect(),
-        total: f(&snap.totals, None),
+        cells: columns.iter().map(|c| f(c.totals, c.mesh)).collect(),
+    };
+    // Measured, not projected: the plan's column says so instead of repeating today's.
+    let measured = |name: &'static str, f: &dyn Fn(Option<&Mesh>) -> String| Row {
+        name,
+        cells: columns
+            .iter()
+            .map(|c| {
+                if c.projected {
+                    "not projected".to_owned()
+                } else {
+                    f(c.mesh)
+                }
+            })
+            .collect(),
     };
     let rows = [
         row("Components (kinds)", &|t, _| {
@@ -116,35 +160,28 @@ pub fn scorecard(snap: &Snapshot) -> Markup {
         row("Memory requests", &|t, _| {
             request(t.memory_request_bytes, pods(t), memory)
         }),
-        row("Proxy CPU / memory used", &|_, m| {
+        measured("Proxy CPU / memory used", &|m| {
             usage(snap, m.map(|m| m.name.as_str()))
         }),
-        row("Hazards", &|_, m| hazards(snap, m.map(|m| m.name.as_str()))),
+        measured("Hazards", &|m| hazards(snap, m.map(|m| m.name.as_str()))),
     ];
     html! {
         table.scorecard {
-            thead {
-                tr {
-                    th { "Per mesh" }
-                    @for m in &snap.meshes {
-                        th {
-                            (m.name) " (" (m.mode)
-                            @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
-                            @else if let Some(v) = &m.version { ", " (v) }
-                            ")"
-                        }
-                    }
-                    th { "Cluster" }
-                }
-            }
+            (header(&columns, after))
             tbody {
                 @for r in &rows {
                     tr {
                         th scope="row" { (r.name) }
-                        @for c in &r.cells { td.n { (c) } }
-                        td.n { (r.total) }
+                        @for (c, col) in r.cells.iter().zip(&columns) { td.n.projected[col.projected] { (c) } }
                     }
                 }
+            }
+        }
+        @if let Some((p, _)) = after {
+            p.muted {
+                "“after … (projected)”: the growth plan's last step for " (p.mesh)
+                " (the Growth plan section below), from the catalog's feature profiles at this "
+                "cluster's scale: a projection, not a measurement. Other meshes are not planned. "
             }
         }
         p.muted {
@@ -152,6 +189,38 @@ pub fn scorecard(snap: &Snapshot) -> Markup {
             "“not counted”: the input did not hold these objects, so the figure is unknown, not 0. "
             "“not measured”: no metrics were read (an offline input, or no metrics-server)."
         }
+    }
+}
+
+/// The scorecard's header: each mesh's name, mode and versions; the planned mesh's
+/// projected column says after which features.
+fn header(columns: &[Column<'_>], after: Option<(&Plan, &Step)>) -> Markup {
+    html! {
+            thead {
+                tr {
+                    th { "Per mesh" }
+                    @for c in columns {
+                        @match (c.mesh, after) {
+                            (Some(m), Some((p, _))) if c.projected => {
+                                th.projected data-column="after" {
+                                    (m.name) " after " (p.steps.iter().filter_map(|s| s.feature.as_deref()).collect::<Vec<_>>().join(", "))
+                                    " (projected)"
+                                }
+                            }
+                            (Some(m), _) => {
+                                th {
+                                    (m.name) " (" (m.mode)
+                                    @if m.versions.len() > 1 { ", " (m.versions.join(" + ")) }
+                                    @else if let Some(v) = &m.version { ", " (v) }
+                                    ")"
+                                    @if after.is_some_and(|(p, _)| p.mesh == m.name) { " today" }
+                                }
+                            }
+                            (None, _) => { th { "Cluster" @if after.is_some() { " today" } } }
+                        }
+                    }
+                }
+            }
     }
 }
 
@@ -213,40 +282,5 @@ fn hazards(snap: &Snapshot, mesh: Option<&str>) -> String {
         "none found".to_owned()
     } else {
         parts.join(", ")
-    }
-}
-
-/// Where the figures came from, and how complete they are.
-pub fn provenance(snap: &Snapshot) -> Markup {
-    let s = &snap.source;
-    let (what, status) = origin(s, snap.complete);
-    html! {
-        dl.provenance {
-            dt { "Source" } dd { (source_kind(snap)) ": " (what) }
-            @if let Some(c) = &s.context { dt { "Context" } dd { (c) } }
-            @if let Some(n) = &s.namespace { dt { "Namespace" } dd { (n) " only" } }
-            dt { "Taken at" }
-            dd { @if s.taken_at.is_empty() { "no time (a projection)" } @else { (s.taken_at) } }
-            @if let Some(d) = &s.as_of { dt { "Hazards judged as of" } dd { (d) } }
-            dt { "Tool" } dd { "meshsurface " (env!("CARGO_PKG_VERSION")) }
-            dt { "Snapshot schema" } dd { (snap.schema_version) }
-            dt { "Complete" }
-            dd data-figure="complete" { (snap.complete) " (" (status) ")" }
-            dt { "Warnings" }
-            dd {
-                @if snap.warnings.is_empty() { "none" } @else {
-                    ul {
-                        @for w in &snap.warnings {
-                            li {
-                                code { (w.code.as_str()) } " "
-                                @if let Some(r) = &w.resource { (r) ": " }
-                                (w.message)
-                                @if w.count > 1 { " (×" (w.count) ")" }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -12,10 +12,10 @@ use crate::render::words::{cpu, memory, plural, request};
 use crate::surface::{Severity, Snapshot};
 
 /// Items of a list shown before the rest collapse.
-const SHOWN: usize = 5;
+pub(super) const SHOWN: usize = 5;
 
 /// A list: the first [`SHOWN`] items, the rest in a `<details>` that says how many.
-fn list(items: &[String]) -> Markup {
+pub(super) fn list(items: &[String]) -> Markup {
     let (head, rest) = items.split_at(items.len().min(SHOWN));
     html! {
         (head.join(", "))
@@ -67,35 +67,6 @@ pub fn hazards(snap: &Snapshot) -> Markup {
                             @if h.source.starts_with("https://") { (source_links(&h.source)) }
                             @else { code { (h.source) } }
                         }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Components: pods per component (chart), then each workload.
-pub fn components(snap: &Snapshot) -> Markup {
-    if snap.components.is_empty() {
-        return html! { p { "No mesh component was found." } };
-    }
-    let per: Vec<Bar> = snap
-        .components
-        .iter()
-        .map(|c| Bar::count(format!("{}/{}", c.namespace, c.name), c.instances))
-        .collect();
-    html! {
-        (bars("Pods per component workload (namespace/name)", "Pods", "", &per))
-        table {
-            thead { tr { th { "Mesh" } th { "Component" } th { "Role" } th { "Workload" } th.n { "Replicas" } th.n { "Pods" } th { "Scales with" } th { "Version" } } }
-            tbody {
-                @for c in &snap.components {
-                    tr {
-                        td { (c.mesh) } td { (c.component) } td { (c.role) }
-                        td { (c.kind.as_str()) " " (c.namespace) "/" (c.name) }
-                        td.n { (c.replicas) }
-                        td.n { @if c.instances_unknown { "unknown (no nodes in the input)" } @else { (c.instances) } }
-                        td { (c.scales_with) } td { (c.version.as_deref().unwrap_or("unknown")) }
                     }
                 }
             }
