@@ -42,6 +42,9 @@ pub enum Error {
     /// `scan --push`: the Pushgateway could not take the metrics.
     #[error(transparent)]
     Push(#[from] crate::push::Error),
+    /// `--price`/`--prices`: a price that cannot be used.
+    #[error(transparent)]
+    Cost(#[from] crate::cost::Error),
 }
 
 impl Error {
@@ -56,6 +59,7 @@ impl Error {
             Error::Growth(e) => e.class(),
             Error::Headcount(e) => e.class(),
             Error::Push(e) => e.class(),
+            Error::Cost(e) => e.class(),
         }
     }
 

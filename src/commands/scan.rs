@@ -24,6 +24,10 @@ pub const FLEET_CONCURRENCY: usize = 8;
 pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     // A bad budget is a usage error before anything is read; one snapshot has no before,
     // so only absolute terms apply.
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
+    let pricing = super::cost::pricing(&args.cost)?;
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
     if let Some(b) = &budget {
         b.require_absolute()?;
@@ -43,9 +47,12 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                     .to_owned(),
             ));
         }
-        return run_fleet(args, budget.as_ref(), gateway.as_ref(), io, k);
+        return run_fleet(args, budget.as_ref(), gateway.as_ref(), pricing.as_ref(), io, k);
     }
-    let snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
+    let mut snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
+    if let Some(p) = &pricing {
+        p.bill(&mut snap);
+    }
     if let Some(path) = &args.save {
         save(&snap, path)?;
     }
@@ -141,6 +148,7 @@ fn run_fleet(
     args: &ScanArgs,
     budget: Option<&Budget>,
     gateway: Option<&Gateway>,
+    pricing: Option<&super::cost::Pricing>,
     io: &mut Io<'_>,
     k: &Knowledge,
 ) -> Result<u8, Error> {
@@ -202,7 +210,10 @@ fn run_fleet(
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
         {
-            Some(Ok(snap)) => {
+            Some(Ok(mut snap)) => {
+                if let Some(p) = pricing {
+                    p.bill(&mut snap);
+                }
                 if let Some(dir) = &args.save_dir {
                     save(&snap, &dir.join(format!("{}.json", file_name(ctx))))?;
                 }
