@@ -31,6 +31,11 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
     if let Some(b) = &budget {
         b.require_absolute()?;
+        if b.needs_cost() && pricing.is_none() {
+            return Err(Error::Usage(
+                "--fail-on costMonthly needs a price: give --price or --prices".to_owned(),
+            ));
+        }
     }
     let gateway = args.push.as_deref().map(Gateway::parse).transpose()?;
     let fleet = args.all_contexts || args.input.cluster.context.len() > 1;

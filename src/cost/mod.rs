@@ -12,6 +12,7 @@
 //! hourly = cores × CPU price + GiB × memory price; monthly = hourly × 730. The price
 //! comes from [`prices`]: nothing is fetched at run time.
 
+pub mod delta;
 pub mod prices;
 pub mod typical;
 
