@@ -52,7 +52,10 @@ impl Figures for Snapshot {
                 clippy::cast_possible_truncation,
                 reason = "a monthly bill, rounded, is far below i64::MAX"
             )]
-            return self.cost.as_ref().map(|c| c.requests.monthly.round() as i64);
+            return self
+                .cost
+                .as_ref()
+                .map(|c| c.requests.monthly.round() as i64);
         }
         if let Some(filter) = term.hazards {
             let n = self.hazards.iter().filter(|h| filter.counts(h)).count();

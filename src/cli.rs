@@ -500,8 +500,6 @@ pub struct HeadcountArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    #[command(flatten)]
-    pub cost: PriceArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -34,12 +34,12 @@ pub(crate) fn print(args: &PriceArgs, io: &mut Io<'_>) -> Result<bool, Error> {
 /// The price the flags ask for, if any.
 pub(crate) fn pricing(args: &PriceArgs) -> Result<Option<Pricing>, Error> {
     let text = match &args.prices {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|source| {
-            cost::Error::Read {
+        Some(path) => Some(
+            std::fs::read_to_string(path).map_err(|source| cost::Error::Read {
                 path: path.clone(),
                 source,
-            }
-        })?),
+            })?,
+        ),
         None => None,
     };
     let origin = args.prices.as_ref().map(|p| p.display().to_string());

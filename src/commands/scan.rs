@@ -52,7 +52,14 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                     .to_owned(),
             ));
         }
-        return run_fleet(args, budget.as_ref(), gateway.as_ref(), pricing.as_ref(), io, k);
+        return run_fleet(
+            args,
+            budget.as_ref(),
+            gateway.as_ref(),
+            pricing.as_ref(),
+            io,
+            k,
+        );
     }
     let mut snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
     if let Some(p) = &pricing {

@@ -244,7 +244,9 @@ fn typical_of(
     typical: &Typical,
 ) -> Result<(Amount, Vec<TypicalSource>), String> {
     if proxies.is_empty() {
-        return Err("no proxy instances: nothing a published per-instance figure applies to".to_owned());
+        return Err(
+            "no proxy instances: nothing a published per-instance figure applies to".to_owned(),
+        );
     }
     let mut missing = Vec::new();
     let mut rest = requests;
@@ -286,7 +288,10 @@ pub fn apply(snap: &mut Snapshot, price: &Price, typical: &Typical) {
     let proxies = snap.proxies.clone();
     for m in &mut snap.meshes {
         let own: Vec<&Proxy> = proxies.iter().filter(|p| p.mesh == m.name).collect();
-        let requests = amount(m.totals.cpu_request_millicores, m.totals.memory_request_bytes);
+        let requests = amount(
+            m.totals.cpu_request_millicores,
+            m.totals.memory_request_bytes,
+        );
         m.cost = Some(cost_of(requests, &own, m.meshed_pods, price, typical));
     }
     let all: Vec<&Proxy> = proxies.iter().collect();

@@ -86,17 +86,15 @@ impl Preset {
                 }
                 (p * s / v, p * (1.0 - s) / g)
             }
-            _ => {
-                return Err(bad(
-                    "cpuPerHour and memoryGiBPerHour go together".to_owned(),
-                ))
-            }
+            _ => return Err(bad("cpuPerHour and memoryGiBPerHour go together".to_owned())),
         };
         if !(cpu.is_finite() && mem.is_finite() && cpu >= 0.0 && mem >= 0.0) {
             return Err(bad("prices must be zero or more".to_owned()));
         }
         if self.source.trim().is_empty() || self.read.trim().is_empty() {
-            return Err(bad("a preset names its source and the day it was read".to_owned()));
+            return Err(bad(
+                "a preset names its source and the day it was read".to_owned()
+            ));
         }
         Ok((cpu, mem))
     }
@@ -127,11 +125,19 @@ pub fn resolve(spec: Option<&str>, file: Option<(&str, &str)>) -> Result<Option<
             })
         }
     };
-    let preset = parsed.presets.get(name).ok_or_else(|| Error::UnknownPreset {
-        origin: origin.to_owned(),
-        name: name.to_owned(),
-        known: parsed.presets.keys().cloned().collect::<Vec<_>>().join(", "),
-    })?;
+    let preset = parsed
+        .presets
+        .get(name)
+        .ok_or_else(|| Error::UnknownPreset {
+            origin: origin.to_owned(),
+            name: name.to_owned(),
+            known: parsed
+                .presets
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
     let (cpu, mem) = preset.prices(origin, name)?;
     Ok(Some(Price {
         currency: parsed.currency,
@@ -149,7 +155,9 @@ fn direct(spec: &str, currency: Option<&str>) -> Result<Price, Error> {
     };
     let (mut cpu, mut mem, mut cur) = (None, None, currency.map(str::to_owned));
     for term in spec.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let (key, value) = term.split_once('=').ok_or_else(|| bad("each term is KEY=VALUE"))?;
+        let (key, value) = term
+            .split_once('=')
+            .ok_or_else(|| bad("each term is KEY=VALUE"))?;
         let number = |units: &[&str]| -> Result<f64, Error> {
             let v = units
                 .iter()
@@ -168,7 +176,11 @@ fn direct(spec: &str, currency: Option<&str>) -> Result<Price, Error> {
             "cpu" => cpu = Some(number(&["/vCPU-h", "/h"])?),
             "memory" => mem = Some(number(&["/GiB-h"])?),
             "currency" if !value.trim().is_empty() => cur = Some(value.trim().to_owned()),
-            _ => return Err(bad(&format!("unknown term `{term}` (cpu, memory, currency)"))),
+            _ => {
+                return Err(bad(&format!(
+                    "unknown term `{term}` (cpu, memory, currency)"
+                )))
+            }
         }
     }
     match (cpu, mem) {
@@ -196,12 +208,20 @@ mod tests {
         let p = resolve(Some("cpu=1,memory=2,currency=EUR"), None)
             .unwrap()
             .unwrap();
-        assert_eq!((p.cpu_per_hour, p.memory_gib_per_hour, p.currency.as_str()), (1.0, 2.0, "EUR"));
+        assert_eq!(
+            (p.cpu_per_hour, p.memory_gib_per_hour, p.currency.as_str()),
+            (1.0, 2.0, "EUR")
+        );
     }
 
     #[test]
     fn bad_price_flags_are_errors_naming_the_term() {
-        for bad in ["cpu=0.03", "cpu=-1,memory=1", "cpu=1,memory=1/TB-h", "gpu=1"] {
+        for bad in [
+            "cpu=0.03",
+            "cpu=-1,memory=1",
+            "cpu=1,memory=1/TB-h",
+            "gpu=1",
+        ] {
             let e = resolve(Some(bad), None).unwrap_err().to_string();
             assert!(e.contains(bad) || e.contains("gpu"), "{bad}: {e}");
         }
@@ -209,7 +229,9 @@ mod tests {
 
     #[test]
     fn the_built_in_default_preset_splits_its_instance_price() {
-        let p = resolve(None, Some(("built-in", DEFAULT_PRICES))).unwrap().unwrap();
+        let p = resolve(None, Some(("built-in", DEFAULT_PRICES)))
+            .unwrap()
+            .unwrap();
         // m7g.large: $0.0816/h, half to 2 vCPUs, half to 8 GiB.
         assert!((p.cpu_per_hour - 0.0204).abs() < 1e-12);
         assert!((p.memory_gib_per_hour - 0.0051).abs() < 1e-12);

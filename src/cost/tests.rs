@@ -74,7 +74,11 @@ fn typical_is_null_with_its_reason_for_a_proxy_without_a_published_figure() {
     apply(&mut s, &price(), &Typical::load().unwrap());
     let c = s.meshes[0].cost.as_ref().unwrap();
     assert!(c.typical.is_none());
-    assert!(c.typical_missing.as_deref().unwrap().contains("linkerd linkerd2-proxy"));
+    assert!(c
+        .typical_missing
+        .as_deref()
+        .unwrap()
+        .contains("linkerd linkerd2-proxy"));
     let total = s.cost.as_ref().unwrap();
     assert!(total.typical.is_none() && total.typical_missing.is_some());
 }
@@ -90,5 +94,8 @@ fn usage_bills_the_measured_proxies_and_says_its_coverage() {
     let hourly = 0.03 * 0.031 + 0.1875 * 0.0042;
     assert!((u.hourly - round(hourly, 6)).abs() < 1e-12, "{u:?}");
     assert_eq!((u.pods, u.instances), (3, 4));
-    assert_eq!(u.per_meshed_pod_monthly, None, "3 of 4 measured: no per-pod figure");
+    assert_eq!(
+        u.per_meshed_pod_monthly, None,
+        "3 of 4 measured: no per-pod figure"
+    );
 }

@@ -63,7 +63,8 @@ pub struct TypicalSource {
 impl Typical {
     /// The built-in figures.
     pub fn load() -> Result<Self, Error> {
-        let t: Self = toml::from_str(TYPICAL).map_err(|e| Error::Typical(e.message().to_owned()))?;
+        let t: Self =
+            toml::from_str(TYPICAL).map_err(|e| Error::Typical(e.message().to_owned()))?;
         if let Some(f) = t
             .proxies
             .iter()

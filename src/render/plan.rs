@@ -268,7 +268,11 @@ fn cost_section(p: &Plan) -> Option<Section> {
     let first = p.steps.iter().find_map(|s| s.cost.as_ref())?;
     let mut headers = vec!["STEP", "FEATURE"];
     headers.extend(COST_FIGURES);
-    let mut sec = Section::new(1, "Cost after each step (monthly, change in brackets)", headers);
+    let mut sec = Section::new(
+        1,
+        "Cost after each step (monthly, change in brackets)",
+        headers,
+    );
     sec.note = Some(super::scan::cost::price_line(first));
     for (i, s) in p.steps.iter().enumerate() {
         let mut row = vec![

@@ -24,12 +24,17 @@ fn json_of(args: &[&str]) -> Value {
 
 fn scan(case: &str, price: &str) -> Value {
     let dir = format!("fixtures/clusters/{case}");
-    json_of(&["scan", "--from", &dir, "--price", price, "-o", "json", "--quiet"])
+    json_of(&[
+        "scan", "--from", &dir, "--price", price, "-o", "json", "--quiet",
+    ])
 }
 
 /// The `key = value` lines of the fixture's ```cost block, if it has one.
 fn expected(case: &str) -> Option<BTreeMap<String, String>> {
-    let path = root().join("fixtures/clusters").join(case).join("EXPECTED.md");
+    let path = root()
+        .join("fixtures/clusters")
+        .join(case)
+        .join("EXPECTED.md");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let block = text.split("```cost").nth(1)?.split("```").next()?;
     Some(
@@ -87,7 +92,10 @@ fn every_fixture_with_a_cost_block_agrees_with_its_hand_worked_bill() {
         }
         checked.push(case);
     }
-    assert!(checked.len() >= 3, "three fixtures are hand-worked: {checked:?}");
+    assert!(
+        checked.len() >= 3,
+        "three fixtures are hand-worked: {checked:?}"
+    );
 }
 
 /// Every cost object in a document (snapshot, plan, compare, diff).
@@ -108,12 +116,24 @@ fn costs(v: &Value, out: &mut Vec<Value>) {
 fn typical_never_appears_without_its_source() {
     let mut docs: Vec<Value> = cases().iter().map(|c| scan(c, PRICE)).collect();
     docs.push(json_of(&[
-        "compare", "--price", PRICE, "-o", "json", "--nodes", "40", "--namespaces", "120",
-        "--pods", "3000",
+        "compare",
+        "--price",
+        PRICE,
+        "-o",
+        "json",
+        "--nodes",
+        "40",
+        "--namespaces",
+        "120",
+        "--pods",
+        "3000",
     ]));
     let mut all = Vec::new();
     docs.iter().for_each(|d| costs(d, &mut all));
-    assert!(all.iter().any(|c| c["typical"].is_object()), "some typical bill is shown");
+    assert!(
+        all.iter().any(|c| c["typical"].is_object()),
+        "some typical bill is shown"
+    );
     for c in &all {
         if c["typical"].is_null() {
             let why = c["typicalMissing"].as_str().unwrap_or("");
@@ -123,17 +143,29 @@ fn typical_never_appears_without_its_source() {
         let sources = c["typical"]["sources"].as_array().expect("sources");
         assert!(!sources.is_empty(), "typical without sources: {c}");
         for s in sources {
-            assert!(s["source"].as_str().unwrap_or("").starts_with("https://"), "{s}");
+            assert!(
+                s["source"].as_str().unwrap_or("").starts_with("https://"),
+                "{s}"
+            );
             assert!(s["read"].as_str().is_some_and(|d| d.len() == 10), "{s}");
             assert!(!s["published"].as_str().unwrap_or("").is_empty(), "{s}");
         }
     }
     // The table marks typical as published, never measured, and names the source.
     let table = stdout(&run(
-        &["scan", "--from", "fixtures/clusters/istio-sidecar", "--price", PRICE],
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--price",
+            PRICE,
+        ],
         None,
     ));
-    assert!(table.contains("published figures, not measured here"), "{table}");
+    assert!(
+        table.contains("published figures, not measured here"),
+        "{table}"
+    );
     assert!(table.contains("https://istio.io/"), "{table}");
 }
 
@@ -151,7 +183,10 @@ fn cost_usage_bills_the_measured_proxies() {
     let u = &s["cost"]["usage"];
     assert_eq!(u["hourly"], 0.001887, "{u}");
     assert_eq!(u["monthly"], 1.38, "{u}");
-    assert_eq!((u["pods"].as_u64(), u["instances"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(
+        (u["pods"].as_u64(), u["instances"].as_u64()),
+        (Some(3), Some(3))
+    );
     assert_eq!(s["meshes"][0]["cost"]["usage"], *u);
 }
 
@@ -181,8 +216,12 @@ fn changing_the_price_changes_every_output_consistently() {
     for (case, path) in [("istio-sidecar-base", &b), ("istio-sidecar", &a)] {
         let o = run(
             &[
-                "scan", "--from", &format!("fixtures/clusters/{case}"), "--save",
-                path.to_str().unwrap(), "--quiet",
+                "scan",
+                "--from",
+                &format!("fixtures/clusters/{case}"),
+                "--save",
+                path.to_str().unwrap(),
+                "--quiet",
             ],
             None,
         );
@@ -194,8 +233,16 @@ fn changing_the_price_changes_every_output_consistently() {
             monthly(&scan("istio-sidecar", price)),
             monthly(&json_of(&["diff", bs, as_, "--price", price, "-o", "json"])),
             monthly(&json_of(&[
-                "plan", "--from", "fixtures/clusters/istio-sidecar", "--enable", "l7-policy",
-                "--price", price, "-o", "json", "--quiet",
+                "plan",
+                "--from",
+                "fixtures/clusters/istio-sidecar",
+                "--enable",
+                "l7-policy",
+                "--price",
+                price,
+                "-o",
+                "json",
+                "--quiet",
             ])),
             monthly(&json_of(&["compare", "--price", price, "-o", "json"])),
         ]
@@ -206,21 +253,48 @@ fn changing_the_price_changes_every_output_consistently() {
         assert_eq!(x.len(), y.len(), "output {i}");
         for (p, q) in x.iter().zip(y) {
             // Both prices doubled: every bill doubles (to the cent, each rounded once).
-            assert!((q - 2.0 * p).abs() <= 0.011, "output {i}: {p} at one price, {q} at twice it");
+            assert!(
+                (q - 2.0 * p).abs() <= 0.011,
+                "output {i}: {p} at one price, {q} at twice it"
+            );
         }
     }
     // The tables show the figures of the JSON.
     let table = stdout(&run(
-        &["scan", "--from", "fixtures/clusters/istio-sidecar", "--price", DOUBLE],
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--price",
+            DOUBLE,
+        ],
         None,
     ));
-    assert!(table.contains("128.01"), "requests at twice the price: {table}");
+    assert!(
+        table.contains("128.01"),
+        "requests at twice the price: {table}"
+    );
     let diff = stdout(&run(&["diff", bs, as_, "--price", DOUBLE], None));
     assert!(diff.contains("Cost (USD per month)"), "{diff}");
     // A budget on the bill: grew by more than 4 (whole currency units) exits 4.
-    let o = run(&["diff", bs, as_, "--price", PRICE, "--fail-on", "costMonthly>+4"], None);
+    let o = run(
+        &[
+            "diff",
+            bs,
+            as_,
+            "--price",
+            PRICE,
+            "--fail-on",
+            "costMonthly>+4",
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let o = run(&["diff", bs, as_, "--fail-on", "costMonthly>+4"], None);
-    assert_eq!(o.status.code(), Some(2), "a cost budget without a price is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a cost budget without a price is a usage error"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -13,7 +13,14 @@ pub fn section(s: &Snapshot) -> Option<Section> {
     let mut sec = Section::new(
         1,
         "Cost",
-        vec!["MESH", "BASIS", "HOURLY", "MONTHLY", "PER MESHED POD", "NOTE"],
+        vec![
+            "MESH",
+            "BASIS",
+            "HOURLY",
+            "MONTHLY",
+            "PER MESHED POD",
+            "NOTE",
+        ],
     )
     .shrink("NOTE", fit::Shrink::Text);
     sec.note = Some(price_line(total));
