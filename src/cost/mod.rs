@@ -256,19 +256,16 @@ fn typical_of(
         let own = amount(p.cpu_request_millicores, p.memory_request_bytes);
         rest.cores -= own.cores;
         rest.bytes -= own.bytes;
-        match typical.footprint(p) {
-            Some((cores, bytes, source)) => {
-                total.cores += cores;
-                total.bytes += bytes;
-                if !sources.contains(&source) {
-                    sources.push(source);
-                }
+        if let Some((cores, bytes, source)) = typical.footprint(p) {
+            total.cores += cores;
+            total.bytes += bytes;
+            if !sources.contains(&source) {
+                sources.push(source);
             }
-            None => {
-                let name = format!("{} {} ({})", p.mesh, p.implementation, p.placement.as_str());
-                if !missing.contains(&name) {
-                    missing.push(name);
-                }
+        } else {
+            let name = format!("{} {} ({})", p.mesh, p.implementation, p.placement.as_str());
+            if !missing.contains(&name) {
+                missing.push(name);
             }
         }
     }

@@ -116,14 +116,11 @@ pub fn resolve(spec: Option<&str>, file: Option<(&str, &str)>) -> Result<Option<
     if let Some(s) = spec.filter(|s| s.contains('=')) {
         return direct(s, file.map(|_| parsed.currency.as_str())).map(Some);
     }
-    let name = match spec.or(parsed.default.as_deref()) {
-        Some(n) => n,
-        None => {
-            return Err(Error::Prices {
-                origin: origin.to_owned(),
-                message: "no `default` preset: name one with --price NAME".to_owned(),
-            })
-        }
+    let Some(name) = spec.or(parsed.default.as_deref()) else {
+        return Err(Error::Prices {
+            origin: origin.to_owned(),
+            message: "no `default` preset: name one with --price NAME".to_owned(),
+        });
     };
     let preset = parsed
         .presets

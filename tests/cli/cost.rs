@@ -1,4 +1,4 @@
-//! The bill (issue 21): hand-worked costs in the fixtures' EXPECTED.md (```cost blocks),
+//! The bill (issue 21): hand-worked costs in the fixtures' EXPECTED.md (`cost` fenced blocks),
 //! `typical` never without its source, usage from served metrics, and a change of price
 //! changing every output the same way.
 
@@ -29,7 +29,7 @@ fn scan(case: &str, price: &str) -> Value {
     ])
 }
 
-/// The `key = value` lines of the fixture's ```cost block, if it has one.
+/// The `key = value` lines of the fixture's `cost` fenced block, if it has one.
 fn expected(case: &str) -> Option<BTreeMap<String, String>> {
     let path = root()
         .join("fixtures/clusters")
@@ -129,7 +129,9 @@ fn typical_never_appears_without_its_source() {
         "3000",
     ]));
     let mut all = Vec::new();
-    docs.iter().for_each(|d| costs(d, &mut all));
+    for d in &docs {
+        costs(d, &mut all);
+    }
     assert!(
         all.iter().any(|c| c["typical"].is_object()),
         "some typical bill is shown"
@@ -181,7 +183,7 @@ fn cost_usage_bills_the_measured_proxies() {
     let s = live_json(&o);
     // Hand-worked in fixtures/clusters/istio-ambient/EXPECTED.md: 45m and 120Mi.
     let u = &s["cost"]["usage"];
-    assert_eq!(u["hourly"], 0.001887, "{u}");
+    assert_eq!(u["hourly"], 0.001_887, "{u}");
     assert_eq!(u["monthly"], 1.38, "{u}");
     assert_eq!(
         (u["pods"].as_u64(), u["instances"].as_u64()),

@@ -61,7 +61,7 @@ fn cost(d: &Diff) -> Option<Section> {
     let c = d.cost.as_ref()?;
     let mut sec = Section::new(
         1,
-        &format!("Cost ({} per month)", c.currency),
+        format!("Cost ({} per month)", c.currency),
         vec!["", "BASIS", "BEFORE", "AFTER", "CHANGE"],
     )
     .signed();
