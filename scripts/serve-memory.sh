@@ -25,7 +25,7 @@ SERVE_PID=$!
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$SERVE_PID/status"; }
 echo "# $PROFILE build, $PODS pods, $(nproc) cores; RSS in KiB after each scan count"
 echo "scans  rss_kib"
-for n in 1 10 25 50 75 100; do
+for n in 1 10 25 50 75 100 150 200 300; do
   [ "$n" -gt "$SCANS" ] && break
   until [ "$(grep -c 'event=scan' "$WORK/serve.log")" -ge "$n" ]; do sleep 0.2; done
   printf '%5d  %s\n' "$n" "$(rss)"

@@ -46,6 +46,17 @@ impl Figures for Totals {
 
 impl Figures for Snapshot {
     fn figure(&self, term: &Term) -> Option<i64> {
+        if term.field == COST_MONTHLY {
+            // Whole currency units of the monthly bill on requests; unbilled: not judged.
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "a monthly bill, rounded, is far below i64::MAX"
+            )]
+            return self
+                .cost
+                .as_ref()
+                .map(|c| c.requests.monthly.round() as i64);
+        }
         if let Some(filter) = term.hazards {
             let n = self.hazards.iter().filter(|h| filter.counts(h)).count();
             return Some(as_i64(n as u64));
@@ -187,6 +198,11 @@ impl Budget {
         Ok(Self { terms })
     }
 
+    /// Does a term judge the bill (so a price is needed)?
+    pub fn needs_cost(&self) -> bool {
+        self.terms.iter().any(|t| t.field == COST_MONTHLY)
+    }
+
     /// Refuses relative terms (for `scan`, which has no before).
     pub fn require_absolute(&self) -> Result<(), Error> {
         match self
@@ -250,9 +266,18 @@ impl Budget {
     }
 }
 
+/// The budget figure of the monthly bill on requests (whole currency units).
+pub const COST_MONTHLY: &str = "costMonthly";
+
 fn parse_term(term: &str) -> Result<Term, Error> {
     if let Some(t) = hazard_term(term)? {
         return Ok(t);
+    }
+    // `costMonthly<op>N`: the monthly bill on requests, in whole currency units.
+    if let Some(rest) = term.strip_prefix(COST_MONTHLY) {
+        let mut parsed = parse_plain(term, &format!("components{rest}"))?;
+        parsed.field = COST_MONTHLY;
+        return Ok(parsed);
     }
     // `config.<resource>`: one configuration kind's objects.
     let (config, body) = match term.strip_prefix("config.") {

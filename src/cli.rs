@@ -170,6 +170,21 @@ pub struct InputArgs {
     pub judge: JudgeArgs,
 }
 
+/// What compute costs (`docs/cost.md`): with a price, outputs carry the bill.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PriceArgs {
+    /// Bill the surface at this price: `cpu=0.031/h,memory=0.0042/GiB-h` (optional
+    /// `,currency=EUR`), or a preset's name from the pricing file (see --print-prices).
+    #[arg(long, value_name = "PRICE")]
+    pub price: Option<String>,
+    /// A pricing file (TOML) of named presets; without --price, its `default` preset.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<std::path::PathBuf>,
+    /// Print the built-in pricing file (a starting point for --prices) and exit.
+    #[arg(long)]
+    pub print_prices: bool,
+}
+
 /// How a scan judges what it read.
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct JudgeArgs {
@@ -289,6 +304,8 @@ pub struct ScanArgs {
     /// (default: the context's name).
     #[arg(long, value_name = "NAME")]
     pub cluster_name: Option<String>,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -355,6 +372,8 @@ pub struct DiffArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 /// Output formats of `plan` and `compare`.
@@ -389,6 +408,8 @@ pub struct PlanArgs {
     /// Do not draw progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -436,6 +457,8 @@ pub struct CompareArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 /// Output formats of `graph`.

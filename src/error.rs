@@ -42,9 +42,14 @@ pub enum Error {
     /// `scan --push`: the Pushgateway could not take the metrics.
     #[error(transparent)]
     Push(#[from] crate::push::Error),
+
     /// `serve` could not listen or start.
     #[error(transparent)]
     Serve(#[from] crate::serve::Error),
+
+    /// `--price`/`--prices`: a price that cannot be used.
+    #[error(transparent)]
+    Cost(#[from] crate::cost::Error),
 }
 
 impl Error {
@@ -61,6 +66,7 @@ impl Error {
             Error::Growth(e) => e.class(),
             Error::Headcount(e) => e.class(),
             Error::Push(e) => e.class(),
+            Error::Cost(e) => e.class(),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod certs;
 pub mod cli;
 pub mod commands;
 pub mod completion;
+pub mod cost;
 pub mod date;
 pub mod detect;
 pub mod diff;

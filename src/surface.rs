@@ -74,6 +74,9 @@ pub struct Snapshot {
     #[serde(default)]
     pub certificates: Vec<CertificateEntry>,
     pub totals: Totals,
+    /// The compute bill of every mesh together, when a price was given (`docs/cost.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::Cost>,
 }
 
 impl Snapshot {
@@ -99,6 +102,7 @@ impl Snapshot {
             overrides: Vec::new(),
             certificates: Vec::new(),
             totals: Totals::default(),
+            cost: None,
         }
     }
 
@@ -266,6 +270,9 @@ pub struct Mesh {
     pub namespace: Option<String>,
     pub meshed_pods: u64,
     pub totals: Totals,
+    /// The mesh's compute bill, when a price was given (`docs/cost.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::Cost>,
 }
 
 /// A workload the team runs for a mesh.

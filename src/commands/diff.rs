@@ -10,8 +10,17 @@ use crate::render;
 
 /// `diff BEFORE AFTER` or `diff BEFORE --live`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
-    // A bad budget is a usage error before any file is read.
+    if super::cost::print(&args.cost, io)? {
+        return Ok(crate::exit::OK);
+    }
+    // A bad budget or price is a usage error before any file is read.
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
+    let pricing = super::cost::pricing(&args.cost)?;
+    if pricing.is_none() && budget.as_ref().is_some_and(Budget::needs_cost) {
+        return Err(Error::Usage(
+            "--fail-on costMonthly needs a price: give --price or --prices".to_owned(),
+        ));
+    }
     if !args.live && !args.cluster.context.is_empty() {
         return Err(Error::Usage(
             "--context picks the live cluster of `diff BEFORE --live`; \
@@ -19,8 +28,8 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                 .to_owned(),
         ));
     }
-    let before = pipeline::saved(&args.before, io.stdin, args.limits.limits())?;
-    let after = match (&args.after, args.live) {
+    let mut before = pipeline::saved(&args.before, io.stdin, args.limits.limits())?;
+    let mut after = match (&args.after, args.live) {
         (Some(path), false) => pipeline::saved(path, io.stdin, args.limits.limits())?,
         (None, true) => {
             let live = InputArgs {
@@ -37,6 +46,11 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
             ))
         }
     };
+    // Both sides at the same price: the change is the surface's, not the rate card's.
+    if let Some(p) = &pricing {
+        p.bill(&mut before);
+        p.bill(&mut after);
+    }
     let d = crate::diff::diff(&before, &after);
     let text = match args.output {
         DiffOutput::Table => render::diff::table(&d, io.color, io.width),

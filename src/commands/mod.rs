@@ -6,6 +6,7 @@
 //! [`crate::error`], none of which imports them back.
 
 pub mod complete;
+mod cost;
 pub mod diff;
 pub mod graph;
 pub mod headcount;

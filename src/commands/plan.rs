@@ -11,6 +11,10 @@ use crate::render;
 
 /// `plan --enable F1,F2`.
 pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
+    let pricing = super::cost::pricing(&args.cost)?;
     let today = super::input::one(&args.input, None, args.quiet, io, k)?;
     let g = k.growth();
     let mut plan = g.plan(&today, args.mesh.as_deref(), &args.enable, args.l7)?;
@@ -36,6 +40,9 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
             args.l7,
         );
     }
+    if let Some(p) = &pricing {
+        bill(p, &mut plan.steps);
+    }
     let text = match args.output {
         ReportOutput::Table => render::plan::table(&plan, io.color, io.width),
         ReportOutput::Json => render::json(&plan)?,
@@ -57,6 +64,10 @@ pub fn run(args: &PlanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
 
 /// `compare --mesh ... --features ...`.
 pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
+    let pricing = super::cost::pricing(&args.cost)?;
     // Without --from or --live the comparison is the catalog's alone: no cluster is read.
     let scan = if args.from.is_empty() && !args.live {
         if !args.cluster.context.is_empty() {
@@ -95,7 +106,12 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
             .unwrap_or(namespaces.saturating_mul(3)),
     };
     let g = k.growth();
-    let plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
+    let mut plan = g.compare(&args.mesh, &args.features, &scale, args.l7, scan.as_ref())?;
+    if let Some(p) = &pricing {
+        for col in &mut plan.columns {
+            bill(p, &mut col.steps);
+        }
+    }
     let text = match args.output {
         ReportOutput::Table => render::compare::table(&plan, io.color, io.width),
         ReportOutput::Json => render::json(&plan)?,
@@ -117,5 +133,13 @@ pub fn compare(args: &CompareArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8,
             })
         }
         None => Ok(exit::OK),
+    }
+}
+
+/// Bills every step's surface at the price.
+fn bill(p: &super::cost::Pricing, steps: &mut [crate::growth::Step]) {
+    for step in steps {
+        p.bill(&mut step.snapshot);
+        step.cost.clone_from(&step.snapshot.cost);
     }
 }

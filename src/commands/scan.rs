@@ -24,9 +24,18 @@ pub const FLEET_CONCURRENCY: usize = 8;
 pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
     // A bad budget is a usage error before anything is read; one snapshot has no before,
     // so only absolute terms apply.
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
+    let pricing = super::cost::pricing(&args.cost)?;
     let budget = args.fail_on.as_deref().map(Budget::parse).transpose()?;
     if let Some(b) = &budget {
         b.require_absolute()?;
+        if b.needs_cost() && pricing.is_none() {
+            return Err(Error::Usage(
+                "--fail-on costMonthly needs a price: give --price or --prices".to_owned(),
+            ));
+        }
     }
     let gateway = args.push.as_deref().map(Gateway::parse).transpose()?;
     let fleet = args.all_contexts || args.input.cluster.context.len() > 1;
@@ -43,9 +52,19 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error>
                     .to_owned(),
             ));
         }
-        return run_fleet(args, budget.as_ref(), gateway.as_ref(), io, k);
+        return run_fleet(
+            args,
+            budget.as_ref(),
+            gateway.as_ref(),
+            pricing.as_ref(),
+            io,
+            k,
+        );
     }
-    let snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
+    let mut snap = super::input::one(&args.input, args.nodes, args.quiet, io, k)?;
+    if let Some(p) = &pricing {
+        p.bill(&mut snap);
+    }
     if let Some(path) = &args.save {
         save(&snap, path)?;
     }
@@ -141,6 +160,7 @@ fn run_fleet(
     args: &ScanArgs,
     budget: Option<&Budget>,
     gateway: Option<&Gateway>,
+    pricing: Option<&super::cost::Pricing>,
     io: &mut Io<'_>,
     k: &Knowledge,
 ) -> Result<u8, Error> {
@@ -202,7 +222,10 @@ fn run_fleet(
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
         {
-            Some(Ok(snap)) => {
+            Some(Ok(mut snap)) => {
+                if let Some(p) = pricing {
+                    p.bill(&mut snap);
+                }
                 if let Some(dir) = &args.save_dir {
                     save(&snap, &dir.join(format!("{}.json", file_name(ctx))))?;
                 }

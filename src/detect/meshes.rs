@@ -108,6 +108,7 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
             namespace,
             meshed_pods: acc.meshed_pods,
             totals: t,
+            cost: None,
         });
         out.components.extend(components);
         out.proxies.extend(proxies);

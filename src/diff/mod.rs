@@ -123,6 +123,11 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> Diff {
         upgrade_steps,
         config,
         hazards,
+        cost: before
+            .cost
+            .as_ref()
+            .zip(after.cost.as_ref())
+            .and_then(|(b, a)| crate::cost::delta::between(b, a)),
     };
     d.growth = causes::growth(before, after, &d);
     d

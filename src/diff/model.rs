@@ -47,6 +47,10 @@ pub struct Diff {
     pub config: Vec<ConfigChange>,
     /// Hazards introduced (`added`) and resolved (`removed`), matched by code and mesh.
     pub hazards: HazardChanges,
+    /// The monthly bill before and after, when both were billed at the same price
+    /// (`--price`; docs/cost.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::delta::CostChange>,
 }
 
 /// Hazards only after and only before (a hazard on both sides, whatever its count, is not

@@ -34,6 +34,7 @@ impl Growth<'_> {
                 namespace: None,
                 meshed_pods: scale.pods,
                 totals: Totals::default(),
+                cost: None,
             }],
             ..Snapshot::empty(Source::projected())
         };

@@ -116,6 +116,9 @@ pub struct Step {
     /// The surface after this step (kept for tests and the graph; not serialized).
     #[serde(skip)]
     pub snapshot: Snapshot,
+    /// The bill after this step, when a price was given (`docs/cost.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::Cost>,
 }
 
 impl Step {
@@ -129,6 +132,7 @@ impl Step {
             scales_with: Vec::new(),
             learn: Vec::new(),
             snapshot: s.clone(),
+            cost: None,
         }
     }
 
@@ -156,6 +160,7 @@ impl Step {
             scales_with: scales,
             learn: Vec::new(),
             snapshot: s.clone(),
+            cost: None,
         }
     }
 }

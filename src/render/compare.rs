@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::fit::Shrink;
 use super::markdown;
-use super::plan::{cells, changes, learn, scale_line, FIGURES};
+use super::plan::{cells, changes, cost_cells, learn, scale_line, COST_FIGURES, FIGURES};
 use super::section::Section;
 use super::table::page;
 use crate::growth::{ComparePlan, Step};
@@ -38,6 +38,17 @@ pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
          (\"not set\" here, not free); --from calibrates with a real scan."
             .to_owned(),
     ];
+    if let Some(first) = c
+        .columns
+        .iter()
+        .flat_map(|col| &col.steps)
+        .find_map(|s| s.cost.as_ref())
+    {
+        head.push(format!(
+            "{}; typical: published per-instance figures, not measured (\"-\": none published)",
+            super::scan::cost::price_line(first)
+        ));
+    }
     for col in c.columns.iter().filter(|col| col.calibrated) {
         head.push(format!(
             "{}: baseline calibrated by the scanned cluster",
@@ -112,6 +123,26 @@ pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
                     .map(|s| s.map_or_else(|| "-".to_owned(), |s| cells(s)[k].clone())),
             );
             sec.rows.push(row);
+        }
+        if steps.iter().flatten().any(|s| s.cost.is_some()) {
+            for (k, fig) in COST_FIGURES.iter().enumerate() {
+                let mut row = vec![String::new(), fig.to_lowercase()];
+                row.extend(c.columns.iter().zip(&steps).map(|(col, s)| {
+                    s.map_or_else(
+                        || "-".to_owned(),
+                        |s| {
+                            let before = col
+                                .steps
+                                .iter()
+                                .position(|x| std::ptr::eq(x, s))
+                                .and_then(|i| i.checked_sub(1))
+                                .and_then(|i| col.steps.get(i));
+                            cost_cells(s, before)[k].clone()
+                        },
+                    )
+                }));
+                sec.rows.push(row);
+            }
         }
     }
     // What keeps growing: the workloads that multiply with nodes or namespaces.

@@ -63,6 +63,30 @@ pub(super) fn cells(s: &Step) -> [String; 10] {
     ]
 }
 
+/// A step's monthly bill on requests and on typical figures, each with its change from
+/// `before` (the previous step): `1234.56 (+120.00)`; `-` without a bill on that basis.
+pub(super) fn cost_cells(s: &Step, before: Option<&Step>) -> [String; 2] {
+    let Some(c) = &s.cost else {
+        return ["-".to_owned(), "-".to_owned()];
+    };
+    let prev = before.and_then(|b| b.cost.as_ref());
+    let cell = |now: Option<f64>, was: Option<f64>| match (now, was) {
+        (None, _) => "-".to_owned(),
+        (Some(n), Some(w)) if (n - w).abs() >= 0.005 => format!("{n:.2} ({:+.2})", n - w),
+        (Some(n), _) => format!("{n:.2}"),
+    };
+    [
+        cell(Some(c.requests.monthly), prev.map(|p| p.requests.monthly)),
+        cell(
+            c.typical.as_ref().map(|t| t.monthly),
+            prev.and_then(|p| p.typical.as_ref()).map(|t| t.monthly),
+        ),
+    ]
+}
+
+/// The rows of [`cost_cells`], and the currency line above them.
+pub(super) const COST_FIGURES: [&str; 2] = ["REQUESTS/MO", "TYPICAL/MO"];
+
 /// The figure columns of a step, in [`cells`] order.
 pub(super) const FIGURES: [&str; 10] = [
     "COMPONENTS",
@@ -227,6 +251,9 @@ pub(crate) fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
         }
     }
     let mut out = vec![steps];
+    if let Some(sec) = cost_section(p) {
+        out.push(sec);
+    }
     if !adds.rows.is_empty() {
         out.push(adds);
     }
@@ -234,4 +261,29 @@ pub(crate) fn sections(p: &Plan) -> (Vec<String>, Vec<Section>) {
         out.push(sweep_section(&p.sweep));
     }
     (head, out)
+}
+
+/// The bill after each step, when a price was given.
+fn cost_section(p: &Plan) -> Option<Section> {
+    let first = p.steps.iter().find_map(|s| s.cost.as_ref())?;
+    let mut headers = vec!["STEP", "FEATURE"];
+    headers.extend(COST_FIGURES);
+    let mut sec = Section::new(
+        1,
+        "Cost after each step (monthly, change in brackets)",
+        headers,
+    );
+    sec.note = Some(super::scan::cost::price_line(first));
+    for (i, s) in p.steps.iter().enumerate() {
+        let mut row = vec![
+            i.to_string(),
+            s.feature.clone().unwrap_or_else(|| "(today)".into()),
+        ];
+        row.extend(cost_cells(s, i.checked_sub(1).and_then(|j| p.steps.get(j))));
+        sec.rows.push(row);
+    }
+    sec.footer = Some(
+        "typical: published per-instance figures, not measured here; \"-\": no published figure for a proxy type (-o json says which)".to_owned(),
+    );
+    Some(sec)
 }

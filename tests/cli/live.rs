@@ -337,7 +337,7 @@ fn every_request_is_allowed_by_the_printed_cluster_role() {
 }
 
 /// The ztunnel pods of the istio-ambient fixture (one per node).
-fn ztunnel_pods() -> Vec<String> {
+pub fn ztunnel_pods() -> Vec<String> {
     let objects =
         fakekube::load_path(&root().join("fixtures/clusters/istio-ambient")).expect("fixture");
     let pods: Vec<String> = objects

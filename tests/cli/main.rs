@@ -15,6 +15,7 @@ mod certificates;
 mod completion;
 mod config;
 mod conventions;
+mod cost;
 mod deploy;
 mod diff;
 mod docs;

@@ -37,6 +37,7 @@ pub fn sections(d: &Diff) -> Vec<Section> {
     [
         objects::hazards(d),
         Some(figures::totals(d)),
+        cost(d),
         Some(figures::scale(d)),
         Some(figures::growth(d)),
         objects::meshes(d),
@@ -53,6 +54,37 @@ pub fn sections(d: &Diff) -> Vec<Section> {
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The monthly bill before and after, per basis (with `--price`).
+fn cost(d: &Diff) -> Option<Section> {
+    let c = d.cost.as_ref()?;
+    let mut sec = Section::new(
+        1,
+        format!("Cost ({} per month)", c.currency),
+        vec!["", "BASIS", "BEFORE", "AFTER", "CHANGE"],
+    )
+    .signed();
+    for (basis, ch) in [
+        ("requests", Some(&c.requests)),
+        ("usage", c.usage.as_ref()),
+        ("typical", c.typical.as_ref()),
+    ] {
+        let Some(ch) = ch else { continue };
+        let sign = match ch.delta {
+            x if x > 0.0 => "+",
+            x if x < 0.0 => "-",
+            _ => " ",
+        };
+        sec.rows.push(vec![
+            sign.to_owned(),
+            basis.to_owned(),
+            format!("{:.2}", ch.before),
+            format!("{:.2}", ch.after),
+            format!("{:+.2}", ch.delta),
+        ]);
+    }
+    Some(sec)
 }
 
 fn side_line(label: &str, s: &Side) -> String {

@@ -5,6 +5,7 @@
 //! drawer, so both always show the same figures. JSON and YAML are the snapshot itself.
 
 mod config;
+pub mod cost;
 mod hazards;
 mod mesh;
 
@@ -55,6 +56,7 @@ pub fn headline(s: &Snapshot) -> Vec<String> {
 pub fn sections(s: &Snapshot, wide: bool) -> Vec<Section> {
     let mut out: Vec<Section> = hazards::section(s, wide).into_iter().collect();
     out.push(overview(s));
+    out.extend(cost::section(s));
     for m in &s.meshes {
         out.extend(mesh::sections(s, m, wide));
     }

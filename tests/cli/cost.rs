@@ -1,0 +1,302 @@
+//! The bill (issue 21): hand-worked costs in the fixtures' EXPECTED.md (`cost` fenced blocks),
+//! `typical` never without its source, usage from served metrics, and a change of price
+//! changing every output the same way.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::live::{json as live_json, ztunnel_pods, Live};
+use crate::util::{cases, root, run, stderr, stdout};
+
+const PRICE: &str = "cpu=0.031/h,memory=0.0042/GiB-h";
+const DOUBLE: &str = "cpu=0.062/h,memory=0.0084/GiB-h";
+
+fn json_of(args: &[&str]) -> Value {
+    let o = run(args, None);
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{args:?}: {}",
+        stderr(&o)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+fn scan(case: &str, price: &str) -> Value {
+    let dir = format!("fixtures/clusters/{case}");
+    json_of(&[
+        "scan", "--from", &dir, "--price", price, "-o", "json", "--quiet",
+    ])
+}
+
+/// The `key = value` lines of the fixture's `cost` fenced block, if it has one.
+fn expected(case: &str) -> Option<BTreeMap<String, String>> {
+    let path = root()
+        .join("fixtures/clusters")
+        .join(case)
+        .join("EXPECTED.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let block = text.split("```cost").nth(1)?.split("```").next()?;
+    Some(
+        block
+            .lines()
+            .filter_map(|l| l.split_once(" = "))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect(),
+    )
+}
+
+/// The value at a dotted path (`typical.sources` lists each source's URL).
+fn at(cost: &Value, key: &str) -> String {
+    if key == "typical.sources" {
+        return cost["typical"]["sources"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s["source"].as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+    }
+    let v = key.split('.').fold(cost, |v, k| &v[k]);
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn agrees(want: &str, got: &str) -> bool {
+    match (want.parse::<f64>(), got.parse::<f64>()) {
+        (Ok(w), Ok(g)) => (w - g).abs() < 1e-9,
+        _ => want == got,
+    }
+}
+
+#[test]
+fn every_fixture_with_a_cost_block_agrees_with_its_hand_worked_bill() {
+    let mut checked = Vec::new();
+    for case in cases() {
+        let Some(want) = expected(&case) else {
+            continue;
+        };
+        let s = scan(&case, PRICE);
+        // Every fixture with a block has one mesh: its bill is the snapshot's.
+        assert_eq!(s["meshes"].as_array().map(Vec::len), Some(1), "{case}");
+        for cost in [&s["cost"], &s["meshes"][0]["cost"]] {
+            for (k, w) in &want {
+                let g = at(cost, k);
+                assert!(agrees(w, &g), "{case}: {k} = {g}, EXPECTED.md says {w}");
+            }
+        }
+        checked.push(case);
+    }
+    assert!(
+        checked.len() >= 3,
+        "three fixtures are hand-worked: {checked:?}"
+    );
+}
+
+/// Every cost object in a document (snapshot, plan, compare, diff).
+fn costs(v: &Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(c) = m.get("cost").filter(|c| c.is_object()) {
+                out.push(c.clone());
+            }
+            m.values().for_each(|x| costs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| costs(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn typical_never_appears_without_its_source() {
+    let mut docs: Vec<Value> = cases().iter().map(|c| scan(c, PRICE)).collect();
+    docs.push(json_of(&[
+        "compare",
+        "--price",
+        PRICE,
+        "-o",
+        "json",
+        "--nodes",
+        "40",
+        "--namespaces",
+        "120",
+        "--pods",
+        "3000",
+    ]));
+    let mut all = Vec::new();
+    for d in &docs {
+        costs(d, &mut all);
+    }
+    assert!(
+        all.iter().any(|c| c["typical"].is_object()),
+        "some typical bill is shown"
+    );
+    for c in &all {
+        if c["typical"].is_null() {
+            let why = c["typicalMissing"].as_str().unwrap_or("");
+            assert!(!why.is_empty(), "a null typical says why: {c}");
+            continue;
+        }
+        let sources = c["typical"]["sources"].as_array().expect("sources");
+        assert!(!sources.is_empty(), "typical without sources: {c}");
+        for s in sources {
+            assert!(
+                s["source"].as_str().unwrap_or("").starts_with("https://"),
+                "{s}"
+            );
+            assert!(s["read"].as_str().is_some_and(|d| d.len() == 10), "{s}");
+            assert!(!s["published"].as_str().unwrap_or("").is_empty(), "{s}");
+        }
+    }
+    // The table marks typical as published, never measured, and names the source.
+    let table = stdout(&run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--price",
+            PRICE,
+        ],
+        None,
+    ));
+    assert!(
+        table.contains("published figures, not measured here"),
+        "{table}"
+    );
+    assert!(table.contains("https://istio.io/"), "{table}");
+}
+
+#[test]
+fn cost_usage_bills_the_measured_proxies() {
+    let metrics = ztunnel_pods()
+        .iter()
+        .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
+        .collect();
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
+    let o = live.scan(&["--quiet", "--price", PRICE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = live_json(&o);
+    // Hand-worked in fixtures/clusters/istio-ambient/EXPECTED.md: 45m and 120Mi.
+    let u = &s["cost"]["usage"];
+    assert_eq!(u["hourly"], 0.001_887, "{u}");
+    assert_eq!(u["monthly"], 1.38, "{u}");
+    assert_eq!(
+        (u["pods"].as_u64(), u["instances"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(s["meshes"][0]["cost"]["usage"], *u);
+}
+
+/// Every monthly figure of every cost object, in document order.
+fn monthly(v: &Value) -> Vec<f64> {
+    let mut all = Vec::new();
+    costs(v, &mut all);
+    let mut out = Vec::new();
+    for c in &all {
+        for basis in ["requests", "usage", "typical", "before", "after"] {
+            if let Some(m) = c[basis]["monthly"].as_f64() {
+                out.push(m);
+            }
+        }
+        if let Some(d) = c["requests"]["delta"].as_f64() {
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[test]
+fn changing_the_price_changes_every_output_consistently() {
+    let dir = std::env::temp_dir().join(format!("meshsurface-cost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (b, a) = (dir.join("b.json"), dir.join("a.json"));
+    for (case, path) in [("istio-sidecar-base", &b), ("istio-sidecar", &a)] {
+        let o = run(
+            &[
+                "scan",
+                "--from",
+                &format!("fixtures/clusters/{case}"),
+                "--save",
+                path.to_str().unwrap(),
+                "--quiet",
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let (bs, as_) = (b.to_str().unwrap(), a.to_str().unwrap());
+    let outputs = |price: &str| -> Vec<Vec<f64>> {
+        vec![
+            monthly(&scan("istio-sidecar", price)),
+            monthly(&json_of(&["diff", bs, as_, "--price", price, "-o", "json"])),
+            monthly(&json_of(&[
+                "plan",
+                "--from",
+                "fixtures/clusters/istio-sidecar",
+                "--enable",
+                "l7-policy",
+                "--price",
+                price,
+                "-o",
+                "json",
+                "--quiet",
+            ])),
+            monthly(&json_of(&["compare", "--price", price, "-o", "json"])),
+        ]
+    };
+    let (one, two) = (outputs(PRICE), outputs(DOUBLE));
+    for (i, (x, y)) in one.iter().zip(&two).enumerate() {
+        assert!(!x.is_empty(), "output {i} carries a bill");
+        assert_eq!(x.len(), y.len(), "output {i}");
+        for (p, q) in x.iter().zip(y) {
+            // Both prices doubled: every bill doubles (to the cent, each rounded once).
+            assert!(
+                (q - 2.0 * p).abs() <= 0.011,
+                "output {i}: {p} at one price, {q} at twice it"
+            );
+        }
+    }
+    // The tables show the figures of the JSON.
+    let table = stdout(&run(
+        &[
+            "scan",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--price",
+            DOUBLE,
+        ],
+        None,
+    ));
+    assert!(
+        table.contains("128.01"),
+        "requests at twice the price: {table}"
+    );
+    let diff = stdout(&run(&["diff", bs, as_, "--price", DOUBLE], None));
+    assert!(diff.contains("Cost (USD per month)"), "{diff}");
+    // A budget on the bill: grew by more than 4 (whole currency units) exits 4.
+    let o = run(
+        &[
+            "diff",
+            bs,
+            as_,
+            "--price",
+            PRICE,
+            "--fail-on",
+            "costMonthly>+4",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let o = run(&["diff", bs, as_, "--fail-on", "costMonthly>+4"], None);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a cost budget without a price is a usage error"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
