@@ -11,23 +11,13 @@ use std::time::Duration;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 
 use crate::live::{json, Live};
-use crate::util::{root, scan_json, stderr};
+use crate::util::{block_lines, expected_block, root, scan_json, stderr};
 
 /// The sorted lines of the `certificates` block of a fixture's EXPECTED.md (None: no block).
 fn expected(case: &str) -> Option<Vec<String>> {
-    let path = root()
-        .join("fixtures/clusters")
-        .join(case)
-        .join("EXPECTED.md");
-    let text = std::fs::read_to_string(path).expect("EXPECTED.md");
-    let block = text.split("```certificates").nth(1)?.split("```").next()?;
-    let mut lines: Vec<String> = block
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.sort();
-    Some(lines)
+    let dir = root().join("fixtures/clusters").join(case);
+    let block = expected_block(&dir, "certificates").expect("EXPECTED.md")?;
+    Some(block_lines(&block))
 }
 
 /// `mesh object key notAfter daysLeft subject` per entry of `certificates[]`.

@@ -6,22 +6,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::util::{cases, root, scan_json};
+use crate::util::{block_pairs, cases, expected_block, root, scan_json};
 
 /// The `key = value` lines of the `config` fenced block of `<folder>/<case>/EXPECTED.md`.
 fn expected(folder: &str, case: &str) -> BTreeMap<String, String> {
-    let path = root().join(folder).join(case).join("EXPECTED.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let block = text
-        .split("```config")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .unwrap_or_else(|| panic!("{}: no ```config block", path.display()));
-    block
-        .lines()
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect()
+    let dir = root().join(folder).join(case);
+    let block = expected_block(&dir, "config")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("{}: no ```config block", dir.display()));
+    block_pairs(&block, " = ")
 }
 
 fn figure(v: &Value) -> String {

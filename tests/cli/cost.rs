@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::live::{json as live_json, ztunnel_pods, Live};
-use crate::util::{cases, root, run, stderr, stdout};
+use crate::util::{block_pairs, cases, expected_block, root, run, stderr, stdout};
 
 const PRICE: &str = "cpu=0.031/h,memory=0.0042/GiB-h";
 const DOUBLE: &str = "cpu=0.062/h,memory=0.0084/GiB-h";
@@ -31,19 +31,9 @@ fn scan(case: &str, price: &str) -> Value {
 
 /// The `key = value` lines of the fixture's `cost` fenced block, if it has one.
 fn expected(case: &str) -> Option<BTreeMap<String, String>> {
-    let path = root()
-        .join("fixtures/clusters")
-        .join(case)
-        .join("EXPECTED.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let block = text.split("```cost").nth(1)?.split("```").next()?;
-    Some(
-        block
-            .lines()
-            .filter_map(|l| l.split_once(" = "))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect(),
-    )
+    let dir = root().join("fixtures/clusters").join(case);
+    let block = expected_block(&dir, "cost").unwrap_or_else(|e| panic!("{e}"))?;
+    Some(block_pairs(&block, " = "))
 }
 
 /// The value at a dotted path (`typical.sources` lists each source's URL).

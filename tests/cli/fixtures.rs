@@ -4,22 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::util::{cases, root, scan_json};
+use crate::util::{block_pairs, cases, expected_block, root, scan_json};
 
 /// The `key = value` lines of the `expected` fenced block of `<folder>/<case>/EXPECTED.md`.
 fn expected_in(folder: &str, case: &str) -> Result<BTreeMap<String, String>, String> {
-    let path = root().join(folder).join(case).join("EXPECTED.md");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let block = text
-        .split("```expected")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .ok_or_else(|| format!("{}: no `expected` fenced block", path.display()))?;
-    Ok(block
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect())
+    let dir = root().join(folder).join(case);
+    let block = expected_block(&dir, "expected")?
+        .ok_or_else(|| format!("{}: no `expected` fenced block", dir.display()))?;
+    Ok(block_pairs(&block, "="))
 }
 
 /// The same keys, read off a snapshot.

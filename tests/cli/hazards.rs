@@ -3,7 +3,7 @@
 //! block empty when there are none. A hazard that fires on a fixture it should not (or is
 //! missing from one it should) names the case.
 
-use crate::util::{root, scan_json};
+use crate::util::{block_lines, expected_block, root, scan_json};
 
 /// The folders under `fixtures/<folder>`, sorted.
 fn cases_in(folder: &str) -> Vec<String> {
@@ -19,24 +19,10 @@ fn cases_in(folder: &str) -> Vec<String> {
 
 /// The sorted lines of the `hazards` block of `fixtures/<folder>/<case>/EXPECTED.md`.
 fn expected(folder: &str, case: &str) -> Result<Vec<String>, String> {
-    let path = root()
-        .join("fixtures")
-        .join(folder)
-        .join(case)
-        .join("EXPECTED.md");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let block = text
-        .split("```hazards")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
+    let dir = root().join("fixtures").join(folder).join(case);
+    let block = expected_block(&dir, "hazards")?
         .ok_or_else(|| format!("{case}: EXPECTED.md has no `hazards` fenced block"))?;
-    let mut lines: Vec<String> = block
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.sort();
-    Ok(lines)
+    Ok(block_lines(&block))
 }
 
 /// The same lines, read off `scan -o json`.

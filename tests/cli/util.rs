@@ -69,3 +69,36 @@ pub fn scan_json(args: &[&str]) -> serde_json::Value {
     assert_eq!(o.status.code(), Some(0), "scan failed: {}", stderr(&o));
     serde_json::from_slice(&o.stdout).expect("scan -o json prints JSON")
 }
+
+/// The body of the `name` fenced block (```` ```name ````) of `dir/EXPECTED.md`: `Ok(None)`
+/// when the file has no such block, `Err` naming the file when it cannot be read. The
+/// hand-worked figures of every fixture live in such blocks.
+pub fn expected_block(dir: &std::path::Path, name: &str) -> Result<Option<String>, String> {
+    let path = dir.join("EXPECTED.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text
+        .split(&format!("```{name}\n"))
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .map(str::to_owned))
+}
+
+/// The `key SEP value` lines of a block, trimmed (other lines skipped).
+pub fn block_pairs(block: &str, sep: &str) -> std::collections::BTreeMap<String, String> {
+    block
+        .lines()
+        .filter_map(|l| l.split_once(sep))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// The non-empty lines of a block, whitespace runs made one space, sorted.
+pub fn block_lines(block: &str) -> Vec<String> {
+    let mut lines: Vec<String> = block
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.sort();
+    lines
+}
