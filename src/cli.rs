@@ -323,6 +323,8 @@ pub struct ServeArgs {
     /// The log on stderr, one line per event: logfmt (`text`) or JSON objects.
     #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::serve::LogFormat,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 /// Output formats of `diff`.

@@ -16,6 +16,7 @@
 //! (not the OpenMetrics `info` type, which Prometheus' 0.0.4 parser, `promtool check
 //! metrics` and the Pushgateway reject), so one set of families reads in both formats.
 
+mod cost;
 mod surface;
 
 use std::collections::BTreeMap;

@@ -39,6 +39,7 @@ pub fn snapshot_families(e: &mut Exposition, s: &Snapshot, cluster: Option<&str>
     objects(e, s, &l);
     namespaces(e, s, &l);
     certificates(e, s, &l);
+    super::cost::families(e, s, &l);
 }
 
 type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
