@@ -319,7 +319,12 @@ fn with_a_price_the_cost_families_equal_the_snapshot_bill() {
         }
     }
     // A fixture with a mesh: the family is there (the loop above would pass on nothing).
-    let text = openmetrics(&["--from", "fixtures/clusters/istio-sidecar", "--price", price]);
+    let text = openmetrics(&[
+        "--from",
+        "fixtures/clusters/istio-sidecar",
+        "--price",
+        price,
+    ]);
     let samples = check_openmetrics(&text);
     assert_eq!(
         value(

@@ -255,7 +255,11 @@ fn serve_with_a_price_exposes_the_bill() {
         value(
             &samples,
             "meshsurface_cost_per_hour",
-            &[("mesh", "istio"), ("basis", "requests"), ("currency", "USD")]
+            &[
+                ("mesh", "istio"),
+                ("basis", "requests"),
+                ("currency", "USD")
+            ]
         ),
         Some(0.087_675)
     );

@@ -30,7 +30,11 @@ pub(super) fn families(
         );
         for (basis, hourly) in bases(c) {
             f.add(
-                l(&[("mesh", &m.name), ("basis", basis), ("currency", &c.currency)]),
+                l(&[
+                    ("mesh", &m.name),
+                    ("basis", basis),
+                    ("currency", &c.currency),
+                ]),
                 hourly,
             );
         }
