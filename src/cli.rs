@@ -569,4 +569,6 @@ pub struct ReportArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }

@@ -16,6 +16,9 @@ use crate::{graph, render};
 /// `report [-o FILE]`: scan (or read) one cluster, or read several snapshots (a fleet), and
 /// write the page.
 pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
     if args.output.is_none() && io.stdout_terminal {
         return Err(Error::Usage(
             "the report is an HTML page, not for a terminal: write it to a file with \
@@ -23,12 +26,22 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                 .to_owned(),
         ));
     }
+    // The price first: a bad one is a usage error before anything is read.
+    let pricing = super::cost::pricing(&args.cost)?;
     // The old snapshot first: a bad file is reported before the cluster is read.
     let before = args
         .before
         .as_deref()
         .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
         .transpose()?;
+    // Billed at the one price given, as `diff` does: a change of price is not a change of
+    // surface.
+    let before = before.map(|mut old| {
+        if let Some(p) = &pricing {
+            p.bill(&mut old);
+        }
+        old
+    });
     // The model too: a bad model file is reported before the cluster is read.
     let read_model = args
         .model
@@ -36,7 +49,12 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .map(Model::read)
         .transpose()
         .map_err(|e| Error::Headcount(e.into()))?;
-    let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let mut fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    if let Some(p) = &pricing {
+        for (_, snap) in &mut fleet {
+            p.bill(snap);
+        }
+    }
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
         (false, [(_, today)]) => Some(k.growth().plan(

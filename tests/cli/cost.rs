@@ -313,6 +313,13 @@ fn changing_the_price_changes_every_output_consistently() {
         table.contains("128.01"),
         "requests at twice the price: {table}"
     );
+    for (price, figure) in [(PRICE, "64.00 USD/month"), (DOUBLE, "128.01 USD/month")] {
+        let page = stdout(&run(
+            &["report", "--from", as_, "--price", price, "-q"],
+            None,
+        ));
+        assert!(page.contains(figure), "report at {price}: {figure}");
+    }
     let diff = stdout(&run(&["diff", bs, as_, "--price", DOUBLE], None));
     assert!(diff.contains("Cost (USD per month)"), "{diff}");
     // A budget on the bill: grew by more than 4 (whole currency units) exits 4.
