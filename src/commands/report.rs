@@ -29,19 +29,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     // The price first: a bad one is a usage error before anything is read.
     let pricing = super::cost::pricing(&args.cost)?;
     // The old snapshot first: a bad file is reported before the cluster is read.
-    let before = args
-        .before
-        .as_deref()
-        .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
-        .transpose()?;
-    // Billed at the one price given, as `diff` does: a change of price is not a change of
-    // surface.
-    let before = before.map(|mut old| {
-        if let Some(p) = &pricing {
-            p.bill(&mut old);
-        }
-        old
-    });
+    let before = before(args, io, pricing.as_ref())?;
     // The model too: a bad model file is reported before the cluster is read.
     let read_model = args
         .model
@@ -49,12 +37,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .map(Model::read)
         .transpose()
         .map_err(|e| Error::Headcount(e.into()))?;
-    let mut fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
-    if let Some(p) = &pricing {
-        for (_, snap) in &mut fleet {
-            p.bill(snap);
-        }
-    }
+    let fleet = read(args, io, k, pricing.as_ref())?;
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
         (false, [(_, today)]) => Some(k.growth().plan(
@@ -134,6 +117,39 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     } else {
         exit::INCOMPLETE
     })
+}
+
+/// The cluster, or the fleet, billed when a price was given.
+fn read(
+    args: &ReportArgs,
+    io: &mut Io<'_>,
+    k: &Knowledge,
+    pricing: Option<&super::cost::Pricing>,
+) -> Result<Vec<(String, crate::surface::Snapshot)>, Error> {
+    let mut fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    for (_, snap) in &mut fleet {
+        if let Some(p) = pricing {
+            p.bill(snap);
+        }
+    }
+    Ok(fleet)
+}
+
+/// `--before`'s snapshot, billed at the one price given, as `diff` does (a change of price
+/// is not a change of surface).
+fn before(
+    args: &ReportArgs,
+    io: &mut Io<'_>,
+    pricing: Option<&super::cost::Pricing>,
+) -> Result<Option<crate::surface::Snapshot>, Error> {
+    let Some(path) = args.before.as_deref() else {
+        return Ok(None);
+    };
+    let mut old = pipeline::saved(path, io.stdin, args.input.limits.limits())?;
+    if let Some(p) = pricing {
+        p.bill(&mut old);
+    }
+    Ok(Some(old))
 }
 
 /// The page to `-o FILE`, or stdout.

@@ -40,9 +40,9 @@ pub struct TcoPart {
     /// The estimate's hours per year behind `people` (`rows[].hoursPerYear` summed over
     /// the cluster's rows; for the fleet, `estimate.hoursPerYear`).
     pub hours_per_year: f64,
-    /// hoursPerYear ÷ the model's hours_per_fte, to two decimals.
+    /// `hoursPerYear` ÷ the model's `hours_per_fte`, to two decimals.
     pub fte: f64,
-    /// hoursPerYear ÷ hours_per_fte × fteCost, to the cent.
+    /// `hoursPerYear` ÷ `hours_per_fte` × `fteCost`, to the cent.
     pub people_per_year: f64,
     /// Compute on each basis (requests, usage, typical), in that order.
     pub compute: Vec<TcoCompute>,

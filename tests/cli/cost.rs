@@ -261,43 +261,7 @@ fn changing_the_price_changes_every_output_consistently() {
             );
         }
     }
-    // headcount's cost of ownership: compute doubles, people (the FTE cost) do not.
-    let tco = |price: &str| -> (Vec<f64>, Vec<f64>) {
-        let h = json_of(&[
-            "headcount",
-            "--from",
-            as_,
-            "--price",
-            price,
-            "--fte-cost",
-            "100000",
-            "-o",
-            "json",
-        ]);
-        let parts: Vec<&Value> = h["tco"]["clusters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain([&h["tco"]["fleet"]])
-            .collect();
-        (
-            parts
-                .iter()
-                .flat_map(|p| p["compute"].as_array().unwrap())
-                .filter_map(|c| c["monthly"].as_f64())
-                .collect(),
-            parts
-                .iter()
-                .map(|p| p["peoplePerYear"].as_f64().unwrap())
-                .collect(),
-        )
-    };
-    let ((c1, p1), (c2, p2)) = (tco(PRICE), tco(DOUBLE));
-    assert!(!c1.is_empty() && c1.len() == c2.len());
-    for (p, q) in c1.iter().zip(&c2) {
-        assert!((q - 2.0 * p).abs() <= 0.011, "headcount: {p} then {q}");
-    }
-    assert_eq!(p1, p2, "people do not depend on the compute price");
+    headcount_and_report_follow_the_price(as_);
     // The tables show the figures of the JSON.
     let table = stdout(&run(
         &[
@@ -343,4 +307,46 @@ fn changing_the_price_changes_every_output_consistently() {
         "a cost budget without a price is a usage error"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// headcount's cost of ownership and the report at two prices, over the saved snapshot
+/// `snap`.
+fn headcount_and_report_follow_the_price(as_: &str) {
+    // headcount's cost of ownership: compute doubles, people (the FTE cost) do not.
+    let tco = |price: &str| -> (Vec<f64>, Vec<f64>) {
+        let h = json_of(&[
+            "headcount",
+            "--from",
+            as_,
+            "--price",
+            price,
+            "--fte-cost",
+            "100000",
+            "-o",
+            "json",
+        ]);
+        let parts: Vec<&Value> = h["tco"]["clusters"]
+            .as_array()
+            .expect("tco.clusters")
+            .iter()
+            .chain([&h["tco"]["fleet"]])
+            .collect();
+        (
+            parts
+                .iter()
+                .flat_map(|p| p["compute"].as_array().expect("compute"))
+                .filter_map(|c| c["monthly"].as_f64())
+                .collect(),
+            parts
+                .iter()
+                .map(|p| p["peoplePerYear"].as_f64().expect("peoplePerYear"))
+                .collect(),
+        )
+    };
+    let ((c1, p1), (c2, p2)) = (tco(PRICE), tco(DOUBLE));
+    assert!(!c1.is_empty() && c1.len() == c2.len());
+    for (p, q) in c1.iter().zip(&c2) {
+        assert!((q - 2.0 * p).abs() <= 0.011, "headcount: {p} then {q}");
+    }
+    assert_eq!(p1, p2, "people do not depend on the compute price");
 }

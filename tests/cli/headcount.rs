@@ -341,22 +341,25 @@ fn headcount_tco_people_and_compute_by_hand() {
     ];
     let mut json_args = args.to_vec();
     json_args.extend(["-o", "json"]);
-    let o = run(&json_args, None);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let t = &h["tco"];
-    assert_eq!(t["currency"], "USD");
-    assert_eq!(t["fteCost"], 150_000.0);
-    let c = &t["clusters"][0];
-    assert_eq!(c["hoursPerYear"], 103.75);
-    assert_eq!(c["fte"], 0.06);
-    assert_eq!(c["peoplePerYear"], 9726.56);
-    let f = &t["fleet"];
-    assert!(f["cluster"].is_null());
-    assert_eq!(f["hoursPerYear"], 227.75);
-    assert_eq!(f["peoplePerYear"], 21351.56);
+    let out = run(&json_args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tco = &hc["tco"];
+    assert_eq!(tco["currency"], "USD");
+    assert_eq!(tco["fteCost"], 150_000.0);
+    let cluster = &tco["clusters"][0];
+    assert_eq!(cluster["hoursPerYear"], 103.75);
+    assert_eq!(cluster["fte"], 0.06);
+    assert_eq!(cluster["peoplePerYear"], 9726.56);
+    let fleet = &tco["fleet"];
+    assert!(fleet["cluster"].is_null());
+    assert_eq!(fleet["hoursPerYear"], 227.75);
+    assert_eq!(fleet["peoplePerYear"], 21351.56);
     let basis = |p: &serde_json::Value, i: usize, field: &str| p["compute"][i][field].clone();
-    for (p, totals) in [(c, [10494.56, 11109.44]), (f, [22119.56, 22734.44])] {
+    for (p, totals) in [
+        (cluster, [10494.56, 11109.44]),
+        (fleet, [22119.56, 22734.44]),
+    ] {
         assert_eq!(basis(p, 0, "basis"), "requests");
         assert_eq!(basis(p, 0, "monthly"), 64.0);
         assert_eq!(basis(p, 0, "perYear"), 768.0);

@@ -11,42 +11,42 @@
 //! `basis` is `requests`, `usage` or `typical`; a basis with no figure (usage offline,
 //! typical for a proxy type without a published figure) has no series.
 
-use super::{Exposition, Labels};
+use super::surface::Label;
+use super::Exposition;
 use crate::cost::Cost;
 use crate::surface::Snapshot;
 
-/// Adds the cost families of `s` (none without a price); `l` puts `cluster` first.
-pub(super) fn families(
-    e: &mut Exposition,
-    s: &Snapshot,
-    l: &dyn Fn(&[(&'static str, &str)]) -> Labels,
-) {
-    for m in &s.meshes {
-        let Some(c) = &m.cost else { continue };
-        let f = e.gauge(
+/// Adds the cost families of `snap` (none without a price); `labels` puts `cluster` first.
+pub(super) fn families(e: &mut Exposition, snap: &Snapshot, labels: &Label<'_>) {
+    for m in &snap.meshes {
+        let Some(cost) = &m.cost else { continue };
+        let family = e.gauge(
             "meshsurface_cost_per_hour",
             "The mesh's compute bill per hour at the configured price, per basis (requests, usage, typical: docs/cost.md).",
             None,
         );
-        for (basis, hourly) in bases(c) {
-            f.add(
-                l(&[
+        for (basis, hourly) in bases(cost) {
+            family.add(
+                labels(&[
                     ("mesh", &m.name),
                     ("basis", basis),
-                    ("currency", &c.currency),
+                    ("currency", &cost.currency),
                 ]),
                 hourly,
             );
         }
     }
-    if let Some(c) = &s.cost {
-        let f = e.gauge(
+    if let Some(cost) = &snap.cost {
+        let family = e.gauge(
             "meshsurface_cluster_cost_per_hour",
             "Every mesh's compute bill together per hour at the configured price, per basis (each container once).",
             None,
         );
-        for (basis, hourly) in bases(c) {
-            f.add(l(&[("basis", basis), ("currency", &c.currency)]), hourly);
+        for (basis, hourly) in bases(cost) {
+            family.add(
+                labels(&[("basis", basis), ("currency", &cost.currency)]),
+                hourly,
+            );
         }
     }
 }

@@ -42,7 +42,7 @@ pub fn snapshot_families(e: &mut Exposition, s: &Snapshot, cluster: Option<&str>
     super::cost::families(e, s, &l);
 }
 
-type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
+pub(super) type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
 
 #[expect(
     clippy::cast_precision_loss,
