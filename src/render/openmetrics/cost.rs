@@ -11,8 +11,7 @@
 //! `basis` is `requests`, `usage` or `typical`; a basis with no figure (usage offline,
 //! typical for a proxy type without a published figure) has no series.
 
-use super::surface::Label;
-use super::Exposition;
+use super::{Exposition, Label};
 use crate::cost::Cost;
 use crate::surface::Snapshot;
 

@@ -57,6 +57,9 @@ pub enum Kind {
 /// Label names and values of one series, in the order written.
 pub type Labels = Vec<(&'static str, String)>;
 
+/// Makes a series' labels from `(name, value)` pairs (putting `cluster` first in a fleet).
+type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
+
 /// One metric family: its samples keyed by their labels.
 #[derive(Debug, Clone)]
 pub struct Family {

@@ -4,7 +4,7 @@
 //! the `meshsurface_namespace_*` families (one series per meshed namespace) and
 //! `meshsurface_mesh_info` (the control plane's). `docs/metrics.md` documents each.
 
-use super::{Exposition, Labels};
+use super::{Exposition, Label, Labels};
 use crate::arith::SatSum;
 use crate::surface::Snapshot;
 
@@ -41,8 +41,6 @@ pub fn snapshot_families(e: &mut Exposition, s: &Snapshot, cluster: Option<&str>
     certificates(e, s, &l);
     super::cost::families(e, s, &l);
 }
-
-pub(super) type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
 
 #[expect(
     clippy::cast_precision_loss,
