@@ -323,6 +323,8 @@ pub struct ServeArgs {
     /// The log on stderr, one line per event: logfmt (`text`) or JSON objects.
     #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
     pub log_format: crate::serve::LogFormat,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }
 
 /// Output formats of `diff`.
@@ -521,6 +523,22 @@ pub struct HeadcountArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// The loaded cost of one FTE for a year, in the price's currency: with --price or
+    /// --prices, adds the total cost of ownership (people + compute) per cluster and fleet.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_fte_cost)]
+    pub fte_cost: Option<f64>,
+    #[command(flatten)]
+    pub cost: PriceArgs,
+}
+
+/// `--fte-cost`: a finite amount, 0 or more.
+fn parse_fte_cost(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not an amount: a number, 0 or more (a loaded cost per FTE per year)"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -551,4 +569,6 @@ pub struct ReportArgs {
     /// Do not print warnings or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cost: PriceArgs,
 }

@@ -16,6 +16,25 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, E
             .map_err(Error::Output)?;
         return Ok(exit::OK);
     }
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
+    // A bad price, or one flag of the pair alone, is a usage error before anything is read.
+    let pricing = super::cost::pricing(&args.cost)?;
+    match (&pricing, args.fte_cost) {
+        (Some(_), None) => {
+            return Err(Error::Usage(
+                "--price/--prices in headcount is for the cost of ownership: give --fte-cost AMOUNT too"
+                    .to_owned(),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(Error::Usage(
+                "--fte-cost needs a compute price beside it: give --price or --prices".to_owned(),
+            ))
+        }
+        _ => {}
+    }
     // The model first: a bad model file is reported before any cluster is read.
     let read;
     let model = match &args.model {
@@ -25,7 +44,7 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, E
         }
         None => &k.model,
     };
-    let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let mut fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
     if !args.quiet {
         for (name, snap) in &fleet {
             if fleet.len() > 1 && !snap.warnings.is_empty() {
@@ -35,7 +54,13 @@ pub fn run(args: &HeadcountArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, E
         }
     }
     let growth = k.growth();
-    let h = headcount(&fleet, model, &args.enable, &growth)?;
+    let mut h = headcount(&fleet, model, &args.enable, &growth)?;
+    if let (Some(p), Some(fte_cost)) = (&pricing, args.fte_cost) {
+        for (_, snap) in &mut fleet {
+            p.bill(snap);
+        }
+        h = h.with_tco(&fleet, fte_cost);
+    }
     let text = match args.output {
         HeadcountOutput::Table => render::headcount::table(&h, io.color, io.width),
         HeadcountOutput::Csv => render::headcount::csv(&h),

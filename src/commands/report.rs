@@ -16,6 +16,9 @@ use crate::{graph, render};
 /// `report [-o FILE]`: scan (or read) one cluster, or read several snapshots (a fleet), and
 /// write the page.
 pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Error> {
+    if super::cost::print(&args.cost, io)? {
+        return Ok(exit::OK);
+    }
     if args.output.is_none() && io.stdout_terminal {
         return Err(Error::Usage(
             "the report is an HTML page, not for a terminal: write it to a file with \
@@ -23,12 +26,10 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
                 .to_owned(),
         ));
     }
+    // The price first: a bad one is a usage error before anything is read.
+    let pricing = super::cost::pricing(&args.cost)?;
     // The old snapshot first: a bad file is reported before the cluster is read.
-    let before = args
-        .before
-        .as_deref()
-        .map(|path| pipeline::saved(path, io.stdin, args.input.limits.limits()))
-        .transpose()?;
+    let before = before(args, io, pricing.as_ref())?;
     // The model too: a bad model file is reported before the cluster is read.
     let read_model = args
         .model
@@ -36,7 +37,7 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
         .map(Model::read)
         .transpose()
         .map_err(|e| Error::Headcount(e.into()))?;
-    let fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    let fleet = read(args, io, k, pricing.as_ref())?;
     let plan = match (args.enable.is_empty(), fleet.as_slice()) {
         (true, _) => None,
         (false, [(_, today)]) => Some(k.growth().plan(
@@ -116,6 +117,39 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>, k: &Knowledge) -> Result<u8, Erro
     } else {
         exit::INCOMPLETE
     })
+}
+
+/// The cluster, or the fleet, billed when a price was given.
+fn read(
+    args: &ReportArgs,
+    io: &mut Io<'_>,
+    k: &Knowledge,
+    pricing: Option<&super::cost::Pricing>,
+) -> Result<Vec<(String, crate::surface::Snapshot)>, Error> {
+    let mut fleet = super::input::fleet(&args.input, args.quiet, io, k)?;
+    for (_, snap) in &mut fleet {
+        if let Some(p) = pricing {
+            p.bill(snap);
+        }
+    }
+    Ok(fleet)
+}
+
+/// `--before`'s snapshot, billed at the one price given, as `diff` does (a change of price
+/// is not a change of surface).
+fn before(
+    args: &ReportArgs,
+    io: &mut Io<'_>,
+    pricing: Option<&super::cost::Pricing>,
+) -> Result<Option<crate::surface::Snapshot>, Error> {
+    let Some(path) = args.before.as_deref() else {
+        return Ok(None);
+    };
+    let mut old = pipeline::saved(path, io.stdin, args.input.limits.limits())?;
+    if let Some(p) = pricing {
+        p.bill(&mut old);
+    }
+    Ok(Some(old))
 }
 
 /// The page to `-o FILE`, or stdout.

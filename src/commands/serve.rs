@@ -21,6 +21,11 @@ pub fn run(args: &ServeArgs, io: &mut Io<'_>, k: Knowledge) -> Result<u8, Error>
         )));
     }
     super::input::refuse_context_offline(&args.input)?;
+    if super::cost::print(&args.cost, io)? {
+        return Ok(crate::exit::OK);
+    }
+    // Read once, up front: a bad price is a usage error before the first scan.
+    let pricing = super::cost::pricing(&args.cost)?;
     let input = &args.input;
     let scan: Scan = if input.from.is_empty() {
         let context = match input.cluster.context.as_slice() {
@@ -34,7 +39,13 @@ pub fn run(args: &ServeArgs, io: &mut Io<'_>, k: Knowledge) -> Result<u8, Error>
             }
         };
         let opts = super::input::live_options(&input.cluster, context);
-        Box::new(move || pipeline::live(&opts, &k, None).map_err(|e| e.to_string()))
+        Box::new(move || {
+            let mut snap = pipeline::live(&opts, &k, None).map_err(|e| e.to_string())?;
+            if let Some(p) = &pricing {
+                p.bill(&mut snap);
+            }
+            Ok(snap)
+        })
     } else {
         if input.from.iter().any(|p| p == "-") {
             return Err(Error::Usage(
@@ -54,7 +65,11 @@ pub fn run(args: &ServeArgs, io: &mut Io<'_>, k: Knowledge) -> Result<u8, Error>
                 stdin: &mut std::io::empty(),
                 limits,
             };
-            pipeline::offline(files, &scope, &k).map_err(|e| e.to_string())
+            let mut snap = pipeline::offline(files, &scope, &k).map_err(|e| e.to_string())?;
+            if let Some(p) = &pricing {
+                p.bill(&mut snap);
+            }
+            Ok(snap)
         })
     };
     let config = Config {

@@ -12,6 +12,7 @@
 
 pub mod figures;
 pub mod model;
+pub mod tco;
 
 pub use figures::{FleetBuilder, FleetTotals, Row};
 pub use model::{Estimate, Model, Term, DEFAULT_MODEL};
@@ -64,6 +65,25 @@ pub struct Headcount {
     /// The same after enabling features (`--enable`), with the delta.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
+    /// People and compute per year (`--price` with `--fte-cost`), for today's surface.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tco: Option<tco::Tco>,
+}
+
+impl Headcount {
+    /// Adds the total cost of ownership at `fte_cost` per FTE-year, over `clusters` (the
+    /// same ones, billed: `cost` set); nothing when none is billed.
+    #[must_use]
+    pub fn with_tco(mut self, clusters: &[(String, Snapshot)], fte_cost: f64) -> Self {
+        self.tco = tco::tco(
+            clusters,
+            &self.rows,
+            &self.estimate,
+            self.model.value("hours_per_fte"),
+            fte_cost,
+        );
+        self
+    }
 }
 
 /// The fleet after enabling features.
@@ -116,6 +136,7 @@ pub fn headcount(
         totals,
         estimate,
         projection,
+        tco: None,
     })
 }
 

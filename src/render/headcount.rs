@@ -2,6 +2,7 @@
 //! tables; the spreadsheet view (CSV) is `csv`.
 
 mod csv;
+mod tco;
 
 pub use csv::{csv, CSV_COLUMNS};
 
@@ -306,6 +307,9 @@ pub fn sections(h: &Headcount) -> (Vec<String>, Vec<Section>) {
             ]);
         }
         sections.push(d);
+    }
+    if let Some(t) = &h.tco {
+        sections.push(tco::section(t, h.model.value("hours_per_fte")));
     }
     (headline, sections)
 }

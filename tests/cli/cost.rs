@@ -251,6 +251,7 @@ fn changing_the_price_changes_every_output_consistently() {
             );
         }
     }
+    headcount_and_report_follow_the_price(as_);
     // The tables show the figures of the JSON.
     let table = stdout(&run(
         &[
@@ -266,6 +267,13 @@ fn changing_the_price_changes_every_output_consistently() {
         table.contains("128.01"),
         "requests at twice the price: {table}"
     );
+    for (price, figure) in [(PRICE, "64.00 USD/month"), (DOUBLE, "128.01 USD/month")] {
+        let page = stdout(&run(
+            &["report", "--from", as_, "--price", price, "-q"],
+            None,
+        ));
+        assert!(page.contains(figure), "report at {price}: {figure}");
+    }
     let diff = stdout(&run(&["diff", bs, as_, "--price", DOUBLE], None));
     assert!(diff.contains("Cost (USD per month)"), "{diff}");
     // A budget on the bill: grew by more than 4 (whole currency units) exits 4.
@@ -289,4 +297,46 @@ fn changing_the_price_changes_every_output_consistently() {
         "a cost budget without a price is a usage error"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// headcount's cost of ownership and the report at two prices, over the saved snapshot
+/// `snap`.
+fn headcount_and_report_follow_the_price(as_: &str) {
+    // headcount's cost of ownership: compute doubles, people (the FTE cost) do not.
+    let tco = |price: &str| -> (Vec<f64>, Vec<f64>) {
+        let h = json_of(&[
+            "headcount",
+            "--from",
+            as_,
+            "--price",
+            price,
+            "--fte-cost",
+            "100000",
+            "-o",
+            "json",
+        ]);
+        let parts: Vec<&Value> = h["tco"]["clusters"]
+            .as_array()
+            .expect("tco.clusters")
+            .iter()
+            .chain([&h["tco"]["fleet"]])
+            .collect();
+        (
+            parts
+                .iter()
+                .flat_map(|p| p["compute"].as_array().expect("compute"))
+                .filter_map(|c| c["monthly"].as_f64())
+                .collect(),
+            parts
+                .iter()
+                .map(|p| p["peoplePerYear"].as_f64().expect("peoplePerYear"))
+                .collect(),
+        )
+    };
+    let ((c1, p1), (c2, p2)) = (tco(PRICE), tco(DOUBLE));
+    assert!(!c1.is_empty() && c1.len() == c2.len());
+    for (p, q) in c1.iter().zip(&c2) {
+        assert!((q - 2.0 * p).abs() <= 0.011, "headcount: {p} then {q}");
+    }
+    assert_eq!(p1, p2, "people do not depend on the compute price");
 }

@@ -316,3 +316,117 @@ fn headcount_refuses_mixed_schema_versions() {
     assert!(stdout(&o).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `headcount --price --fte-cost` on istio-sidecar, worked by hand:
+/// * people, the cluster: its row's per-cluster terms, 103.75 hours/year (the fleet table in
+///   docs/headcount.md) ÷ 1600 hours/FTE × 150000 = 9726.5625 → 9726.56 (0.06 FTE);
+/// * people, the fleet of that one cluster: + the fleet terms (upgrade preparation
+///   4 × 8 × 1 mesh = 32, learning CRDs 2 × 4 × 15 ÷ 2 = 60, learning proxy types
+///   8 × 4 × 2 ÷ 2 = 32: 124) = 227.75 hours ÷ 1600 × 150000 = 21351.5625 → 21351.56;
+/// * compute on requests: 64.00/month (its EXPECTED.md) × 12 = 768.00; on typical 115.24 ×
+///   12 = 1382.88; no usage offline (null, with why);
+/// * totals: 9726.56 + 768 = 10494.56 and 9726.56 + 1382.88 = 11109.44; for the fleet
+///   21351.56 + 768 = 22119.56 and 21351.56 + 1382.88 = 22734.44.
+#[test]
+fn headcount_tco_people_and_compute_by_hand() {
+    let args = [
+        "headcount",
+        "--from",
+        "fixtures/clusters/istio-sidecar",
+        "--price",
+        "cpu=0.031/h,memory=0.0042/GiB-h",
+        "--fte-cost",
+        "150000",
+        "-q",
+    ];
+    let mut json_args = args.to_vec();
+    json_args.extend(["-o", "json"]);
+    let out = run(&json_args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tco = &hc["tco"];
+    assert_eq!(tco["currency"], "USD");
+    assert_eq!(tco["fteCost"], 150_000.0);
+    let cluster = &tco["clusters"][0];
+    assert_eq!(cluster["hoursPerYear"], 103.75);
+    assert_eq!(cluster["fte"], 0.06);
+    assert_eq!(cluster["peoplePerYear"], 9726.56);
+    let fleet = &tco["fleet"];
+    assert!(fleet["cluster"].is_null());
+    assert_eq!(fleet["hoursPerYear"], 227.75);
+    assert_eq!(fleet["peoplePerYear"], 21351.56);
+    let basis = |p: &serde_json::Value, i: usize, field: &str| p["compute"][i][field].clone();
+    for (p, totals) in [
+        (cluster, [10494.56, 11109.44]),
+        (fleet, [22119.56, 22734.44]),
+    ] {
+        assert_eq!(basis(p, 0, "basis"), "requests");
+        assert_eq!(basis(p, 0, "monthly"), 64.0);
+        assert_eq!(basis(p, 0, "perYear"), 768.0);
+        assert_eq!(basis(p, 0, "totalPerYear"), totals[0]);
+        assert_eq!(basis(p, 1, "basis"), "usage");
+        assert!(basis(p, 1, "perYear").is_null());
+        assert!(basis(p, 1, "source").as_str().unwrap().contains("usage"));
+        assert_eq!(basis(p, 2, "basis"), "typical");
+        assert_eq!(basis(p, 2, "perYear"), 1382.88);
+        assert_eq!(basis(p, 2, "totalPerYear"), totals[1]);
+        assert!(basis(p, 2, "source")
+            .as_str()
+            .unwrap()
+            .contains("https://istio.io/v1.13/docs/ops/deployment/performance-and-scalability/"));
+    }
+    // The table fits 80 columns and shows the same figures with their sources.
+    let o = crate::util::run_env(&args, None, &[("COLUMNS", "80")]);
+    let table = stdout(&o);
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+    let sec = table
+        .split("Cost of ownership")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no TCO section:\n{table}"));
+    for figure in [
+        "9726.56",
+        "768.00",
+        "10494.56",
+        "1382.88",
+        "22734.44",
+        "typical: published",
+    ] {
+        assert!(sec.contains(figure), "{figure}:\n{sec}");
+    }
+    // Without a price, no TCO section; one flag of the pair alone, or a bad amount, is a
+    // usage error.
+    let o = run(
+        &[
+            "headcount",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "-q",
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(h.get("tco").is_none());
+    for bad in [
+        &args[..5],
+        &[
+            "headcount",
+            "--from",
+            "fixtures/clusters/istio-sidecar",
+            "--fte-cost",
+            "1",
+        ][..],
+        &[
+            "headcount",
+            "--from",
+            "x",
+            "--price",
+            "cpu=1/h,memory=1/GiB-h",
+            "--fte-cost=-5",
+        ][..],
+    ] {
+        let o = run(bad, None);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
+    }
+}

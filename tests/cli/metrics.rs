@@ -260,10 +260,80 @@ fn every_fixture_passes_the_checker_and_promtool() {
             samples.iter().all(|(_, l, _)| !l.contains_key("pod")),
             "no pod label"
         );
+        // No price, no bill: the cost families are absent, not 0.
+        assert!(
+            !text.contains("cost_per_hour"),
+            "{case}: a cost family without a price"
+        );
         if let Some(Err(e)) = promtool(&text) {
             panic!("{case}: promtool check metrics failed:\n{e}\n{text}");
         }
     }
+}
+
+/// With a price, every fixture's exposition carries the bill per mesh and for the cluster,
+/// per basis that has a figure, equal to `-o json`'s hourly figures, and passes promtool.
+#[test]
+fn with_a_price_the_cost_families_equal_the_snapshot_bill() {
+    let price = "cpu=0.031/h,memory=0.0042/GiB-h,currency=EUR";
+    for case in cases() {
+        let dir = format!("fixtures/clusters/{case}");
+        let text = openmetrics(&["--from", &dir, "--price", price]);
+        let samples = check_openmetrics(&text);
+        let snap = scan_json(&["--from", &dir, "--price", price]);
+        let hourly = |c: &serde_json::Value, basis: &str| c[basis]["hourly"].as_f64();
+        for m in snap["meshes"].as_array().unwrap() {
+            let mesh = m["name"].as_str().unwrap();
+            for basis in ["requests", "usage", "typical"] {
+                assert_eq!(
+                    value(
+                        &samples,
+                        "meshsurface_cost_per_hour",
+                        &[("mesh", mesh), ("basis", basis), ("currency", "EUR")]
+                    ),
+                    hourly(&m["cost"], basis),
+                    "{case} {mesh} {basis}"
+                );
+            }
+        }
+        for basis in ["requests", "usage", "typical"] {
+            assert_eq!(
+                value(
+                    &samples,
+                    "meshsurface_cluster_cost_per_hour",
+                    &[("basis", basis), ("currency", "EUR")]
+                ),
+                hourly(&snap["cost"], basis),
+                "{case} {basis}"
+            );
+        }
+        assert!(
+            samples
+                .iter()
+                .filter(|s| s.0 == "meshsurface_cluster_cost_per_hour")
+                .all(|s| !s.1.contains_key("mesh")),
+            "{case}: the cluster total has no mesh label"
+        );
+        if let Some(Err(e)) = promtool(&text) {
+            panic!("{case}: promtool check metrics failed:\n{e}\n{text}");
+        }
+    }
+    // A fixture with a mesh: the family is there (the loop above would pass on nothing).
+    let text = openmetrics(&[
+        "--from",
+        "fixtures/clusters/istio-sidecar",
+        "--price",
+        price,
+    ]);
+    let samples = check_openmetrics(&text);
+    assert_eq!(
+        value(
+            &samples,
+            "meshsurface_cost_per_hour",
+            &[("mesh", "istio"), ("basis", "requests")]
+        ),
+        Some(0.087_675)
+    );
 }
 
 /// A saved snapshot whose namespace and versions hold `"`, `\` and a newline: escaped

@@ -520,3 +520,70 @@ fn compare_adds_every_mesh_at_this_scale_as_compare_computes() {
     }
     assert!(part.contains("baseline calibrated by the scanned cluster"));
 }
+
+/// `report --price`: a Cost section whose every figure is `scan -o json --price`'s (per
+/// mesh and basis, and the cluster's with several meshes), each chart naming its basis,
+/// typical's sources linked; no section without a price.
+#[test]
+fn price_adds_the_cost_section_with_the_scans_figures() {
+    let price = "cpu=0.031/h,memory=0.0042/GiB-h";
+    for case in ["istio-sidecar", "cilium-istio-ambient", "linkerd"] {
+        let from = format!("fixtures/clusters/{case}");
+        let html = report(&["--from", &from, "--price", price], 0);
+        let start = html
+            .find(r#"<section id="cost">"#)
+            .unwrap_or_else(|| panic!("{case}: a cost section"));
+        let end = html[start..].find("</section>").expect("its end") + start;
+        let part = &html[start..end];
+        let snap = scan_json(&["--from", &from, "--price", price]);
+        let mut checked = 0;
+        let meshes = snap["meshes"].as_array().expect("meshes");
+        let mut rows: Vec<(String, &serde_json::Value)> = meshes
+            .iter()
+            .map(|m| (m["name"].as_str().unwrap().to_owned(), &m["cost"]))
+            .collect();
+        if meshes.len() > 1 {
+            rows.push(("cluster (each container once)".to_owned(), &snap["cost"]));
+        }
+        for basis in ["requests", "usage", "typical"] {
+            assert!(part.contains(&format!("<h3>On {basis}</h3>")), "{case}");
+            for (label, cost) in &rows {
+                let b = &cost[basis];
+                if b.is_null() {
+                    continue;
+                }
+                let cell = format!(
+                    r#"<td>{label}</td><td class="n">{:.2} USD/month ({}/h)</td>"#,
+                    b["monthly"].as_f64().unwrap(),
+                    b["hourly"].as_f64().unwrap()
+                );
+                let chart = part
+                    .split(&format!(
+                        r#"<caption class="muted">Monthly bill on {basis} (USD)</caption>"#
+                    ))
+                    .nth(1)
+                    .unwrap_or_else(|| panic!("{case}: a chart on {basis}"));
+                let table = chart.split("</table>").next().unwrap();
+                assert!(table.contains(&cell), "{case} {basis}: {cell}\n{part}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "{case}: some figure checked");
+        for s in snap["cost"]["typical"]["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let url = s["source"].as_str().unwrap();
+            assert!(
+                part.contains(&format!(r#"<a href="{url}">{url}</a>"#)),
+                "{case}"
+            );
+        }
+        if snap["cost"]["typical"].is_null() {
+            assert!(part.contains("No figure on typical"), "{case}");
+        }
+    }
+    let html = report(&["--from", "fixtures/clusters/istio-sidecar"], 0);
+    assert!(!html.contains(r#"id="cost""#), "no price, no cost section");
+}

@@ -241,6 +241,43 @@ fn scrapes_see_the_cluster_change_and_pass_promtool_and_sigterm_exits_0() {
     );
 }
 
+/// `serve --price`: each scan is billed, so `/metrics` carries the cost families (live,
+/// without served usage: requests and typical); a bad price is a usage error up front.
+#[test]
+fn serve_with_a_price_exposes_the_bill() {
+    let live = Live::start("istio-sidecar", |f| f);
+    let served = Served::start(&live, &["--price", "cpu=0.031/h,memory=0.0042/GiB-h"]);
+    wait("ready", || {
+        (served.get("/readyz", None).0 == 200).then_some(())
+    });
+    let (_, samples) = served.scrape();
+    assert_eq!(
+        value(
+            &samples,
+            "meshsurface_cost_per_hour",
+            &[
+                ("mesh", "istio"),
+                ("basis", "requests"),
+                ("currency", "USD")
+            ]
+        ),
+        Some(0.087_675)
+    );
+    assert!(value(
+        &samples,
+        "meshsurface_cluster_cost_per_hour",
+        &[("basis", "typical")]
+    )
+    .is_some());
+    let (code, log) = served.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    let o = run(
+        &["serve", "--price", "cpu=abc", "--listen", "127.0.0.1:0"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
 #[test]
 fn a_partial_scan_keeps_the_last_good_figures_and_counts_an_error() {
     let live = Live::start("istio-sidecar", |f| f);

@@ -16,6 +16,7 @@
 //! (not the OpenMetrics `info` type, which Prometheus' 0.0.4 parser, `promtool check
 //! metrics` and the Pushgateway reject), so one set of families reads in both formats.
 
+mod cost;
 mod surface;
 
 use std::collections::BTreeMap;
@@ -55,6 +56,9 @@ pub enum Kind {
 
 /// Label names and values of one series, in the order written.
 pub type Labels = Vec<(&'static str, String)>;
+
+/// Makes a series' labels from `(name, value)` pairs (putting `cluster` first in a fleet).
+type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
 
 /// One metric family: its samples keyed by their labels.
 #[derive(Debug, Clone)]

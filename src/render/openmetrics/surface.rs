@@ -4,7 +4,7 @@
 //! the `meshsurface_namespace_*` families (one series per meshed namespace) and
 //! `meshsurface_mesh_info` (the control plane's). `docs/metrics.md` documents each.
 
-use super::{Exposition, Labels};
+use super::{Exposition, Label, Labels};
 use crate::arith::SatSum;
 use crate::surface::Snapshot;
 
@@ -39,9 +39,8 @@ pub fn snapshot_families(e: &mut Exposition, s: &Snapshot, cluster: Option<&str>
     objects(e, s, &l);
     namespaces(e, s, &l);
     certificates(e, s, &l);
+    super::cost::families(e, s, &l);
 }
-
-type Label<'a> = dyn Fn(&[(&'static str, &str)]) -> Labels + 'a;
 
 #[expect(
     clippy::cast_precision_loss,

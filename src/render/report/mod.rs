@@ -15,6 +15,7 @@ mod boxes;
 mod changes;
 mod chart;
 mod components;
+mod cost;
 mod fleet;
 mod graph;
 mod headcount;
@@ -121,6 +122,13 @@ fn parts(c: &Cluster<'_>, prefix: &str) -> Vec<Part> {
             body: sections::runbook(snap),
         },
     ]);
+    if let Some(body) = cost::section(snap) {
+        parts.push(Part {
+            id: "cost",
+            title: "Cost",
+            body,
+        });
+    }
     if let Some(h) = c.headcount {
         parts.push(Part {
             id: "headcount",
