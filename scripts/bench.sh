@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Scale benchmark (docs/performance.md): meshsurface vs kubectl vs a raw HTTP loop against
+# Scale benchmark (docs/performance.md): meshsurface vs kubectl vs the download floor against
 # a generated cluster served by fakekube on 127.0.0.1. Not a test: it prints a table.
+# The floor (fakekube-floor, crates/fakekube/src/floor.rs): every page of every list the
+# scan read (taken from the fake's --request-log), all lists at once over kept-alive
+# connections, parsing only continue tokens; the fastest of 3 runs.
 #
 #   scripts/bench.sh            # 5k and 50k pods, then the 10-cluster fleet
 #   scripts/bench.sh single     # only 5k and 50k
@@ -45,6 +48,7 @@ fi
 cargo build --release --quiet -p meshsurface -p fakekube
 MS=target/release/kubectl-meshsurface
 FK=target/release/fakekube
+FLOOR=target/release/fakekube-floor
 KUBECTL=$(command -v kubectl || true)
 [ "$SKIP_KUBECTL" = 1 ] && KUBECTL=""
 
@@ -56,7 +60,8 @@ echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
 start_fake() {
   "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" \
-    --context bench --kubeconfig-out "$WORK/kubeconfig" >"$WORK/urls" 2>"$WORK/fake.err" &
+    --context bench --kubeconfig-out "$WORK/kubeconfig" --request-log "$WORK/requests" \
+    >"$WORK/urls" 2>"$WORK/fake.err" &
   FAKE_PID=$!
   for _ in $(seq 1 600); do
     [ "$(grep -c http "$WORK/urls" 2>/dev/null || true)" -ge "$2" ] && return 0
@@ -114,19 +119,12 @@ timed() {
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time")
 }
 
-# floor URL: every pod page (limit=500, following continue tokens) fetched and thrown away.
+# floor URL: the download floor of the lists the scan read (run the scan first); sets SECS.
 floor() {
-  local url=$1 cont="" q start end
-  start=$(date +%s.%N)
-  while :; do
-    q="limit=500"
-    [ -n "$cont" ] && q="$q&continue=$(printf %s "$cont" | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')"
-    curl -sf -H "Authorization: Bearer fakekube-token" "$url/api/v1/pods?$q" -o "$WORK/page"
-    cont=$(head -c 2000 "$WORK/page" | grep -o '"continue":"[^"]*"' | cut -d'"' -f4 || true)
-    [ -z "$cont" ] && break
-  done
-  end=$(date +%s.%N)
-  SECS=$(echo "$end - $start" | bc -l)
+  local line
+  line=$("$FLOOR" --url "$1" --request-log "$WORK/scan-requests")
+  echo "#   $line" >&2
+  SECS=$(echo "$line" | awk '{print $(NF-1)}')
 }
 
 mib() { echo "scale=1; $1 / 1024" | bc -l; }
@@ -134,13 +132,15 @@ ratio() { echo "scale=3; $1 / $2" | bc -l; }
 
 if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
   echo
-  echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | raw page loop (floor) | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
+  echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | download floor | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for pods in $SIZES; do
     start_fake "$(spec "$pods")" 1
     url=$(head -1 "$WORK/urls")
     timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
     ms_s=$SECS; ms_kb=$RSS_KB
+    sleep 0.3  # the fake writes its request log every 100 ms: keep the scan's requests only
+    cp "$WORK/requests" "$WORK/scan-requests"
     ms_pods=$(grep -m1 '"pods":' "$WORK/ms.out" | tr -dc 0-9)
     echo "#   $pods pods: --generate $(spec "$pods"); the fake serves $(served_config "$url") custom resources;" \
       "scan: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("complete %s, totals.configObjects %s" % (d["complete"], d["totals"].get("configObjects")))' "$WORK/ms.out")" >&2

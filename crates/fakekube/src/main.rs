@@ -12,6 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: fakekube --fixtures DIR [--fixtures DIR ...] [--port N] \
 [--kubeconfig-out FILE] [--context NAME] [--token TOKEN]
        [--generate pods=N,nodes=N,namespaces=N,deployments=N,config=N] [--clusters N]
+       [--request-log FILE]
 
 Serves the Kubernetes objects in DIR (YAML or JSON, recursively) as a read-only API
 server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.
@@ -23,7 +24,10 @@ config=N adds N mesh configuration objects per generated namespace, spread over 
 namespaced kinds the fixture's CRDs declare (VirtualService, Server, CiliumNetworkPolicy...).
 --clusters N serves N identical fakes on consecutive ports (from --port, or free ports)
 and writes one kubeconfig with contexts CONTEXT-1 .. CONTEXT-N (the first is current);
-it prints one URL per line.";
+it prints one URL per line.
+--request-log FILE appends every request the (first) fake answers to FILE, one line each:
+METHOD PATH[?QUERY] TAB ACCEPT TAB STATUS (how scripts/bench.sh learns which lists a scan
+reads, to time the download floor of exactly those).";
 
 struct Args {
     fixtures: Vec<PathBuf>,
@@ -33,6 +37,7 @@ struct Args {
     token: Option<String>,
     generate: Option<fakekube::generate::Scale>,
     clusters: usize,
+    request_log: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +49,7 @@ fn parse_args() -> Result<Args, String> {
         token: None,
         generate: None,
         clusters: 1,
+        request_log: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -69,6 +75,7 @@ fn parse_args() -> Result<Args, String> {
             "--kubeconfig-out" => args.kubeconfig_out = Some(PathBuf::from(value()?)),
             "--context" => args.context = value()?,
             "--token" => args.token = Some(value()?),
+            "--request-log" => args.request_log = Some(PathBuf::from(value()?)),
             "--generate" => {
                 args.generate = Some(
                     fakekube::generate::Scale::parse(&value()?)
@@ -195,6 +202,28 @@ async fn run(args: Args) -> ExitCode {
                 .map(|p| format!("; KUBECONFIG={}", p.display()))
                 .unwrap_or_default()
         );
+    }
+    if let (Some(path), Some(first)) = (&args.request_log, running.first()) {
+        // Serve until killed, appending the new requests every 100 ms.
+        let mut file = match std::fs::File::create(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("fakekube: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut written = 0;
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let requests = first.requests();
+            for r in requests.iter().skip(written) {
+                let q = if r.query.is_empty() { "" } else { "?" };
+                let accept = r.accept.as_deref().unwrap_or("");
+                let _ = writeln!(file, "{} {}{q}{}\t{accept}\t{}", r.method, r.path, r.query, r.status);
+            }
+            written = requests.len();
+            let _ = file.flush();
+        }
     }
     // Serve until killed.
     std::future::pending::<()>().await;
