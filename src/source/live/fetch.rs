@@ -25,6 +25,9 @@ use serde_json::value::RawValue;
 
 use super::transport::transport_error;
 use super::Lister;
+use pipe::{Parsed, Pipe};
+
+mod pipe;
 
 /// Attempts per request, the first included.
 pub const ATTEMPTS: u32 = 5;
@@ -78,6 +81,17 @@ enum Attempt {
 impl Lister {
     /// One GET under the retry policy (see the module docs).
     pub(super) async fn get(&self, path: &str, accept: &str) -> Result<Sent, Fault> {
+        self.get_into(path, accept, None).await
+    }
+
+    /// [`Lister::get`], reading the body into `spare` (a buffer an earlier page gave
+    /// back) when there is one.
+    async fn get_into(
+        &self,
+        path: &str,
+        accept: &str,
+        mut spare: Option<bytes::BytesMut>,
+    ) -> Result<Sent, Fault> {
         let mut delay = FIRST_DELAY;
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
@@ -85,7 +99,7 @@ impl Lister {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(MAX_DELAY);
             }
-            let once = self.attempt(path, accept);
+            let once = self.attempt(path, accept, spare.take());
             let result = match self.timeout {
                 Some(t) => tokio::time::timeout(t, once)
                     .await
@@ -107,7 +121,12 @@ impl Lister {
         )))
     }
 
-    async fn attempt(&self, path: &str, accept: &str) -> Result<Attempt, Fault> {
+    async fn attempt(
+        &self,
+        path: &str,
+        accept: &str,
+        buf: Option<bytes::BytesMut>,
+    ) -> Result<Attempt, Fault> {
         let req = http::Request::get(path)
             .header(http::header::ACCEPT, accept)
             .body(kube::client::Body::empty())
@@ -136,7 +155,7 @@ impl Lister {
         } else {
             ERROR_BODY_BYTES
         };
-        let body = match read_body(resp.into_body(), cap).await {
+        let body = match read_body(resp.into_body(), cap, buf.unwrap_or_default()).await {
             Ok(b) => b,
             Err(e) => return Ok(Attempt::Retry(e, None)),
         };
@@ -158,15 +177,33 @@ impl Lister {
         Ok(Attempt::Answer(Sent::Status(status, message)))
     }
 
-    /// Walks every page of a list, handing each raw item to `each`. On `410 Gone` (an
-    /// expired continue token) the list starts over, after `restart` forgets what was
-    /// collected. A list that does not end within its [`ListBound`] is a fault.
-    pub(super) async fn pages(
+    /// Walks every page of a list, handing each raw item to `each` (with `state`, on a
+    /// parsing thread while the next page downloads: see [`pipe`]); returns the state. On
+    /// `410 Gone` (an expired continue token) the list starts over, after `restart`
+    /// forgets what was collected. A list that does not end within its [`ListBound`] is
+    /// a fault.
+    pub(super) async fn pages<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
-        mut restart: impl FnMut(),
-        mut each: impl FnMut(&str) -> Result<(), String>,
+        state: T,
+        restart: impl FnMut(&mut T) + Send + 'static,
+        each: impl FnMut(&mut T, &str) -> Result<(), String> + Send + 'static,
+    ) -> Result<T, Fault> {
+        let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
+        let pipe = Pipe::start(slots, state, restart, each);
+        let walked = self.walk(base, accept, &pipe).await;
+        let parsed = pipe.finish().await;
+        walked?;
+        parsed.map_err(Fault::Failed)
+    }
+
+    /// Downloads the pages of a list into `pipe`; stops early (Ok) when the parser did.
+    async fn walk<T: Send + 'static>(
+        &self,
+        base: &str,
+        accept: &str,
+        pipe: &Pipe<T>,
     ) -> Result<(), Fault> {
         let mut restarts = 0;
         let mut next: Option<String> = None;
@@ -177,7 +214,8 @@ impl Lister {
                 path.push_str("&continue=");
                 path.push_str(&encode(token));
             }
-            let bytes = match self.get(&path, accept).await? {
+            let (slot, spare) = pipe.slot().await;
+            let bytes = match self.get_into(&path, accept, spare).await? {
                 Sent::Ok(bytes) => bytes,
                 Sent::Status(403, msg) => return Err(Fault::Forbidden(msg)),
                 Sent::Status(404, _) => return Err(Fault::NotServed),
@@ -185,25 +223,32 @@ impl Lister {
                     restarts += 1;
                     next = None;
                     bound = ListBound::new(self.page_size);
-                    restart();
+                    if !pipe.restart() {
+                        return Ok(());
+                    }
                     continue;
                 }
                 Sent::Status(code, msg) => {
                     return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
                 }
             };
-            let page = Page::parse(&bytes).map_err(Fault::Invalid)?;
-            for item in &page.items {
-                each(item.get()).map_err(Fault::Failed)?;
+            let Page {
+                items,
+                next: token,
+                remaining,
+            } = Page::parse(&bytes).map_err(Fault::Invalid)?;
+            let items = pipe::ranges(&bytes, &items);
+            let count = items.len() as u64;
+            self.progress
+                .objects
+                .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+            if !pipe.page(Parsed { body: bytes, items }, slot) {
+                return Ok(());
             }
-            self.progress.objects.fetch_add(
-                page.items.len() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            match page.next {
+            match token {
                 Some(t) => {
                     bound
-                        .next_page(page.items.len() as u64, page.remaining, &t)
+                        .next_page(count, remaining, &t)
                         .map_err(Fault::Invalid)?;
                     next = Some(t);
                 }
@@ -365,8 +410,12 @@ impl Body {
 }
 
 /// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
-async fn read_body(mut body: kube::client::Body, cap: u64) -> Result<Body, String> {
-    let mut buf = bytes::BytesMut::new();
+async fn read_body(
+    mut body: kube::client::Body,
+    cap: u64,
+    mut buf: bytes::BytesMut,
+) -> Result<Body, String> {
+    buf.clear();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("reading the answer: {e}"))?;
         if let Ok(data) = frame.into_data() {
