@@ -210,6 +210,7 @@ impl InventoryBuilder {
         }
         self.saw_namespace(&pod.namespace);
         self.trim_shape(&mut pod.shape);
+        self.keep.trim_labels(&mut pod.shape.labels);
         let samples = self
             .usage
             .as_ref()
@@ -253,6 +254,7 @@ impl InventoryBuilder {
         let mut template = std::mem::take(&mut w.template);
         self.trim_shape(&mut template);
         w.template = template;
+        self.keep.trim_labels(&mut w.labels);
         let group = match w.kind {
             WorkloadKind::ReplicationController => "",
             _ => "apps",
@@ -275,7 +277,8 @@ impl InventoryBuilder {
         self.inv.nodes.insert(name);
     }
 
-    pub fn add_namespace(&mut self, name: String, ns: Namespace) {
+    pub fn add_namespace(&mut self, name: String, mut ns: Namespace) {
+        self.keep.trim_labels(&mut ns.labels);
         self.identify(("", "Namespace"), "", &name, Slot::Keyed);
         self.namespaces_seen.insert(name.clone());
         self.inv.namespaces.insert(name, ns);

@@ -40,9 +40,13 @@ impl Lister {
     pub(super) fn new(
         client: kube::Client,
         opts: &LiveOptions,
-        keep: KeepKeys,
+        mut keep: KeepKeys,
         progress: Arc<Progress>,
     ) -> Self {
+        // For the benchmark's comparison (docs/performance.md): every label kept.
+        if std::env::var_os("MESHSURFACE_KEEP_ALL_LABELS").is_some_and(|v| v == "1") {
+            keep.labels = None;
+        }
         Self {
             client,
             timeout: opts.request_timeout,
