@@ -136,7 +136,9 @@ impl Catalog {
                 keys.extend(
                     i.selectors
                         .iter()
-                        .filter(|s| matches!(s.on, SelectorOn::NamespaceLabel | SelectorOn::PodLabel))
+                        .filter(|s| {
+                            matches!(s.on, SelectorOn::NamespaceLabel | SelectorOn::PodLabel)
+                        })
                         .map(|s| s.key.clone()),
                 );
             }

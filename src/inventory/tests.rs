@@ -129,8 +129,7 @@ fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
             annotations: Labels::new(),
         },
     );
-    // Pod labels: the revision label and the template hash are read; `app` by no rule
-    // of the catalog's istio-less pods here, `build-id` by none at all.
+    // Pod labels: the revision label and the template hash are read; `build-id` by no rule.
     let mut p = pod("web-1", "n1", None);
     p.shape.labels = labels(&[
         ("istio.io/rev", "canary"),
@@ -143,7 +142,10 @@ fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
         kind: WorkloadKind::Deployment,
         namespace: "shop".into(),
         name: "web".into(),
-        labels: labels(&[("linkerd.io/control-plane-component", "destination"), ("build-id", "1")]),
+        labels: labels(&[
+            ("linkerd.io/control-plane-component", "destination"),
+            ("build-id", "1"),
+        ]),
         replicas: Some(1),
         desired_scheduled: None,
         ready_replicas: None,
@@ -155,7 +157,10 @@ fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
     let inv = b.finish();
     assert_eq!(
         inv.namespaces["shop"].labels,
-        labels(&[("istio-injection", "enabled"), ("istio.io/dataplane-mode", "ambient")])
+        labels(&[
+            ("istio-injection", "enabled"),
+            ("istio.io/dataplane-mode", "ambient")
+        ])
     );
     assert_eq!(
         inv.pod_groups[0].shape.labels,

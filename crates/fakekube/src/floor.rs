@@ -117,7 +117,12 @@ fn encode(s: &str) -> String {
 }
 
 /// One list, page by page over one connection: (pages, bytes).
-async fn walk(host: String, token: String, first: String, accept: String) -> Result<(u64, u64), String> {
+async fn walk(
+    host: String,
+    token: String,
+    first: String,
+    accept: String,
+) -> Result<(u64, u64), String> {
     let stream = tokio::net::TcpStream::connect(&host)
         .await
         .map_err(|e| format!("connect {host}: {e}"))?;
@@ -155,11 +160,20 @@ async fn walk(host: String, token: String, first: String, accept: String) -> Res
     }
 }
 
-async fn run_once(host: &str, token: &str, lists: &[(String, String)]) -> Result<(f64, u64, u64), String> {
+async fn run_once(
+    host: &str,
+    token: &str,
+    lists: &[(String, String)],
+) -> Result<(f64, u64, u64), String> {
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for (first, accept) in lists {
-        tasks.spawn(walk(host.to_owned(), token.to_owned(), first.clone(), accept.clone()));
+        tasks.spawn(walk(
+            host.to_owned(),
+            token.to_owned(),
+            first.clone(),
+            accept.clone(),
+        ));
     }
     let (mut pages, mut bytes) = (0, 0);
     while let Some(done) = tasks.join_next().await {
@@ -242,7 +256,10 @@ mod tests {
         assert_eq!(
             first_pages(log),
             vec![
-                ("/api/v1/pods?limit=500".to_owned(), "application/json".to_owned()),
+                (
+                    "/api/v1/pods?limit=500".to_owned(),
+                    "application/json".to_owned()
+                ),
                 (
                     "/api/v1/nodes?limit=500".to_owned(),
                     "application/json;as=PartialObjectMetadataList".to_owned()
@@ -257,6 +274,9 @@ mod tests {
         assert_eq!(continue_token(page), Some("eyJ2Ijo1MDB9"));
         let last = br#"{"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[{"x":{"continue":"no"}}]}"#;
         assert_eq!(continue_token(last), None);
-        assert_eq!(continue_token(br#"{"metadata":{"continue":""},"items":[]}"#), None);
+        assert_eq!(
+            continue_token(br#"{"metadata":{"continue":""},"items":[]}"#),
+            None
+        );
     }
 }

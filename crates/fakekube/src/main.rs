@@ -219,7 +219,11 @@ async fn run(args: Args) -> ExitCode {
             for r in requests.iter().skip(written) {
                 let q = if r.query.is_empty() { "" } else { "?" };
                 let accept = r.accept.as_deref().unwrap_or("");
-                let _ = writeln!(file, "{} {}{q}{}\t{accept}\t{}", r.method, r.path, r.query, r.status);
+                let _ = writeln!(
+                    file,
+                    "{} {}{q}{}\t{accept}\t{}",
+                    r.method, r.path, r.query, r.status
+                );
             }
             written = requests.len();
             let _ = file.flush();

@@ -154,16 +154,14 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_are_parsed_in_order_and_a_restart_forgets() {
-        let pipe = Pipe::start(
-            SLOTS,
-            Vec::<String>::new(),
-            Vec::clear,
-            |seen, item| {
-                seen.push(item.to_owned());
-                Ok(())
-            },
-        );
-        for (i, items) in [&["1", "2"][..], &["3"], &[], &["4", "5"]].iter().enumerate() {
+        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
+            seen.push(item.to_owned());
+            Ok(())
+        });
+        for (i, items) in [&["1", "2"][..], &["3"], &[], &["4", "5"]]
+            .iter()
+            .enumerate()
+        {
             if i == 2 {
                 assert!(pipe.restart());
             }
@@ -187,13 +185,18 @@ mod tests {
     async fn at_most_one_page_waits_beyond_the_one_being_parsed() {
         // The parser holds on the first item until the test lets it go.
         let (go, wait) = std::sync::mpsc::channel::<()>();
-        let pipe = Pipe::start(SLOTS, 0u32, |_| {}, move |n, _| {
-            if *n == 0 {
-                wait.recv().map_err(|e| e.to_string())?;
-            }
-            *n += 1;
-            Ok(())
-        });
+        let pipe = Pipe::start(
+            SLOTS,
+            0u32,
+            |_| {},
+            move |n, _| {
+                if *n == 0 {
+                    wait.recv().map_err(|e| e.to_string())?;
+                }
+                *n += 1;
+                Ok(())
+            },
+        );
         let (slot, spare) = pipe.slot().await;
         assert!(spare.is_none());
         assert!(pipe.page(page(&["1"]), slot));
@@ -212,13 +215,18 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_item_that_fails_stops_the_parser_and_says_why() {
-        let pipe = Pipe::start(SLOTS, (), |()| {}, |(), item| {
-            if item == "2" {
-                Err("bad item".to_owned())
-            } else {
-                Ok(())
-            }
-        });
+        let pipe = Pipe::start(
+            SLOTS,
+            (),
+            |()| {},
+            |(), item| {
+                if item == "2" {
+                    Err("bad item".to_owned())
+                } else {
+                    Ok(())
+                }
+            },
+        );
         let (slot, _) = pipe.slot().await;
         assert!(pipe.page(page(&["1", "2", "3"]), slot));
         assert_eq!(pipe.finish().await.unwrap_err(), "bad item");
