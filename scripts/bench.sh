@@ -15,6 +15,9 @@
 #                               # plus ~20,000 mesh configuration objects (custom resources)
 #   SKIP_KUBECTL=1 scripts/bench.sh single
 #                               # without kubectl's pod listing (6 minutes and 7 GB at 50k)
+#   REPEAT=3 scripts/bench.sh variants
+#                               # per size, against one fake: the floor, then the scan with
+#                               # each lever off and on, REPEAT times each (see below)
 #
 # MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
 # linkerd, cilium, none); nodes = pods/25, namespaces = pods/100.
@@ -32,6 +35,15 @@ FLEET=${FLEET:-10}
 FLEET_PODS=${FLEET_PODS:-5000}
 CONFIG_OBJECTS=${CONFIG_OBJECTS:-0}
 SKIP_KUBECTL=${SKIP_KUBECTL:-0}
+REPEAT=${REPEAT:-3}
+# variants: the levers of issue 20, switched off by environment variables of the scan:
+#   new          everything on
+#   serial       MESHSURFACE_SERIAL_PARSE=1: each page parsed before the next is asked for
+#   all-labels   MESHSURFACE_KEEP_ALL_LABELS=1: every label of pods/workloads/namespaces kept
+#   both-off     both of the above
+#   baseline     the binary BASELINE=PATH (an older build), when given
+VARIANTS=${VARIANTS:-"new serial all-labels both-off"}
+BASELINE=${BASELINE:-}
 WORK=$(mktemp -d /tmp/meshsurface-bench.XXXXXX)
 FAKE_PID=""
 cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -156,6 +168,39 @@ if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
     else
       echo "| $pods | ${ms_s} s | $(mib "$ms_kb") MiB | (no kubectl) | | ${fl_s} s | | | $(ratio "$ms_s" "$fl_s") |"
     fi
+    stop_fake
+  done
+fi
+
+if [ "$WHAT" = variants ]; then
+  echo
+  echo "| pods | variant | run | scan wall | peak RSS | download floor | scan/floor |"
+  echo "|---:|---|---:|---:|---:|---:|---:|"
+  for pods in $SIZES; do
+    start_fake "$(spec "$pods")" 1
+    url=$(head -1 "$WORK/urls")
+    # One scan to learn its lists, then the floor of those lists.
+    timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+    sleep 0.3
+    cp "$WORK/requests" "$WORK/scan-requests"
+    floor "$url"; fl_s=$SECS
+    variants=$VARIANTS
+    [ -n "$BASELINE" ] && variants="$variants baseline"
+    for run in $(seq 1 "$REPEAT"); do
+      for v in $variants; do
+        bin=$MS; envs=()
+        case $v in
+          new) ;;
+          serial) envs=(MESHSURFACE_SERIAL_PARSE=1) ;;
+          all-labels) envs=(MESHSURFACE_KEEP_ALL_LABELS=1) ;;
+          both-off) envs=(MESHSURFACE_SERIAL_PARSE=1 MESHSURFACE_KEEP_ALL_LABELS=1) ;;
+          baseline) bin=$BASELINE ;;
+          *) echo "bench: unknown variant $v" >&2; exit 2 ;;
+        esac
+        timed ms env "${envs[@]}" "$bin" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+        echo "| $pods | $v | $run | ${SECS} s | $(mib "$RSS_KB") MiB | ${fl_s} s | $(ratio "$SECS" "$fl_s") |"
+      done
+    done
     stop_fake
   done
 fi

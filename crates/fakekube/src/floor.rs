@@ -140,7 +140,12 @@ async fn walk(
             .header("authorization", format!("Bearer {token}"))
             .body(http_body_util::Empty::<bytes::Bytes>::new())
             .map_err(|e| e.to_string())?;
-        let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
+        // The connection takes the next request only once the last answer is done.
+        send.ready().await.map_err(|e| format!("{target}: {e}"))?;
+        let resp = send
+            .send_request(req)
+            .await
+            .map_err(|e| format!("{target}: {e}"))?;
         if !resp.status().is_success() {
             return Err(format!("{target}: HTTP {}", resp.status()));
         }
