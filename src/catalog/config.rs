@@ -116,7 +116,7 @@ impl Catalog {
     /// component matchers, ownership, capture, a proxy's placement labels, injection's
     /// revision label and label selectors, a gateway's Gateway name and the
     /// `pod-template-hash` that names a Deployment whose ReplicaSet was not read.
-    /// (Selectors of PodDisruptionBudgets read any key: template labels stay whole.)
+    /// (Disruption budgets' selectors read any key: template labels stay whole.)
     pub fn label_keys(&self) -> BTreeSet<String> {
         let mut keys: BTreeSet<String> = [GATEWAY_NAME_LABEL, "pod-template-hash"]
             .into_iter()

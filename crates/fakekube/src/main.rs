@@ -204,32 +204,36 @@ async fn run(args: Args) -> ExitCode {
         );
     }
     if let (Some(path), Some(first)) = (&args.request_log, running.first()) {
-        // Serve until killed, appending the new requests every 100 ms.
-        let mut file = match std::fs::File::create(path) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("fakekube: cannot write {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        let mut written = 0;
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let requests = first.requests();
-            for r in requests.iter().skip(written) {
-                let q = if r.query.is_empty() { "" } else { "?" };
-                let accept = r.accept.as_deref().unwrap_or("");
-                let _ = writeln!(
-                    file,
-                    "{} {}{q}{}\t{accept}\t{}",
-                    r.method, r.path, r.query, r.status
-                );
-            }
-            written = requests.len();
-            let _ = file.flush();
-        }
+        return log_requests(path, first).await;
     }
     // Serve until killed.
     std::future::pending::<()>().await;
     ExitCode::SUCCESS
+}
+
+/// Serves until killed, appending the requests `fake` answers to `path` every 100 ms.
+async fn log_requests(path: &std::path::Path, fake: &fakekube::Running) -> ExitCode {
+    let mut file = match std::fs::File::create(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("fakekube: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut written = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let requests = fake.requests();
+        for r in requests.iter().skip(written) {
+            let q = if r.query.is_empty() { "" } else { "?" };
+            let accept = r.accept.as_deref().unwrap_or("");
+            let _ = writeln!(
+                file,
+                "{} {}{q}{}\t{accept}\t{}",
+                r.method, r.path, r.query, r.status
+            );
+        }
+        written = requests.len();
+        let _ = file.flush();
+    }
 }
