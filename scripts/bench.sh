@@ -33,6 +33,8 @@ MESH=${MESH:-istio-sidecar}
 SIZES=${SIZES:-"5000 50000"}
 FLEET=${FLEET:-10}
 FLEET_PODS=${FLEET_PODS:-5000}
+# LATENCY_MS=N: the fleet's fakes answer every request N ms late (remote clusters).
+LATENCY_MS=${LATENCY_MS:-0}
 CONFIG_OBJECTS=${CONFIG_OBJECTS:-0}
 SKIP_KUBECTL=${SKIP_KUBECTL:-0}
 REPEAT=${REPEAT:-3}
@@ -71,7 +73,7 @@ echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
 start_fake() {
-  "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" \
+  "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" ${3:+--latency "$3"} \
     --context bench --kubeconfig-out "$WORK/kubeconfig" --request-log "$WORK/requests" \
     >"$WORK/urls" 2>"$WORK/fake.err" &
   FAKE_PID=$!
@@ -207,8 +209,8 @@ fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = fleet ]; then
   echo
-  echo "# fleet: $FLEET fake clusters of $FLEET_PODS pods each, one fakekube process"
-  start_fake "pods=$FLEET_PODS,nodes=$((FLEET_PODS / 25)),namespaces=$((FLEET_PODS / 100))" "$FLEET"
+  echo "# fleet: $FLEET fake clusters of $FLEET_PODS pods each, one fakekube process, ${LATENCY_MS} ms added per request"
+  start_fake "pods=$FLEET_PODS,nodes=$((FLEET_PODS / 25)),namespaces=$((FLEET_PODS / 100))" "$FLEET" "$LATENCY_MS"
   echo "| run | wall | peak RSS |"
   echo "|---|---:|---:|"
   slowest=0

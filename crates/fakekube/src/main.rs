@@ -12,7 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: fakekube --fixtures DIR [--fixtures DIR ...] [--port N] \
 [--kubeconfig-out FILE] [--context NAME] [--token TOKEN]
        [--generate pods=N,nodes=N,namespaces=N,deployments=N,config=N] [--clusters N]
-       [--request-log FILE]
+       [--request-log FILE] [--latency MS]
 
 Serves the Kubernetes objects in DIR (YAML or JSON, recursively) as a read-only API
 server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.
@@ -25,6 +25,7 @@ namespaced kinds the fixture's CRDs declare (VirtualService, Server, CiliumNetwo
 --clusters N serves N identical fakes on consecutive ports (from --port, or free ports)
 and writes one kubeconfig with contexts CONTEXT-1 .. CONTEXT-N (the first is current);
 it prints one URL per line.
+--latency MS delays every answer by MS milliseconds (a remote cluster's round trip).
 --request-log FILE appends every request the (first) fake answers to FILE, one line each:
 METHOD PATH[?QUERY] TAB ACCEPT TAB STATUS (how scripts/bench.sh learns which lists a scan
 reads, to time the download floor of exactly those).";
@@ -38,6 +39,7 @@ struct Args {
     generate: Option<fakekube::generate::Scale>,
     clusters: usize,
     request_log: Option<PathBuf>,
+    latency: Option<std::time::Duration>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -50,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
         generate: None,
         clusters: 1,
         request_log: None,
+        latency: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -76,6 +79,13 @@ fn parse_args() -> Result<Args, String> {
             "--context" => args.context = value()?,
             "--token" => args.token = Some(value()?),
             "--request-log" => args.request_log = Some(PathBuf::from(value()?)),
+            "--latency" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--latency: not milliseconds: {v}"))?;
+                args.latency = Some(std::time::Duration::from_millis(ms));
+            }
             "--generate" => {
                 args.generate = Some(
                     fakekube::generate::Scale::parse(&value()?)
@@ -158,6 +168,9 @@ async fn run(args: Args) -> ExitCode {
         let mut fake = fakekube::FakeKube::new(objs).with_port(port);
         if let Some(t) = &args.token {
             fake = fake.with_token(t);
+        }
+        if let Some(d) = args.latency {
+            fake = fake.with_fault(fakekube::Target::Everything, fakekube::Fault::Slow(d));
         }
         match fake.start().await {
             Ok(r) => running.push(r),
