@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Scale benchmark (docs/performance.md): meshsurface vs kubectl vs a raw HTTP loop against
+# Scale benchmark (docs/performance.md): meshsurface vs kubectl vs the download floor against
 # a generated cluster served by fakekube on 127.0.0.1. Not a test: it prints a table.
+# The floor (fakekube-floor, crates/fakekube/src/floor.rs): every page of every list the
+# scan read (taken from the fake's --request-log), all lists at once over kept-alive
+# connections, parsing only continue tokens; the fastest of 3 runs.
 #
 #   scripts/bench.sh            # 5k and 50k pods, then the 10-cluster fleet
 #   scripts/bench.sh single     # only 5k and 50k
@@ -12,6 +15,9 @@
 #                               # plus ~20,000 mesh configuration objects (custom resources)
 #   SKIP_KUBECTL=1 scripts/bench.sh single
 #                               # without kubectl's pod listing (6 minutes and 7 GB at 50k)
+#   REPEAT=3 scripts/bench.sh variants
+#                               # per size, against one fake: the floor, then the scan with
+#                               # each lever off and on, REPEAT times each (see below)
 #
 # MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
 # linkerd, cilium, none); nodes = pods/25, namespaces = pods/100.
@@ -27,8 +33,19 @@ MESH=${MESH:-istio-sidecar}
 SIZES=${SIZES:-"5000 50000"}
 FLEET=${FLEET:-10}
 FLEET_PODS=${FLEET_PODS:-5000}
+# LATENCY_MS=N: the fleet's fakes answer every request N ms late (remote clusters).
+LATENCY_MS=${LATENCY_MS:-0}
 CONFIG_OBJECTS=${CONFIG_OBJECTS:-0}
 SKIP_KUBECTL=${SKIP_KUBECTL:-0}
+REPEAT=${REPEAT:-3}
+# variants: the levers of issue 20, switched off by environment variables of the scan:
+#   new          everything on
+#   serial       MESHSURFACE_SERIAL_PARSE=1: each page parsed before the next is asked for
+#   all-labels   MESHSURFACE_KEEP_ALL_LABELS=1: every label of pods/workloads/namespaces kept
+#   both-off     both of the above
+#   baseline     the binary BASELINE=PATH (an older build), when given
+VARIANTS=${VARIANTS:-"new serial all-labels both-off"}
+BASELINE=${BASELINE:-}
 WORK=$(mktemp -d /tmp/meshsurface-bench.XXXXXX)
 FAKE_PID=""
 cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -45,6 +62,7 @@ fi
 cargo build --release --quiet -p meshsurface -p fakekube
 MS=target/release/kubectl-meshsurface
 FK=target/release/fakekube
+FLOOR=target/release/fakekube-floor
 KUBECTL=$(command -v kubectl || true)
 [ "$SKIP_KUBECTL" = 1 ] && KUBECTL=""
 
@@ -55,8 +73,9 @@ echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
 start_fake() {
-  "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" \
-    --context bench --kubeconfig-out "$WORK/kubeconfig" >"$WORK/urls" 2>"$WORK/fake.err" &
+  "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" ${3:+--latency "$3"} \
+    --context bench --kubeconfig-out "$WORK/kubeconfig" --request-log "$WORK/requests" \
+    >"$WORK/urls" 2>"$WORK/fake.err" &
   FAKE_PID=$!
   for _ in $(seq 1 600); do
     [ "$(grep -c http "$WORK/urls" 2>/dev/null || true)" -ge "$2" ] && return 0
@@ -114,19 +133,12 @@ timed() {
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/$name.time")
 }
 
-# floor URL: every pod page (limit=500, following continue tokens) fetched and thrown away.
+# floor URL: the download floor of the lists the scan read (run the scan first); sets SECS.
 floor() {
-  local url=$1 cont="" q start end
-  start=$(date +%s.%N)
-  while :; do
-    q="limit=500"
-    [ -n "$cont" ] && q="$q&continue=$(printf %s "$cont" | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')"
-    curl -sf -H "Authorization: Bearer fakekube-token" "$url/api/v1/pods?$q" -o "$WORK/page"
-    cont=$(head -c 2000 "$WORK/page" | grep -o '"continue":"[^"]*"' | cut -d'"' -f4 || true)
-    [ -z "$cont" ] && break
-  done
-  end=$(date +%s.%N)
-  SECS=$(echo "$end - $start" | bc -l)
+  local line
+  line=$("$FLOOR" --url "$1" --request-log "$WORK/scan-requests")
+  echo "#   $line" >&2
+  SECS=$(echo "$line" | awk '{print $(NF-1)}')
 }
 
 mib() { echo "scale=1; $1 / 1024" | bc -l; }
@@ -134,13 +146,15 @@ ratio() { echo "scale=3; $1 / $2" | bc -l; }
 
 if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
   echo
-  echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | raw page loop (floor) | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
+  echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | download floor | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for pods in $SIZES; do
     start_fake "$(spec "$pods")" 1
     url=$(head -1 "$WORK/urls")
     timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
     ms_s=$SECS; ms_kb=$RSS_KB
+    sleep 0.3  # the fake writes its request log every 100 ms: keep the scan's requests only
+    cp "$WORK/requests" "$WORK/scan-requests"
     ms_pods=$(grep -m1 '"pods":' "$WORK/ms.out" | tr -dc 0-9)
     echo "#   $pods pods: --generate $(spec "$pods"); the fake serves $(served_config "$url") custom resources;" \
       "scan: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("complete %s, totals.configObjects %s" % (d["complete"], d["totals"].get("configObjects")))' "$WORK/ms.out")" >&2
@@ -160,10 +174,43 @@ if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
   done
 fi
 
+if [ "$WHAT" = variants ]; then
+  echo
+  echo "| pods | variant | run | scan wall | peak RSS | download floor | scan/floor |"
+  echo "|---:|---|---:|---:|---:|---:|---:|"
+  for pods in $SIZES; do
+    start_fake "$(spec "$pods")" 1
+    url=$(head -1 "$WORK/urls")
+    # One scan to learn its lists, then the floor of those lists.
+    timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+    sleep 0.3
+    cp "$WORK/requests" "$WORK/scan-requests"
+    floor "$url"; fl_s=$SECS
+    variants=$VARIANTS
+    [ -n "$BASELINE" ] && variants="$variants baseline"
+    for run in $(seq 1 "$REPEAT"); do
+      for v in $variants; do
+        bin=$MS; envs=()
+        case $v in
+          new) ;;
+          serial) envs=(MESHSURFACE_SERIAL_PARSE=1) ;;
+          all-labels) envs=(MESHSURFACE_KEEP_ALL_LABELS=1) ;;
+          both-off) envs=(MESHSURFACE_SERIAL_PARSE=1 MESHSURFACE_KEEP_ALL_LABELS=1) ;;
+          baseline) bin=$BASELINE ;;
+          *) echo "bench: unknown variant $v" >&2; exit 2 ;;
+        esac
+        timed ms env "${envs[@]}" "$bin" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+        echo "| $pods | $v | $run | ${SECS} s | $(mib "$RSS_KB") MiB | ${fl_s} s | $(ratio "$SECS" "$fl_s") |"
+      done
+    done
+    stop_fake
+  done
+fi
+
 if [ "$WHAT" = all ] || [ "$WHAT" = fleet ]; then
   echo
-  echo "# fleet: $FLEET fake clusters of $FLEET_PODS pods each, one fakekube process"
-  start_fake "pods=$FLEET_PODS,nodes=$((FLEET_PODS / 25)),namespaces=$((FLEET_PODS / 100))" "$FLEET"
+  echo "# fleet: $FLEET fake clusters of $FLEET_PODS pods each, one fakekube process, ${LATENCY_MS} ms added per request"
+  start_fake "pods=$FLEET_PODS,nodes=$((FLEET_PODS / 25)),namespaces=$((FLEET_PODS / 100))" "$FLEET" "$LATENCY_MS"
   echo "| run | wall | peak RSS |"
   echo "|---|---:|---:|"
   slowest=0

@@ -273,6 +273,9 @@ pub struct KeepKeys {
     pub annotations: BTreeSet<String>,
     /// Annotation key prefixes kept too (proxy-override annotations, `config.linkerd.io/`).
     pub annotation_prefixes: Vec<String>,
+    /// Label keys kept on pods, on workloads (not their templates, whose labels budgets'
+    /// selectors read, whatever the key) and on namespaces; `None` keeps every label.
+    pub labels: Option<BTreeSet<String>>,
     /// API group patterns whose objects are configuration (counted): a pattern matches
     /// itself and its subgroups (`istio.io` matches `networking.istio.io`).
     pub config_groups: Vec<String>,
@@ -294,6 +297,13 @@ impl KeepKeys {
                 .annotation_prefixes
                 .iter()
                 .any(|p| key.starts_with(p.as_str()))
+    }
+
+    /// Drops the labels detection never reads (see [`KeepKeys::labels`]).
+    pub fn trim_labels(&self, labels: &mut Labels) {
+        if let Some(keep) = &self.labels {
+            labels.retain(|k, _| keep.contains(k));
+        }
     }
 
     /// Is an object of this group and kind configuration to count?

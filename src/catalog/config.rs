@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::{group_matches, Catalog, MeshEntry};
+use super::{group_matches, Catalog, MeshEntry, SelectorOn, GATEWAY_NAME_LABEL};
 use crate::inventory::KeepKeys;
 
 /// A mesh's `configuration:` section.
@@ -95,6 +95,7 @@ impl Catalog {
         KeepKeys {
             annotations,
             annotation_prefixes,
+            labels: Some(self.label_keys()),
             config_groups,
             state_kinds,
             anchor_config_maps: self
@@ -109,6 +110,40 @@ impl Catalog {
                 .map(|e| e.name.clone())
                 .collect(),
         }
+    }
+
+    /// Every label key detection reads by name, on workloads, pods and namespaces:
+    /// component matchers, ownership, capture, a proxy's placement labels, injection's
+    /// revision label and label selectors, a gateway's Gateway name and the
+    /// `pod-template-hash` that names a Deployment whose ReplicaSet was not read.
+    /// (Disruption budgets' selectors read any key: template labels stay whole.)
+    pub fn label_keys(&self) -> BTreeSet<String> {
+        let mut keys: BTreeSet<String> = [GATEWAY_NAME_LABEL, "pod-template-hash"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for m in &self.meshes {
+            for c in &m.components {
+                keys.extend(c.r#match.iter().flat_map(|m| m.labels.keys().cloned()));
+                if let Some(p) = &c.proxy {
+                    keys.extend(p.namespace_label.iter().chain(&p.name_label).cloned());
+                }
+            }
+            keys.extend(m.ownership.iter().map(|o| o.label.clone()));
+            keys.extend(m.capture.iter().map(|c| c.label.clone()));
+            if let Some(i) = &m.injection {
+                keys.extend(i.revision_label.iter().cloned());
+                keys.extend(
+                    i.selectors
+                        .iter()
+                        .filter(|s| {
+                            matches!(s.on, SelectorOn::NamespaceLabel | SelectorOn::PodLabel)
+                        })
+                        .map(|s| s.key.clone()),
+                );
+            }
+        }
+        keys
     }
 
     /// The mesh a configuration kind belongs to: its owner, else `shared` when a mesh in

@@ -2,7 +2,8 @@
 //! into groups as they arrive; a later copy of an object replaces the earlier one (with a
 //! warning). Apart from the records it fills, which downstream code reads without it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use super::{
@@ -40,7 +41,9 @@ enum Slot {
 pub struct InventoryBuilder {
     pub(super) inv: Inventory,
     keep: KeepKeys,
-    groups: BTreeMap<(String, Option<OwnerRef>, PodShape), usize>,
+    /// Pod groups by a hash of (namespace, owner, shape): the key is the group itself,
+    /// compared on a hit, so the shape is held once (in the group), not cloned as a key.
+    groups: HashMap<u64, Vec<usize>>,
     namespaces_seen: BTreeSet<String>,
     usage: Option<Arc<UsageMap>>,
     /// Where the objects being added come from (`file document n`), for duplicates.
@@ -62,7 +65,28 @@ pub struct PodRecord {
     pub shape: PodShape,
 }
 
+/// The folding hash of a pod group's key.
+fn fold_hash(namespace: &str, owner: Option<&OwnerRef>, shape: &PodShape) -> u64 {
+    let mut h = DefaultHasher::new();
+    (namespace, owner, shape).hash(&mut h);
+    h.finish()
+}
+
 impl InventoryBuilder {
+    /// The group with this key, if one was folded already.
+    fn group_of(
+        &self,
+        hash: u64,
+        namespace: &str,
+        owner: Option<&OwnerRef>,
+        shape: &PodShape,
+    ) -> Option<usize> {
+        self.groups.get(&hash)?.iter().copied().find(|&i| {
+            let g = &self.inv.pod_groups[i];
+            g.namespace == namespace && g.owner.as_ref() == owner && g.shape == *shape
+        })
+    }
+
     pub fn new(keep: KeepKeys) -> Self {
         Self {
             keep,
@@ -186,30 +210,32 @@ impl InventoryBuilder {
         }
         self.saw_namespace(&pod.namespace);
         self.trim_shape(&mut pod.shape);
+        self.keep.trim_labels(&mut pod.shape.labels);
         let samples = self
             .usage
             .as_ref()
             .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())).cloned());
-        let key = (pod.namespace, pod.owner, pod.shape);
-        let i = if let Some(&i) = self.groups.get(&key) {
+        let hash = fold_hash(&pod.namespace, pod.owner.as_ref(), &pod.shape);
+        let i = if let Some(i) = self.group_of(hash, &pod.namespace, pod.owner.as_ref(), &pod.shape)
+        {
             let g = &mut self.inv.pod_groups[i];
             g.count = g.count.saturating_add(1);
             let on_node = g.nodes.entry(node.clone()).or_default();
             *on_node = on_node.saturating_add(1);
             i
         } else {
-            let (namespace, owner, shape) = key.clone();
             self.inv.pod_groups.push(PodGroup {
-                namespace,
-                owner,
-                shape,
+                namespace: pod.namespace,
+                owner: pod.owner,
+                shape: pod.shape,
                 count: 1,
                 nodes: BTreeMap::from([(node.clone(), 1)]),
                 example: pod.name,
                 usage: BTreeMap::new(),
             });
-            self.groups.insert(key, self.inv.pod_groups.len() - 1);
-            self.inv.pod_groups.len() - 1
+            let i = self.inv.pod_groups.len() - 1;
+            self.groups.entry(hash).or_default().push(i);
+            i
         };
         if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
             entry.1 = Slot::Pod(i, node);
@@ -228,6 +254,7 @@ impl InventoryBuilder {
         let mut template = std::mem::take(&mut w.template);
         self.trim_shape(&mut template);
         w.template = template;
+        self.keep.trim_labels(&mut w.labels);
         let group = match w.kind {
             WorkloadKind::ReplicationController => "",
             _ => "apps",
@@ -250,7 +277,8 @@ impl InventoryBuilder {
         self.inv.nodes.insert(name);
     }
 
-    pub fn add_namespace(&mut self, name: String, ns: Namespace) {
+    pub fn add_namespace(&mut self, name: String, mut ns: Namespace) {
+        self.keep.trim_labels(&mut ns.labels);
         self.identify(("", "Namespace"), "", &name, Slot::Keyed);
         self.namespaces_seen.insert(name.clone());
         self.inv.namespaces.insert(name, ns);
@@ -343,8 +371,8 @@ impl InventoryBuilder {
         self.inv.workloads.extend(o.workloads);
         self.inv.replica_sets.extend(o.replica_sets);
         for g in o.pod_groups {
-            let key = (g.namespace.clone(), g.owner.clone(), g.shape.clone());
-            if let Some(&i) = self.groups.get(&key) {
+            let hash = fold_hash(&g.namespace, g.owner.as_ref(), &g.shape);
+            if let Some(i) = self.group_of(hash, &g.namespace, g.owner.as_ref(), &g.shape) {
                 let mine = &mut self.inv.pod_groups[i];
                 mine.count = mine.count.saturating_add(g.count);
                 for (node, n) in g.nodes {
@@ -356,7 +384,8 @@ impl InventoryBuilder {
                 }
             } else {
                 self.inv.pod_groups.push(g);
-                self.groups.insert(key, self.inv.pod_groups.len() - 1);
+                let i = self.inv.pod_groups.len() - 1;
+                self.groups.entry(hash).or_default().push(i);
             }
         }
         self.inv.services.extend(o.services);

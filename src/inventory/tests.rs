@@ -105,3 +105,71 @@ fn different_shapes_stay_apart() {
     b.add_pod(pod("b", "n1", Some(("version", "v2"))));
     assert_eq!(b.finish().pod_groups.len(), 2);
 }
+
+#[test]
+fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
+    let keep = crate::catalog::Catalog::load().unwrap().keep_keys();
+    let labels = |pairs: &[(&str, &str)]| -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let mut b = InventoryBuilder::new(keep);
+    // Namespace labels: injection's selector and ambient capture are read; `team` is not.
+    let ns = labels(&[
+        ("istio-injection", "enabled"),
+        ("istio.io/dataplane-mode", "ambient"),
+        ("team", "payments"),
+    ]);
+    b.add_namespace(
+        "shop".into(),
+        Namespace {
+            labels: ns.clone(),
+            annotations: Labels::new(),
+        },
+    );
+    // Pod labels: the revision label and the template hash are read; `build-id` by no rule.
+    let mut p = pod("web-1", "n1", None);
+    p.shape.labels = labels(&[
+        ("istio.io/rev", "canary"),
+        ("pod-template-hash", "abc"),
+        ("build-id", "1234"),
+    ]);
+    b.add_pod(p);
+    let template = labels(&[("app", "web"), ("build-id", "1234")]);
+    b.add_workload(Workload {
+        kind: WorkloadKind::Deployment,
+        namespace: "shop".into(),
+        name: "web".into(),
+        labels: labels(&[
+            ("linkerd.io/control-plane-component", "destination"),
+            ("build-id", "1"),
+        ]),
+        replicas: Some(1),
+        desired_scheduled: None,
+        ready_replicas: None,
+        template: PodShape {
+            labels: template.clone(),
+            ..PodShape::default()
+        },
+    });
+    let inv = b.finish();
+    assert_eq!(
+        inv.namespaces["shop"].labels,
+        labels(&[
+            ("istio-injection", "enabled"),
+            ("istio.io/dataplane-mode", "ambient")
+        ])
+    );
+    assert_eq!(
+        inv.pod_groups[0].shape.labels,
+        labels(&[("istio.io/rev", "canary"), ("pod-template-hash", "abc")])
+    );
+    assert_eq!(
+        inv.workloads[0].labels,
+        labels(&[("linkerd.io/control-plane-component", "destination")])
+    );
+    // Budgets' selectors may read any key of a template: its labels stay whole.
+    assert_eq!(inv.workloads[0].template.labels, template);
+}

@@ -182,6 +182,39 @@ mod tests {
     }
 
     #[test]
+    fn dropping_the_labels_no_rule_reads_changes_no_fixture() {
+        let k = Knowledge::load().unwrap();
+        let root = format!("{}/fixtures/clusters", env!("CARGO_MANIFEST_DIR"));
+        let mut cases: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        assert!(cases.len() > 5, "{cases:?}");
+        let mut every_label = k.keep();
+        every_label.labels = None;
+        for case in cases {
+            let paths = [case.to_string_lossy().into_owned()];
+            let scan = |keep: KeepKeys| {
+                let read =
+                    read_offline(&paths, &mut std::io::empty(), keep, Limits::default()).unwrap();
+                let source = offline_source(paths.to_vec(), None);
+                let mut snap = serde_json::to_value(snapshot(read.inventory.unwrap(), &k, source));
+                let snap = snap.as_mut().unwrap();
+                snap["source"]["takenAt"] = serde_json::Value::Null;
+                snap.clone()
+            };
+            assert_eq!(
+                scan(k.keep()),
+                scan(every_label.clone()),
+                "{}",
+                case.display()
+            );
+        }
+    }
+
+    #[test]
     fn one_cluster_is_manifests_or_one_snapshot() {
         let snap = read(&[fixture("linkerd")], b"").unwrap();
         assert_eq!(snap.source.kind, SourceKind::Offline);

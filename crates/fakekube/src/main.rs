@@ -12,6 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: fakekube --fixtures DIR [--fixtures DIR ...] [--port N] \
 [--kubeconfig-out FILE] [--context NAME] [--token TOKEN]
        [--generate pods=N,nodes=N,namespaces=N,deployments=N,config=N] [--clusters N]
+       [--request-log FILE] [--latency MS]
 
 Serves the Kubernetes objects in DIR (YAML or JSON, recursively) as a read-only API
 server on 127.0.0.1 until killed. Prints the URL on the first line of stdout.
@@ -23,7 +24,11 @@ config=N adds N mesh configuration objects per generated namespace, spread over 
 namespaced kinds the fixture's CRDs declare (VirtualService, Server, CiliumNetworkPolicy...).
 --clusters N serves N identical fakes on consecutive ports (from --port, or free ports)
 and writes one kubeconfig with contexts CONTEXT-1 .. CONTEXT-N (the first is current);
-it prints one URL per line.";
+it prints one URL per line.
+--latency MS delays every answer by MS milliseconds (a remote cluster's round trip).
+--request-log FILE appends every request the (first) fake answers to FILE, one line each:
+METHOD PATH[?QUERY] TAB ACCEPT TAB STATUS (how scripts/bench.sh learns which lists a scan
+reads, to time the download floor of exactly those).";
 
 struct Args {
     fixtures: Vec<PathBuf>,
@@ -33,6 +38,8 @@ struct Args {
     token: Option<String>,
     generate: Option<fakekube::generate::Scale>,
     clusters: usize,
+    request_log: Option<PathBuf>,
+    latency: Option<std::time::Duration>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +51,8 @@ fn parse_args() -> Result<Args, String> {
         token: None,
         generate: None,
         clusters: 1,
+        request_log: None,
+        latency: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -69,6 +78,14 @@ fn parse_args() -> Result<Args, String> {
             "--kubeconfig-out" => args.kubeconfig_out = Some(PathBuf::from(value()?)),
             "--context" => args.context = value()?,
             "--token" => args.token = Some(value()?),
+            "--request-log" => args.request_log = Some(PathBuf::from(value()?)),
+            "--latency" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--latency: not milliseconds: {v}"))?;
+                args.latency = Some(std::time::Duration::from_millis(ms));
+            }
             "--generate" => {
                 args.generate = Some(
                     fakekube::generate::Scale::parse(&value()?)
@@ -152,6 +169,9 @@ async fn run(args: Args) -> ExitCode {
         if let Some(t) = &args.token {
             fake = fake.with_token(t);
         }
+        if let Some(d) = args.latency {
+            fake = fake.with_fault(fakekube::Target::Everything, fakekube::Fault::Slow(d));
+        }
         match fake.start().await {
             Ok(r) => running.push(r),
             Err(e) => {
@@ -196,7 +216,37 @@ async fn run(args: Args) -> ExitCode {
                 .unwrap_or_default()
         );
     }
+    if let (Some(path), Some(first)) = (&args.request_log, running.first()) {
+        return log_requests(path, first).await;
+    }
     // Serve until killed.
     std::future::pending::<()>().await;
     ExitCode::SUCCESS
+}
+
+/// Serves until killed, appending the requests `fake` answers to `path` every 100 ms.
+async fn log_requests(path: &std::path::Path, fake: &fakekube::Running) -> ExitCode {
+    let mut file = match std::fs::File::create(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("fakekube: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut written = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let requests = fake.requests();
+        for r in requests.iter().skip(written) {
+            let q = if r.query.is_empty() { "" } else { "?" };
+            let accept = r.accept.as_deref().unwrap_or("");
+            let _ = writeln!(
+                file,
+                "{} {}{q}{}\t{accept}\t{}",
+                r.method, r.path, r.query, r.status
+            );
+        }
+        written = requests.len();
+        let _ = file.flush();
+    }
 }

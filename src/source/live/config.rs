@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::fetch::Fault;
-use super::lists::{lock, Rounds, METADATA_ACCEPT};
+use super::lists::{Rounds, METADATA_ACCEPT};
 use super::resources::Groups;
 use crate::source::wire::GATEWAY_GROUP;
 use crate::surface::{Warning, WarningCode};
@@ -118,17 +118,16 @@ pub(super) async fn count(
         let ns = namespace.map(str::to_owned);
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let counts = Mutex::new(BTreeMap::<String, u64>::new());
             let result = lister
                 .pages(
                     &job.path(ns.as_deref()),
                     METADATA_ACCEPT,
-                    || lock(&counts).clear(),
-                    |item| {
+                    BTreeMap::<String, u64>::new(),
+                    BTreeMap::clear,
+                    |counts, item| {
                         let it: Item = serde_json::from_str(item)
                             .map_err(|e| format!("an object the server sent: {e}"))?;
                         let ns = it.metadata.namespace.unwrap_or_default();
-                        let mut counts = lock(&counts);
                         let n = counts.entry(ns).or_default();
                         *n = n.saturating_add(1);
                         Ok(())
@@ -136,10 +135,7 @@ pub(super) async fn count(
                 )
                 .await;
             lister.progress.done.fetch_add(1, Ordering::Relaxed);
-            let counts = counts
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            (i, job, result.map(|()| counts))
+            (i, job, result)
         });
     }
     let mut results = Vec::new();

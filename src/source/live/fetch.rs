@@ -14,9 +14,7 @@
 //! * **Lists** must be lists (`kind` ending in `List`, `items` present, maybe empty), and
 //!   end: see [`ListBound`].
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
 use http_body_util::BodyExt;
@@ -25,6 +23,11 @@ use serde_json::value::RawValue;
 
 use super::transport::transport_error;
 use super::Lister;
+use bound::ListBound;
+use pipe::{Parsed, Pipe};
+
+mod bound;
+mod pipe;
 
 /// Attempts per request, the first included.
 pub const ATTEMPTS: u32 = 5;
@@ -78,6 +81,17 @@ enum Attempt {
 impl Lister {
     /// One GET under the retry policy (see the module docs).
     pub(super) async fn get(&self, path: &str, accept: &str) -> Result<Sent, Fault> {
+        self.get_into(path, accept, None).await
+    }
+
+    /// [`Lister::get`], reading the body into `spare` (a buffer an earlier page gave
+    /// back) when there is one.
+    async fn get_into(
+        &self,
+        path: &str,
+        accept: &str,
+        mut spare: Option<bytes::BytesMut>,
+    ) -> Result<Sent, Fault> {
         let mut delay = FIRST_DELAY;
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
@@ -85,7 +99,7 @@ impl Lister {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(MAX_DELAY);
             }
-            let once = self.attempt(path, accept);
+            let once = self.attempt(path, accept, spare.take());
             let result = match self.timeout {
                 Some(t) => tokio::time::timeout(t, once)
                     .await
@@ -107,7 +121,12 @@ impl Lister {
         )))
     }
 
-    async fn attempt(&self, path: &str, accept: &str) -> Result<Attempt, Fault> {
+    async fn attempt(
+        &self,
+        path: &str,
+        accept: &str,
+        buf: Option<bytes::BytesMut>,
+    ) -> Result<Attempt, Fault> {
         let req = http::Request::get(path)
             .header(http::header::ACCEPT, accept)
             .body(kube::client::Body::empty())
@@ -136,7 +155,7 @@ impl Lister {
         } else {
             ERROR_BODY_BYTES
         };
-        let body = match read_body(resp.into_body(), cap).await {
+        let body = match read_body(resp.into_body(), cap, buf.unwrap_or_default()).await {
             Ok(b) => b,
             Err(e) => return Ok(Attempt::Retry(e, None)),
         };
@@ -158,15 +177,33 @@ impl Lister {
         Ok(Attempt::Answer(Sent::Status(status, message)))
     }
 
-    /// Walks every page of a list, handing each raw item to `each`. On `410 Gone` (an
-    /// expired continue token) the list starts over, after `restart` forgets what was
-    /// collected. A list that does not end within its [`ListBound`] is a fault.
-    pub(super) async fn pages(
+    /// Walks every page of a list, handing each raw item to `each` (with `state`, on a
+    /// parsing thread while the next page downloads: see [`pipe`]); returns the state. On
+    /// `410 Gone` (an expired continue token) the list starts over, after `restart`
+    /// forgets what was collected. A list that does not end within its [`ListBound`] is
+    /// a fault.
+    pub(super) async fn pages<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
-        mut restart: impl FnMut(),
-        mut each: impl FnMut(&str) -> Result<(), String>,
+        state: T,
+        restart: impl FnMut(&mut T) + Send + 'static,
+        each: impl FnMut(&mut T, &str) -> Result<(), String> + Send + 'static,
+    ) -> Result<T, Fault> {
+        let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
+        let pipe = Pipe::start(slots, state, restart, each);
+        let walked = self.walk(base, accept, &pipe).await;
+        let parsed = pipe.finish().await;
+        walked?;
+        parsed.map_err(Fault::Failed)
+    }
+
+    /// Downloads the pages of a list into `pipe`; stops early (Ok) when the parser did.
+    async fn walk<T: Send + 'static>(
+        &self,
+        base: &str,
+        accept: &str,
+        pipe: &Pipe<T>,
     ) -> Result<(), Fault> {
         let mut restarts = 0;
         let mut next: Option<String> = None;
@@ -177,7 +214,8 @@ impl Lister {
                 path.push_str("&continue=");
                 path.push_str(&encode(token));
             }
-            let bytes = match self.get(&path, accept).await? {
+            let (slot, spare) = pipe.slot().await;
+            let bytes = match self.get_into(&path, accept, spare).await? {
                 Sent::Ok(bytes) => bytes,
                 Sent::Status(403, msg) => return Err(Fault::Forbidden(msg)),
                 Sent::Status(404, _) => return Err(Fault::NotServed),
@@ -185,25 +223,32 @@ impl Lister {
                     restarts += 1;
                     next = None;
                     bound = ListBound::new(self.page_size);
-                    restart();
+                    if !pipe.restart() {
+                        return Ok(());
+                    }
                     continue;
                 }
                 Sent::Status(code, msg) => {
                     return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
                 }
             };
-            let page = Page::parse(&bytes).map_err(Fault::Invalid)?;
-            for item in &page.items {
-                each(item.get()).map_err(Fault::Failed)?;
+            let Page {
+                items,
+                next: token,
+                remaining,
+            } = Page::parse(&bytes).map_err(Fault::Invalid)?;
+            let items = pipe::ranges(&bytes, &items);
+            let count = items.len() as u64;
+            self.progress
+                .objects
+                .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+            if !pipe.page(Parsed { body: bytes, items }, slot) {
+                return Ok(());
             }
-            self.progress.objects.fetch_add(
-                page.items.len() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            match page.next {
+            match token {
                 Some(t) => {
                     bound
-                        .next_page(page.items.len() as u64, page.remaining, &t)
+                        .next_page(count, remaining, &t)
                         .map_err(Fault::Invalid)?;
                     next = Some(t);
                 }
@@ -274,81 +319,6 @@ impl<'a> Page<'a> {
     }
 }
 
-/// When a list has gone on too long. The API server's continue tokens always move
-/// forward, so a list stops after:
-///
-/// * a continue token already used in this list (a loop);
-/// * more objects than the server announced: twice `remainingItemCount` plus the objects
-///   before it (it is an estimate) plus one page; without the count, [`MAX_LIST_OBJECTS`];
-/// * more pages than those objects would fill at the page size, ten times over (a server
-///   may send smaller pages than asked), plus 10: this catches pages with few or no
-///   items and a new token each time.
-#[derive(Debug)]
-pub(super) struct ListBound {
-    page_size: u64,
-    pages: u64,
-    objects: u64,
-    /// Objects the server announced, from the first page that gave `remainingItemCount`.
-    announced: Option<u64>,
-    tokens: HashSet<u64>,
-}
-
-impl ListBound {
-    pub(super) fn new(page_size: u32) -> Self {
-        Self {
-            page_size: u64::from(page_size.max(1)),
-            pages: 0,
-            objects: 0,
-            announced: None,
-            tokens: HashSet::new(),
-        }
-    }
-
-    /// Records a page of `items` that came with `token` (and maybe `remaining`); an
-    /// error says why the list must stop here.
-    pub(super) fn next_page(
-        &mut self,
-        items: u64,
-        remaining: Option<u64>,
-        token: &str,
-    ) -> Result<(), String> {
-        self.pages += 1;
-        self.objects = self.objects.saturating_add(items);
-        if self.announced.is_none() {
-            self.announced = remaining.map(|r| self.objects.saturating_add(r));
-        }
-        let mut h = DefaultHasher::new();
-        token.hash(&mut h);
-        if !self.tokens.insert(h.finish()) {
-            return Err(format!(
-                "the list never ends: page {} repeats an earlier continue token",
-                self.pages
-            ));
-        }
-        let (max_objects, why) = match self.announced {
-            Some(n) => (
-                n.saturating_mul(2).saturating_add(self.page_size),
-                format!("the server announced {n} (remainingItemCount)"),
-            ),
-            None => (
-                MAX_LIST_OBJECTS,
-                format!("no cluster holds more than {MAX_LIST_OBJECTS}"),
-            ),
-        };
-        let max_pages = max_objects
-            .div_ceil(self.page_size)
-            .saturating_mul(10)
-            .saturating_add(10);
-        if self.objects > max_objects || self.pages >= max_pages {
-            return Err(format!(
-                "the list never ends: stopped after {} pages and {} objects ({why})",
-                self.pages, self.objects
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// A body read up to a cap.
 enum Body {
     Whole(bytes::Bytes),
@@ -365,8 +335,12 @@ impl Body {
 }
 
 /// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
-async fn read_body(mut body: kube::client::Body, cap: u64) -> Result<Body, String> {
-    let mut buf = bytes::BytesMut::new();
+async fn read_body(
+    mut body: kube::client::Body,
+    cap: u64,
+    mut buf: bytes::BytesMut,
+) -> Result<Body, String> {
+    buf.clear();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("reading the answer: {e}"))?;
         if let Ok(data) = frame.into_data() {

@@ -10,7 +10,7 @@
 //!   and decides whether the scan is complete, partial, or never reached the server.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::fetch::Fault;
@@ -40,9 +40,13 @@ impl Lister {
     pub(super) fn new(
         client: kube::Client,
         opts: &LiveOptions,
-        keep: KeepKeys,
+        mut keep: KeepKeys,
         progress: Arc<Progress>,
     ) -> Self {
+        // For the benchmark's comparison (docs/performance.md): every label kept.
+        if std::env::var_os("MESHSURFACE_KEEP_ALL_LABELS").is_some_and(|v| v == "1") {
+            keep.labels = None;
+        }
         Self {
             client,
             timeout: opts.request_timeout,
@@ -65,33 +69,26 @@ impl Lister {
         } else {
             "application/json"
         };
-        let fresh = || {
-            let b = InventoryBuilder::new(self.keep.clone());
-            match (spec.kind, self.usage.get()) {
+        let (keep, usage, kind) = (self.keep.clone(), self.usage.get().cloned(), spec.kind);
+        let fresh = move || {
+            let b = InventoryBuilder::new(keep.clone());
+            match (kind, &usage) {
                 (ObjectKind::Pod, Some(u)) => b.with_usage(u.clone()),
                 _ => b,
             }
         };
-        // Both callbacks touch the builder; a Mutex (never contended) keeps the future Send.
-        let b = Mutex::new(fresh());
         self.pages(
             &spec.path(namespace),
             accept,
-            || *lock(&b) = fresh(),
-            |item| {
+            fresh(),
+            move |b| *b = fresh(),
+            move |b, item| {
                 let mut de = serde_json::Deserializer::from_str(item);
-                add_object(spec.kind, &mut de, &mut lock(&b))
-                    .map_err(|e| format!("an object the server sent: {e}"))
+                add_object(kind, &mut de, b).map_err(|e| format!("an object the server sent: {e}"))
             },
         )
-        .await?;
-        Ok(b.into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner))
+        .await
     }
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// One list to run: a resource, in one namespace or (None) in all.

@@ -5,12 +5,12 @@
 //! the scan fail or incomplete; it only leaves usage unknown, with a warning saying why.
 //! They are read before the pods, so each pod's usage is attached as the pod is recorded.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::fetch::Fault;
-use super::lists::{lock, Lister};
+use super::lists::Lister;
 use crate::inventory::{InventoryBuilder, Usage, UsageMap};
 use crate::quantity;
 use crate::surface::{Warning, WarningCode};
@@ -25,12 +25,12 @@ impl Lister {
             Some(ns) => format!("/apis/{METRICS_GROUP}/v1beta1/namespaces/{ns}/pods"),
             None => format!("/apis/{METRICS_GROUP}/v1beta1/pods"),
         };
-        let map = Mutex::new(UsageMap::new());
         self.pages(
             &base,
             "application/json",
-            || lock(&map).clear(),
-            |item| {
+            UsageMap::new(),
+            UsageMap::clear,
+            |map, item| {
                 let m: PodMetrics =
                     serde_json::from_str(item).map_err(|e| format!("a PodMetrics object: {e}"))?;
                 let usage = m
@@ -57,14 +57,11 @@ impl Lister {
                         )
                     })
                     .collect();
-                lock(&map).insert((m.metadata.namespace, m.metadata.name), usage);
+                map.insert((m.metadata.namespace, m.metadata.name), usage);
                 Ok(())
             },
         )
-        .await?;
-        Ok(map
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner))
+        .await
     }
 }
 

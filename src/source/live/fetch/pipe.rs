@@ -1,0 +1,234 @@
+//! Parse while downloading: the pages of one list are parsed on a blocking thread while
+//! the next page downloads, so a scan costs the larger of the two, not their sum.
+//!
+//! Bounded: a page holds a slot from the moment its download starts until its parse
+//! ends, and a list has [`SLOTS`] slots: one page being parsed, at most one more in
+//! flight. The pages are parsed in the order they were sent (one thread per list, one
+//! channel), and each page's buffer goes back to the downloader once parsed (a 2.6 MB
+//! pod page then lands in a buffer that already has the room).
+//!
+//! `MESHSURFACE_SERIAL_PARSE=1` (for the benchmark, docs/performance.md) gives a list
+//! one slot: each page is parsed before the next one is asked for, as before this.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+
+/// Pages of one list alive at once: the one being parsed and the next one.
+pub(super) const SLOTS: usize = 2;
+
+/// One page, checked to be a list: its body and where each item is in it.
+pub(super) struct Parsed {
+    pub(super) body: Bytes,
+    pub(super) items: Vec<Range<usize>>,
+}
+
+enum Msg {
+    Page(Parsed, OwnedSemaphorePermit),
+    Restart,
+}
+
+/// The parsing side of one list: a blocking thread that owns the list's state.
+pub(super) struct Pipe<T> {
+    tx: mpsc::UnboundedSender<Msg>,
+    slots: Arc<Semaphore>,
+    /// Buffers of parsed pages, given back (a Mutex only to make the pipe `Sync`).
+    spare: std::sync::Mutex<std::sync::mpsc::Receiver<BytesMut>>,
+    worker: tokio::task::JoinHandle<Result<T, String>>,
+}
+
+/// Whether pages are parsed while the next one downloads (see the module docs).
+pub(super) fn overlapped() -> bool {
+    std::env::var_os("MESHSURFACE_SERIAL_PARSE").is_none_or(|v| v != "1")
+}
+
+impl<T: Send + 'static> Pipe<T> {
+    /// Starts the parsing thread with `state`; `restart` resets it (a list that starts
+    /// over), `each` takes one item.
+    pub(super) fn start(
+        slots: usize,
+        mut state: T,
+        mut restart: impl FnMut(&mut T) + Send + 'static,
+        mut each: impl FnMut(&mut T, &str) -> Result<(), String> + Send + 'static,
+    ) -> Self {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+        let (give, spare) = std::sync::mpsc::channel();
+        let worker = tokio::task::spawn_blocking(move || {
+            while let Some(msg) = rx.blocking_recv() {
+                match msg {
+                    Msg::Restart => restart(&mut state),
+                    Msg::Page(page, slot) => {
+                        for r in page.items {
+                            let item = std::str::from_utf8(&page.body[r])
+                                .map_err(|e| format!("an object the server sent: {e}"))?;
+                            each(&mut state, item)?;
+                        }
+                        if let Ok(buf) = page.body.try_into_mut() {
+                            let _ = give.send(buf);
+                        }
+                        drop(slot);
+                    }
+                }
+            }
+            Ok(state)
+        });
+        Self {
+            tx,
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            spare: std::sync::Mutex::new(spare),
+            worker,
+        }
+    }
+
+    /// Waits for a free slot (the parse of an earlier page to end), and takes a buffer
+    /// to download into, when an earlier page gave one back.
+    pub(super) async fn slot(&self) -> (OwnedSemaphorePermit, Option<BytesMut>) {
+        let permit = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
+        let spare = self
+            .spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .try_recv()
+            .ok();
+        (permit, spare)
+    }
+
+    /// Hands a page over to be parsed. False when the parser stopped (an item it could
+    /// not read): [`Pipe::finish`] says why.
+    pub(super) fn page(&self, page: Parsed, slot: OwnedSemaphorePermit) -> bool {
+        self.tx.send(Msg::Page(page, slot)).is_ok()
+    }
+
+    /// The list starts over: the parser forgets what it read.
+    pub(super) fn restart(&self) -> bool {
+        self.tx.send(Msg::Restart).is_ok()
+    }
+
+    /// Waits for every page sent to be parsed: the state, or why an item failed.
+    pub(super) async fn finish(self) -> Result<T, String> {
+        drop(self.tx);
+        self.worker
+            .await
+            .map_err(|e| format!("the parsing thread failed: {e}"))?
+    }
+
+    /// Slots free right now (tests).
+    #[cfg(test)]
+    pub(super) fn free(&self) -> usize {
+        self.slots.available_permits()
+    }
+}
+
+/// Where each of `items` (slices of `body`) is in it.
+pub(super) fn ranges(body: &[u8], items: &[&serde_json::value::RawValue]) -> Vec<Range<usize>> {
+    let base = body.as_ptr() as usize;
+    items
+        .iter()
+        .map(|i| {
+            let start = i.get().as_ptr() as usize - base;
+            start..start + i.get().len()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(items: &[&str]) -> Parsed {
+        let body = format!("[{}]", items.join(","));
+        let raw: Vec<&serde_json::value::RawValue> = serde_json::from_str(&body).unwrap();
+        let items = ranges(body.as_bytes(), &raw);
+        Parsed {
+            body: Bytes::from(body),
+            items,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_are_parsed_in_order_and_a_restart_forgets() {
+        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
+            seen.push(item.to_owned());
+            Ok(())
+        });
+        for (i, items) in [&["1", "2"][..], &["3"], &[], &["4", "5"]]
+            .iter()
+            .enumerate()
+        {
+            if i == 2 {
+                assert!(pipe.restart());
+            }
+            let (slot, _) = pipe.slot().await;
+            assert!(pipe.page(page(items), slot));
+        }
+        assert_eq!(pipe.finish().await.unwrap(), ["4", "5"]);
+        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
+            seen.push(item.to_owned());
+            Ok(())
+        });
+        for n in 0..20 {
+            let (slot, _) = pipe.slot().await;
+            assert!(pipe.page(page(&[&n.to_string()]), slot));
+        }
+        let want: Vec<String> = (0..20).map(|n| n.to_string()).collect();
+        assert_eq!(pipe.finish().await.unwrap(), want);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn at_most_one_page_waits_beyond_the_one_being_parsed() {
+        // The parser holds on the first item until the test lets it go.
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let pipe = Pipe::start(
+            SLOTS,
+            0u32,
+            |_| {},
+            move |n, _| {
+                if *n == 0 {
+                    wait.recv().map_err(|e| e.to_string())?;
+                }
+                *n += 1;
+                Ok(())
+            },
+        );
+        let (slot, spare) = pipe.slot().await;
+        assert!(spare.is_none());
+        assert!(pipe.page(page(&["1"]), slot));
+        let (second, _) = pipe.slot().await;
+        // Page 1 is being parsed and page 2 downloading: no third page may start.
+        assert_eq!(pipe.free(), 0);
+        assert!(pipe.page(page(&["2"]), second));
+        assert_eq!(pipe.free(), 0);
+        go.send(()).unwrap();
+        // Once page 1 is parsed its slot frees, with its buffer for the next download.
+        let (third, spare) = pipe.slot().await;
+        assert!(spare.is_some_and(|b| b.capacity() >= 3));
+        assert!(pipe.page(page(&["3"]), third));
+        assert_eq!(pipe.finish().await.unwrap(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_item_that_fails_stops_the_parser_and_says_why() {
+        let pipe = Pipe::start(
+            SLOTS,
+            (),
+            |()| {},
+            |(), item| {
+                if item == "2" {
+                    Err("bad item".to_owned())
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        let (slot, _) = pipe.slot().await;
+        assert!(pipe.page(page(&["1", "2", "3"]), slot));
+        assert_eq!(pipe.finish().await.unwrap_err(), "bad item");
+    }
+}
