@@ -29,6 +29,25 @@ pub struct Tco {
     pub clusters: Vec<TcoPart>,
     /// The fleet: every term (per-cluster and fleet), every cluster's compute.
     pub fleet: TcoPart,
+    /// One entry per row of the estimate (cluster and mesh), in `rows` order: the row's
+    /// people and the mesh's own compute (the spreadsheet's columns).
+    pub rows: Vec<TcoRow>,
+}
+
+/// One row's people and its mesh's compute, per year.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TcoRow {
+    pub cluster: String,
+    pub mesh: String,
+    /// The row's `hoursPerYear` ÷ `hours_per_fte` × `fteCost`, to the cent.
+    pub people_per_year: f64,
+    /// The mesh's bill × 12 on requests; null for a row without a mesh.
+    pub requests_per_year: Option<f64>,
+    /// On usage: null when nothing was measured.
+    pub usage_per_year: Option<f64>,
+    /// On typical: null when a proxy type has no published figure.
+    pub typical_per_year: Option<f64>,
 }
 
 /// The cost of one cluster, or of the fleet, for a year.
@@ -97,12 +116,38 @@ pub fn tco(
         fte_cost,
         compute,
     );
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let bill = clusters
+                .iter()
+                .find(|(name, _)| name == &r.cluster)
+                .and_then(|(_, s)| s.meshes.iter().find(|m| m.name == r.mesh))
+                .and_then(|m| m.cost.as_ref());
+            let year = |m: f64| round2(m * 12.0);
+            TcoRow {
+                cluster: r.cluster.clone(),
+                mesh: r.mesh.clone(),
+                people_per_year: if hours_per_fte > 0.0 {
+                    round2(r.hours_per_year / hours_per_fte * fte_cost)
+                } else {
+                    0.0
+                },
+                requests_per_year: bill.map(|b| year(b.requests.monthly)),
+                usage_per_year: bill.and_then(|b| b.usage.as_ref()).map(|u| year(u.monthly)),
+                typical_per_year: bill
+                    .and_then(|b| b.typical.as_ref())
+                    .map(|t| year(t.monthly)),
+            }
+        })
+        .collect();
     Some(Tco {
         currency: first.currency.clone(),
         fte_cost,
         price: first.price.clone(),
         clusters: parts,
         fleet,
+        rows,
     })
 }
 

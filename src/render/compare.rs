@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::fit::Shrink;
 use super::markdown;
-use super::plan::{cells, changes, cost_cells, learn, scale_line, COST_FIGURES, FIGURES};
+use super::plan::{cells, changes, cost_cells, learn, scale_line, FIGURES};
 use super::section::Section;
 use super::table::page;
 use crate::growth::{ComparePlan, Step};
@@ -38,17 +38,6 @@ pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
          (\"not set\" here, not free); --from calibrates with a real scan."
             .to_owned(),
     ];
-    if let Some(first) = c
-        .columns
-        .iter()
-        .flat_map(|col| &col.steps)
-        .find_map(|s| s.cost.as_ref())
-    {
-        head.push(format!(
-            "{}; typical: published per-instance figures, not measured (\"-\": none published)",
-            super::scan::cost::price_line(first)
-        ));
-    }
     for col in c.columns.iter().filter(|col| col.calibrated) {
         head.push(format!(
             "{}: baseline calibrated by the scanned cluster",
@@ -124,26 +113,6 @@ pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             );
             sec.rows.push(row);
         }
-        if steps.iter().flatten().any(|s| s.cost.is_some()) {
-            for (k, fig) in COST_FIGURES.iter().enumerate() {
-                let mut row = vec![String::new(), fig.to_lowercase()];
-                row.extend(c.columns.iter().zip(&steps).map(|(col, s)| {
-                    s.map_or_else(
-                        || "-".to_owned(),
-                        |s| {
-                            let before = col
-                                .steps
-                                .iter()
-                                .position(|x| std::ptr::eq(x, s))
-                                .and_then(|i| i.checked_sub(1))
-                                .and_then(|i| col.steps.get(i));
-                            cost_cells(s, before)[k].clone()
-                        },
-                    )
-                }));
-                sec.rows.push(row);
-            }
-        }
     }
     // What keeps growing: the workloads that multiply with nodes or namespaces.
     let mut grows = Section::new(
@@ -191,7 +160,92 @@ pub(crate) fn sections(c: &ComparePlan) -> (Vec<String>, Vec<Section>) {
             },
         ]);
     }
-    (head, vec![sec, grows])
+    let mut out = vec![sec];
+    out.extend(cost_section(c, &labels));
+    out.push(grows);
+    (head, out)
+}
+
+/// The bill of each mesh after each step, on each basis a projection has, when a price was
+/// given: the figure a budget needs beside the surface (issue 21).
+fn cost_section(c: &ComparePlan, labels: &[Option<String>]) -> Option<Section> {
+    let first = c
+        .columns
+        .iter()
+        .flat_map(|col| &col.steps)
+        .find_map(|s| s.cost.as_ref())?;
+    let mut headers = vec!["STEP".to_owned(), "BASIS".to_owned()];
+    headers.extend(c.columns.iter().map(|col| col.profile.to_ascii_uppercase()));
+    let mut sec = Section::new(
+        1,
+        format!(
+            "Cost after each step ({} per month, change in brackets)",
+            first.currency
+        ),
+        headers.clone(),
+    );
+    for name in headers.iter().skip(2) {
+        sec = sec.shrink(name, Shrink::Text);
+    }
+    sec.note = Some(super::scan::cost::price_line(first));
+    for label in labels {
+        let name = label
+            .clone()
+            .map_or_else(|| "baseline".to_owned(), |f| format!("+ {f}"));
+        for (k, basis) in ["requests", "typical"].into_iter().enumerate() {
+            let mut row = vec![
+                if k == 0 { name.clone() } else { String::new() },
+                basis.to_owned(),
+            ];
+            row.extend(c.columns.iter().map(|col| {
+                let Some(i) = col.steps.iter().position(|s| &s.feature == label) else {
+                    return "-".to_owned();
+                };
+                let s = &col.steps[i];
+                let cell =
+                    cost_cells(s, i.checked_sub(1).and_then(|j| col.steps.get(j)))[k].clone();
+                let unset =
+                    s.totals.cpu_request_millicores == 0 && s.totals.memory_request_bytes == 0;
+                if k == 0 && unset {
+                    format!("{cell} (unset)")
+                } else {
+                    cell
+                }
+            }));
+            sec.rows.push(row);
+        }
+    }
+    for (k, basis) in ["requests", "typical"].into_iter().enumerate() {
+        let mut row = vec![
+            if k == 0 {
+                "per meshed pod".to_owned()
+            } else {
+                String::new()
+            },
+            basis.to_owned(),
+        ];
+        row.extend(c.columns.iter().map(|col| {
+            let bill = col.steps.last().and_then(|s| s.cost.as_ref());
+            let per = bill.and_then(|b| {
+                if k == 0 {
+                    b.requests.per_meshed_pod_monthly
+                } else {
+                    b.typical.as_ref().and_then(|t| t.per_meshed_pod_monthly)
+                }
+            });
+            per.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
+        }));
+        sec.rows.push(row);
+    }
+    sec.footer = Some(
+        "requests: what the scheduler reserves (\"unset\": the charts reserve nothing, yet the \
+         pods use CPU and memory); typical: published per-instance figures, not measured \
+         (\"-\": none published for a proxy type, -o json says which); usage: only a live scan \
+         measures it, never a projection; per meshed pod: after the last step (\"-\": no \
+         meshed application pods)"
+            .to_owned(),
+    );
+    Some(sec)
 }
 
 #[cfg(test)]

@@ -340,3 +340,84 @@ fn headcount_and_report_follow_the_price(as_: &str) {
     }
     assert_eq!(p1, p2, "people do not depend on the compute price");
 }
+
+/// `compare --price`: the Cost section shows each mesh's monthly bill after each step on
+/// requests and typical, the same figures as `-o json`, with "unset" where the charts
+/// reserve nothing and `-` where no figure is published; fitted to 80 columns too.
+#[test]
+fn compare_cost_section_shows_every_mesh_and_step_from_the_json() {
+    let args = [
+        "compare",
+        "--nodes",
+        "40",
+        "--namespaces",
+        "120",
+        "--pods",
+        "3000",
+        "--price",
+        PRICE,
+    ];
+    let mut json_args = args.to_vec();
+    json_args.extend(["-o", "json"]);
+    let plan = json_of(&json_args);
+    let title = "Cost after each step (USD per month, change in brackets)";
+    let table = stdout(&crate::util::run_env(&args, None, &[("COLUMNS", "200")]));
+    let sec: Vec<&str> = table
+        .split(title)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no cost section:\n{table}"))
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .collect();
+    let columns = plan["columns"].as_array().expect("columns");
+    assert_eq!(columns.len(), 4);
+    // Rows: a requests and a typical row per step label, then two per-pod rows.
+    let rows: Vec<Vec<&str>> = sec
+        .iter()
+        .skip_while(|l| !l.starts_with("STEP"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("requests:"))
+        .map(|l| {
+            l.split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    let steps = columns[0]["steps"].as_array().unwrap().len();
+    assert_eq!(rows.len(), 2 * steps + 2, "{sec:#?}");
+    for (m, col) in columns.iter().enumerate() {
+        for (i, step) in col["steps"].as_array().unwrap().iter().enumerate() {
+            let cost = &step["cost"];
+            let req = &rows[2 * i];
+            let typ = &rows[2 * i + 1];
+            let want = format!("{:.2}", cost["requests"]["monthly"].as_f64().unwrap());
+            let cell = req[req.len() - 4 + m];
+            assert!(
+                cell.starts_with(&want),
+                "{}: {cell} vs {want}",
+                col["profile"]
+            );
+            if cost["requests"]["monthly"] == 0.0 {
+                assert!(cell.ends_with("(unset)"), "{cell}");
+            }
+            let cell = typ[typ.len() - 4 + m];
+            if let Some(t) = cost["typical"]["monthly"].as_f64() {
+                assert!(cell.starts_with(&format!("{t:.2}")), "{cell} vs {t}");
+            } else {
+                assert_eq!(cell, "-");
+                assert!(cost["typicalMissing"]
+                    .as_str()
+                    .is_some_and(|w| !w.is_empty()));
+            }
+        }
+    }
+    // Linkerd and Cilium reserve nothing; Istio's columns have a typical bill.
+    assert!(rows[0].iter().filter(|c| c.ends_with("(unset)")).count() == 2);
+    assert!(rows[1][rows[1].len() - 4] != "-" && rows[1][rows[1].len() - 3] != "-");
+    let narrow = stdout(&crate::util::run_env(&args, None, &[("COLUMNS", "80")]));
+    assert!(narrow.contains(title), "{narrow}");
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+}

@@ -323,10 +323,10 @@ fn headcount_refuses_mixed_schema_versions() {
 /// * people, the fleet of that one cluster: + the fleet terms (upgrade preparation
 ///   4 × 8 × 1 mesh = 32, learning CRDs 2 × 4 × 15 ÷ 2 = 60, learning proxy types
 ///   8 × 4 × 2 ÷ 2 = 32: 124) = 227.75 hours ÷ 1600 × 150000 = 21351.5625 → 21351.56;
-/// * compute on requests: 64.00/month (its EXPECTED.md) × 12 = 768.00; on typical 115.24 ×
-///   12 = 1382.88; no usage offline (null, with why);
-/// * totals: 9726.56 + 768 = 10494.56 and 9726.56 + 1382.88 = 11109.44; for the fleet
-///   21351.56 + 768 = 22119.56 and 21351.56 + 1382.88 = 22734.44.
+/// * compute on requests: 64.00/month (its EXPECTED.md) × 12 = 768.00; on typical 88.54 ×
+///   12 = 1062.48; no usage offline (null, with why);
+/// * totals: 9726.56 + 768 = 10494.56 and 9726.56 + 1062.48 = 10789.04; for the fleet
+///   21351.56 + 768 = 22119.56 and 21351.56 + 1062.48 = 22414.04.
 #[test]
 fn headcount_tco_people_and_compute_by_hand() {
     let args = [
@@ -357,8 +357,8 @@ fn headcount_tco_people_and_compute_by_hand() {
     assert_eq!(fleet["peoplePerYear"], 21351.56);
     let basis = |p: &serde_json::Value, i: usize, field: &str| p["compute"][i][field].clone();
     for (p, totals) in [
-        (cluster, [10494.56, 11109.44]),
-        (fleet, [22119.56, 22734.44]),
+        (cluster, [10494.56, 10789.04]),
+        (fleet, [22119.56, 22414.04]),
     ] {
         assert_eq!(basis(p, 0, "basis"), "requests");
         assert_eq!(basis(p, 0, "monthly"), 64.0);
@@ -368,7 +368,7 @@ fn headcount_tco_people_and_compute_by_hand() {
         assert!(basis(p, 1, "perYear").is_null());
         assert!(basis(p, 1, "source").as_str().unwrap().contains("usage"));
         assert_eq!(basis(p, 2, "basis"), "typical");
-        assert_eq!(basis(p, 2, "perYear"), 1382.88);
+        assert_eq!(basis(p, 2, "perYear"), 1062.48);
         assert_eq!(basis(p, 2, "totalPerYear"), totals[1]);
         assert!(basis(p, 2, "source")
             .as_str()
@@ -387,8 +387,8 @@ fn headcount_tco_people_and_compute_by_hand() {
         "9726.56",
         "768.00",
         "10494.56",
-        "1382.88",
-        "22734.44",
+        "1062.48",
+        "22414.04",
         "typical: published",
     ] {
         assert!(sec.contains(figure), "{figure}:\n{sec}");
@@ -428,5 +428,39 @@ fn headcount_tco_people_and_compute_by_hand() {
     ] {
         let o = run(bad, None);
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
+    }
+}
+
+/// `headcount -o csv --price --fte-cost`: the last five columns carry the row's people and
+/// the mesh's compute per year, then the fleet's on the TOTAL row (figures of
+/// `headcount_tco_people_and_compute_by_hand`); usage blank (no figure offline), never 0.
+#[test]
+fn headcount_csv_carries_the_cost_of_ownership() {
+    let args = [
+        "headcount",
+        "--from",
+        "fixtures/clusters/istio-sidecar",
+        "--price",
+        "cpu=0.031/h,memory=0.0042/GiB-h",
+        "--fte-cost",
+        "150000",
+        "-q",
+        "-o",
+        "csv",
+    ];
+    let csv = stdout(&run(&args, None));
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let tail = |l: &[&str]| l[l.len() - 5..].join(",");
+    assert_eq!(
+        tail(&lines[0]),
+        "currency,peoplePerYear,computeRequestsPerYear,computeUsagePerYear,computeTypicalPerYear"
+    );
+    assert_eq!(tail(&lines[1]), "USD,9726.56,768,,1062.48", "{csv}");
+    assert_eq!(lines[2][0], "TOTAL");
+    assert_eq!(tail(&lines[2]), "USD,21351.56,768,,1062.48", "{csv}");
+    // Without the flags the five cells are blank.
+    let plain = stdout(&run(&[args[0], args[1], args[2], "-q", "-o", "csv"], None));
+    for line in plain.lines().skip(1) {
+        assert!(line.ends_with(",,,,,"), "{line}");
     }
 }

@@ -5,7 +5,7 @@ use crate::headcount::model::num;
 use crate::headcount::{FleetTotals, Headcount, Row};
 
 /// The CSV columns, in order. Their names are stable: new columns are added at the end.
-pub const CSV_COLUMNS: [&str; 33] = [
+pub const CSV_COLUMNS: [&str; 38] = [
     "cluster",
     "mesh",
     "mode",
@@ -39,7 +39,29 @@ pub const CSV_COLUMNS: [&str; 33] = [
     "hazardsCritical",
     "hazardsWarning",
     "hazardsInfo",
+    "currency",
+    "peoplePerYear",
+    "computeRequestsPerYear",
+    "computeUsagePerYear",
+    "computeTypicalPerYear",
 ];
+
+/// The cost-of-ownership cells (`--price` with `--fte-cost`); blank without them, and a
+/// basis without a figure blank (never 0).
+fn tco_cells(
+    currency: Option<&str>,
+    people: Option<f64>,
+    compute: [Option<f64>; 3],
+) -> [String; 5] {
+    let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
+    [
+        currency.unwrap_or_default().to_owned(),
+        opt(people),
+        opt(compute[0]),
+        opt(compute[1]),
+        opt(compute[2]),
+    ]
+}
 
 /// A count that may be unknown: empty in CSV (a blank cell, never 0).
 fn csv_count(n: Option<u64>) -> String {
@@ -133,6 +155,14 @@ pub fn csv(h: &Headcount) -> String {
             r.hazards_warning.to_string(),
             r.hazards_info.to_string(),
         ]);
+        let row = h.tco.as_ref().and_then(|t| t.rows.get(i));
+        cells.extend(tco_cells(
+            h.tco.as_ref().map(|t| t.currency.as_str()),
+            row.map(|r| r.people_per_year),
+            row.map_or([None; 3], |r| {
+                [r.requests_per_year, r.usage_per_year, r.typical_per_year]
+            }),
+        ));
         push_row(&mut out, &cells);
     }
     let t = &h.totals;
@@ -168,6 +198,15 @@ pub fn csv(h: &Headcount) -> String {
         t.hazards_warning.to_string(),
         t.hazards_info.to_string(),
     ]);
+    let fleet = h.tco.as_ref().map(|t| &t.fleet);
+    cells.extend(tco_cells(
+        h.tco.as_ref().map(|t| t.currency.as_str()),
+        fleet.map(|f| f.people_per_year),
+        fleet.map_or([None; 3], |f| {
+            let at = |i: usize| f.compute.get(i).and_then(|c| c.per_year);
+            [at(0), at(1), at(2)]
+        }),
+    ));
     push_row(&mut out, &cells);
     out
 }

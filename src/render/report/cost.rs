@@ -100,6 +100,10 @@ pub fn section(snap: &Snapshot) -> Option<Markup> {
                         p.muted { (mesh) ": measured over " (u.pods) " of " (u.instances) " proxy pods." }
                     }
                 }
+                @if basis == "typical" && billed.len() > 1 && total.typical.is_none() {
+                    p { "cluster (each container once): no typical bill: "
+                        (total.typical_missing.as_deref().unwrap_or("")) "." }
+                }
             }
         }
         @if !sources.is_empty() {
