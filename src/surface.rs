@@ -270,9 +270,47 @@ pub struct Mesh {
     pub namespace: Option<String>,
     pub meshed_pods: u64,
     pub totals: Totals,
+    /// Measured use (`metrics.k8s.io`, live scans) of the containers `totals` bills
+    /// (components and the sidecars of application pods); absent when metrics were not
+    /// read (offline, not served, projections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<MeasuredUsage>,
     /// The mesh's compute bill, when a price was given (`docs/cost.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<crate::cost::Cost>,
+}
+
+/// What `metrics.k8s.io` measured of some pods' billed containers, and how many of the
+/// pods it covers: a partly measured set says so instead of passing for the whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasuredUsage {
+    /// Summed over the measured pods.
+    pub cpu_usage_millicores: i64,
+    pub memory_usage_bytes: i64,
+    /// Pods measured: every billed container of the pod has a sample.
+    pub pods: u64,
+    /// Pods billed (observed ones; projected pods have no usage).
+    pub of: u64,
+}
+
+impl MeasuredUsage {
+    /// Adds another measure, saturating.
+    pub fn add(&mut self, o: MeasuredUsage) {
+        self.cpu_usage_millicores = self
+            .cpu_usage_millicores
+            .saturating_add(o.cpu_usage_millicores);
+        self.memory_usage_bytes = self.memory_usage_bytes.saturating_add(o.memory_usage_bytes);
+        self.pods = self.pods.saturating_add(o.pods);
+        self.of = self.of.saturating_add(o.of);
+    }
+
+    /// Some when metrics were read for some billed pod (`of` > 0), even if none of
+    /// them had a sample: "0 of 7 measured" is a finding, absent is "not read".
+    #[must_use]
+    pub fn read(self) -> Option<Self> {
+        (self.of > 0).then_some(self)
+    }
 }
 
 /// A workload the team runs for a mesh.
@@ -299,6 +337,9 @@ pub struct Component {
     /// Nodes in the input): `instances` is then 0 and stands for "unknown".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub instances_unknown: bool,
+    /// Measured use of its pods' containers (live scans); absent when metrics were not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<MeasuredUsage>,
 }
 
 /// One data-plane proxy type at one version, with its instances and footprint.

@@ -23,7 +23,7 @@ use thiserror::Error;
 pub use prices::{resolve, Price, DEFAULT_PRICES};
 pub use typical::{Typical, TypicalSource};
 
-use crate::surface::{Proxy, Snapshot};
+use crate::surface::{MeasuredUsage, Proxy, Snapshot};
 
 /// Hours in the month a monthly figure stands for (365 × 24 / 12).
 pub const HOURS_PER_MONTH: f64 = 730.0;
@@ -99,18 +99,19 @@ pub struct Bill {
     pub per_meshed_pod_monthly: Option<f64>,
 }
 
-/// The bill on measured usage: the proxies' containers only (the snapshot has no usage of
-/// control-plane components).
+/// The bill on measured usage: the containers of `totals` that `metrics.k8s.io` measured
+/// (the mesh's `usage`). A snapshot saved before meshes carried `usage` is billed on its
+/// proxies' usage alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageBill {
     pub hourly: f64,
     pub monthly: f64,
-    /// How many proxy pods the measure covers.
+    /// How many pods the measure covers.
     pub pods: u64,
-    /// How many proxy instances there are (the measure is theirs alone when fewer).
+    /// How many pods the bill covers (the measure is theirs alone when `pods` is fewer).
     pub instances: u64,
-    /// monthly ÷ meshed pods, only when every proxy instance was measured.
+    /// monthly ÷ meshed pods, only when every pod of the bill was measured.
     pub per_meshed_pod_monthly: Option<f64>,
 }
 
@@ -173,29 +174,24 @@ fn per_pod(hourly: f64, meshed_pods: u64) -> Option<f64> {
 /// `proxies`, serving `meshed_pods`.
 fn cost_of(
     requests: Amount,
+    measured: Option<MeasuredUsage>,
     proxies: &[&Proxy],
     meshed_pods: u64,
     price: &Price,
     typical: &Typical,
 ) -> Cost {
-    let measured: Vec<&&Proxy> = proxies
-        .iter()
-        .filter(|p| p.cpu_usage_millicores.is_some() || p.memory_usage_bytes.is_some())
-        .collect();
-    let usage = (!measured.is_empty()).then(|| {
-        let used = measured.iter().fold(Amount::default(), |a, p| {
-            let u = amount(
-                p.cpu_usage_millicores.unwrap_or(0),
-                p.memory_usage_bytes.unwrap_or(0),
-            );
-            Amount {
-                cores: a.cores + u.cores,
-                bytes: a.bytes + u.bytes,
-            }
-        });
+    let usage = match measured {
+        Some(m) => (m.pods > 0).then(|| {
+            (
+                amount(m.cpu_usage_millicores, m.memory_usage_bytes),
+                m.pods,
+                m.of,
+            )
+        }),
+        None => proxies_usage(proxies),
+    }
+    .map(|(used, pods, instances)| {
         let hourly = used.hourly(price);
-        let pods: u64 = measured.iter().map(|p| p.usage_pods).sum();
-        let instances: u64 = proxies.iter().map(|p| p.instances).sum();
         UsageBill {
             hourly: round(hourly, 6),
             monthly: round(hourly * HOURS_PER_MONTH, 2),
@@ -234,6 +230,31 @@ fn cost_of(
         typical,
         typical_missing,
     }
+}
+
+/// The proxies' measured use, pods measured and instances: the usage of a snapshot saved
+/// before meshes carried `usage`.
+fn proxies_usage(proxies: &[&Proxy]) -> Option<(Amount, u64, u64)> {
+    let measured: Vec<&&Proxy> = proxies
+        .iter()
+        .filter(|p| p.cpu_usage_millicores.is_some() || p.memory_usage_bytes.is_some())
+        .collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let used = measured.iter().fold(Amount::default(), |a, p| {
+        let u = amount(
+            p.cpu_usage_millicores.unwrap_or(0),
+            p.memory_usage_bytes.unwrap_or(0),
+        );
+        Amount {
+            cores: a.cores + u.cores,
+            bytes: a.bytes + u.bytes,
+        }
+    });
+    let pods = measured.iter().map(|p| p.usage_pods).sum();
+    let instances = proxies.iter().map(|p| p.instances).sum();
+    Some((used, pods, instances))
 }
 
 /// The typical amount: the requests of everything that is not a proxy, plus every proxy at
@@ -289,14 +310,36 @@ pub fn apply(snap: &mut Snapshot, price: &Price, typical: &Typical) {
             m.totals.cpu_request_millicores,
             m.totals.memory_request_bytes,
         );
-        m.cost = Some(cost_of(requests, &own, m.meshed_pods, price, typical));
+        m.cost = Some(cost_of(
+            requests,
+            m.usage,
+            &own,
+            m.meshed_pods,
+            price,
+            typical,
+        ));
     }
     let all: Vec<&Proxy> = proxies.iter().collect();
     let requests = amount(
         snap.totals.cpu_request_millicores,
         snap.totals.memory_request_bytes,
     );
-    let mut total = cost_of(requests, &all, snap.scale.meshed_pods, price, typical);
+    let measured = snap
+        .meshes
+        .iter()
+        .filter_map(|m| m.usage)
+        .reduce(|mut a, b| {
+            a.add(b);
+            a
+        });
+    let mut total = cost_of(
+        requests,
+        measured,
+        &all,
+        snap.scale.meshed_pods,
+        price,
+        typical,
+    );
     // The whole snapshot has a typical bill only when every mesh has one.
     let missing: Vec<String> = snap
         .meshes

@@ -36,6 +36,7 @@ fn snapshot(mesh: &str, implementation: &str, n: u64) -> Snapshot {
         namespace: None,
         meshed_pods: n,
         totals: t,
+        usage: None,
         cost: None,
     });
     s.totals = t;
@@ -61,8 +62,9 @@ fn typical_replaces_proxy_requests_with_the_published_figure() {
     let mut s = snapshot("istio", "envoy", 8);
     apply(&mut s, &price(), &Typical::load().unwrap());
     let t = s.meshes[0].cost.as_ref().unwrap().typical.clone().unwrap();
-    // Control plane 1 core + 1 GiB; 8 Envoys × 0.35 core and 40 MB each at 1000 rps.
-    let hourly = (1.0 + 8.0 * 0.35) * 0.031 + (1.0 + 8.0 * 40e6 / GIB) * 0.0042;
+    // Control plane 1 core + 1 GiB; 8 Envoy sidecars × 0.20 core and 60 MB each at 1000
+    // rps (Istio 1.24's figure).
+    let hourly = (1.0 + 8.0 * 0.20) * 0.031 + (1.0 + 8.0 * 60e6 / GIB) * 0.0042;
     assert!((t.hourly - round(hourly, 6)).abs() < 1e-12, "{t:?}");
     assert_eq!(t.sources.len(), 1);
     assert!(t.sources[0].source.starts_with("https://"));
@@ -83,6 +85,34 @@ fn typical_is_null_with_its_reason_for_a_proxy_without_a_published_figure() {
     assert!(total.typical.is_none() && total.typical_missing.is_some());
 }
 
+/// The mesh's own measure (a live scan of this version) is billed, not the proxies'.
+#[test]
+fn usage_bills_the_meshs_measure_and_reads_zero_coverage_as_no_bill() {
+    let mut s = snapshot("istio", "envoy", 4);
+    s.proxies[0].cpu_usage_millicores = Some(30);
+    s.proxies[0].usage_pods = 3;
+    s.meshes[0].usage = Some(crate::surface::MeasuredUsage {
+        cpu_usage_millicores: 1000,
+        memory_usage_bytes: 1 << 30,
+        pods: 5,
+        of: 5,
+    });
+    apply(&mut s, &price(), &Typical::load().unwrap());
+    let u = s.meshes[0].cost.as_ref().unwrap().usage.clone().unwrap();
+    assert!((u.hourly - (0.031 + 0.0042)).abs() < 1e-12, "{u:?}");
+    assert_eq!((u.pods, u.instances), (5, 5));
+    assert_eq!(u.per_meshed_pod_monthly, Some(6.42), "25.7 / 4 meshed pods");
+    assert_eq!(s.cost.as_ref().unwrap().usage, Some(u));
+    // Metrics read, no pod of the bill measured: no usage bill (never a 0).
+    s.meshes[0].usage = Some(crate::surface::MeasuredUsage {
+        of: 5,
+        ..Default::default()
+    });
+    apply(&mut s, &price(), &Typical::load().unwrap());
+    assert!(s.meshes[0].cost.as_ref().unwrap().usage.is_none());
+}
+
+/// A snapshot saved before meshes carried `usage`: billed on its proxies' usage.
 #[test]
 fn usage_bills_the_measured_proxies_and_says_its_coverage() {
     let mut s = snapshot("istio", "envoy", 4);

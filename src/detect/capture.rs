@@ -27,6 +27,9 @@ impl Detector<'_> {
         let found: Vec<_> = sidecars(self.catalog, unit.shape).collect();
         if let Some((m, _, _)) = found.first() {
             let first_mesh = m.mesh.clone();
+            for (m, _, c) in &found {
+                self.measure(&m.mesh, unit, [*c]);
+            }
             for (m, s, c) in found {
                 let f = resources(c, resource, unit.count, &mut self.warnings);
                 let version = sidecar_version(unit.shape, s, c);

@@ -172,6 +172,8 @@ pub(super) struct Tally {
     /// The version of its proxy as its pods run it (pods are the truth: an injected
     /// proxy is in the pods, not in the template).
     pub pod_version: Option<String>,
+    /// Measured use of its pods' containers.
+    pub usage: crate::surface::MeasuredUsage,
 }
 
 impl Tally {
@@ -197,11 +199,15 @@ impl Detector<'_> {
         view: &WorkloadView<'_>,
         mesh: &MeshEntry,
         rule: &ComponentRule,
+        tally: &mut Tally,
     ) {
         let resource = view.resource();
         for c in unit.shape.running_containers() {
             let f = resources(c, &resource, unit.count, &mut self.warnings);
             self.bill(&mesh.mesh, f, unit.count);
+        }
+        if let Some(m) = self.measure(&mesh.mesh, unit, unit.shape.running_containers()) {
+            tally.usage.add(m);
         }
         if let Some(p) = &rule.proxy {
             let container = unit
@@ -297,6 +303,7 @@ impl Detector<'_> {
                 version: t.pod_version.clone().or_else(|| version.clone()),
                 from: t.from_template.then_some(Origin::Template),
                 instances_unknown: v.unknown,
+                usage: t.usage.read(),
             };
             self.acc(&mesh.mesh).components.push(c);
         }

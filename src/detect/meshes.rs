@@ -108,6 +108,7 @@ pub(super) fn assemble(d: &mut Detector<'_>) -> Assembled {
             namespace,
             meshed_pods: acc.meshed_pods,
             totals: t,
+            usage: acc.usage.read(),
             cost: None,
         });
         out.components.extend(components);

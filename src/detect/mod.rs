@@ -72,6 +72,8 @@ struct MeshAcc {
     meshed_pods: u64,
     cpu: i64,
     memory: i64,
+    /// Measured use of the containers billed into `cpu` and `memory`.
+    usage: crate::surface::MeasuredUsage,
 }
 
 impl MeshAcc {
@@ -115,6 +117,39 @@ impl Detector<'_> {
         acc.memory = acc.memory.saturating_add(all.memory_request_bytes);
     }
 
+    /// The measured use of `containers` (the ones billed) over `unit`'s pods, added to the
+    /// mesh's measure; returned for the component that owns the pods. None when metrics
+    /// were not read or the pods are projected.
+    fn measure<'c>(
+        &mut self,
+        mesh: &str,
+        unit: &Unit<'_>,
+        containers: impl IntoIterator<Item = &'c crate::inventory::Container>,
+    ) -> Option<crate::surface::MeasuredUsage> {
+        if !self.inv.metrics || unit.from_template {
+            return None;
+        }
+        let by_container = unit.usage?;
+        let mut m = crate::surface::MeasuredUsage {
+            of: unit.count,
+            pods: unit.count,
+            ..Default::default()
+        };
+        for c in containers {
+            match by_container.get(&c.name) {
+                Some(u) => {
+                    m.cpu_usage_millicores =
+                        m.cpu_usage_millicores.saturating_add(u.cpu_millicores);
+                    m.memory_usage_bytes = m.memory_usage_bytes.saturating_add(u.memory_bytes);
+                    m.pods = m.pods.min(u.pods);
+                }
+                None => m.pods = 0,
+            }
+        }
+        self.acc(mesh).usage.add(m);
+        Some(m)
+    }
+
     /// Walks every pod unit once: a component's pods go to its [`Tally`], any other pod
     /// is an application pod. Returns the tallies (one per view) and the cluster scale.
     fn walk(
@@ -146,7 +181,7 @@ impl Detector<'_> {
                 .and_then(|i| matched[i].as_ref().map(|m| (i, m)));
             if let Some((i, (mesh, rule, _))) = component {
                 tallies[i].count(unit, rule);
-                self.component_unit(unit, &views[i], mesh, rule);
+                self.component_unit(unit, &views[i], mesh, rule, &mut tallies[i]);
             } else {
                 // A workload is (kind, namespace, name): Deployment and StatefulSet `web` are two.
                 let (workload, resource) = match unit.workload {

@@ -34,6 +34,7 @@ impl Growth<'_> {
                 namespace: None,
                 meshed_pods: scale.pods,
                 totals: Totals::default(),
+                usage: None,
                 cost: None,
             }],
             ..Snapshot::empty(Source::projected())
@@ -210,6 +211,7 @@ impl Growth<'_> {
                     version: version.clone(),
                     from: Some(Origin::Projected),
                     instances_unknown: false,
+                    usage: None,
                 });
                 bill(snap, mesh, own, n);
                 if spec.sidecar {

@@ -201,7 +201,7 @@ fn one(basis: &str, cost: Option<&Cost>) -> (Option<f64>, String) {
             Some(u) => (
                 Some(u.monthly),
                 format!(
-                    "usage: measured by metrics.k8s.io, {} of {} proxy pods (proxies only)",
+                    "usage: measured by metrics.k8s.io, {} of {} pods of the bill",
                     u.pods, u.instances
                 ),
             ),

@@ -143,6 +143,7 @@ mod tests {
             namespace: None,
             meshed_pods: pods,
             totals: Totals::default(),
+            usage: None,
             cost: None,
         });
         s

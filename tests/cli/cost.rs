@@ -162,7 +162,9 @@ fn typical_never_appears_without_its_source() {
 }
 
 #[test]
-fn cost_usage_bills_the_measured_proxies() {
+fn cost_usage_bills_the_measured_pods_with_their_coverage() {
+    // Only the ztunnel pods measured: 3 of the 7 pods the bill covers (istiod, 3 istio-cni,
+    // 3 ztunnel), so no per-pod figure.
     let metrics = ztunnel_pods()
         .iter()
         .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
@@ -177,9 +179,66 @@ fn cost_usage_bills_the_measured_proxies() {
     assert_eq!(u["monthly"], 1.38, "{u}");
     assert_eq!(
         (u["pods"].as_u64(), u["instances"].as_u64()),
-        (Some(3), Some(3))
+        (Some(3), Some(7))
     );
+    assert!(u["perMeshedPodMonthly"].is_null(), "{u}");
     assert_eq!(s["meshes"][0]["cost"]["usage"], *u);
+    let m = &s["meshes"][0]["usage"];
+    assert_eq!(
+        (
+            m["cpuUsageMillicores"].as_i64(),
+            m["pods"].as_u64(),
+            m["of"].as_u64()
+        ),
+        (Some(45), Some(3), Some(7)),
+        "{m}"
+    );
+    let comp = |name: &str| {
+        s["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["component"] == name)
+            .unwrap_or_else(|| panic!("{name}"))["usage"]
+            .clone()
+    };
+    assert_eq!(comp("ztunnel")["memoryUsageBytes"], 120 * 1024 * 1024);
+    assert_eq!(comp("istiod")["pods"], 0, "read, not measured");
+
+    // Every pod measured: istiod 20m/100Mi, each istio-cni 5m/30Mi, each ztunnel 15m/40Mi:
+    // 80m and 310Mi, 7 of 7, so a per-pod figure (EXPECTED.md).
+    let mut metrics: Vec<_> = ztunnel_pods()
+        .iter()
+        .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
+        .collect();
+    metrics.push(fakekube::pod_metrics(
+        "istio-system",
+        "istiod-2rxlxz779-mmgpn",
+        &[("discovery", "20m", "100Mi")],
+    ));
+    for p in [
+        "istio-cni-node-6pd6l",
+        "istio-cni-node-sjp85",
+        "istio-cni-node-bxkl2",
+    ] {
+        metrics.push(fakekube::pod_metrics(
+            "istio-system",
+            p,
+            &[("install-cni", "5m", "30Mi")],
+        ));
+    }
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
+    let o = live.scan(&["--quiet", "--price", PRICE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = live_json(&o);
+    let u = &s["cost"]["usage"];
+    assert_eq!(u["hourly"], 0.003_751, "{u}");
+    assert_eq!(u["monthly"], 2.74, "{u}");
+    assert_eq!(
+        (u["pods"].as_u64(), u["instances"].as_u64()),
+        (Some(7), Some(7))
+    );
+    assert_eq!(u["perMeshedPodMonthly"], 0.39, "{u}");
 }
 
 /// Every monthly figure of every cost object, in document order.

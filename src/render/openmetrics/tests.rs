@@ -11,6 +11,7 @@ fn weird_snapshot() -> Snapshot {
         namespace: Some("ns\"q\\b\nn".into()),
         meshed_pods: 3,
         totals: Totals::default(),
+        usage: None,
         cost: None,
     });
     s

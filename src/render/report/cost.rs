@@ -18,7 +18,7 @@ const BASES: [(&str, &str); 3] = [
     ),
     (
         "usage",
-        "the proxies' measured use (metrics.k8s.io; the data plane only)",
+        "what metrics.k8s.io measured of the same containers (live scans; its pod coverage shown)",
     ),
     (
         "typical",
@@ -97,7 +97,7 @@ pub fn section(snap: &Snapshot) -> Option<Markup> {
                         p { (mesh) ": no typical bill: " (c.typical_missing.as_deref().unwrap_or("")) "." }
                     }
                     @if let (true, Some(u)) = (basis == "usage", &c.usage) {
-                        p.muted { (mesh) ": measured over " (u.pods) " of " (u.instances) " proxy pods." }
+                        p.muted { (mesh) ": measured over " (u.pods) " of " (u.instances) " pods of the bill." }
                     }
                 }
                 @if basis == "typical" && billed.len() > 1 && total.typical.is_none() {

@@ -88,7 +88,7 @@ pub fn rows(name: &str, c: &Cost) -> Vec<Vec<String>> {
             format!("{:.4}", u.hourly),
             money(u.monthly),
             per_pod(u.per_meshed_pod_monthly),
-            format!("measured: {} of {} proxy pods", u.pods, u.instances),
+            format!("measured: {} of {} pods", u.pods, u.instances),
         ],
         None => vec![
             name.to_owned(),
