@@ -105,6 +105,24 @@ where
     })
 }
 
+/// One Pod as its record, apart from adding it: the live scan parses pods on several
+/// threads and adds the records in order (`source::live`).
+pub fn pod_record<'de, D>(object: D) -> Result<PodRecord, FieldError>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    let p: WirePod = parse(object)?;
+    Ok(PodRecord {
+        namespace: namespace(&p.metadata),
+        name: p.metadata.name,
+        node: p.spec.node_name.clone(),
+        owner: controller(p.metadata.owner_references),
+        phase: p.status.phase,
+        shape: shape(p.metadata.labels, p.metadata.annotations, p.spec),
+    })
+}
+
 /// Adds one object of a kept kind to the builder.
 #[allow(
     clippy::too_many_lines,
@@ -120,18 +138,7 @@ where
     D::Error: std::fmt::Display,
 {
     match kind {
-        ObjectKind::Pod => {
-            let p: WirePod = parse(object)?;
-            let ns = namespace(&p.metadata);
-            b.add_pod(PodRecord {
-                namespace: ns,
-                name: p.metadata.name,
-                node: p.spec.node_name.clone(),
-                owner: controller(p.metadata.owner_references),
-                phase: p.status.phase,
-                shape: shape(p.metadata.labels, p.metadata.annotations, p.spec),
-            });
-        }
+        ObjectKind::Pod => b.add_pod(pod_record(object)?),
         ObjectKind::Workload(wk) => {
             let w: WireWorkload = parse(object)?;
             let ns = namespace(&w.metadata);

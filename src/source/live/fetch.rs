@@ -27,6 +27,7 @@ use bound::ListBound;
 use pipe::{Parsed, Pipe};
 
 mod bound;
+mod deal;
 mod pipe;
 
 /// Attempts per request, the first included.
@@ -192,6 +193,35 @@ impl Lister {
     ) -> Result<T, Fault> {
         let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
         let pipe = Pipe::start(slots, state, restart, each);
+        let walked = self.walk(base, accept, &pipe).await;
+        let parsed = pipe.finish().await;
+        walked?;
+        parsed.map_err(Fault::Failed)
+    }
+
+    /// Like [`Lister::pages`], with each page parsed into records by one of several
+    /// threads and the records folded into `state` in page order ([`deal`]); one thread
+    /// (`MESHSURFACE_PARSE_THREADS=1`, or one core) is [`Lister::pages`] with `parse` and
+    /// `fold` in turn.
+    pub(super) async fn pages_dealt<T: Send + 'static, R: Send + 'static>(
+        &self,
+        base: &str,
+        accept: &str,
+        state: T,
+        restart: impl FnMut(&mut T) + Send + 'static,
+        parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+        mut fold: impl FnMut(&mut T, R) + Send + 'static,
+    ) -> Result<T, Fault> {
+        let threads = deal::threads();
+        if threads < 2 || !pipe::overlapped() {
+            return self
+                .pages(base, accept, state, restart, move |s, item| {
+                    fold(s, parse(item)?);
+                    Ok(())
+                })
+                .await;
+        }
+        let pipe = Pipe::dealt(threads, state, restart, parse, fold);
         let walked = self.walk(base, accept, &pipe).await;
         let parsed = pipe.finish().await;
         walked?;

@@ -18,7 +18,7 @@ use super::progress::Progress;
 use super::resources::{resources, ResourceSpec};
 use super::LiveOptions;
 use crate::inventory::{Inventory, InventoryBuilder, KeepKeys, UsageMap};
-use crate::source::wire::{add_object, ObjectKind};
+use crate::source::wire::{add_object, pod_record, ObjectKind};
 use crate::surface::{Warning, WarningCode};
 
 pub(super) const METADATA_ACCEPT: &str =
@@ -77,6 +77,22 @@ impl Lister {
                 _ => b,
             }
         };
+        if kind == ObjectKind::Pod {
+            // The big list: parsed on several threads, added in page order.
+            return self
+                .pages_dealt(
+                    &spec.path(namespace),
+                    accept,
+                    fresh(),
+                    move |b| *b = fresh(),
+                    |item| {
+                        let mut de = serde_json::Deserializer::from_str(item);
+                        pod_record(&mut de).map_err(|e| format!("an object the server sent: {e}"))
+                    },
+                    InventoryBuilder::add_pod,
+                )
+                .await;
+        }
         self.pages(
             &spec.path(namespace),
             accept,

@@ -30,9 +30,15 @@ enum Msg {
     Restart,
 }
 
+/// Where pages go: one parsing thread, or several ([`super::deal`]).
+enum Sink {
+    One(mpsc::UnboundedSender<Msg>),
+    Dealt(super::deal::Dealer),
+}
+
 /// The parsing side of one list: a blocking thread that owns the list's state.
 pub(super) struct Pipe<T> {
-    tx: mpsc::UnboundedSender<Msg>,
+    sink: Sink,
     slots: Arc<Semaphore>,
     /// Buffers of parsed pages, given back (a Mutex only to make the pipe `Sync`).
     spare: std::sync::Mutex<std::sync::mpsc::Receiver<BytesMut>>,
@@ -75,8 +81,28 @@ impl<T: Send + 'static> Pipe<T> {
             Ok(state)
         });
         Self {
-            tx,
+            sink: Sink::One(tx),
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            spare: std::sync::Mutex::new(spare),
+            worker,
+        }
+    }
+
+    /// Starts `threads` parsing threads that turn items into records with `parse`, and
+    /// one thread that folds them into `state` in page order ([`super::deal`]). A list
+    /// has `threads + 1` slots: a page parsing on each thread, one more downloading.
+    pub(super) fn dealt<R: Send + 'static>(
+        threads: usize,
+        state: T,
+        restart: impl FnMut(&mut T) + Send + 'static,
+        parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+        fold: impl FnMut(&mut T, R) + Send + 'static,
+    ) -> Self {
+        let (give, spare) = std::sync::mpsc::channel();
+        let (dealer, worker) = super::deal::start(threads, state, restart, parse, fold, &give);
+        Self {
+            sink: Sink::Dealt(dealer),
+            slots: Arc::new(Semaphore::new(threads.max(1) + 1)),
             spare: std::sync::Mutex::new(spare),
             worker,
         }
@@ -103,17 +129,23 @@ impl<T: Send + 'static> Pipe<T> {
     /// Hands a page over to be parsed. False when the parser stopped (an item it could
     /// not read): [`Pipe::finish`] says why.
     pub(super) fn page(&self, page: Parsed, slot: OwnedSemaphorePermit) -> bool {
-        self.tx.send(Msg::Page(page, slot)).is_ok()
+        match &self.sink {
+            Sink::One(tx) => tx.send(Msg::Page(page, slot)).is_ok(),
+            Sink::Dealt(d) => d.page(page, slot),
+        }
     }
 
     /// The list starts over: the parser forgets what it read.
     pub(super) fn restart(&self) -> bool {
-        self.tx.send(Msg::Restart).is_ok()
+        match &self.sink {
+            Sink::One(tx) => tx.send(Msg::Restart).is_ok(),
+            Sink::Dealt(d) => d.restart(),
+        }
     }
 
     /// Waits for every page sent to be parsed: the state, or why an item failed.
     pub(super) async fn finish(self) -> Result<T, String> {
-        drop(self.tx);
+        drop(self.sink);
         self.worker
             .await
             .map_err(|e| format!("the parsing thread failed: {e}"))?

@@ -1,0 +1,265 @@
+//! Pages dealt to several parsing threads: the pod list is 97% of a large cluster's bytes,
+//! and one thread parsing it leaves the other cores idle (docs/performance.md, Scale II).
+//!
+//! Each page is parsed into records by whichever parsing thread is free, and the records
+//! are folded into the list's state by one thread, **in the order the pages were sent**
+//! (a reorder buffer keyed by page number), so the Inventory is the one a single thread
+//! would build, whatever the timing. A restart (`410 Gone`) is numbered like a page and
+//! applied in its turn. A page keeps its slot (see [`super::pipe`]) until it is folded, so
+//! the bound on pages alive holds; its buffer goes back to the downloader once parsed.
+//!
+//! `MESHSURFACE_PARSE_THREADS=N` (for the benchmark) sets how many threads parse; 1 gives
+//! the single parsing thread of [`super::pipe`].
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+
+use bytes::BytesMut;
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::pipe::Parsed;
+
+/// The most threads that parse one list.
+const MAX_THREADS: usize = 4;
+
+/// How many threads parse a list that can be dealt: the cores, at most [`MAX_THREADS`],
+/// or `MESHSURFACE_PARSE_THREADS`.
+pub(super) fn threads() -> usize {
+    if let Some(n) = std::env::var("MESHSURFACE_PARSE_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return n.clamp(1, MAX_THREADS);
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+}
+
+enum Job {
+    Page(u64, Parsed, OwnedSemaphorePermit),
+    Restart(u64),
+}
+
+enum Done<R> {
+    Page(u64, Result<Vec<R>, String>, OwnedSemaphorePermit),
+    Restart(u64),
+}
+
+impl<R> Done<R> {
+    fn seq(&self) -> u64 {
+        match self {
+            Done::Page(n, ..) | Done::Restart(n) => *n,
+        }
+    }
+}
+
+/// The sending side: numbers pages and restarts in the order they are sent.
+pub(super) struct Dealer {
+    tx: mpsc::Sender<Job>,
+    seq: AtomicU64,
+}
+
+impl Dealer {
+    /// False when no parsing thread is left (the fold stopped on an item it could not read).
+    pub(super) fn page(&self, page: Parsed, slot: OwnedSemaphorePermit) -> bool {
+        let n = self.seq.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(Job::Page(n, page, slot)).is_ok()
+    }
+
+    pub(super) fn restart(&self) -> bool {
+        let n = self.seq.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(Job::Restart(n)).is_ok()
+    }
+}
+
+/// Starts `threads` parsing threads and the folding task. `parse` turns one item into a
+/// record, `fold` adds a record to the state, `restart` resets it; `give` takes the
+/// buffers of parsed pages back to the downloader.
+pub(super) fn start<T, R>(
+    threads: usize,
+    mut state: T,
+    mut restart: impl FnMut(&mut T) + Send + 'static,
+    parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+    mut fold: impl FnMut(&mut T, R) + Send + 'static,
+    give: &mpsc::Sender<BytesMut>,
+) -> (Dealer, tokio::task::JoinHandle<Result<T, String>>)
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    let (tx, jobs) = mpsc::channel::<Job>();
+    let jobs = Arc::new(Mutex::new(jobs));
+    let parse = Arc::new(parse);
+    let (done_tx, done) = mpsc::channel::<Done<R>>();
+    let mut started = 0;
+    for _ in 0..threads.max(1) {
+        let (jobs, parse, done_tx, give) =
+            (jobs.clone(), parse.clone(), done_tx.clone(), give.clone());
+        let spawned = std::thread::Builder::new()
+            .name("meshsurface-parse".to_owned())
+            .spawn(move || {
+                // The lock is held only to take the next job, not while parsing it.
+                while let Ok(job) = next(&jobs) {
+                    let out = match job {
+                        Job::Restart(n) => Done::Restart(n),
+                        Job::Page(n, page, slot) => {
+                            let records = records(&page, &*parse);
+                            if let Ok(buf) = page.body.try_into_mut() {
+                                let _ = give.send(buf);
+                            }
+                            Done::Page(n, records, slot)
+                        }
+                    };
+                    if done_tx.send(out).is_err() {
+                        break;
+                    }
+                }
+            });
+        if spawned.is_ok() {
+            started += 1;
+        }
+    }
+    drop(done_tx);
+    let folding = tokio::task::spawn_blocking(move || {
+        if started == 0 {
+            return Err("no parsing thread could be started".to_owned());
+        }
+        let mut waiting: BTreeMap<u64, Done<R>> = BTreeMap::new();
+        let mut turn = 0u64;
+        while let Ok(d) = done.recv() {
+            waiting.insert(d.seq(), d);
+            while let Some(d) = waiting.remove(&turn) {
+                turn += 1;
+                match d {
+                    Done::Restart(_) => restart(&mut state),
+                    Done::Page(_, records, slot) => {
+                        for r in records? {
+                            fold(&mut state, r);
+                        }
+                        drop(slot);
+                    }
+                }
+            }
+        }
+        Ok(state)
+    });
+    (
+        Dealer {
+            tx,
+            seq: AtomicU64::new(0),
+        },
+        folding,
+    )
+}
+
+fn next(jobs: &Mutex<mpsc::Receiver<Job>>) -> Result<Job, mpsc::RecvError> {
+    jobs.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .recv()
+}
+
+/// Every item of a page parsed, or why the first that failed did.
+fn records<R>(page: &Parsed, parse: &dyn Fn(&str) -> Result<R, String>) -> Result<Vec<R>, String> {
+    page.items
+        .iter()
+        .map(|r| {
+            let item = std::str::from_utf8(&page.body[r.clone()])
+                .map_err(|e| format!("an object the server sent: {e}"))?;
+            parse(item)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pipe::{ranges, Parsed, Pipe};
+    use bytes::Bytes;
+
+    fn page(items: &[String]) -> Parsed {
+        let body = format!("[{}]", items.join(","));
+        let raw: Vec<&serde_json::value::RawValue> = serde_json::from_str(&body).unwrap();
+        let items = ranges(body.as_bytes(), &raw);
+        Parsed {
+            body: Bytes::from(body),
+            items,
+        }
+    }
+
+    /// Parses a number, slowly for some, so pages finish out of order.
+    fn slow_number(item: &str) -> Result<u64, String> {
+        let n: u64 = item.parse().map_err(|e| format!("{e}"))?;
+        if n.is_multiple_of(3) {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+        }
+        Ok(n)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_are_folded_in_page_order_whatever_thread_parses_them() {
+        for threads in [2, 3, 4] {
+            let pipe = Pipe::dealt(threads, Vec::new(), Vec::clear, slow_number, Vec::push);
+            for p in 0..30u64 {
+                if p == 10 {
+                    // A list that starts over forgets pages 0-9, in its turn.
+                    assert!(pipe.restart());
+                }
+                let (slot, _) = pipe.slot().await;
+                let items: Vec<String> = (0..4).map(|i| (p * 4 + i).to_string()).collect();
+                assert!(pipe.page(page(&items), slot));
+            }
+            let want: Vec<u64> = (40..120).collect();
+            assert_eq!(pipe.finish().await.unwrap(), want, "{threads} threads");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_page_keeps_its_slot_until_it_is_folded() {
+        // The fold holds on the first record until the test lets it go.
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let pipe = Pipe::dealt(
+            2,
+            0u64,
+            |_| {},
+            slow_number,
+            move |n: &mut u64, _| {
+                if *n == 0 {
+                    let _ = wait.recv();
+                }
+                *n += 1;
+            },
+        );
+        for p in 0..3 {
+            let (slot, _) = pipe.slot().await;
+            assert!(pipe.page(page(&[p.to_string()]), slot));
+        }
+        // All three parsed by now, none folded past the first: their slots stay taken.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(pipe.free(), 0);
+        go.send(()).unwrap();
+        let (slot, spare) = pipe.slot().await;
+        assert!(spare.is_some(), "a parsed page's buffer comes back");
+        assert!(pipe.page(page(&["3".to_owned()]), slot));
+        assert_eq!(pipe.finish().await.unwrap(), 4);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_item_that_fails_stops_the_list_and_says_why() {
+        let pipe = Pipe::dealt(2, Vec::new(), Vec::clear, slow_number, Vec::push);
+        let mut sent = 0;
+        for p in 0..50u64 {
+            let (slot, _) = pipe.slot().await;
+            let item = if p == 5 {
+                "\"x\"".to_owned()
+            } else {
+                p.to_string()
+            };
+            if !pipe.page(page(&[item]), slot) {
+                break;
+            }
+            sent += 1;
+        }
+        let e = pipe.finish().await.unwrap_err();
+        assert!(e.contains("invalid digit"), "{e}");
+        assert!(sent >= 6, "pages up to the bad one were sent");
+    }
+}
