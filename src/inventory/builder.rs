@@ -356,6 +356,11 @@ impl InventoryBuilder {
         self.inv.unread.push(what);
     }
 
+    /// What this builder keeps of each object.
+    pub fn keep(&self) -> &KeepKeys {
+        &self.keep
+    }
+
     /// The workload objects read so far.
     pub fn workloads(&self) -> &[Workload] {
         &self.inv.workloads

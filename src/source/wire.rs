@@ -13,6 +13,8 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::Resource;
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Deserializer};
 
 mod fields;
@@ -107,7 +109,8 @@ where
 
 /// One Pod as its record, apart from adding it: the live scan parses pods on several
 /// threads and adds the records in order (`source::live`).
-pub fn pod_record<'de, D>(object: D) -> Result<PodRecord, FieldError>
+/// `env`: the environment variables kept (`KeepKeys::env`).
+pub fn pod_record<'de, D>(object: D, env: &BTreeSet<String>) -> Result<PodRecord, FieldError>
 where
     D: Deserializer<'de>,
     D::Error: std::fmt::Display,
@@ -119,7 +122,7 @@ where
         node: p.spec.node_name.clone(),
         owner: controller(p.metadata.owner_references),
         phase: p.status.phase,
-        shape: shape(p.metadata.labels, p.metadata.annotations, p.spec),
+        shape: shape(p.metadata.labels, p.metadata.annotations, p.spec, env),
     })
 }
 
@@ -138,7 +141,10 @@ where
     D::Error: std::fmt::Display,
 {
     match kind {
-        ObjectKind::Pod => b.add_pod(pod_record(object)?),
+        ObjectKind::Pod => {
+            let pod = pod_record(object, &b.keep().env)?;
+            b.add_pod(pod);
+        }
         ObjectKind::Workload(wk) => {
             let w: WireWorkload = parse(object)?;
             let ns = namespace(&w.metadata);
@@ -151,7 +157,12 @@ where
                 replicas: w.spec.replicas,
                 desired_scheduled: w.status.desired_number_scheduled,
                 ready_replicas: w.status.ready(),
-                template: shape(t.metadata.labels, t.metadata.annotations, t.spec),
+                template: shape(
+                    t.metadata.labels,
+                    t.metadata.annotations,
+                    t.spec,
+                    &b.keep().env,
+                ),
             });
         }
         ObjectKind::ReplicaSet => {
@@ -173,7 +184,12 @@ where
                         replicas: r.spec.replicas,
                         desired_scheduled: None,
                         ready_replicas: r.status.ready(),
-                        template: shape(t.metadata.labels, t.metadata.annotations, t.spec),
+                        template: shape(
+                            t.metadata.labels,
+                            t.metadata.annotations,
+                            t.spec,
+                            &b.keep().env,
+                        ),
                     });
                 }
                 Some(_) | None => {}

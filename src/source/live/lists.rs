@@ -79,15 +79,17 @@ impl Lister {
         };
         if kind == ObjectKind::Pod {
             // The big list: parsed on several threads, added in page order.
+            let env = self.keep.env.clone();
             return self
                 .pages_dealt(
                     &spec.path(namespace),
                     accept,
                     fresh(),
                     move |b| *b = fresh(),
-                    |item| {
+                    move |item| {
                         let mut de = serde_json::Deserializer::from_str(item);
-                        pod_record(&mut de).map_err(|e| format!("an object the server sent: {e}"))
+                        pod_record(&mut de, &env)
+                            .map_err(|e| format!("an object the server sent: {e}"))
                     },
                     InventoryBuilder::add_pod,
                 )

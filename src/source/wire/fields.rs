@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Deserializer};
 
 use super::FieldError;
@@ -320,7 +322,7 @@ pub(super) fn resources(map: StrMap) -> Resources {
     }
 }
 
-pub(super) fn container(c: WireContainer) -> Container {
+pub(super) fn container(c: WireContainer, env: &BTreeSet<String>) -> Container {
     Container {
         name: c.name,
         image: c.image,
@@ -328,16 +330,23 @@ pub(super) fn container(c: WireContainer) -> Container {
         args: c.args,
         requests: resources(c.resources.requests),
         limits: resources(c.resources.limits),
-        // Fingerprints only: the builder keeps the catalog's variables and drops the rest.
+        // Fingerprints of the variables the catalog reads, and nothing of the others.
         env: c
             .env
             .into_iter()
+            .filter(|e| env.contains(&e.name))
             .filter_map(|e| Some((e.name, crate::certs::text_fingerprint(&e.value?))))
             .collect(),
     }
 }
 
-pub(super) fn shape(labels: StrMap, annotations: StrMap, spec: WirePodSpec) -> PodShape {
+/// `env`: the environment variables kept (as fingerprints), `KeepKeys::env`.
+pub(super) fn shape(
+    labels: StrMap,
+    annotations: StrMap,
+    spec: WirePodSpec,
+    env: &BTreeSet<String>,
+) -> PodShape {
     PodShape {
         labels: labels.0,
         annotations: annotations.0,
@@ -345,8 +354,16 @@ pub(super) fn shape(labels: StrMap, annotations: StrMap, spec: WirePodSpec) -> P
             .service_account_name
             .or(spec.service_account)
             .unwrap_or_else(|| "default".to_owned()),
-        containers: spec.containers.into_iter().map(container).collect(),
-        init_containers: spec.init_containers.into_iter().map(container).collect(),
+        containers: spec
+            .containers
+            .into_iter()
+            .map(|c| container(c, env))
+            .collect(),
+        init_containers: spec
+            .init_containers
+            .into_iter()
+            .map(|c| container(c, env))
+            .collect(),
     }
 }
 
