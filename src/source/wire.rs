@@ -116,14 +116,28 @@ where
     D::Error: std::fmt::Display,
 {
     let p: WirePod = parse(object)?;
-    Ok(PodRecord {
+    Ok(record(p, env))
+}
+
+/// [`pod_record`] of one Pod's JSON text: parsed without tracking the field path (about a
+/// tenth of the parse), and again with it only when that fails, to name the field.
+pub fn pod_record_json(item: &str, env: &BTreeSet<String>) -> Result<PodRecord, FieldError> {
+    let mut fast = serde_json::Deserializer::from_str(item);
+    match WirePod::deserialize(&mut fast) {
+        Ok(p) => Ok(record(p, env)),
+        Err(_) => pod_record(&mut serde_json::Deserializer::from_str(item), env),
+    }
+}
+
+fn record(p: WirePod, env: &BTreeSet<String>) -> PodRecord {
+    PodRecord {
         namespace: namespace(&p.metadata),
         name: p.metadata.name,
         node: p.spec.node_name.clone(),
         owner: controller(p.metadata.owner_references),
         phase: p.status.phase,
         shape: shape(p.metadata.labels, p.metadata.annotations, p.spec, env),
-    })
+    }
 }
 
 /// Adds one object of a kept kind to the builder.

@@ -18,7 +18,7 @@ use super::progress::Progress;
 use super::resources::{resources, ResourceSpec};
 use super::LiveOptions;
 use crate::inventory::{Inventory, InventoryBuilder, KeepKeys, UsageMap};
-use crate::source::wire::{add_object, pod_record, ObjectKind};
+use crate::source::wire::{add_object, pod_record_json, ObjectKind};
 use crate::surface::{Warning, WarningCode};
 
 pub(super) const METADATA_ACCEPT: &str =
@@ -87,8 +87,7 @@ impl Lister {
                     fresh(),
                     move |b| *b = fresh(),
                     move |item| {
-                        let mut de = serde_json::Deserializer::from_str(item);
-                        pod_record(&mut de, &env)
+                        pod_record_json(item, &env)
                             .map_err(|e| format!("an object the server sent: {e}"))
                     },
                     InventoryBuilder::add_pod,

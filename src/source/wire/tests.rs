@@ -107,3 +107,23 @@ fn ready_replicas_are_read_and_an_omitted_zero_is_zero() {
     assert_eq!(ready(serde_json::json!({})), None, "no status: unknown");
     assert_eq!(ready(serde_json::Value::Null), None);
 }
+
+/// The live scan's fast parse of a pod: the same record as the tracked one, and on bad
+/// input the same error naming the field; only the catalog's environment variables kept.
+#[test]
+fn a_pods_json_parses_like_the_tracked_parse_and_names_the_field_when_bad() {
+    let env: std::collections::BTreeSet<String> = ["KEPT".to_owned()].into();
+    let good = r#"{"metadata":{"name":"p","namespace":"a","labels":{"app":"w"}},
+        "spec":{"nodeName":"n1","containers":[{"name":"c","image":"i:1",
+          "env":[{"name":"KEPT","value":"anchor"},{"name":"OTHER","value":"x"}]}]},
+        "status":{"phase":"Running"}}"#;
+    let fast = pod_record_json(good, &env).unwrap();
+    let tracked = pod_record(&mut serde_json::Deserializer::from_str(good), &env).unwrap();
+    assert_eq!(format!("{fast:?}"), format!("{tracked:?}"));
+    let c = &fast.shape.containers[0];
+    assert_eq!(c.env.keys().collect::<Vec<_>>(), ["KEPT"]);
+    assert_eq!(c.env["KEPT"], crate::certs::text_fingerprint("anchor"));
+    let bad = r#"{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":7}]}}"#;
+    let e = pod_record_json(bad, &env).unwrap_err();
+    assert_eq!(e.path, "spec.containers[0].image", "{e}");
+}
