@@ -15,12 +15,17 @@
 #                               # plus ~20,000 mesh configuration objects (custom resources)
 #   SKIP_KUBECTL=1 scripts/bench.sh single
 #                               # without kubectl's pod listing (6 minutes and 7 GB at 50k)
+#   scripts/bench.sh commands   # diff, graph, plan --sweep, report and a 100-cluster headcount
+#                               # on saved 50,000-pod snapshots (CMD_PODS, CMD_RUNS,
+#                               # FLEET_SNAPSHOTS, FLEET_MESHES; see that section)
 #   REPEAT=3 scripts/bench.sh variants
 #                               # per size, against one fake: the floor, then the scan with
 #                               # each lever off and on, REPEAT times each (see below)
 #
 # MESH is a folder under fixtures/clusters (istio-sidecar, istio-ambient-waypoints,
-# linkerd, cilium, none); nodes = pods/25, namespaces = pods/100.
+# linkerd, cilium, none); nodes = pods/25 (at most 5,000, the node limit Kubernetes
+# documents: 150,000 pods get 5,000 nodes, 30 pods each), namespaces = pods/100.
+# The fake's own peak RSS (its build included) is printed on stderr as it starts.
 # CONFIG_OBJECTS=T (single and pty; default 0) adds `config=N` to the generator's spec,
 # N = T / namespaces rounded to the nearest (at least 1), so the cluster holds about T
 # configuration objects on top of the fixture's own; the script prints how many the fake
@@ -51,6 +56,9 @@ FAKE_PID=""
 cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
+if [ "$WHAT" = commands ] && ! command -v hyperfine >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get install -y -qq hyperfine >/dev/null 2>&1 || echo "bench: no hyperfine: timing with /usr/bin/time" >&2
+fi
 if [ ! -x /usr/bin/time ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get install -y -qq time >/dev/null
@@ -73,16 +81,27 @@ echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # start_fake SPEC CLUSTERS: starts fakekube, waits for its URL(s), sets FAKE_PID.
 start_fake() {
+  : >"$WORK/urls"  # before the fake starts: a URL left by the previous one is not this one's
   "$FK" --fixtures "fixtures/clusters/$MESH" --generate "$1" --clusters "$2" ${3:+--latency "$3"} \
     --context bench --kubeconfig-out "$WORK/kubeconfig" --request-log "$WORK/requests" \
     >"$WORK/urls" 2>"$WORK/fake.err" &
   FAKE_PID=$!
-  for _ in $(seq 1 600); do
-    [ "$(grep -c http "$WORK/urls" 2>/dev/null || true)" -ge "$2" ] && return 0
+  local t0=$SECONDS
+  for _ in $(seq 1 3000); do
+    if [ "$(grep -c http "$WORK/urls" 2>/dev/null || true)" -ge "$2" ]; then
+      echo "#   fake ($1, $2 cluster(s)): serving after ~$((SECONDS - t0)) s; $(fake_rss)" >&2
+      return 0
+    fi
     kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.err" >&2; exit 1; }
     sleep 0.2
   done
   echo "bench: fakekube did not start" >&2; exit 1
+}
+# fake_rss: the fake server's own peak and current resident set (its build-time peak
+# included), from /proc.
+fake_rss() {
+  awk '/^VmHWM/ {p=$2} /^VmRSS/ {r=$2} END {printf "fake peak RSS %.1f MiB, now %.1f MiB", p/1024, r/1024}' \
+    "/proc/$FAKE_PID/status"
 }
 # spec PODS: the generator's spec for the single-cluster runs (CONFIG_OBJECTS included).
 spec() {
@@ -91,7 +110,9 @@ spec() {
     per=$(( (CONFIG_OBJECTS + ns / 2) / ns ))
     [ "$per" -lt 1 ] && per=1
   fi
-  echo "pods=$pods,nodes=$((pods / 25)),namespaces=$ns$([ "$per" -gt 0 ] && echo ",config=$per")"
+  local nodes=$((pods / 25))
+  [ "$nodes" -gt 5000 ] && nodes=5000  # Kubernetes' documented limit (150,000 pods: 5,000)
+  echo "pods=$pods,nodes=$nodes,namespaces=$ns$([ "$per" -gt 0 ] && echo ",config=$per")"
 }
 
 # served_config URL: the objects of every CRD the fake serves (at the CRD's storage
@@ -123,7 +144,10 @@ print(total)
 PY
 }
 
-stop_fake() { kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; FAKE_PID=""; }
+stop_fake() {
+  [ -n "$FAKE_PID" ] && echo "#   fake at the end: $(fake_rss 2>/dev/null)" >&2
+  kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; FAKE_PID=""
+}
 
 # timed NAME CMD...: runs CMD under /usr/bin/time -v (stdout to a file); sets SECS, RSS_KB.
 timed() {
@@ -224,6 +248,85 @@ if [ "$WHAT" = all ] || [ "$WHAT" = fleet ]; then
   timed all "$MS" scan --all-contexts -o json -q --kubeconfig "$WORK/kubeconfig" --save-dir "$WORK/fleet"
   echo "| \`scan --all-contexts\` ($(ls "$WORK/fleet" | wc -l) snapshots saved) | ${SECS} s | $(mib "$RSS_KB") MiB |"
   stop_fake
+fi
+
+if [ "$WHAT" = commands ]; then
+  # The commands that read saved snapshots (offline, no cluster): each timed with hyperfine
+  # (CMD_RUNS runs after one warm-up; a loop of /usr/bin/time without hyperfine), then its
+  # peak RSS from /usr/bin/time -v (REPEAT runs). The snapshots are scans of generated
+  # clusters of CMD_PODS pods (default 50,000), made first:
+  #   A      istio-sidecar, --generate $(spec CMD_PODS), as `single` scans it
+  #   B      the same cluster a release later: 12 Deployments per namespace instead of
+  #          10 (same pods) and 20,000 configuration objects added (config=N per namespace)
+  #   fleet  FLEET_SNAPSHOTS files (default 100) in one folder, `headcount --from DIR`:
+  #          copies, in turn, of A, B and a CMD_PODS-pod scan of each of FLEET_MESHES
+  pods=${CMD_PODS:-50000}
+  runs=${CMD_RUNS:-10}
+  snaps=${FLEET_SNAPSHOTS:-100}
+  meshes=${FLEET_MESHES:-"istio-ambient-waypoints linkerd cilium none"}
+  mkdir -p "$WORK/snap" "$WORK/fleet-snaps"
+  # snapshot NAME SPEC: scans a fake of SPEC (MESH's fixture) into $WORK/snap/NAME.json.
+  snapshot() {
+    start_fake "$2" 1
+    "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig" >"$WORK/snap/$1.json" || true
+    echo "#   snapshot $1: --generate $2 ($MESH): $(wc -c <"$WORK/snap/$1.json") bytes," \
+      "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["totals"]; print("complete %s, %s pods, %s proxies, %s configuration objects" % (d["complete"], d["scale"].get("pods"), t.get("proxyInstances"), t.get("configObjects")))' "$WORK/snap/$1.json")" >&2
+    stop_fake
+  }
+  CONFIG_OBJECTS=0
+  a_spec=$(spec "$pods")
+  ns=$((pods / 100)); [ "$ns" -lt 1 ] && ns=1
+  b_spec="$a_spec,deployments=12,config=$(( (20000 + ns / 2) / ns ))"
+  snapshot A "$a_spec"
+  snapshot B "$b_spec"
+  distinct=(A B)
+  for m in $meshes; do
+    MESH=$m snapshot "$m" "$a_spec"
+    distinct+=("$m")
+  done
+  for i in $(seq 1 "$snaps"); do
+    cp "$WORK/snap/${distinct[$(( (i - 1) % ${#distinct[@]} ))]}.json" \
+      "$WORK/fleet-snaps/cluster-$(printf %03d "$i").json"
+  done
+  S=$WORK/snap
+  names=("diff A B" "diff A B -o json" "graph (table)" "graph -o dot" "plan --sweep"
+    "report" "report, everything" "headcount, $snaps clusters")
+  cmds=("$MS diff $S/A.json $S/B.json"
+    "$MS diff $S/A.json $S/B.json -o json"
+    "$MS graph -q --from $S/A.json"
+    "$MS graph -q --from $S/A.json -o dot"
+    "$MS plan -q --from $S/A.json --enable mtls,l7-policy,l7-routing,ingress,egress,observability --sweep pods=10000,50000,150000,500000,1000000"
+    "$MS report -q --from $S/A.json -o $WORK/r.html"
+    "$MS report -q --from $S/A.json --before $S/B.json --enable mtls,l7-policy,ingress --compare -o $WORK/r-all.html"
+    "$MS headcount -q --from $WORK/fleet-snaps")
+  echo
+  echo "# $pods-pod snapshots; $runs timed runs after 1 warm-up (hyperfine: $(command -v hyperfine || echo 'missing, /usr/bin/time loop'))"
+  echo "| command | exit | wall median | wall min–max | peak RSS median | peak RSS min–max | load average |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  for k in "${!cmds[@]}"; do
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    # shellcheck disable=SC2086  # the command line is split on purpose (no spaces in paths)
+    rc=0; ${cmds[$k]} >/dev/null 2>&1 || rc=$?
+    if command -v hyperfine >/dev/null; then
+      hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$WORK/h.json" "${cmds[$k]}" >/dev/null 2>&1
+      wall=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f s | %.3f–%.3f s" % (r["median"], r["min"], r["max"]))' "$WORK/h.json")
+    else
+      : >"$WORK/walls"
+      for _ in $(seq 1 "$runs"); do
+        # shellcheck disable=SC2086
+        timed cmd ${cmds[$k]}; echo "$SECS" >>"$WORK/walls"
+      done
+      wall=$(sort -n "$WORK/walls" | awk '{a[NR]=$1} END {printf "%.3f s | %.3f–%.3f s", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
+    fi
+    : >"$WORK/rss"
+    for _ in $(seq 1 "$REPEAT"); do
+      # shellcheck disable=SC2086
+      timed cmd ${cmds[$k]}; echo "$RSS_KB" >>"$WORK/rss"
+    done
+    rss=$(sort -n "$WORK/rss" | awk '{a[NR]=$1/1024} END {printf "%.1f MiB | %.1f–%.1f MiB", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
+    echo "| ${names[$k]} | $rc | $wall | $rss | $load |"
+  done
+  echo "#   outputs: report $(wc -c <"$WORK/r.html") bytes, report with everything $(wc -c <"$WORK/r-all.html") bytes" >&2
 fi
 
 if [ "$WHAT" = pty ]; then

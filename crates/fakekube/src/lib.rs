@@ -30,6 +30,7 @@ mod fault;
 pub mod generate;
 mod kubeconfig;
 mod load;
+mod prepared;
 pub mod rbac;
 mod request;
 mod selector;
@@ -53,6 +54,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use fault::{Fault, Target};
 pub use kubeconfig::{kubeconfig_text, write_kubeconfig, KubeconfigContext};
 pub use load::{flatten, load_path, parse_text, LoadError};
+pub use prepared::Prepared;
 pub use request::{RequestRecord, ResourceAttributes};
 pub use selector::{LabelSelector, Op, Requirement};
 
@@ -71,6 +73,8 @@ pub struct FakeKube {
     token: Option<String>,
     metrics: bool,
     port: u16,
+    /// Serve these instead of `objects` (see [`FakeKube::prepared`]).
+    prepared: Option<Prepared>,
     legacy_discovery_only: bool,
     bare_list_items: bool,
     kubernetes_version: Option<String>,
@@ -87,6 +91,16 @@ impl FakeKube {
         }
         Self {
             objects: flat,
+            ..Self::default()
+        }
+    }
+
+    /// A fake serving objects built beforehand (a generated cluster too big to keep as
+    /// `Value`s; one build shared by several fakes). It serves those objects only:
+    /// [`FakeKube::with_pod_metrics`] adds none to them.
+    pub fn prepared(objects: &Prepared) -> Self {
+        Self {
+            prepared: Some(objects.clone()),
             ..Self::default()
         }
     }
@@ -161,14 +175,19 @@ impl FakeKube {
     pub async fn start(self) -> io::Result<Running> {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
+        let (store, kubelet) = if let Some(p) = self.prepared {
+            (p.store, p.kubelet)
+        } else {
+            let kubelet = oldest_kubelet(&self.objects);
+            (Arc::new(Store::build(self.objects, self.metrics)), kubelet)
+        };
         let git_version = self
             .kubernetes_version
             .clone()
-            .or_else(|| oldest_kubelet(&self.objects))
+            .or(kubelet)
             .unwrap_or_else(|| "v1.34.1-fakekube".to_owned());
-        let store = Store::build(self.objects, self.metrics);
         let shared = Arc::new(Shared {
-            store: RwLock::new(Arc::new(store)),
+            store: RwLock::new(store),
             metrics: self.metrics,
             faults: Mutex::new(
                 self.faults

@@ -148,24 +148,21 @@ async fn run(args: Args) -> ExitCode {
             }
         }
     }
-    if let Some(scale) = &args.generate {
-        objects = fakekube::generate::generate(objects, scale);
-    }
+    // Built once (a generated cluster serialized object by object, never held whole as
+    // `Value`s) and shared by every fake of --clusters.
+    let prepared = match &args.generate {
+        Some(scale) => fakekube::Prepared::generate(objects, scale),
+        None => fakekube::Prepared::new(objects),
+    };
     let mut running = Vec::new();
     for i in 0..args.clusters {
-        // Each fake owns its objects; the last one takes them, the others a copy.
-        let objs = if i + 1 == args.clusters {
-            std::mem::take(&mut objects)
-        } else {
-            objects.clone()
-        };
         let port = if args.port == 0 {
             0
         } else {
             args.port
                 .saturating_add(u16::try_from(i).unwrap_or(u16::MAX))
         };
-        let mut fake = fakekube::FakeKube::new(objs).with_port(port);
+        let mut fake = fakekube::FakeKube::prepared(&prepared).with_port(port);
         if let Some(t) = &args.token {
             fake = fake.with_token(t);
         }

@@ -99,13 +99,21 @@ impl Scale {
 }
 
 /// Multiplies `base` (a fixture's objects, lists already flattened) to `scale`.
+pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
+    let mut out = Vec::new();
+    generate_each(base, scale, &mut |o| out.push(o));
+    out
+}
+
+/// [`generate`], handing each object to `emit` as soon as it is made (the same objects in
+/// the same order), so that a caller that serializes them never holds the whole cluster
+/// as `Value`s: see [`crate::Prepared`].
 #[expect(
     clippy::too_many_lines,
     reason = "the generator's steps in order (namespaces, node agents, applications, configuration objects) over one id sequence"
 )]
-pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
+pub fn generate_each(base: Vec<Value>, scale: &Scale, emit: &mut dyn FnMut(Value)) {
     let mut ids = Ids(0x5ca1e);
-    let mut out: Vec<Value> = Vec::new();
 
     let node_template = base.iter().find(|o| kind(o) == "Node").cloned();
     let base_nodes: Vec<String> = base
@@ -127,7 +135,7 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
             let n = format!("gen-node-{i:05}.internal");
             let mut node = rename(tpl, None, Some(&n), &mut ids);
             node["metadata"]["labels"]["kubernetes.io/hostname"] = n.clone().into();
-            out.push(node);
+            emit(node);
             nodes.push(n);
         }
     }
@@ -165,7 +173,7 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
                 if first {
                     for node in &generated_nodes {
                         let pod_name = format!("{ds}-g{}", ids.suffix(5));
-                        out.push(clone_pod(
+                        emit(clone_pod(
                             &o, &ns, pod_name, &ds, &owner_uid, node, &mut ids,
                         ));
                         ds_pods += 1;
@@ -173,13 +181,13 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
                 }
             }
         }
-        out.push(o);
+        emit(o);
     }
     pods_total += ds_pods;
 
     // Application namespaces.
     if templates.is_empty() {
-        return out;
+        return;
     }
     let templates: Vec<Template> = templates.into_values().collect();
     let static_pods: usize = (0..scale.namespaces)
@@ -193,14 +201,14 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
         let ns = format!("{tname}-{j:04}");
         let mut ns_obj = rename(&t.namespace, None, Some(&ns), &mut ids);
         ns_obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = ns.clone().into();
-        out.push(ns_obj);
+        emit(ns_obj);
         for s in &t.statics {
             let mut c = rename(s, Some(&ns), None, &mut ids);
             if kind(s) == "Pod" {
                 c["spec"]["nodeName"] = nodes[node_i % nodes.len()].clone().into();
                 node_i += 1;
             }
-            out.push(c);
+            emit(c);
         }
         // This namespace's share of the application pods.
         let share = app_pods / scale.namespaces + usize::from(j < app_pods % scale.namespaces);
@@ -227,8 +235,8 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned();
-            out.push(d);
-            out.push(rs);
+            emit(d);
+            emit(rs);
             for _ in 0..replicas {
                 let pod_name = format!("{rs_name}-{}", ids.suffix(5));
                 let node = &nodes[node_i % nodes.len()];
@@ -236,16 +244,15 @@ pub fn generate(base: Vec<Value>, scale: &Scale) -> Vec<Value> {
                 let mut p = clone_pod(&unit.pod, &ns, pod_name, &rs_name, &rs_uid, node, &mut ids);
                 p["metadata"]["labels"]["pod-template-hash"] = hash.clone().into();
                 p["metadata"]["generateName"] = format!("{rs_name}-").into();
-                out.push(p);
+                emit(p);
             }
         }
         if !config.is_empty() {
             for i in 0..scale.config {
-                out.push(config_object(&config, &ns, j * scale.config + i, &mut ids));
+                emit(config_object(&config, &ns, j * scale.config + i, &mut ids));
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

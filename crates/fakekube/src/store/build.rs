@@ -128,25 +128,70 @@ impl Builder {
     }
 }
 
-impl Store {
-    /// Builds the store. `metrics` serves `metrics.k8s.io` even with no metrics objects.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the store in passes (built-in types, CRDs, objects, groups) over one builder"
-    )]
-    pub fn build(objects: Vec<Value>, metrics: bool) -> Store {
+impl Builder {
+    /// The type serving `kind` of `group`: the declared one, else one under a guessed
+    /// plural (registered on first use), so an incomplete fixture still lists everything
+    /// it holds.
+    fn type_of(&mut self, group: &str, version: &str, kind: &str, namespaced: bool) -> usize {
+        if let Some(&i) = self.by_kind.get(&(group.to_owned(), kind.to_owned())) {
+            return i;
+        }
+        let plural = guess_plural(kind);
+        if let Some(&i) = self.by_plural.get(&(group.to_owned(), plural.clone())) {
+            return i;
+        }
+        self.add(ResourceType {
+            group: group.to_owned(),
+            versions: vec![version.to_owned()],
+            plural,
+            singular: kind.to_ascii_lowercase(),
+            list_kind: format!("{kind}List"),
+            kind: kind.to_owned(),
+            namespaced,
+            short_names: Vec::new(),
+            categories: Vec::new(),
+            verbs: &["get", "list", "watch"],
+            fields: &[],
+            served: true,
+            builtin: false,
+            items: Vec::new(),
+        })
+    }
+}
+
+/// The store built one object at a time, each serialized as soon as it is added, so that
+/// a generated cluster never exists as a whole in `serde_json::Value` form (a 10 KB pod
+/// takes several times that as a `Value`): see [`crate::Prepared`].
+pub(crate) struct StoreBuilder {
+    b: Builder,
+    /// One map per type, in `b.types` order.
+    staged: Vec<BTreeMap<String, Item>>,
+    skipped: usize,
+    next_rv: u64,
+    max_rv: u64,
+    /// Reused for every serialization; each result is copied out at its exact size.
+    scratch: Vec<u8>,
+}
+
+/// Whether `o` belongs to `metrics.k8s.io`.
+fn is_metrics(o: &Value) -> bool {
+    o["apiVersion"]
+        .as_str()
+        .is_some_and(|av| split_api_version(av).0 == METRICS_GROUP)
+}
+
+impl StoreBuilder {
+    /// The built-in types and one type per CustomResourceDefinition among `declared`
+    /// (which are not added as objects: pass them to [`StoreBuilder::add`] as well).
+    /// `metrics` serves `metrics.k8s.io` even when no object of `declared` belongs to it.
+    pub fn new<'a>(declared: impl IntoIterator<Item = &'a Value> + Clone, metrics: bool) -> Self {
         let mut b = Builder {
             types: Vec::new(),
             by_plural: HashMap::new(),
             by_kind: HashMap::new(),
             builtin_groups: Vec::new(),
         };
-        let has_metrics = metrics
-            || objects.iter().any(|o| {
-                o["apiVersion"]
-                    .as_str()
-                    .is_some_and(|av| split_api_version(av).0 == METRICS_GROUP)
-            });
+        let has_metrics = metrics || declared.clone().into_iter().any(is_metrics);
         for Builtin(group, version, plural, kind, namespaced, short, cats) in BUILTINS {
             let fields: &'static [FieldSpec] = match (*group, *plural) {
                 ("", "pods") => POD_FIELDS,
@@ -180,7 +225,7 @@ impl Store {
                 items: Vec::new(),
             });
         }
-        for o in &objects {
+        for o in declared {
             let is_crd = o["kind"] == "CustomResourceDefinition"
                 && o["apiVersion"]
                     .as_str()
@@ -189,127 +234,137 @@ impl Store {
                 b.add_crd(o);
             }
         }
-
-        let mut skipped = 0;
-        let mut next_rv: u64 = 1000;
-        let mut max_rv: u64 = 0;
-        let mut staged: Vec<BTreeMap<String, Item>> =
-            (0..b.types.len()).map(|_| BTreeMap::new()).collect();
-        for o in objects {
-            let Value::Object(mut obj) = o else {
-                skipped += 1;
-                continue;
-            };
-            let (Some(av), Some(kind)) = (
-                obj.get("apiVersion").and_then(Value::as_str),
-                obj.get("kind").and_then(Value::as_str),
-            ) else {
-                skipped += 1;
-                continue;
-            };
-            let (group, version) = split_api_version(av);
-            let (group, version, kind) = (group.to_owned(), version.to_owned(), kind.to_owned());
-            let Some(Value::Object(meta)) = obj.get_mut("metadata") else {
-                skipped += 1;
-                continue;
-            };
-            let Some(name) = meta.get("name").and_then(Value::as_str).map(str::to_owned) else {
-                skipped += 1;
-                continue;
-            };
-            let ti = if let Some(&i) = b.by_kind.get(&(group.clone(), kind.clone())) {
-                i
-            } else {
-                // A kind nobody declared: serve it anyway under a guessed plural, so
-                // an incomplete fixture still lists everything it holds.
-                let plural = guess_plural(&kind);
-                if let Some(&i) = b.by_plural.get(&(group.clone(), plural.clone())) {
-                    i
-                } else {
-                    let i = b.add(ResourceType {
-                        group: group.clone(),
-                        versions: vec![version.clone()],
-                        plural,
-                        singular: kind.to_ascii_lowercase(),
-                        list_kind: format!("{kind}List"),
-                        kind: kind.clone(),
-                        namespaced: meta.contains_key("namespace"),
-                        short_names: Vec::new(),
-                        categories: Vec::new(),
-                        verbs: &["get", "list", "watch"],
-                        fields: &[],
-                        served: true,
-                        builtin: false,
-                        items: Vec::new(),
-                    });
-                    staged.push(BTreeMap::new());
-                    i
-                }
-            };
-            let t = &b.types[ti];
-            let namespace = if t.namespaced {
-                let ns = meta
-                    .get("namespace")
-                    .and_then(Value::as_str)
-                    .unwrap_or("default")
-                    .to_owned();
-                meta.insert("namespace".into(), Value::String(ns.clone()));
-                Some(ns)
-            } else {
-                meta.remove("namespace");
-                None
-            };
-            let rv = meta
-                .get("resourceVersion")
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<u64>().ok());
-            let rv = rv.unwrap_or_else(|| {
-                next_rv += 1;
-                meta.insert("resourceVersion".into(), Value::String(next_rv.to_string()));
-                next_rv
-            });
-            max_rv = max_rv.max(rv);
-            let mut labels: Vec<(String, String)> = meta
-                .get("labels")
-                .and_then(Value::as_object)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            labels.sort();
-            let metadata =
-                Bytes::from(serde_json::to_vec(&Value::Object(meta.clone())).unwrap_or_default());
-            obj.remove("apiVersion");
-            obj.remove("kind");
-            let whole = Value::Object(obj);
-            let fields: Box<[String]> = t
-                .fields
-                .iter()
-                .map(|f| match whole.pointer(f.pointer) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Null) | None => f.default.to_owned(),
-                    Some(other) => other.to_string(),
-                })
-                .collect();
-            let body = Bytes::from(serde_json::to_vec(&whole).unwrap_or_default());
-            let (key, name_at) = match &namespace {
-                Some(ns) => (format!("{ns}/{name}"), ns.len() + 1),
-                None => (name.clone(), 0),
-            };
-            staged[ti].insert(
-                key.clone(),
-                Item {
-                    key,
-                    name_at,
-                    labels,
-                    fields,
-                    body,
-                    metadata,
-                },
-            );
+        let staged = (0..b.types.len()).map(|_| BTreeMap::new()).collect();
+        StoreBuilder {
+            b,
+            staged,
+            skipped: 0,
+            next_rv: 1000,
+            max_rv: 0,
+            scratch: Vec::new(),
         }
+    }
+
+    /// `value` serialized at its exact size (the scratch buffer keeps the capacity).
+    fn bytes(&mut self, value: &impl serde::Serialize) -> Bytes {
+        self.scratch.clear();
+        let _ = serde_json::to_writer(&mut self.scratch, value);
+        Bytes::copy_from_slice(&self.scratch)
+    }
+
+    /// Keys, defaults (namespace, resourceVersion) and serializes one object (not a
+    /// list: flatten first). A later object with the same key replaces an earlier one.
+    pub fn add(&mut self, o: Value) {
+        let Value::Object(mut obj) = o else {
+            self.skipped += 1;
+            return;
+        };
+        let (Some(av), Some(kind)) = (
+            obj.get("apiVersion").and_then(Value::as_str),
+            obj.get("kind").and_then(Value::as_str),
+        ) else {
+            self.skipped += 1;
+            return;
+        };
+        let (group, version) = split_api_version(av);
+        let (group, version, kind) = (group.to_owned(), version.to_owned(), kind.to_owned());
+        let Some(Value::Object(meta)) = obj.get_mut("metadata") else {
+            self.skipped += 1;
+            return;
+        };
+        let Some(name) = meta.get("name").and_then(Value::as_str).map(str::to_owned) else {
+            self.skipped += 1;
+            return;
+        };
+        let namespaced = meta.contains_key("namespace");
+        let ti = self.b.type_of(&group, &version, &kind, namespaced);
+        self.staged.resize_with(self.b.types.len(), BTreeMap::new);
+        let t = &self.b.types[ti];
+        let fields_spec = t.fields;
+        let namespace = if t.namespaced {
+            let ns = meta
+                .get("namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned();
+            meta.insert("namespace".into(), Value::String(ns.clone()));
+            Some(ns)
+        } else {
+            meta.remove("namespace");
+            None
+        };
+        let rv = meta
+            .get("resourceVersion")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<u64>().ok());
+        let rv = rv.unwrap_or_else(|| {
+            self.next_rv += 1;
+            meta.insert(
+                "resourceVersion".into(),
+                Value::String(self.next_rv.to_string()),
+            );
+            self.next_rv
+        });
+        self.max_rv = self.max_rv.max(rv);
+        let mut labels: Vec<(String, String)> = meta
+            .get("labels")
+            .and_then(Value::as_object)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        labels.sort();
+        obj.remove("apiVersion");
+        obj.remove("kind");
+        let whole = Value::Object(obj);
+        let fields: Box<[String]> = fields_spec
+            .iter()
+            .map(|f| match whole.pointer(f.pointer) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => f.default.to_owned(),
+                Some(other) => other.to_string(),
+            })
+            .collect();
+        let body = self.bytes(&whole);
+        self.scratch.clear();
+        let _ = serde_json::to_writer(&mut self.scratch, &whole["metadata"]);
+        // Most objects serialize with `metadata` first (`apiVersion` and `kind` are not
+        // stored): then the metadata is a slice of the body, not a second copy.
+        let (at, len) = (br#"{"metadata":"#.len(), self.scratch.len());
+        let metadata = if body.get(at..at + len) == Some(&self.scratch[..]) {
+            body.slice(at..at + len)
+        } else {
+            Bytes::copy_from_slice(&self.scratch)
+        };
+        let (key, name_at) = match &namespace {
+            Some(ns) => (format!("{ns}/{name}"), ns.len() + 1),
+            None => (name.clone(), 0),
+        };
+        self.staged[ti].insert(
+            key.clone(),
+            Item {
+                key,
+                name_at,
+                labels,
+                fields,
+                body,
+                metadata,
+            },
+        );
+    }
+
+    /// The store: the objects in key order, the groups in discovery order.
+    pub fn finish(self) -> Store {
+        let StoreBuilder {
+            mut b,
+            staged,
+            skipped,
+            next_rv,
+            max_rv,
+            ..
+        } = self;
         for (t, items) in b.types.iter_mut().zip(staged) {
             t.items = items.into_values().collect();
         }
@@ -353,6 +408,17 @@ impl Store {
             skipped,
             by_plural: b.by_plural,
         }
+    }
+}
+
+impl Store {
+    /// Builds the store. `metrics` serves `metrics.k8s.io` even with no metrics objects.
+    pub fn build(objects: Vec<Value>, metrics: bool) -> Store {
+        let mut b = StoreBuilder::new(&objects, metrics);
+        for o in objects {
+            b.add(o);
+        }
+        b.finish()
     }
 }
 

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
+pub(crate) use build::StoreBuilder;
 pub(crate) use builtin::FieldSpec;
 
 /// One served resource type and its objects.
