@@ -48,6 +48,7 @@ REPEAT=${REPEAT:-3}
 #   serial       MESHSURFACE_SERIAL_PARSE=1: each page parsed before the next is asked for
 #   all-labels   MESHSURFACE_KEEP_ALL_LABELS=1: every label of pods/workloads/namespaces kept
 #   both-off     both of the above
+#   two-threads  MESHSURFACE_PARSE_THREADS=2: the pod list parsed on two threads (off by default)
 #   baseline     the binary BASELINE=PATH (an older build), when given
 VARIANTS=${VARIANTS:-"new serial all-labels both-off"}
 BASELINE=${BASELINE:-}
@@ -220,6 +221,7 @@ if [ "$WHAT" = variants ]; then
           serial) envs=(MESHSURFACE_SERIAL_PARSE=1) ;;
           all-labels) envs=(MESHSURFACE_KEEP_ALL_LABELS=1) ;;
           both-off) envs=(MESHSURFACE_SERIAL_PARSE=1 MESHSURFACE_KEEP_ALL_LABELS=1) ;;
+          two-threads) envs=(MESHSURFACE_PARSE_THREADS=2) ;;
           baseline) bin=$BASELINE ;;
           *) echo "bench: unknown variant $v" >&2; exit 2 ;;
         esac

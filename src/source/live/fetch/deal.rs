@@ -8,8 +8,12 @@
 //! applied in its turn. A page keeps its slot (see [`super::pipe`]) until it is folded, so
 //! the bound on pages alive holds; its buffer goes back to the downloader once parsed.
 //!
-//! `MESHSURFACE_PARSE_THREADS=N` (for the benchmark) sets how many threads parse; 1 gives
-//! the single parsing thread of [`super::pipe`].
+//! **Off by default**: measured on the 50,000-pod benchmark (2 cores, glibc malloc), two
+//! parsing threads made the scan slower (1.37–1.52 s against 1.04–1.17 s) and bigger
+//! (+12 MiB): the records are allocated on a parsing thread and freed on the folding one,
+//! and glibc's arenas spend more on those frees than the second thread saves
+//! (docs/performance.md). `MESHSURFACE_PARSE_THREADS=N` (N ≥ 2) turns it on, for the
+//! benchmark and for machines where it may win.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,16 +27,13 @@ use super::pipe::Parsed;
 /// The most threads that parse one list.
 const MAX_THREADS: usize = 4;
 
-/// How many threads parse a list that can be dealt: the cores, at most [`MAX_THREADS`],
-/// or `MESHSURFACE_PARSE_THREADS`.
+/// How many threads parse a list that can be dealt: `MESHSURFACE_PARSE_THREADS` (at most
+/// [`MAX_THREADS`]), else one (see the module docs).
 pub(super) fn threads() -> usize {
-    if let Some(n) = std::env::var("MESHSURFACE_PARSE_THREADS")
+    std::env::var("MESHSURFACE_PARSE_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-    {
-        return n.clamp(1, MAX_THREADS);
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        .map_or(1, |n| n.clamp(1, MAX_THREADS))
 }
 
 enum Job {
