@@ -121,11 +121,11 @@ where
 
 /// [`pod_record`] of one Pod's JSON text: parsed without tracking the field path (about a
 /// tenth of the parse), and again with it only when that fails, to name the field.
-pub fn pod_record_json(item: &str, env: &BTreeSet<String>) -> Result<PodRecord, FieldError> {
-    let mut fast = serde_json::Deserializer::from_str(item);
+pub fn pod_record_json(item: &[u8], env: &BTreeSet<String>) -> Result<PodRecord, FieldError> {
+    let mut fast = serde_json::Deserializer::from_slice(item);
     match WirePod::deserialize(&mut fast) {
         Ok(p) => Ok(record(p, env)),
-        Err(_) => pod_record(&mut serde_json::Deserializer::from_str(item), env),
+        Err(_) => pod_record(&mut serde_json::Deserializer::from_slice(item), env),
     }
 }
 

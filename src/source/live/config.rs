@@ -125,7 +125,7 @@ pub(super) async fn count(
                     BTreeMap::<String, u64>::new(),
                     BTreeMap::clear,
                     |counts, item| {
-                        let it: Item = serde_json::from_str(item)
+                        let it: Item = serde_json::from_slice(item)
                             .map_err(|e| format!("an object the server sent: {e}"))?;
                         let ns = it.metadata.namespace.unwrap_or_default();
                         let n = counts.entry(ns).or_default();

@@ -189,7 +189,7 @@ impl Lister {
         accept: &str,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        each: impl FnMut(&mut T, &str) -> Result<(), String> + Send + 'static,
+        each: impl FnMut(&mut T, &[u8]) -> Result<(), String> + Send + 'static,
     ) -> Result<T, Fault> {
         let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
         let pipe = Pipe::start(slots, state, restart, each);
@@ -209,7 +209,7 @@ impl Lister {
         accept: &str,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+        parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
         mut fold: impl FnMut(&mut T, R) + Send + 'static,
     ) -> Result<T, Fault> {
         let threads = deal::threads();

@@ -100,7 +100,7 @@ impl Lister {
             fresh(),
             move |b| *b = fresh(),
             move |b, item| {
-                let mut de = serde_json::Deserializer::from_str(item);
+                let mut de = serde_json::Deserializer::from_slice(item);
                 add_object(kind, &mut de, b).map_err(|e| format!("an object the server sent: {e}"))
             },
         )

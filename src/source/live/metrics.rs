@@ -31,8 +31,8 @@ impl Lister {
             UsageMap::new(),
             UsageMap::clear,
             |map, item| {
-                let m: PodMetrics =
-                    serde_json::from_str(item).map_err(|e| format!("a PodMetrics object: {e}"))?;
+                let m: PodMetrics = serde_json::from_slice(item)
+                    .map_err(|e| format!("a PodMetrics object: {e}"))?;
                 let usage = m
                     .containers
                     .into_iter()

@@ -117,13 +117,13 @@ fn a_pods_json_parses_like_the_tracked_parse_and_names_the_field_when_bad() {
         "spec":{"nodeName":"n1","containers":[{"name":"c","image":"i:1",
           "env":[{"name":"KEPT","value":"anchor"},{"name":"OTHER","value":"x"}]}]},
         "status":{"phase":"Running"}}"#;
-    let fast = pod_record_json(good, &env).unwrap();
+    let fast = pod_record_json(good.as_bytes(), &env).unwrap();
     let tracked = pod_record(&mut serde_json::Deserializer::from_str(good), &env).unwrap();
     assert_eq!(format!("{fast:?}"), format!("{tracked:?}"));
     let c = &fast.shape.containers[0];
     assert_eq!(c.env.keys().collect::<Vec<_>>(), ["KEPT"]);
     assert_eq!(c.env["KEPT"], crate::certs::text_fingerprint("anchor"));
     let bad = r#"{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":7}]}}"#;
-    let e = pod_record_json(bad, &env).unwrap_err();
+    let e = pod_record_json(bad.as_bytes(), &env).unwrap_err();
     assert_eq!(e.path, "spec.containers[0].image", "{e}");
 }

@@ -80,7 +80,7 @@ pub(super) fn start<T, R>(
     threads: usize,
     mut state: T,
     mut restart: impl FnMut(&mut T) + Send + 'static,
-    parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+    parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
     mut fold: impl FnMut(&mut T, R) + Send + 'static,
     give: &mpsc::Sender<BytesMut>,
 ) -> (Dealer, tokio::task::JoinHandle<Result<T, String>>)
@@ -160,14 +160,10 @@ fn next(jobs: &Mutex<mpsc::Receiver<Job>>) -> Result<Job, mpsc::RecvError> {
 }
 
 /// Every item of a page parsed, or why the first that failed did.
-fn records<R>(page: &Parsed, parse: &dyn Fn(&str) -> Result<R, String>) -> Result<Vec<R>, String> {
+fn records<R>(page: &Parsed, parse: &dyn Fn(&[u8]) -> Result<R, String>) -> Result<Vec<R>, String> {
     page.items
         .iter()
-        .map(|r| {
-            let item = std::str::from_utf8(&page.body[r.clone()])
-                .map_err(|e| format!("an object the server sent: {e}"))?;
-            parse(item)
-        })
+        .map(|r| parse(&page.body[r.clone()]))
         .collect()
 }
 
@@ -187,8 +183,11 @@ mod tests {
     }
 
     /// Parses a number, slowly for some, so pages finish out of order.
-    fn slow_number(item: &str) -> Result<u64, String> {
-        let n: u64 = item.parse().map_err(|e| format!("{e}"))?;
+    fn slow_number(item: &[u8]) -> Result<u64, String> {
+        let n: u64 = std::str::from_utf8(item)
+            .map_err(|e| e.to_string())?
+            .parse()
+            .map_err(|e| format!("{e}"))?;
         if n.is_multiple_of(3) {
             std::thread::sleep(std::time::Duration::from_millis(3));
         }

@@ -57,7 +57,7 @@ impl<T: Send + 'static> Pipe<T> {
         slots: usize,
         mut state: T,
         mut restart: impl FnMut(&mut T) + Send + 'static,
-        mut each: impl FnMut(&mut T, &str) -> Result<(), String> + Send + 'static,
+        mut each: impl FnMut(&mut T, &[u8]) -> Result<(), String> + Send + 'static,
     ) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
         let (give, spare) = std::sync::mpsc::channel();
@@ -67,9 +67,7 @@ impl<T: Send + 'static> Pipe<T> {
                     Msg::Restart => restart(&mut state),
                     Msg::Page(page, slot) => {
                         for r in page.items {
-                            let item = std::str::from_utf8(&page.body[r])
-                                .map_err(|e| format!("an object the server sent: {e}"))?;
-                            each(&mut state, item)?;
+                            each(&mut state, &page.body[r])?;
                         }
                         if let Ok(buf) = page.body.try_into_mut() {
                             let _ = give.send(buf);
@@ -95,7 +93,7 @@ impl<T: Send + 'static> Pipe<T> {
         threads: usize,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        parse: impl Fn(&str) -> Result<R, String> + Send + Sync + 'static,
+        parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
         fold: impl FnMut(&mut T, R) + Send + 'static,
     ) -> Self {
         let (give, spare) = std::sync::mpsc::channel();
@@ -187,7 +185,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_are_parsed_in_order_and_a_restart_forgets() {
         let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
-            seen.push(item.to_owned());
+            seen.push(String::from_utf8_lossy(item).into_owned());
             Ok(())
         });
         for (i, items) in [&["1", "2"][..], &["3"], &[], &["4", "5"]]
@@ -202,7 +200,7 @@ mod tests {
         }
         assert_eq!(pipe.finish().await.unwrap(), ["4", "5"]);
         let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
-            seen.push(item.to_owned());
+            seen.push(String::from_utf8_lossy(item).into_owned());
             Ok(())
         });
         for n in 0..20 {
@@ -252,7 +250,7 @@ mod tests {
             (),
             |()| {},
             |(), item| {
-                if item == "2" {
+                if item == b"2" {
                     Err("bad item".to_owned())
                 } else {
                     Ok(())
