@@ -113,8 +113,6 @@ pub struct PodGroup {
     pub owner: Option<OwnerRef>,
     pub shape: PodShape,
     pub count: u64,
-    /// Pods per node (a pod not yet scheduled is under the empty name).
-    pub nodes: BTreeMap<String, u64>,
     /// One pod's name, so that warnings can point at a real object.
     pub example: String,
     /// Measured usage per container name (empty without metrics).

@@ -26,8 +26,8 @@ type ObjectKey = (&'static str, &'static str, String, String);
 /// Where an object already read went, so that a later copy can replace it.
 #[derive(Debug, Clone)]
 enum Slot {
-    /// Pod group index and node: the copy is taken out of the group.
-    Pod(usize, String),
+    /// Pod group index: the copy is taken out of the group.
+    Pod(usize),
     Workload(usize),
     Crd(usize),
     Webhook(usize),
@@ -59,7 +59,6 @@ pub struct InventoryBuilder {
 pub struct PodRecord {
     pub namespace: String,
     pub name: String,
-    pub node: Option<String>,
     pub owner: Option<OwnerRef>,
     pub phase: Option<String>,
     pub shape: PodShape,
@@ -193,17 +192,10 @@ impl InventoryBuilder {
     }
 
     pub fn add_pod(&mut self, mut pod: PodRecord) {
-        let node = pod.node.clone().unwrap_or_default();
         let (ns, name) = (pod.namespace.clone(), pod.name.clone());
-        if let Some(Slot::Pod(i, old_node)) = self.identify(("", "Pod"), &ns, &name, Slot::Keyed) {
+        if let Some(Slot::Pod(i)) = self.identify(("", "Pod"), &ns, &name, Slot::Keyed) {
             let g = &mut self.inv.pod_groups[i];
             g.count = g.count.saturating_sub(1);
-            if let Some(n) = g.nodes.get_mut(&old_node) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    g.nodes.remove(&old_node);
-                }
-            }
         }
         if matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed")) {
             return;
@@ -220,8 +212,6 @@ impl InventoryBuilder {
         {
             let g = &mut self.inv.pod_groups[i];
             g.count = g.count.saturating_add(1);
-            let on_node = g.nodes.entry(node.clone()).or_default();
-            *on_node = on_node.saturating_add(1);
             i
         } else {
             self.inv.pod_groups.push(PodGroup {
@@ -229,7 +219,6 @@ impl InventoryBuilder {
                 owner: pod.owner,
                 shape: pod.shape,
                 count: 1,
-                nodes: BTreeMap::from([(node.clone(), 1)]),
                 example: pod.name,
                 usage: BTreeMap::new(),
             });
@@ -238,7 +227,7 @@ impl InventoryBuilder {
             i
         };
         if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
-            entry.1 = Slot::Pod(i, node);
+            entry.1 = Slot::Pod(i);
         }
         for (container, u) in samples.unwrap_or_default() {
             self.inv.pod_groups[i]
@@ -380,10 +369,6 @@ impl InventoryBuilder {
             if let Some(i) = self.group_of(hash, &g.namespace, g.owner.as_ref(), &g.shape) {
                 let mine = &mut self.inv.pod_groups[i];
                 mine.count = mine.count.saturating_add(g.count);
-                for (node, n) in g.nodes {
-                    let on_node = mine.nodes.entry(node).or_default();
-                    *on_node = on_node.saturating_add(n);
-                }
                 for (c, u) in g.usage {
                     mine.usage.entry(c).or_default().add(u);
                 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
+fn pod(name: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
     let mut shape = PodShape {
         service_account: "default".into(),
         containers: vec![Container {
@@ -21,7 +21,6 @@ fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
     PodRecord {
         namespace: "shop".into(),
         name: name.into(),
-        node: Some(node.into()),
         owner: Some(OwnerRef {
             kind: "ReplicaSet".into(),
             name: "web-abc".into(),
@@ -34,21 +33,19 @@ fn pod(name: &str, node: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
 #[test]
 fn alike_pods_fold_into_one_group() {
     let mut b = InventoryBuilder::new(KeepKeys::default());
-    b.add_pod(pod("web-abc-1", "n1", None));
+    b.add_pod(pod("web-abc-1", None));
     b.add_pod(pod(
         "web-abc-2",
-        "n2",
         Some(("statefulset.kubernetes.io/pod-name", "x")),
     ));
-    b.add_pod(pod("web-abc-3", "n2", None));
-    let mut done = pod("web-abc-4", "n2", None);
+    b.add_pod(pod("web-abc-3", None));
+    let mut done = pod("web-abc-4", None);
     done.phase = Some("Succeeded".into());
     b.add_pod(done);
     let inv = b.finish();
     assert_eq!(inv.pod_groups.len(), 1);
     let g = &inv.pod_groups[0];
     assert_eq!(g.count, 3);
-    assert_eq!(g.nodes.get("n2"), Some(&2));
     assert_eq!(g.example, "web-abc-1");
     assert!(inv.namespaces.contains_key("shop"));
 }
@@ -56,9 +53,9 @@ fn alike_pods_fold_into_one_group() {
 #[test]
 fn merged_builders_fold_like_one() {
     let mut a = InventoryBuilder::new(KeepKeys::default());
-    a.add_pod(pod("web-abc-1", "n1", None));
+    a.add_pod(pod("web-abc-1", None));
     let mut b = InventoryBuilder::new(KeepKeys::default());
-    b.add_pod(pod("web-abc-2", "n2", None));
+    b.add_pod(pod("web-abc-2", None));
     b.add_node("n2".into());
     b.add_service("shop".into(), "web".into());
     a.merge(b);
@@ -71,9 +68,9 @@ fn merged_builders_fold_like_one() {
 #[test]
 fn counts_and_usage_saturate_when_merged() {
     let mut a = InventoryBuilder::new(KeepKeys::default());
-    a.add_pod(pod("web-abc-1", "n1", None));
+    a.add_pod(pod("web-abc-1", None));
     let mut b = InventoryBuilder::new(KeepKeys::default());
-    b.add_pod(pod("web-abc-2", "n1", None));
+    b.add_pod(pod("web-abc-2", None));
     b.inv.pod_groups[0].count = u64::MAX;
     b.inv.pod_groups[0].usage.insert(
         "app".into(),
@@ -101,8 +98,8 @@ fn counts_and_usage_saturate_when_merged() {
 #[test]
 fn different_shapes_stay_apart() {
     let mut b = InventoryBuilder::new(KeepKeys::default());
-    b.add_pod(pod("a", "n1", None));
-    b.add_pod(pod("b", "n1", Some(("version", "v2"))));
+    b.add_pod(pod("a", None));
+    b.add_pod(pod("b", Some(("version", "v2"))));
     assert_eq!(b.finish().pod_groups.len(), 2);
 }
 
@@ -130,7 +127,7 @@ fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
         },
     );
     // Pod labels: the revision label and the template hash are read; `build-id` by no rule.
-    let mut p = pod("web-1", "n1", None);
+    let mut p = pod("web-1", None);
     p.shape.labels = labels(&[
         ("istio.io/rev", "canary"),
         ("pod-template-hash", "abc"),

@@ -133,7 +133,6 @@ fn record(p: WirePod, env: &BTreeSet<String>) -> PodRecord {
     PodRecord {
         namespace: namespace(&p.metadata),
         name: p.metadata.name,
-        node: p.spec.node_name.clone(),
         owner: controller(p.metadata.owner_references),
         phase: p.status.phase,
         shape: shape(p.metadata.labels, p.metadata.annotations, p.spec, env),

@@ -104,7 +104,6 @@ pub(super) struct WirePodSpec {
     pub(super) containers: Vec<WireContainer>,
     #[serde(deserialize_with = "null_default")]
     pub(super) init_containers: Vec<WireContainer>,
-    pub(super) node_name: Option<String>,
     pub(super) service_account_name: Option<String>,
     /// Deprecated alias of `serviceAccountName`, still printed by old clusters.
     pub(super) service_account: Option<String>,
