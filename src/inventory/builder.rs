@@ -192,10 +192,17 @@ impl InventoryBuilder {
     }
 
     pub fn add_pod(&mut self, mut pod: PodRecord) {
-        let (ns, name) = (pod.namespace.clone(), pod.name.clone());
-        if let Some(Slot::Pod(i)) = self.identify(("", "Pod"), &ns, &name, Slot::Keyed) {
-            let g = &mut self.inv.pod_groups[i];
-            g.count = g.count.saturating_sub(1);
+        // Only offline input is checked for duplicates (see `identify`): a live list
+        // does not pay for the key.
+        let key = self
+            .origin
+            .is_some()
+            .then(|| (pod.namespace.clone(), pod.name.clone()));
+        if let Some((ns, name)) = &key {
+            if let Some(Slot::Pod(i)) = self.identify(("", "Pod"), ns, name, Slot::Keyed) {
+                let g = &mut self.inv.pod_groups[i];
+                g.count = g.count.saturating_sub(1);
+            }
         }
         if matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed")) {
             return;
@@ -226,8 +233,10 @@ impl InventoryBuilder {
             self.groups.entry(hash).or_default().push(i);
             i
         };
-        if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
-            entry.1 = Slot::Pod(i);
+        if let Some((ns, name)) = key {
+            if let Some(entry) = self.seen.get_mut(&("", "Pod", ns, name)) {
+                entry.1 = Slot::Pod(i);
+            }
         }
         for (container, u) in samples.unwrap_or_default() {
             self.inv.pod_groups[i]
