@@ -161,18 +161,27 @@ fn typical_never_appears_without_its_source() {
     assert!(table.contains("https://istio.io/"), "{table}");
 }
 
+/// 15m and 40Mi for each of istio-ambient's three ztunnel pods.
+fn ztunnel_metrics() -> Vec<Value> {
+    ztunnel_pods()
+        .iter()
+        .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
+        .collect()
+}
+
+/// A live priced scan of istio-ambient whose metrics server serves `metrics`.
+fn scan_ambient_with(metrics: Vec<Value>) -> Value {
+    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
+    let o = live.scan(&["--quiet", "--price", PRICE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    live_json(&o)
+}
+
 #[test]
 fn cost_usage_bills_the_measured_pods_with_their_coverage() {
     // Only the ztunnel pods measured: 3 of the 7 pods the bill covers (istiod, 3 istio-cni,
     // 3 ztunnel), so no per-pod figure.
-    let metrics = ztunnel_pods()
-        .iter()
-        .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
-        .collect();
-    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
-    let o = live.scan(&["--quiet", "--price", PRICE]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let s = live_json(&o);
+    let s = scan_ambient_with(ztunnel_metrics());
     // Hand-worked in fixtures/clusters/istio-ambient/EXPECTED.md: 45m and 120Mi.
     let u = &s["cost"]["usage"];
     assert_eq!(u["hourly"], 0.001_887, "{u}");
@@ -207,10 +216,7 @@ fn cost_usage_bills_the_measured_pods_with_their_coverage() {
 
     // Every pod measured: istiod 20m/100Mi, each istio-cni 5m/30Mi, each ztunnel 15m/40Mi:
     // 80m and 310Mi, 7 of 7, so a per-pod figure (EXPECTED.md).
-    let mut metrics: Vec<_> = ztunnel_pods()
-        .iter()
-        .map(|p| fakekube::pod_metrics("istio-system", p, &[("istio-proxy", "15m", "40Mi")]))
-        .collect();
+    let mut metrics = ztunnel_metrics();
     metrics.push(fakekube::pod_metrics(
         "istio-system",
         "istiod-2rxlxz779-mmgpn",
@@ -227,10 +233,7 @@ fn cost_usage_bills_the_measured_pods_with_their_coverage() {
             &[("install-cni", "5m", "30Mi")],
         ));
     }
-    let live = Live::start("istio-ambient", |f| f.with_pod_metrics(metrics));
-    let o = live.scan(&["--quiet", "--price", PRICE]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let s = live_json(&o);
+    let s = scan_ambient_with(metrics);
     let u = &s["cost"]["usage"];
     assert_eq!(u["hourly"], 0.003_751, "{u}");
     assert_eq!(u["monthly"], 2.74, "{u}");

@@ -169,18 +169,7 @@ fn records<R>(page: &Parsed, parse: &dyn Fn(&[u8]) -> Result<R, String>) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use super::super::pipe::{ranges, Parsed, Pipe};
-    use bytes::Bytes;
-
-    fn page(items: &[String]) -> Parsed {
-        let body = format!("[{}]", items.join(","));
-        let raw: Vec<&serde_json::value::RawValue> = serde_json::from_str(&body).unwrap();
-        let items = ranges(body.as_bytes(), &raw);
-        Parsed {
-            body: Bytes::from(body),
-            items,
-        }
-    }
+    use super::super::pipe::{test_page as page, Pipe};
 
     /// Parses a number, slowly for some, so pages finish out of order.
     fn slow_number(item: &[u8]) -> Result<u64, String> {

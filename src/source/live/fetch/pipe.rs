@@ -168,18 +168,26 @@ pub(super) fn ranges(body: &[u8], items: &[&serde_json::value::RawValue]) -> Vec
         .collect()
 }
 
+/// A page of `items` (JSON texts), as the downloader hands it over (tests).
+#[cfg(test)]
+pub(super) fn test_page<S: AsRef<str>>(items: &[S]) -> Parsed {
+    let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    let body = format!("[{}]", texts.join(","));
+    let raw: Vec<&serde_json::value::RawValue> =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("a test page: {e}"));
+    let items = ranges(body.as_bytes(), &raw);
+    Parsed {
+        body: Bytes::from(body),
+        items,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn page(items: &[&str]) -> Parsed {
-        let body = format!("[{}]", items.join(","));
-        let raw: Vec<&serde_json::value::RawValue> = serde_json::from_str(&body).unwrap();
-        let items = ranges(body.as_bytes(), &raw);
-        Parsed {
-            body: Bytes::from(body),
-            items,
-        }
+        test_page(items)
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
