@@ -317,6 +317,18 @@ fn headcount_refuses_mixed_schema_versions() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `headcount` of istio-sidecar with a price and a loaded FTE cost.
+const TCO_ARGS: [&str; 8] = [
+    "headcount",
+    "--from",
+    "fixtures/clusters/istio-sidecar",
+    "--price",
+    "cpu=0.031/h,memory=0.0042/GiB-h",
+    "--fte-cost",
+    "150000",
+    "-q",
+];
+
 /// `headcount --price --fte-cost` on istio-sidecar, worked by hand:
 /// * people, the cluster: its row's per-cluster terms, 103.75 hours/year (the fleet table in
 ///   docs/headcount.md) ÷ 1600 hours/FTE × 150000 = 9726.5625 → 9726.56 (0.06 FTE);
@@ -329,16 +341,7 @@ fn headcount_refuses_mixed_schema_versions() {
 ///   21351.56 + 768 = 22119.56 and 21351.56 + 1062.48 = 22414.04.
 #[test]
 fn headcount_tco_people_and_compute_by_hand() {
-    let args = [
-        "headcount",
-        "--from",
-        "fixtures/clusters/istio-sidecar",
-        "--price",
-        "cpu=0.031/h,memory=0.0042/GiB-h",
-        "--fte-cost",
-        "150000",
-        "-q",
-    ];
+    let args = TCO_ARGS;
     let mut json_args = args.to_vec();
     json_args.extend(["-o", "json"]);
     let out = run(&json_args, None);
@@ -436,18 +439,8 @@ fn headcount_tco_people_and_compute_by_hand() {
 /// `headcount_tco_people_and_compute_by_hand`); usage blank (no figure offline), never 0.
 #[test]
 fn headcount_csv_carries_the_cost_of_ownership() {
-    let args = [
-        "headcount",
-        "--from",
-        "fixtures/clusters/istio-sidecar",
-        "--price",
-        "cpu=0.031/h,memory=0.0042/GiB-h",
-        "--fte-cost",
-        "150000",
-        "-q",
-        "-o",
-        "csv",
-    ];
+    let mut args = TCO_ARGS.to_vec();
+    args.extend(["-o", "csv"]);
     let csv = stdout(&run(&args, None));
     let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     let tail = |l: &[&str]| l[l.len() - 5..].join(",");
