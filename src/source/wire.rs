@@ -18,13 +18,15 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Deserializer};
 
 mod fields;
+mod pdb;
 #[cfg(test)]
 mod tests;
 
 use fields::{
-    budget, controller, namespace, selector, shape, WireConfigMap, WireCrd, WireGateway,
-    WireMetaOnly, WireNode, WirePdb, WirePod, WireWebhookConfig, WireWorkload,
+    controller, namespace, shape, WireConfigMap, WireCrd, WireGateway, WireMetaOnly, WireNode,
+    WirePod, WireWebhookConfig, WireWorkload,
 };
+use pdb::{budget, selector, WirePdb};
 
 use crate::inventory::{
     Crd, Gateway, InventoryBuilder, Namespace, Pdb, PodRecord, Webhook, WebhookConfig, WebhookKind,

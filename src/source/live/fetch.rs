@@ -24,10 +24,12 @@ use serde_json::value::RawValue;
 use super::transport::transport_error;
 use super::Lister;
 use bound::ListBound;
-use pipe::{Parsed, Pipe};
+use page::Parsed;
+use pipe::Pipe;
 
 mod bound;
 mod deal;
+mod page;
 mod pipe;
 
 /// Attempts per request, the first included.
@@ -267,7 +269,7 @@ impl Lister {
                 next: token,
                 remaining,
             } = Page::parse(&bytes).map_err(Fault::Invalid)?;
-            let items = pipe::ranges(&bytes, &items);
+            let items = page::ranges(&bytes, &items);
             let count = items.len() as u64;
             self.progress
                 .objects

@@ -22,7 +22,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use bytes::BytesMut;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::pipe::Parsed;
+use super::page::Parsed;
 
 /// The most threads that parse one list.
 const MAX_THREADS: usize = 4;
@@ -169,7 +169,8 @@ fn records<R>(page: &Parsed, parse: &dyn Fn(&[u8]) -> Result<R, String>) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use super::super::pipe::{test_page as page, Pipe};
+    use super::super::page::test_page as page;
+    use super::super::pipe::Pipe;
 
     /// Parses a number, slowly for some, so pages finish out of order.
     fn slow_number(item: &[u8]) -> Result<u64, String> {

@@ -10,20 +10,15 @@
 //! `MESHSURFACE_SERIAL_PARSE=1` (for the benchmark, docs/performance.md) gives a list
 //! one slot: each page is parsed before the next one is asked for, as before this.
 
-use std::ops::Range;
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+
+use super::page::Parsed;
 
 /// Pages of one list alive at once: the one being parsed and the next one.
 pub(super) const SLOTS: usize = 2;
-
-/// One page, checked to be a list: its body and where each item is in it.
-pub(super) struct Parsed {
-    pub(super) body: Bytes,
-    pub(super) items: Vec<Range<usize>>,
-}
 
 enum Msg {
     Page(Parsed, OwnedSemaphorePermit),
@@ -156,38 +151,12 @@ impl<T: Send + 'static> Pipe<T> {
     }
 }
 
-/// Where each of `items` (slices of `body`) is in it.
-pub(super) fn ranges(body: &[u8], items: &[&serde_json::value::RawValue]) -> Vec<Range<usize>> {
-    let base = body.as_ptr() as usize;
-    items
-        .iter()
-        .map(|i| {
-            let start = i.get().as_ptr() as usize - base;
-            start..start + i.get().len()
-        })
-        .collect()
-}
-
-/// A page of `items` (JSON texts), as the downloader hands it over (tests).
-#[cfg(test)]
-pub(super) fn test_page<S: AsRef<str>>(items: &[S]) -> Parsed {
-    let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-    let body = format!("[{}]", texts.join(","));
-    let raw: Vec<&serde_json::value::RawValue> =
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("a test page: {e}"));
-    let items = ranges(body.as_bytes(), &raw);
-    Parsed {
-        body: Bytes::from(body),
-        items,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn page(items: &[&str]) -> Parsed {
-        test_page(items)
+        super::super::page::test_page(items)
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
