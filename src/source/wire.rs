@@ -131,7 +131,7 @@ pub fn pod_record_json(item: &[u8], env: &BTreeSet<String>) -> Result<PodRecord,
     }
 }
 
-fn record(p: WirePod, env: &BTreeSet<String>) -> PodRecord {
+fn record(p: WirePod<'_>, env: &BTreeSet<String>) -> PodRecord {
     PodRecord {
         namespace: namespace(&p.metadata),
         name: p.metadata.name,

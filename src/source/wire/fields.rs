@@ -3,6 +3,7 @@
 //! which dispatches an object by kind, so that what is read and how it is routed can be
 //! changed one at a time.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Deserializer};
@@ -64,7 +65,7 @@ pub(super) struct WireOwner {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub(super) struct WireContainer {
+pub(super) struct WireContainer<'a> {
     #[serde(deserialize_with = "null_default")]
     pub(super) name: String,
     #[serde(deserialize_with = "null_default")]
@@ -74,17 +75,46 @@ pub(super) struct WireContainer {
     pub(super) resources: WireResources,
     #[serde(deserialize_with = "null_default")]
     pub(super) args: Vec<String>,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) env: Vec<WireEnv>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) env: Vec<WireEnv<'a>>,
 }
 
 /// One environment variable: only an inline `value` is read (`valueFrom` is a reference).
+/// Borrowed from the input where it can be: most variables are dropped (only the catalog's
+/// are kept, as fingerprints), and a pod has dozens of them.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct WireEnv {
-    #[serde(deserialize_with = "null_default")]
-    pub(super) name: String,
-    pub(super) value: Option<String>,
+pub(super) struct WireEnv<'a> {
+    #[serde(borrow)]
+    pub(super) name: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(super) value: Option<Text<'a>>,
+}
+
+/// A string borrowed from the input when it has no escapes, owned otherwise.
+#[derive(Debug, Default)]
+pub(super) struct Text<'a>(pub(super) Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(V).map(Text)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,11 +126,11 @@ pub(super) struct WireResources {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub(super) struct WirePodSpec {
-    #[serde(deserialize_with = "null_default")]
-    pub(super) containers: Vec<WireContainer>,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) init_containers: Vec<WireContainer>,
+pub(super) struct WirePodSpec<'a> {
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) containers: Vec<WireContainer<'a>>,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) init_containers: Vec<WireContainer<'a>>,
     pub(super) service_account_name: Option<String>,
     /// Deprecated alias of `serviceAccountName`, still printed by old clusters.
     pub(super) service_account: Option<String>,
@@ -114,28 +144,28 @@ pub(super) struct WirePhase {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct WirePod {
+pub(super) struct WirePod<'a> {
     pub(super) metadata: Meta,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) spec: WirePodSpec,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) spec: WirePodSpec<'a>,
     #[serde(deserialize_with = "null_default")]
     pub(super) status: WirePhase,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct WireTemplate {
+pub(super) struct WireTemplate<'a> {
     pub(super) metadata: Meta,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) spec: WirePodSpec,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) spec: WirePodSpec<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct WireWorkloadSpec {
+pub(super) struct WireWorkloadSpec<'a> {
     pub(super) replicas: Option<u64>,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) template: WireTemplate,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) template: WireTemplate<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,10 +191,10 @@ impl WireWorkloadStatus {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct WireWorkload {
+pub(super) struct WireWorkload<'a> {
     pub(super) metadata: Meta,
-    #[serde(deserialize_with = "null_default")]
-    pub(super) spec: WireWorkloadSpec,
+    #[serde(borrow, deserialize_with = "null_default")]
+    pub(super) spec: WireWorkloadSpec<'a>,
     #[serde(deserialize_with = "null_default")]
     pub(super) status: WireWorkloadStatus,
 }
@@ -318,7 +348,7 @@ pub(super) fn resources(map: StrMap) -> Resources {
     }
 }
 
-pub(super) fn container(c: WireContainer, env: &BTreeSet<String>) -> Container {
+pub(super) fn container(c: WireContainer<'_>, env: &BTreeSet<String>) -> Container {
     Container {
         name: c.name,
         image: c.image,
@@ -330,8 +360,14 @@ pub(super) fn container(c: WireContainer, env: &BTreeSet<String>) -> Container {
         env: c
             .env
             .into_iter()
-            .filter(|e| env.contains(&e.name))
-            .filter_map(|e| Some((e.name, crate::certs::text_fingerprint(&e.value?))))
+            .filter_map(|e| {
+                let name = e.name?.0;
+                env.contains(name.as_ref()).then_some(())?;
+                Some((
+                    name.into_owned(),
+                    crate::certs::text_fingerprint(&e.value?.0),
+                ))
+            })
             .collect(),
     }
 }
@@ -340,7 +376,7 @@ pub(super) fn container(c: WireContainer, env: &BTreeSet<String>) -> Container {
 pub(super) fn shape(
     labels: StrMap,
     annotations: StrMap,
-    spec: WirePodSpec,
+    spec: WirePodSpec<'_>,
     env: &BTreeSet<String>,
 ) -> PodShape {
     PodShape {
