@@ -127,3 +127,20 @@ fn a_pods_json_parses_like_the_tracked_parse_and_names_the_field_when_bad() {
     let e = pod_record_json(bad.as_bytes(), &env).unwrap_err();
     assert_eq!(e.path, "spec.containers[0].image", "{e}");
 }
+
+/// An environment value with escapes (a PEM's newlines) is read whole, not borrowed, and
+/// fingerprinted as the text it stands for.
+#[test]
+fn an_escaped_environment_value_is_fingerprinted_as_its_text() {
+    let env: std::collections::BTreeSet<String> = ["ANCHORS".to_owned()].into();
+    let pod = r#"{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i",
+        "env":[{"name":"ANCHORS","value":"-----BEGIN-----\nabc\n-----END-----\n"},
+               {"name":"OTHER","value":null},{"value":"no name"}]}]}}"#;
+    let rec = pod_record_json(pod.as_bytes(), &env).unwrap();
+    let c = &rec.shape.containers[0];
+    assert_eq!(c.env.len(), 1);
+    assert_eq!(
+        c.env["ANCHORS"],
+        crate::certs::text_fingerprint("-----BEGIN-----\nabc\n-----END-----\n")
+    );
+}
