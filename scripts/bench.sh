@@ -166,6 +166,16 @@ floor() {
   SECS=$(echo "$line" | awk '{print $(NF-1)}')
 }
 
+# first_scan PODS: starts the fake for PODS, scans it once (SECS, RSS_KB) and keeps that
+# scan's requests in scan-requests, so the floor replays the lists it read; sets url.
+first_scan() {
+  start_fake "$(spec "$1")" 1
+  url=$(head -1 "$WORK/urls")
+  timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
+  sleep 0.3  # the fake writes its request log every 100 ms: keep the scan's requests only
+  cp "$WORK/requests" "$WORK/scan-requests"
+}
+
 mib() { echo "scale=1; $1 / 1024" | bc -l; }
 ratio() { echo "scale=3; $1 / $2" | bc -l; }
 
@@ -174,12 +184,7 @@ if [ "$WHAT" = all ] || [ "$WHAT" = single ]; then
   echo "| pods | meshsurface scan -o json | peak RSS | kubectl get pods -A -o json | peak RSS | download floor | time ms/kubectl | RSS ms/kubectl | time ms/floor |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for pods in $SIZES; do
-    start_fake "$(spec "$pods")" 1
-    url=$(head -1 "$WORK/urls")
-    timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
-    ms_s=$SECS; ms_kb=$RSS_KB
-    sleep 0.3  # the fake writes its request log every 100 ms: keep the scan's requests only
-    cp "$WORK/requests" "$WORK/scan-requests"
+    first_scan "$pods"; ms_s=$SECS; ms_kb=$RSS_KB
     ms_pods=$(grep -m1 '"pods":' "$WORK/ms.out" | tr -dc 0-9)
     echo "#   $pods pods: --generate $(spec "$pods"); the fake serves $(served_config "$url") custom resources;" \
       "scan: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("complete %s, totals.configObjects %s" % (d["complete"], d["totals"].get("configObjects")))' "$WORK/ms.out")" >&2
@@ -204,12 +209,7 @@ if [ "$WHAT" = variants ]; then
   echo "| pods | variant | run | scan wall | peak RSS | download floor | scan/floor |"
   echo "|---:|---|---:|---:|---:|---:|---:|"
   for pods in $SIZES; do
-    start_fake "$(spec "$pods")" 1
-    url=$(head -1 "$WORK/urls")
-    # One scan to learn its lists, then the floor of those lists.
-    timed ms "$MS" scan -o json -q --kubeconfig "$WORK/kubeconfig"
-    sleep 0.3
-    cp "$WORK/requests" "$WORK/scan-requests"
+    first_scan "$pods"
     floor "$url"; fl_s=$SECS
     variants=$VARIANTS
     [ -n "$BASELINE" ] && variants="$variants baseline"

@@ -5,7 +5,7 @@
 
 use maud::{html, Markup};
 
-use super::scorecard::source_kind;
+use super::scorecard::{source_kind, warning_list};
 use crate::catalog::Catalog;
 use crate::render::words::origin;
 use crate::surface::Snapshot;
@@ -63,18 +63,7 @@ pub fn provenance(snap: &Snapshot, catalog: &Catalog) -> Markup {
             dd data-figure="complete" { (snap.complete) " (" (status) ")" }
             dt { "Warnings" }
             dd {
-                @if snap.warnings.is_empty() { "none" } @else {
-                    ul {
-                        @for w in &snap.warnings {
-                            li {
-                                code { (w.code.as_str()) } " "
-                                @if let Some(r) = &w.resource { (r) ": " }
-                                (w.message)
-                                @if w.count > 1 { " (×" (w.count) ")" }
-                            }
-                        }
-                    }
-                }
+                @if snap.warnings.is_empty() { "none" } @else { (warning_list(&snap.warnings)) }
             }
         }
     }

@@ -9,7 +9,7 @@ use maud::{html, Markup};
 
 use crate::growth::{Plan, Step};
 use crate::render::words::{cpu, memory, origin, plural, request};
-use crate::surface::{Mesh, Severity, Snapshot, SourceKind, Totals};
+use crate::surface::{Mesh, Severity, Snapshot, SourceKind, Totals, Warning};
 
 /// What the snapshot is of: `context prod-eu, taken 2026-11-23T00:00:00Z`.
 pub fn subject(snap: &Snapshot) -> String {
@@ -38,22 +38,30 @@ pub fn incomplete(snap: &Snapshot) -> Markup {
         div.incomplete role="alert" {
             strong { "Incomplete scan: the figures below are a lower bound." }
             p { "Some resources could not be read. What was skipped:" }
-            ul {
-                @for w in &snap.warnings {
-                    li {
-                        code { (w.code.as_str()) } " "
-                        @if let Some(r) = &w.resource { (r) ": " }
-                        (w.message)
-                        @if w.count > 1 { " (×" (w.count) ")" }
-                    }
-                }
-            }
+            (warning_list(&snap.warnings))
         }
     }
 }
 
 /// The headline figures, each with a stable `data-figure` name (the browser test reads
 /// them back).
+/// The snapshot's warnings as a list: code, object, message, count (the incomplete banner
+/// and the provenance section show the same list).
+pub fn warning_list(warnings: &[Warning]) -> Markup {
+    html! {
+        ul {
+            @for w in warnings {
+                li {
+                    code { (w.code.as_str()) } " "
+                    @if let Some(r) = &w.resource { (r) ": " }
+                    (w.message)
+                    @if w.count > 1 { " (×" (w.count) ")" }
+                }
+            }
+        }
+    }
+}
+
 pub fn headline(snap: &Snapshot) -> Markup {
     let t = &snap.totals;
     let figures: [(&str, &str, String); 7] = [
