@@ -48,7 +48,8 @@ REPEAT=${REPEAT:-3}
 #   serial       MESHSURFACE_SERIAL_PARSE=1: each page parsed before the next is asked for
 #   all-labels   MESHSURFACE_KEEP_ALL_LABELS=1: every label of pods/workloads/namespaces kept
 #   both-off     both of the above
-#   two-threads  MESHSURFACE_PARSE_THREADS=2: the pod list parsed on two threads (off by default)
+#   two-threads  MESHSURFACE_PARSE_THREADS=2: the pod list parsed on two threads (the default on 2+ cores)
+#   one-thread   MESHSURFACE_PARSE_THREADS=1: the pod list parsed on one thread
 #   baseline     the binary BASELINE=PATH (an older build), when given
 VARIANTS=${VARIANTS:-"new serial all-labels both-off"}
 BASELINE=${BASELINE:-}
@@ -222,6 +223,7 @@ if [ "$WHAT" = variants ]; then
           all-labels) envs=(MESHSURFACE_KEEP_ALL_LABELS=1) ;;
           both-off) envs=(MESHSURFACE_SERIAL_PARSE=1 MESHSURFACE_KEEP_ALL_LABELS=1) ;;
           two-threads) envs=(MESHSURFACE_PARSE_THREADS=2) ;;
+          one-thread) envs=(MESHSURFACE_PARSE_THREADS=1) ;;
           baseline) bin=$BASELINE ;;
           *) echo "bench: unknown variant $v" >&2; exit 2 ;;
         esac

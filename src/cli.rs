@@ -285,6 +285,10 @@ pub struct ScanArgs {
     /// Write one snapshot per cluster to DIR/<context>.json (created if missing).
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<std::path::PathBuf>,
+    /// With several contexts: how many clusters are scanned at once (memory grows with
+    /// it: one scan's peak per cluster in flight).
+    #[arg(long, value_name = "N", default_value_t = crate::commands::scan::FLEET_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub clusters_at_once: u16,
     /// Do not print warnings on stderr (they stay in the output).
     #[arg(short, long)]
     pub quiet: bool,

@@ -27,16 +27,19 @@ pub struct Live {
 
 impl Live {
     pub fn start(case: &str, configure: impl FnOnce(FakeKube) -> FakeKube) -> Self {
+        let fake = FakeKube::from_fixtures(&root().join("fixtures/clusters").join(case))
+            .expect("fixture loads");
+        Self::serve(case, configure(fake))
+    }
+
+    /// Serves `fake` under the context name `case`.
+    pub fn serve(case: &str, fake: FakeKube) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
-        let fake = FakeKube::from_fixtures(&root().join("fixtures/clusters").join(case))
-            .expect("fixture loads");
-        let server = rt
-            .block_on(configure(fake).start())
-            .expect("fake server starts");
+        let server = rt.block_on(fake.start()).expect("fake server starts");
         let dir = std::env::temp_dir().join(format!(
             "meshsurface-live-{case}-{}-{:?}",
             std::process::id(),
@@ -181,6 +184,54 @@ fn small_pages_give_the_same_surface() {
         continued > 10,
         "page size 2 must page ({continued} continue requests)"
     );
+}
+
+/// The pod list parsed on one thread or dealt to several (each page folded on its own
+/// thread, the pages merged in order): the same snapshot, byte for byte, with a
+/// workload's pods spread over many small pages.
+#[test]
+fn parsing_threads_do_not_change_the_snapshot() {
+    let base = fakekube::load_path(&root().join("fixtures/clusters/istio-sidecar"))
+        .expect("fixture loads");
+    let scale = fakekube::generate::Scale {
+        nodes: 6,
+        namespaces: 4,
+        pods: 400,
+        deployments: 3,
+        config: 1,
+    };
+    let cluster = fakekube::Prepared::generate(base, &scale);
+    let live = Live::serve("generated", FakeKube::prepared(&cluster));
+    let scan = |threads: &str| {
+        let o = run_env(
+            &[
+                "scan",
+                "-o",
+                "json",
+                "--quiet",
+                "--page-size",
+                "7",
+                "--kubeconfig",
+                &live.kubeconfig,
+            ],
+            None,
+            &[("MESHSURFACE_PARSE_THREADS", threads)],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let mut v = json(&o);
+        v["source"]["takenAt"] = Value::Null;
+        v["source"]["durationSeconds"] = Value::Null;
+        v
+    };
+    let one = scan("1");
+    assert!(
+        one["totals"]["proxyInstances"].as_u64() > Some(150),
+        "the generated pods are scanned: {}",
+        one["totals"]
+    );
+    for threads in ["2", "3"] {
+        assert_eq!(scan(threads), one, "{threads} parsing threads");
+    }
 }
 
 #[test]
@@ -927,6 +978,36 @@ fn fleet_scans_every_context_and_saves_one_snapshot_each() {
     assert!(us < eu, "printed in the order given:\n{out}");
     assert!(out.contains("linkerd") && out.contains("cilium"), "{out}");
     assert!(!out.contains("ap/south"), "{out}");
+
+    // One cluster at a time: the same snapshots, in the same order; 0 is a usage error.
+    let one_at_a_time = run(
+        &[
+            "scan",
+            "--all-contexts",
+            "--clusters-at-once",
+            "1",
+            "-o",
+            "json",
+            "--quiet",
+            "--kubeconfig",
+            &kc,
+        ],
+        None,
+    );
+    assert_eq!(one_at_a_time.status.code(), Some(3), "{}", stderr(&o));
+    let contexts: Vec<Value> = json(&one_at_a_time)
+        .as_array()
+        .expect("snapshots")
+        .iter()
+        .map(|s| s["source"]["context"].clone())
+        .collect();
+    assert_eq!(contexts, ["eu", "us", "ap/south"]);
+    let zero = run(
+        &["scan", "--all-contexts", "--clusters-at-once", "0", "--kubeconfig", &kc],
+        None,
+    );
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert!(stderr(&zero).contains("--clusters-at-once"), "{}", stderr(&zero));
 
     // A context named twice is scanned and printed once.
     let o = run(

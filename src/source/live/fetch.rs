@@ -201,29 +201,25 @@ impl Lister {
         parsed.map_err(Fault::Failed)
     }
 
-    /// Like [`Lister::pages`], with each page parsed into records by one of several
-    /// threads and the records folded into `state` in page order ([`deal`]); one thread
-    /// (`MESHSURFACE_PARSE_THREADS=1`, or one core) is [`Lister::pages`] with `parse` and
-    /// `fold` in turn.
-    pub(super) async fn pages_dealt<T: Send + 'static, R: Send + 'static>(
+    /// Like [`Lister::pages`], with the pages dealt to several parsing threads: each folds
+    /// its page into a `fresh` state with `each`, and those are merged into `state` in page
+    /// order ([`deal`]). One thread (`MESHSURFACE_PARSE_THREADS=1`, or one core) is
+    /// [`Lister::pages`] with `each`.
+    pub(super) async fn pages_dealt<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
-        mut fold: impl FnMut(&mut T, R) + Send + 'static,
+        fresh: impl Fn() -> T + Send + Sync + 'static,
+        each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
+        merge: impl FnMut(&mut T, T) + Send + 'static,
     ) -> Result<T, Fault> {
         let threads = deal::threads();
         if threads < 2 || !pipe::overlapped() {
-            return self
-                .pages(base, accept, state, restart, move |s, item| {
-                    fold(s, parse(item)?);
-                    Ok(())
-                })
-                .await;
+            return self.pages(base, accept, state, restart, each).await;
         }
-        let pipe = Pipe::dealt(threads, state, restart, parse, fold);
+        let pipe = Pipe::dealt(threads, state, restart, fresh, each, merge);
         let walked = self.walk(base, accept, &pipe).await;
         let parsed = pipe.finish().await;
         walked?;

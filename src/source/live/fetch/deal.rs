@@ -1,19 +1,21 @@
 //! Pages dealt to several parsing threads: the pod list is 97% of a large cluster's bytes,
 //! and one thread parsing it leaves the other cores idle (docs/performance.md, Scale II).
 //!
-//! Each page is parsed into records by whichever parsing thread is free, and the records
-//! are folded into the list's state by one thread, **in the order the pages were sent**
-//! (a reorder buffer keyed by page number), so the Inventory is the one a single thread
-//! would build, whatever the timing. A restart (`410 Gone`) is numbered like a page and
-//! applied in its turn. A page keeps its slot (see [`super::pipe`]) until it is folded, so
-//! the bound on pages alive holds; its buffer goes back to the downloader once parsed.
+//! Each page is parsed by whichever parsing thread is free, **and folded there** into a
+//! fresh state of its own (a page's 500 pods are a few pod groups); one more thread merges
+//! those page states into the list's state **in the order the pages were sent** (a reorder
+//! buffer keyed by page number), so the Inventory is the one a single thread would build,
+//! whatever the timing. A restart (`410 Gone`) is numbered like a page and applied in its
+//! turn. A page keeps its slot (see [`super::pipe`]) until it is merged, so the bound on
+//! pages alive holds; its buffer goes back to the downloader once parsed.
 //!
-//! **Off by default**: measured on the 50,000-pod benchmark (2 cores, glibc malloc), two
-//! parsing threads made the scan slower (1.37–1.52 s against 1.04–1.17 s) and bigger
-//! (+12 MiB): the records are allocated on a parsing thread and freed on the folding one,
-//! and glibc's arenas spend more on those frees than the second thread saves
-//! (docs/performance.md). `MESHSURFACE_PARSE_THREADS=N` (N ≥ 2) turns it on, for the
-//! benchmark and for machines where it may win.
+//! Folding on the parsing thread is what makes two threads pay: the first version handed
+//! every record to the merging thread, which freed what the parsing thread had allocated,
+//! and glibc's arenas spent more on those frees than the second thread saved
+//! (docs/performance.md, "third slice"). Now what is allocated for a pod that joins a group
+//! is freed on the thread that allocated it; only the page's groups cross over.
+//! `MESHSURFACE_PARSE_THREADS=N` sets the number of threads (1: parsed and folded on one
+//! thread, as every other list is).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,12 +30,15 @@ use super::page::Parsed;
 const MAX_THREADS: usize = 4;
 
 /// How many threads parse a list that can be dealt: `MESHSURFACE_PARSE_THREADS` (at most
-/// [`MAX_THREADS`]), else one (see the module docs).
+/// [`MAX_THREADS`]), else two when the machine has two cores or more.
 pub(super) fn threads() -> usize {
     std::env::var("MESHSURFACE_PARSE_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-        .map_or(1, |n| n.clamp(1, MAX_THREADS))
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+            |n| n.clamp(1, MAX_THREADS),
+        )
 }
 
 enum Job {
@@ -41,12 +46,12 @@ enum Job {
     Restart(u64),
 }
 
-enum Done<R> {
-    Page(u64, Result<Vec<R>, String>, OwnedSemaphorePermit),
+enum Done<T> {
+    Page(u64, Result<T, String>, OwnedSemaphorePermit),
     Restart(u64),
 }
 
-impl<R> Done<R> {
+impl<T> Done<T> {
     fn seq(&self) -> u64 {
         match self {
             Done::Page(n, ..) | Done::Restart(n) => *n,
@@ -73,25 +78,26 @@ impl Dealer {
     }
 }
 
-/// Starts `threads` parsing threads and the folding task. `parse` turns one item into a
-/// record, `fold` adds a record to the state, `restart` resets it; `give` takes the
+/// Starts `threads` parsing threads and the merging task. `fresh` makes an empty state,
+/// `each` folds one item into a state (on a parsing thread, into its page's state),
+/// `merge` adds a page's state to the list's, `restart` resets it; `give` takes the
 /// buffers of parsed pages back to the downloader.
-pub(super) fn start<T, R>(
+pub(super) fn start<T>(
     threads: usize,
     mut state: T,
     mut restart: impl FnMut(&mut T) + Send + 'static,
-    parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
-    mut fold: impl FnMut(&mut T, R) + Send + 'static,
+    fresh: impl Fn() -> T + Send + Sync + 'static,
+    each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
+    mut merge: impl FnMut(&mut T, T) + Send + 'static,
     give: &mpsc::Sender<BytesMut>,
 ) -> (Dealer, tokio::task::JoinHandle<Result<T, String>>)
 where
     T: Send + 'static,
-    R: Send + 'static,
 {
     let (tx, jobs) = mpsc::channel::<Job>();
     let jobs = Arc::new(Mutex::new(jobs));
-    let parse = Arc::new(parse);
-    let (done_tx, done) = mpsc::channel::<Done<R>>();
+    let parse = Arc::new((fresh, each));
+    let (done_tx, done) = mpsc::channel::<Done<T>>();
     let mut started = 0;
     for _ in 0..threads.max(1) {
         let (jobs, parse, done_tx, give) =
@@ -104,11 +110,12 @@ where
                     let out = match job {
                         Job::Restart(n) => Done::Restart(n),
                         Job::Page(n, page, slot) => {
-                            let records = records(&page, &*parse);
+                            let (fresh, each) = &*parse;
+                            let folded = fold_page(&page, fresh(), each);
                             if let Ok(buf) = page.body.try_into_mut() {
                                 let _ = give.send(buf);
                             }
-                            Done::Page(n, records, slot)
+                            Done::Page(n, folded, slot)
                         }
                     };
                     if done_tx.send(out).is_err() {
@@ -125,7 +132,7 @@ where
         if started == 0 {
             return Err("no parsing thread could be started".to_owned());
         }
-        let mut waiting: BTreeMap<u64, Done<R>> = BTreeMap::new();
+        let mut waiting: BTreeMap<u64, Done<T>> = BTreeMap::new();
         let mut turn = 0u64;
         while let Ok(d) = done.recv() {
             waiting.insert(d.seq(), d);
@@ -133,10 +140,8 @@ where
                 turn += 1;
                 match d {
                     Done::Restart(_) => restart(&mut state),
-                    Done::Page(_, records, slot) => {
-                        for r in records? {
-                            fold(&mut state, r);
-                        }
+                    Done::Page(_, folded, slot) => {
+                        merge(&mut state, folded?);
                         drop(slot);
                     }
                 }
@@ -159,12 +164,16 @@ fn next(jobs: &Mutex<mpsc::Receiver<Job>>) -> Result<Job, mpsc::RecvError> {
         .recv()
 }
 
-/// Every item of a page parsed, or why the first that failed did.
-fn records<R>(page: &Parsed, parse: &dyn Fn(&[u8]) -> Result<R, String>) -> Result<Vec<R>, String> {
-    page.items
-        .iter()
-        .map(|r| parse(&page.body[r.clone()]))
-        .collect()
+/// Every item of a page folded into `state`, or why the first that failed did.
+fn fold_page<T>(
+    page: &Parsed,
+    mut state: T,
+    each: &dyn Fn(&mut T, &[u8]) -> Result<(), String>,
+) -> Result<T, String> {
+    for r in &page.items {
+        each(&mut state, &page.body[r.clone()])?;
+    }
+    Ok(state)
 }
 
 #[cfg(test)]
@@ -184,10 +193,15 @@ mod tests {
         Ok(n)
     }
 
+    fn push(seen: &mut Vec<u64>, item: &[u8]) -> Result<(), String> {
+        seen.push(slow_number(item)?);
+        Ok(())
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_are_folded_in_page_order_whatever_thread_parses_them() {
         for threads in [2, 3, 4] {
-            let pipe = Pipe::dealt(threads, Vec::new(), Vec::clear, slow_number, Vec::push);
+            let pipe = Pipe::dealt(threads, Vec::new(), Vec::clear, Vec::new, push, Vec::extend);
             for p in 0..30u64 {
                 if p == 10 {
                     // A list that starts over forgets pages 0-9, in its turn.
@@ -203,26 +217,31 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_page_keeps_its_slot_until_it_is_folded() {
-        // The fold holds on the first record until the test lets it go.
+    async fn a_page_keeps_its_slot_until_it_is_merged() {
+        // The merge holds on the first page until the test lets it go.
         let (go, wait) = std::sync::mpsc::channel::<()>();
         let pipe = Pipe::dealt(
             2,
             0u64,
             |_| {},
-            slow_number,
-            move |n: &mut u64, _| {
+            || 0u64,
+            |n: &mut u64, item: &[u8]| {
+                slow_number(item)?;
+                *n += 1;
+                Ok(())
+            },
+            move |n: &mut u64, page: u64| {
                 if *n == 0 {
                     let _ = wait.recv();
                 }
-                *n += 1;
+                *n += page;
             },
         );
         for p in 0..3 {
             let (slot, _) = pipe.slot().await;
             assert!(pipe.page(page(&[p.to_string()]), slot));
         }
-        // All three parsed by now, none folded past the first: their slots stay taken.
+        // All three parsed by now, none merged past the first: their slots stay taken.
         std::thread::sleep(std::time::Duration::from_millis(50));
         assert_eq!(pipe.free(), 0);
         go.send(()).unwrap();
@@ -234,7 +253,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_item_that_fails_stops_the_list_and_says_why() {
-        let pipe = Pipe::dealt(2, Vec::new(), Vec::clear, slow_number, Vec::push);
+        let pipe = Pipe::dealt(2, Vec::new(), Vec::clear, Vec::new, push, Vec::extend);
         let mut sent = 0;
         for p in 0..50u64 {
             let (slot, _) = pipe.slot().await;

@@ -81,18 +81,21 @@ impl<T: Send + 'static> Pipe<T> {
         }
     }
 
-    /// Starts `threads` parsing threads that turn items into records with `parse`, and
-    /// one thread that folds them into `state` in page order ([`super::deal`]). A list
-    /// has `threads + 1` slots: a page parsing on each thread, one more downloading.
-    pub(super) fn dealt<R: Send + 'static>(
+    /// Starts `threads` parsing threads that fold each page into a `fresh` state with
+    /// `each`, and one thread that `merge`s those into `state` in page order
+    /// ([`super::deal`]). A list has `threads + 1` slots: a page parsing on each thread,
+    /// one more downloading.
+    pub(super) fn dealt(
         threads: usize,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        parse: impl Fn(&[u8]) -> Result<R, String> + Send + Sync + 'static,
-        fold: impl FnMut(&mut T, R) + Send + 'static,
+        fresh: impl Fn() -> T + Send + Sync + 'static,
+        each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
+        merge: impl FnMut(&mut T, T) + Send + 'static,
     ) -> Self {
         let (give, spare) = std::sync::mpsc::channel();
-        let (dealer, worker) = super::deal::start(threads, state, restart, parse, fold, &give);
+        let (dealer, worker) =
+            super::deal::start(threads, state, restart, fresh, each, merge, &give);
         Self {
             sink: Sink::Dealt(dealer),
             slots: Arc::new(Semaphore::new(threads.max(1) + 1)),
