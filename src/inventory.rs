@@ -10,6 +10,7 @@
 //! replacing duplicates, merging the builders of concurrent lists).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ use crate::surface::Warning;
 mod anchors;
 mod builder;
 mod kubernetes;
+mod labels;
 mod pdb;
 #[cfg(test)]
 mod tests;
@@ -25,13 +27,12 @@ mod tests;
 pub use anchors::AnchorBundle;
 pub use builder::{InventoryBuilder, PodRecord};
 pub use kubernetes::KubernetesVersions;
+/// Labels or annotations, sorted so that folding and output are deterministic.
+pub use labels::Labels;
 pub use pdb::{Budget, Pdb, Requirement, Selector};
 
 /// The Gateway API group (Gateways are identified by it).
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
-
-/// Labels or annotations, sorted so that folding and output are deterministic.
-pub type Labels = BTreeMap<String, String>;
 
 /// Resource requests or limits of one container, as the raw quantity strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,8 +64,11 @@ pub struct PodShape {
     /// Only the annotations the catalog looks at (others are dropped while reading).
     pub annotations: Labels,
     pub service_account: String,
-    pub containers: Vec<Container>,
-    pub init_containers: Vec<Container>,
+    /// Shared: the pod groups and templates of a cluster hold a few distinct containers
+    /// (the same sidecar everywhere), so the builder keeps one copy of each
+    /// ([`InventoryBuilder`] interns them).
+    pub containers: Vec<Arc<Container>>,
+    pub init_containers: Vec<Arc<Container>>,
 }
 
 impl PodShape {
@@ -74,6 +78,7 @@ impl PodShape {
         self.containers
             .iter()
             .chain(self.init_containers.iter().filter(|c| c.restart_always))
+            .map(|c| &**c)
     }
 }
 

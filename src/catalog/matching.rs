@@ -102,7 +102,7 @@ impl Match {
             return None;
         }
         if self.images.is_empty() {
-            return Some(shape.containers.first());
+            return Some(shape.containers.first().map(|c| &**c));
         }
         let hit = shape
             .containers

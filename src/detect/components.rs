@@ -157,6 +157,7 @@ fn component_version(
                 shape
                     .containers
                     .iter()
+                    .map(|c| &**c)
                     .find(|c| !is_sidecar(catalog, shape, c))
             }),
     };
@@ -214,7 +215,7 @@ impl Detector<'_> {
                 .shape
                 .running_containers()
                 .find(|c| image_matches(&c.image, &p.image))
-                .or_else(|| unit.shape.containers.first());
+                .or_else(|| unit.shape.containers.first().map(|c| &**c));
             let mut placement = p.placement;
             if let (Some(label), Some(otherwise)) = (&p.namespace_label, p.placement_otherwise) {
                 let bound_name = p

@@ -61,7 +61,7 @@ pub(super) fn project(
                 ns_annotations,
             );
             let mut injected = shape.clone();
-            injected.containers.push(proxy);
+            injected.containers.push(std::sync::Arc::new(proxy));
             out.insert(i, injected);
             break;
         }

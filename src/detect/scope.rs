@@ -162,11 +162,11 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
-            containers: vec![Container {
+            containers: vec![std::sync::Arc::new(Container {
                 name: "c".into(),
                 image: image.into(),
                 ..Default::default()
-            }],
+            })],
             ..Default::default()
         }
     }

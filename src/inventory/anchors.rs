@@ -24,12 +24,7 @@ pub struct AnchorBundle {
 
 impl InventoryBuilder {
     /// A ConfigMap: kept only when the catalog names it, and only the catalog's keys.
-    pub fn add_config_map(
-        &mut self,
-        namespace: &str,
-        name: &str,
-        mut data: BTreeMap<String, String>,
-    ) {
+    pub fn add_config_map(&mut self, namespace: &str, name: &str, data: &super::Labels) {
         self.add_other(Some(namespace));
         let wanted: Vec<_> = self
             .keeps()
@@ -75,7 +70,6 @@ impl InventoryBuilder {
             });
             self.inv.anchors.push(bundle);
         }
-        data.clear();
     }
 
     /// A trust-anchor ConfigMap the server refused to give (403).

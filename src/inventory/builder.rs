@@ -2,13 +2,13 @@
 //! into groups as they arrive; a later copy of an object replaces the earlier one (with a
 //! warning). Apart from the records it fills, which downstream code reads without it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use super::{
-    Crd, Gateway, Inventory, KeepKeys, Namespace, OwnerRef, PodGroup, PodShape, UsageMap,
-    WebhookConfig, WebhookKind, Workload, WorkloadKind, GATEWAY_GROUP,
+    Container, Crd, Gateway, Inventory, KeepKeys, Namespace, OwnerRef, PodGroup, PodShape,
+    UsageMap, WebhookConfig, WebhookKind, Workload, WorkloadKind, GATEWAY_GROUP,
 };
 use crate::surface::{Warning, WarningCode};
 
@@ -52,6 +52,8 @@ pub struct InventoryBuilder {
     /// Configuration objects read from files, by (group, kind, namespace, name): a second
     /// copy is counted once. (Live lists hold each object once and are not kept.)
     config_seen: BTreeMap<(String, String, String, String), String>,
+    /// One copy of each distinct container the kept shapes hold (see [`PodShape`]).
+    containers: HashSet<Arc<Container>>,
 }
 
 /// One pod as a source read it, before folding.
@@ -180,14 +182,35 @@ impl InventoryBuilder {
             .annotations
             .retain(|k, _| self.keep.keeps_annotation(k));
         for k in PER_POD_LABELS {
-            shape.labels.remove(*k);
+            shape.labels.remove(k);
         }
         for c in shape
             .containers
             .iter_mut()
             .chain(&mut shape.init_containers)
         {
-            c.env.retain(|k, _| self.keep.env.contains(k));
+            if c.env.keys().any(|k| !self.keep.env.contains(k)) {
+                Arc::make_mut(c)
+                    .env
+                    .retain(|k, _| self.keep.env.contains(k));
+            }
+        }
+    }
+
+    /// Replaces the shape's containers with the copies already kept, and keeps its new
+    /// ones (a shape kept in a group or a workload, not one folded into a group).
+    fn intern(&mut self, shape: &mut PodShape) {
+        for c in shape
+            .containers
+            .iter_mut()
+            .chain(&mut shape.init_containers)
+        {
+            match self.containers.get(c) {
+                Some(kept) => *c = kept.clone(),
+                None => {
+                    self.containers.insert(c.clone());
+                }
+            }
         }
     }
 
@@ -221,6 +244,7 @@ impl InventoryBuilder {
             g.count = g.count.saturating_add(1);
             i
         } else {
+            self.intern(&mut pod.shape);
             self.inv.pod_groups.push(PodGroup {
                 namespace: pod.namespace,
                 owner: pod.owner,
@@ -251,6 +275,7 @@ impl InventoryBuilder {
         self.saw_namespace(&w.namespace);
         let mut template = std::mem::take(&mut w.template);
         self.trim_shape(&mut template);
+        self.intern(&mut template);
         w.template = template;
         self.keep.trim_labels(&mut w.labels);
         let group = match w.kind {
@@ -371,9 +396,12 @@ impl InventoryBuilder {
         for (name, ns) in o.namespaces {
             self.inv.namespaces.insert(name, ns);
         }
-        self.inv.workloads.extend(o.workloads);
+        for mut w in o.workloads {
+            self.intern(&mut w.template);
+            self.inv.workloads.push(w);
+        }
         self.inv.replica_sets.extend(o.replica_sets);
-        for g in o.pod_groups {
+        for mut g in o.pod_groups {
             let hash = fold_hash(&g.namespace, g.owner.as_ref(), &g.shape);
             if let Some(i) = self.group_of(hash, &g.namespace, g.owner.as_ref(), &g.shape) {
                 let mine = &mut self.inv.pod_groups[i];
@@ -382,6 +410,7 @@ impl InventoryBuilder {
                     mine.usage.entry(c).or_default().add(u);
                 }
             } else {
+                self.intern(&mut g.shape);
                 self.inv.pod_groups.push(g);
                 let i = self.inv.pod_groups.len() - 1;
                 self.groups.entry(hash).or_default().push(i);

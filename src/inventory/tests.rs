@@ -5,11 +5,11 @@ use super::*;
 fn pod(name: &str, extra_label: Option<(&str, &str)>) -> PodRecord {
     let mut shape = PodShape {
         service_account: "default".into(),
-        containers: vec![Container {
+        containers: vec![std::sync::Arc::new(Container {
             name: "app".into(),
             image: "nginx:1".into(),
             ..Default::default()
-        }],
+        })],
         ..Default::default()
     };
     shape

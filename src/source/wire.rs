@@ -168,7 +168,7 @@ where
                 kind: wk,
                 namespace: ns,
                 name: w.metadata.name,
-                labels: w.metadata.labels.0,
+                labels: w.metadata.labels,
                 replicas: w.spec.replicas,
                 desired_scheduled: w.status.desired_number_scheduled,
                 ready_replicas: w.status.ready(),
@@ -195,7 +195,7 @@ where
                         kind: WorkloadKind::ReplicaSet,
                         namespace: ns,
                         name: r.metadata.name,
-                        labels: r.metadata.labels.0,
+                        labels: r.metadata.labels,
                         replicas: r.spec.replicas,
                         desired_scheduled: None,
                         ready_replicas: r.status.ready(),
@@ -222,8 +222,8 @@ where
             b.add_namespace(
                 n.metadata.name,
                 Namespace {
-                    labels: n.metadata.labels.0,
-                    annotations: n.metadata.annotations.0,
+                    labels: n.metadata.labels,
+                    annotations: n.metadata.annotations,
                 },
             );
         }
@@ -239,7 +239,7 @@ where
         ObjectKind::Secret => {}
         ObjectKind::ConfigMap => {
             let c: WireConfigMap = parse(object)?;
-            b.add_config_map(&namespace(&c.metadata), &c.metadata.name, c.data.0);
+            b.add_config_map(&namespace(&c.metadata), &c.metadata.name, &c.data);
         }
         ObjectKind::Crd => {
             let c: WireCrd = parse(object)?;
@@ -279,7 +279,7 @@ where
             b.add_webhook_config(WebhookConfig {
                 kind,
                 name: w.metadata.name,
-                labels: w.metadata.labels.0,
+                labels: w.metadata.labels,
                 webhooks: w
                     .webhooks
                     .into_iter()
@@ -320,7 +320,7 @@ where
                 namespace: namespace(&g.metadata),
                 name: g.metadata.name,
                 class: g.spec.gateway_class_name,
-                labels: g.metadata.labels.0,
+                labels: g.metadata.labels,
             });
         }
     }

@@ -1003,11 +1003,22 @@ fn fleet_scans_every_context_and_saves_one_snapshot_each() {
         .collect();
     assert_eq!(contexts, ["eu", "us", "ap/south"]);
     let zero = run(
-        &["scan", "--all-contexts", "--clusters-at-once", "0", "--kubeconfig", &kc],
+        &[
+            "scan",
+            "--all-contexts",
+            "--clusters-at-once",
+            "0",
+            "--kubeconfig",
+            &kc,
+        ],
         None,
     );
     assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
-    assert!(stderr(&zero).contains("--clusters-at-once"), "{}", stderr(&zero));
+    assert!(
+        stderr(&zero).contains("--clusters-at-once"),
+        "{}",
+        stderr(&zero)
+    );
 
     // A context named twice is scanned and printed once.
     let o = run(

@@ -202,24 +202,26 @@ impl Lister {
     }
 
     /// Like [`Lister::pages`], with the pages dealt to several parsing threads: each folds
-    /// its page into a `fresh` state with `each`, and those are merged into `state` in page
-    /// order ([`deal`]). One thread (`MESHSURFACE_PARSE_THREADS=1`, or one core) is
-    /// [`Lister::pages`] with `each`.
+    /// its page into a `fresh` state with `each`, and those are merged into the list's
+    /// (`fresh` too, and again after a restart) in page order ([`deal`]). One thread
+    /// (`MESHSURFACE_PARSE_THREADS=1`, or one core) is [`Lister::pages`] with `each`.
     pub(super) async fn pages_dealt<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
-        state: T,
-        restart: impl FnMut(&mut T) + Send + 'static,
         fresh: impl Fn() -> T + Send + Sync + 'static,
         each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
         merge: impl FnMut(&mut T, T) + Send + 'static,
     ) -> Result<T, Fault> {
+        let fresh = std::sync::Arc::new(fresh);
+        let again = fresh.clone();
+        let restart = move |s: &mut T| *s = again();
         let threads = deal::threads();
         if threads < 2 || !pipe::overlapped() {
-            return self.pages(base, accept, state, restart, each).await;
+            return self.pages(base, accept, fresh(), restart, each).await;
         }
-        let pipe = Pipe::dealt(threads, state, restart, fresh, each, merge);
+        let state = fresh();
+        let pipe = Pipe::dealt(threads, state, restart, move || fresh(), each, merge);
         let walked = self.walk(base, accept, &pipe).await;
         let parsed = pipe.finish().await;
         walked?;

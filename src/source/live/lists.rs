@@ -80,15 +80,11 @@ impl Lister {
         if kind == ObjectKind::Pod {
             // The big list: parsed on several threads, added in page order.
             let env = self.keep.env.clone();
-            let fresh = Arc::new(fresh);
-            let (first, again) = (fresh.clone(), fresh.clone());
             return self
                 .pages_dealt(
                     &spec.path(namespace),
                     accept,
-                    first(),
-                    move |b| *b = again(),
-                    move || fresh(),
+                    fresh,
                     move |b, item| {
                         let pod = pod_record_json(item, &env)
                             .map_err(|e| format!("an object the server sent: {e}"))?;

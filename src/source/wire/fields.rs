@@ -4,36 +4,15 @@
 //! changed one at a time.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::inventory::{Container, OwnerRef, PodShape, Resources};
+use crate::inventory::{Container, Labels, OwnerRef, PodShape, Resources};
 
 /// A string map that also takes numbers and booleans (`version: 2` in hand-written YAML).
-#[derive(Debug, Default)]
-pub(super) struct StrMap(pub(super) BTreeMap<String, String>);
-
-impl<'de> Deserialize<'de> for StrMap {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
-        Ok(StrMap(
-            raw.unwrap_or_default()
-                .into_iter()
-                .filter_map(|(k, v)| scalar_string(v).map(|s| (k, s)))
-                .collect(),
-        ))
-    }
-}
-
-pub(super) fn scalar_string(v: serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
+pub(super) type StrMap = Labels;
 
 pub(super) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -340,8 +319,7 @@ pub(super) struct WireGatewaySpec {
     pub(super) gateway_class_name: String,
 }
 
-pub(super) fn resources(map: StrMap) -> Resources {
-    let mut m = map.0;
+pub(super) fn resources(mut m: StrMap) -> Resources {
     Resources {
         cpu: m.remove("cpu"),
         memory: m.remove("memory"),
@@ -380,8 +358,8 @@ pub(super) fn shape(
     env: &BTreeSet<String>,
 ) -> PodShape {
     PodShape {
-        labels: labels.0,
-        annotations: annotations.0,
+        labels,
+        annotations,
         service_account: spec
             .service_account_name
             .or(spec.service_account)
@@ -389,12 +367,12 @@ pub(super) fn shape(
         containers: spec
             .containers
             .into_iter()
-            .map(|c| container(c, env))
+            .map(|c| Arc::new(container(c, env)))
             .collect(),
         init_containers: spec
             .init_containers
             .into_iter()
-            .map(|c| container(c, env))
+            .map(|c| Arc::new(container(c, env)))
             .collect(),
     }
 }

@@ -72,7 +72,7 @@ pub(super) fn budget(field: &str, v: serde_json::Value) -> Result<Option<Budget>
 
 pub(super) fn selector(s: WireSelector) -> Selector {
     Selector {
-        labels: s.match_labels.0,
+        labels: s.match_labels,
         expressions: s
             .match_expressions
             .into_iter()

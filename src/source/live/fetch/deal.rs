@@ -165,11 +165,10 @@ fn next(jobs: &Mutex<mpsc::Receiver<Job>>) -> Result<Job, mpsc::RecvError> {
 }
 
 /// Every item of a page folded into `state`, or why the first that failed did.
-fn fold_page<T>(
-    page: &Parsed,
-    mut state: T,
-    each: &dyn Fn(&mut T, &[u8]) -> Result<(), String>,
-) -> Result<T, String> {
+fn fold_page<T, E>(page: &Parsed, mut state: T, each: &E) -> Result<T, String>
+where
+    E: Fn(&mut T, &[u8]) -> Result<(), String>,
+{
     for r in &page.items {
         each(&mut state, &page.body[r.clone()])?;
     }
