@@ -158,7 +158,13 @@ impl Lister {
         } else {
             ERROR_BODY_BYTES
         };
-        let body = match read_body(resp.into_body(), cap, buf.unwrap_or_default()).await {
+        let length = resp
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let buf = room_for(buf.unwrap_or_default(), length, cap);
+        let body = match read_body(resp.into_body(), cap, buf).await {
             Ok(b) => b,
             Err(e) => return Ok(Attempt::Retry(e, None)),
         };
@@ -365,6 +371,20 @@ impl Body {
 }
 
 /// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
+/// A buffer with room for an answer of `length` bytes (its `Content-Length`, when given
+/// and under `cap`): the one given back by an earlier page when it is big enough, else a
+/// new one of that size and an eighth more (pages of one list differ a little), so that a
+/// page does not sit in a buffer doubled past its size (docs/performance.md).
+fn room_for(buf: bytes::BytesMut, length: Option<u64>, cap: u64) -> bytes::BytesMut {
+    match length
+        .filter(|&n| n <= cap)
+        .and_then(|n| usize::try_from(n).ok())
+    {
+        Some(n) if buf.capacity() < n => bytes::BytesMut::with_capacity(n.saturating_add(n / 8)),
+        _ => buf,
+    }
+}
+
 async fn read_body(
     mut body: kube::client::Body,
     cap: u64,

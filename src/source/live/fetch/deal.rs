@@ -30,15 +30,12 @@ use super::page::Parsed;
 const MAX_THREADS: usize = 4;
 
 /// How many threads parse a list that can be dealt: `MESHSURFACE_PARSE_THREADS` (at most
-/// [`MAX_THREADS`]), else two when the machine has two cores or more.
+/// [`MAX_THREADS`]), else one (see the module docs).
 pub(super) fn threads() -> usize {
     std::env::var("MESHSURFACE_PARSE_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-        .map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
-            |n| n.clamp(1, MAX_THREADS),
-        )
+        .map_or(1, |n| n.clamp(1, MAX_THREADS))
 }
 
 enum Job {
