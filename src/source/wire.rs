@@ -131,6 +131,41 @@ pub fn pod_record_json(item: &[u8], env: &BTreeSet<String>) -> Result<PodRecord,
     }
 }
 
+/// The pods of a JSON array (or `null`) that is all of `items` but whitespace, in one
+/// pass, each handed to `each` as it is read; how many. An error does not name the item
+/// (the caller reads the page item by item with [`pod_record_json`] for that).
+pub fn pod_records_array(
+    items: &[u8],
+    env: &BTreeSet<String>,
+    each: &mut dyn FnMut(PodRecord),
+) -> Result<u64, serde_json::Error> {
+    struct Pods<'e, 'f> {
+        env: &'e BTreeSet<String>,
+        each: &'f mut dyn FnMut(PodRecord),
+    }
+    impl<'de> serde::de::Visitor<'de> for Pods<'_, '_> {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of pods")
+        }
+        fn visit_unit<E>(self) -> Result<u64, E> {
+            Ok(0)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+            let mut n = 0u64;
+            while let Some(p) = seq.next_element::<WirePod<'de>>()? {
+                (self.each)(record(p, self.env));
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(items);
+    let n = serde::Deserializer::deserialize_any(&mut de, Pods { env, each })?;
+    de.end()?;
+    Ok(n)
+}
+
 fn record(p: WirePod<'_>, env: &BTreeSet<String>) -> PodRecord {
     PodRecord {
         namespace: namespace(&p.metadata),

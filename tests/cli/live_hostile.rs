@@ -215,3 +215,40 @@ fn a_tls_failure_is_named_and_not_retried() {
     assert!(err.contains("not retried"), "{err}");
     assert_eq!(connections.load(Ordering::SeqCst), 1, "{err}");
 }
+
+/// A pod sent with a field of the wrong type, on a page the scan reads in one pass: the
+/// pods are unread (the scan incomplete) and the warning names the pod's field, as when
+/// each item is read on its own; with two parsing threads too.
+#[test]
+fn a_malformed_pod_is_named_by_its_field() {
+    let mut objects =
+        fakekube::load_path(&crate::util::root().join("fixtures/clusters/istio-sidecar"))
+            .expect("fixture loads");
+    objects.push(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "zz-bad", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "image": 7}]}
+    }));
+    let live = Live::serve("bad-pod", fakekube::FakeKube::new(objects));
+    for threads in ["1", "2"] {
+        let o = crate::util::run_env(
+            &[
+                "scan",
+                "-o",
+                "json",
+                "--quiet",
+                "--kubeconfig",
+                &live.kubeconfig,
+            ],
+            None,
+            &[("MESHSURFACE_PARSE_THREADS", threads)],
+        );
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let s = json(&o);
+        let all = s["warnings"].to_string();
+        assert!(
+            all.contains("spec.containers[0].image") && all.contains("invalid type: integer `7`"),
+            "{threads} threads: {all}"
+        );
+    }
+}

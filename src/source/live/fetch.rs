@@ -18,13 +18,13 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use http_body_util::BodyExt;
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
+use serde::Deserialize;
 
 use super::transport::transport_error;
 use super::Lister;
 use bound::ListBound;
-use page::Parsed;
+use page::Page;
+pub(super) use page::Parsed;
 use pipe::Pipe;
 
 mod bound;
@@ -197,53 +197,80 @@ impl Lister {
         accept: &str,
         state: T,
         restart: impl FnMut(&mut T) + Send + 'static,
-        each: impl FnMut(&mut T, &[u8]) -> Result<(), String> + Send + 'static,
+        mut each: impl FnMut(&mut T, &[u8]) -> Result<(), String> + Send + 'static,
     ) -> Result<T, Fault> {
         let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
-        let pipe = Pipe::start(slots, state, restart, each);
-        let walked = self.walk(base, accept, &pipe).await;
-        let parsed = pipe.finish().await;
-        walked?;
-        parsed.map_err(Fault::Failed)
+        let pipe = Pipe::start(slots, state, restart, move |s, page| {
+            page.each(|item| each(s, item))
+        });
+        self.drain(base, accept, pipe, false).await
     }
 
-    /// Like [`Lister::pages`], with the pages dealt to several parsing threads: each folds
-    /// its page into a `fresh` state with `each`, and those are merged into the list's
-    /// (`fresh` too, and again after a restart) in page order ([`deal`]). One thread
-    /// (`MESHSURFACE_PARSE_THREADS=1`, or one core) is [`Lister::pages`] with `each`.
+    /// Like [`Lister::pages`], with each page handed whole to `each` and read head first
+    /// ([`page::head`]: the items in one pass), and dealt to several parsing threads: each
+    /// folds its page into a `fresh` state, and those are merged into the list's (`fresh`
+    /// too, and again after a restart) in page order ([`deal`]). One thread
+    /// (`MESHSURFACE_PARSE_THREADS=1`, the default) folds each page into the list's state.
     pub(super) async fn pages_dealt<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
         fresh: impl Fn() -> T + Send + Sync + 'static,
-        each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
+        each: impl Fn(&mut T, &Parsed) -> Result<u64, String> + Send + Sync + 'static,
         merge: impl FnMut(&mut T, T) + Send + 'static,
     ) -> Result<T, Fault> {
         let fresh = std::sync::Arc::new(fresh);
         let again = fresh.clone();
         let restart = move |s: &mut T| *s = again();
         let threads = deal::threads();
-        if threads < 2 || !pipe::overlapped() {
-            return self.pages(base, accept, fresh(), restart, each).await;
-        }
-        let state = fresh();
-        let pipe = Pipe::dealt(threads, state, restart, move || fresh(), each, merge);
-        let walked = self.walk(base, accept, &pipe).await;
+        let pipe = if threads < 2 || !pipe::overlapped() {
+            let slots = if pipe::overlapped() { pipe::SLOTS } else { 1 };
+            Pipe::start(slots, fresh(), restart, each)
+        } else {
+            Pipe::dealt(threads, (fresh(), restart), move || fresh(), each, merge)
+        };
+        self.drain(base, accept, pipe, true).await
+    }
+
+    /// Walks the list into `pipe`, then waits for it: the state, or why the list failed.
+    async fn drain<T: Send + 'static>(
+        &self,
+        base: &str,
+        accept: &str,
+        pipe: Pipe<T>,
+        head_first: bool,
+    ) -> Result<T, Fault> {
+        let walked = self.walk(base, accept, &pipe, head_first).await;
+        let counted = pipe.counter();
         let parsed = pipe.finish().await;
+        // Items of pages read head first are counted once parsed.
+        let given = *walked.as_ref().unwrap_or(&0);
+        self.progress.objects.fetch_add(
+            counted
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .saturating_sub(given),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         walked?;
         parsed.map_err(Fault::Failed)
     }
 
     /// Downloads the pages of a list into `pipe`; stops early (Ok) when the parser did.
+    /// Each page is read whole to find its items and continue token ([`page::Page`]), or,
+    /// `head_first`, only up to its `items` when it can be ([`page::head`]): its items are
+    /// then counted (for the progress line and the [`ListBound`]) once parsed. Returns how
+    /// many items it counted.
     async fn walk<T: Send + 'static>(
         &self,
         base: &str,
         accept: &str,
         pipe: &Pipe<T>,
-    ) -> Result<(), Fault> {
+        head_first: bool,
+    ) -> Result<u64, Fault> {
         let mut restarts = 0;
         let mut next: Option<String> = None;
         let mut bound = ListBound::new(self.page_size);
+        let mut given = 0u64;
         loop {
             let mut path = format!("{base}?limit={}", self.page_size);
             if let Some(token) = &next {
@@ -260,7 +287,7 @@ impl Lister {
                     next = None;
                     bound = ListBound::new(self.page_size);
                     if !pipe.restart() {
-                        return Ok(());
+                        return Ok(given);
                     }
                     continue;
                 }
@@ -268,18 +295,22 @@ impl Lister {
                     return Err(Fault::Failed(format!("HTTP {code}: {msg}")))
                 }
             };
-            let Page {
-                items,
-                next: token,
-                remaining,
-            } = Page::parse(&bytes).map_err(Fault::Invalid)?;
-            let items = page::ranges(&bytes, &items);
-            let count = items.len() as u64;
+            let head = head_first.then(|| page::head(&bytes)).flatten();
+            let (items, token, remaining, count) = if let Some(h) = head {
+                let count = pipe.parsed().saturating_sub(given);
+                (page::Items::Array(h.items), h.next, h.remaining, count)
+            } else {
+                let p = Page::parse(&bytes).map_err(Fault::Invalid)?;
+                let items = page::ranges(&bytes, &p.items);
+                let count = items.len() as u64;
+                (page::Items::Split(items), p.next, p.remaining, count)
+            };
+            given = given.saturating_add(count);
             self.progress
                 .objects
                 .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
             if !pipe.page(Parsed { body: bytes, items }, slot) {
-                return Ok(());
+                return Ok(given);
             }
             match token {
                 Some(t) => {
@@ -288,70 +319,9 @@ impl Lister {
                         .map_err(Fault::Invalid)?;
                     next = Some(t);
                 }
-                None => return Ok(()),
+                None => return Ok(given),
             }
         }
-    }
-}
-
-/// One page of a list, checked to be one.
-#[derive(Debug)]
-struct Page<'a> {
-    items: Vec<&'a RawValue>,
-    /// The continue token, when not empty.
-    next: Option<String>,
-    remaining: Option<u64>,
-}
-
-impl<'a> Page<'a> {
-    /// A list is an object whose `kind` ends in `List` and which has `items` (`null`
-    /// and `[]` are an empty page). A `Status` answered with 200, a single object, an
-    /// HTML page are not lists.
-    fn parse(bytes: &'a [u8]) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        struct Wire<'a> {
-            kind: Option<String>,
-            #[serde(default)]
-            metadata: ListMeta,
-            #[serde(borrow, default, deserialize_with = "present")]
-            items: Option<Vec<&'a RawValue>>,
-        }
-        #[derive(Default, Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct ListMeta {
-            #[serde(rename = "continue", default)]
-            next: Option<String>,
-            #[serde(default)]
-            remaining_item_count: Option<i64>,
-        }
-        fn present<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<Vec<&'de RawValue>>, D::Error> {
-            Ok(Some(
-                Option::<Vec<&'de RawValue>>::deserialize(d)?.unwrap_or_default(),
-            ))
-        }
-        let w: Wire<'a> =
-            serde_json::from_slice(bytes).map_err(|e| format!("the answer is not a list: {e}"))?;
-        let kind = w.kind.unwrap_or_default();
-        let items = match w.items {
-            Some(items) if kind.ends_with("List") => items,
-            Some(_) => return Err(format!("the answer is not a list (kind {kind:?})")),
-            None => {
-                return Err(format!(
-                    "the answer is not a list (kind {kind:?}, no items): {}",
-                    status_message(bytes)
-                ))
-            }
-        };
-        Ok(Page {
-            items,
-            next: w.metadata.next.filter(|t| !t.is_empty()),
-            remaining: w
-                .metadata
-                .remaining_item_count
-                .map(|n| u64::try_from(n).unwrap_or(0)),
-        })
     }
 }
 
@@ -370,21 +340,25 @@ impl Body {
     }
 }
 
-/// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
 /// A buffer with room for an answer of `length` bytes (its `Content-Length`, when given
 /// and under `cap`): the one given back by an earlier page when it is big enough, else a
-/// new one of that size and an eighth more (pages of one list differ a little), so that a
+/// new one of that size and a sixteenth more (pages of one list differ a little), so that a
 /// page does not sit in a buffer doubled past its size (docs/performance.md).
 fn room_for(buf: bytes::BytesMut, length: Option<u64>, cap: u64) -> bytes::BytesMut {
     match length
         .filter(|&n| n <= cap)
         .and_then(|n| usize::try_from(n).ok())
     {
-        Some(n) if buf.capacity() < n => bytes::BytesMut::with_capacity(n.saturating_add(n / 8)),
+        Some(n) if buf.capacity() < n => {
+            // The old one goes first: three pod pages are not held at once, even briefly.
+            drop(buf);
+            bytes::BytesMut::with_capacity(n.saturating_add(n / 16))
+        }
         _ => buf,
     }
 }
 
+/// Reads a body frame by frame, stopping (and dropping the connection) past `cap` bytes.
 async fn read_body(
     mut body: kube::client::Body,
     cap: u64,

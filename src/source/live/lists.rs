@@ -9,6 +9,7 @@
 //! * [`Outcome`] folds the results in: a list that failed becomes a warning naming it,
 //!   and decides whether the scan is complete, partial, or never reached the server.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -18,7 +19,9 @@ use super::progress::Progress;
 use super::resources::{resources, ResourceSpec};
 use super::LiveOptions;
 use crate::inventory::{Inventory, InventoryBuilder, KeepKeys, UsageMap};
-use crate::source::wire::{add_object, pod_record_json, ObjectKind};
+use crate::source::wire::{add_object, pod_record_json, pod_records_array, ObjectKind};
+
+use super::fetch::Parsed;
 use crate::surface::{Warning, WarningCode};
 
 pub(super) const METADATA_ACCEPT: &str =
@@ -85,12 +88,7 @@ impl Lister {
                     &spec.path(namespace),
                     accept,
                     fresh,
-                    move |b, item| {
-                        let pod = pod_record_json(item, &env)
-                            .map_err(|e| format!("an object the server sent: {e}"))?;
-                        b.add_pod(pod);
-                        Ok(())
-                    },
+                    move |b, page| pods(b, page, &env),
                     InventoryBuilder::merge,
                 )
                 .await;
@@ -107,6 +105,38 @@ impl Lister {
         )
         .await
     }
+}
+
+/// Folds one page of pods into `b`: read in one pass when it was read head first, else
+/// item by item. When the one pass fails, the page is read item by item for an error that
+/// names the item and field; when only what follows the items is odd (a server that
+/// writes `items` before other members), the whole page is read to check it.
+fn pods(b: &mut InventoryBuilder, page: &Parsed, env: &BTreeSet<String>) -> Result<u64, String> {
+    let sent = |e: &dyn std::fmt::Display| format!("an object the server sent: {e}");
+    let one = |item: &[u8]| pod_record_json(item, env).map_err(|e| sent(&e));
+    let Some(array) = page.array() else {
+        return page.each(|item| {
+            b.add_pod(one(item)?);
+            Ok(())
+        });
+    };
+    let mut folded = 0u64;
+    let e = match pod_records_array(array, env, &mut |pod| {
+        folded += 1;
+        b.add_pod(pod);
+    }) {
+        Ok(n) => return Ok(n),
+        Err(e) => e,
+    };
+    let split = page.split()?;
+    if split.len() as u64 == folded {
+        // Every item was read; only the rest of the page was not what was expected.
+        return Ok(folded);
+    }
+    for r in split {
+        one(&page.body[r])?;
+    }
+    Err(format!("the answer is not a list: {e}"))
 }
 
 /// One list to run: a resource, in one namespace or (None) in all.

@@ -76,20 +76,22 @@ impl Dealer {
 }
 
 /// Starts `threads` parsing threads and the merging task. `fresh` makes an empty state,
-/// `each` folds one item into a state (on a parsing thread, into its page's state),
-/// `merge` adds a page's state to the list's, `restart` resets it; `give` takes the
-/// buffers of parsed pages back to the downloader.
-pub(super) fn start<T>(
+/// `each` folds one page into a state (on a parsing thread, into its page's state) and
+/// says how many items it held (added to `parsed`), `merge` adds a page's state to the
+/// list's, `restart` resets it; `give` takes the buffers of parsed pages back to the
+/// downloader.
+pub(super) fn start<T, F, E, M>(
     threads: usize,
-    mut state: T,
-    mut restart: impl FnMut(&mut T) + Send + 'static,
-    fresh: impl Fn() -> T + Send + Sync + 'static,
-    each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
-    mut merge: impl FnMut(&mut T, T) + Send + 'static,
+    (mut state, mut restart): (T, impl FnMut(&mut T) + Send + 'static),
+    (fresh, each, mut merge): (F, E, M),
     give: &mpsc::Sender<BytesMut>,
+    parsed: &Arc<AtomicU64>,
 ) -> (Dealer, tokio::task::JoinHandle<Result<T, String>>)
 where
     T: Send + 'static,
+    F: Fn() -> T + Send + Sync + 'static,
+    E: Fn(&mut T, &Parsed) -> Result<u64, String> + Send + Sync + 'static,
+    M: FnMut(&mut T, T) + Send + 'static,
 {
     let (tx, jobs) = mpsc::channel::<Job>();
     let jobs = Arc::new(Mutex::new(jobs));
@@ -97,8 +99,13 @@ where
     let (done_tx, done) = mpsc::channel::<Done<T>>();
     let mut started = 0;
     for _ in 0..threads.max(1) {
-        let (jobs, parse, done_tx, give) =
-            (jobs.clone(), parse.clone(), done_tx.clone(), give.clone());
+        let (jobs, parse, done_tx, give, parsed) = (
+            jobs.clone(),
+            parse.clone(),
+            done_tx.clone(),
+            give.clone(),
+            parsed.clone(),
+        );
         let spawned = std::thread::Builder::new()
             .name("meshsurface-parse".to_owned())
             .spawn(move || {
@@ -108,7 +115,11 @@ where
                         Job::Restart(n) => Done::Restart(n),
                         Job::Page(n, page, slot) => {
                             let (fresh, each) = &*parse;
-                            let folded = fold_page(&page, fresh(), each);
+                            let mut folded = fresh();
+                            let folded = each(&mut folded, &page).map(|n| {
+                                parsed.fetch_add(n, Ordering::Relaxed);
+                                folded
+                            });
                             if let Ok(buf) = page.body.try_into_mut() {
                                 let _ = give.send(buf);
                             }
@@ -161,20 +172,9 @@ fn next(jobs: &Mutex<mpsc::Receiver<Job>>) -> Result<Job, mpsc::RecvError> {
         .recv()
 }
 
-/// Every item of a page folded into `state`, or why the first that failed did.
-fn fold_page<T, E>(page: &Parsed, mut state: T, each: &E) -> Result<T, String>
-where
-    E: Fn(&mut T, &[u8]) -> Result<(), String>,
-{
-    for r in &page.items {
-        each(&mut state, &page.body[r.clone()])?;
-    }
-    Ok(state)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::page::test_page as page;
+    use super::super::page::{test_page as page, Parsed};
     use super::super::pipe::Pipe;
 
     /// Parses a number, slowly for some, so pages finish out of order.
@@ -189,15 +189,23 @@ mod tests {
         Ok(n)
     }
 
-    fn push(seen: &mut Vec<u64>, item: &[u8]) -> Result<(), String> {
-        seen.push(slow_number(item)?);
-        Ok(())
+    fn push(seen: &mut Vec<u64>, page: &Parsed) -> Result<u64, String> {
+        page.each(|item| {
+            seen.push(slow_number(item)?);
+            Ok(())
+        })
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_are_folded_in_page_order_whatever_thread_parses_them() {
         for threads in [2, 3, 4] {
-            let pipe = Pipe::dealt(threads, Vec::new(), Vec::clear, Vec::new, push, Vec::extend);
+            let pipe = Pipe::dealt(
+                threads,
+                (Vec::new(), Vec::clear),
+                Vec::new,
+                push,
+                Vec::extend,
+            );
             for p in 0..30u64 {
                 if p == 10 {
                     // A list that starts over forgets pages 0-9, in its turn.
@@ -218,13 +226,14 @@ mod tests {
         let (go, wait) = std::sync::mpsc::channel::<()>();
         let pipe = Pipe::dealt(
             2,
-            0u64,
-            |_| {},
+            (0u64, |_: &mut u64| {}),
             || 0u64,
-            |n: &mut u64, item: &[u8]| {
-                slow_number(item)?;
-                *n += 1;
-                Ok(())
+            |n: &mut u64, page: &Parsed| {
+                page.each(|item| {
+                    slow_number(item)?;
+                    *n += 1;
+                    Ok(())
+                })
             },
             move |n: &mut u64, page: u64| {
                 if *n == 0 {
@@ -249,7 +258,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_item_that_fails_stops_the_list_and_says_why() {
-        let pipe = Pipe::dealt(2, Vec::new(), Vec::clear, Vec::new, push, Vec::extend);
+        let pipe = Pipe::dealt(2, (Vec::new(), Vec::clear), Vec::new, push, Vec::extend);
         let mut sent = 0;
         for p in 0..50u64 {
             let (slot, _) = pipe.slot().await;

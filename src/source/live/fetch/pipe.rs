@@ -10,6 +10,7 @@
 //! `MESHSURFACE_SERIAL_PARSE=1` (for the benchmark, docs/performance.md) gives a list
 //! one slot: each page is parsed before the next one is asked for, as before this.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::BytesMut;
@@ -37,6 +38,8 @@ pub(super) struct Pipe<T> {
     slots: Arc<Semaphore>,
     /// Buffers of parsed pages, given back (a Mutex only to make the pipe `Sync`).
     spare: std::sync::Mutex<std::sync::mpsc::Receiver<BytesMut>>,
+    /// Items parsed so far (pages read head first are counted only once parsed).
+    parsed: Arc<AtomicU64>,
     worker: tokio::task::JoinHandle<Result<T, String>>,
 }
 
@@ -47,23 +50,24 @@ pub(super) fn overlapped() -> bool {
 
 impl<T: Send + 'static> Pipe<T> {
     /// Starts the parsing thread with `state`; `restart` resets it (a list that starts
-    /// over), `each` takes one item.
+    /// over), `each` takes one page and says how many items it held.
     pub(super) fn start(
         slots: usize,
         mut state: T,
         mut restart: impl FnMut(&mut T) + Send + 'static,
-        mut each: impl FnMut(&mut T, &[u8]) -> Result<(), String> + Send + 'static,
+        mut each: impl FnMut(&mut T, &Parsed) -> Result<u64, String> + Send + 'static,
     ) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
         let (give, spare) = std::sync::mpsc::channel();
+        let parsed = Arc::new(AtomicU64::new(0));
+        let count = parsed.clone();
         let worker = tokio::task::spawn_blocking(move || {
             while let Some(msg) = rx.blocking_recv() {
                 match msg {
                     Msg::Restart => restart(&mut state),
                     Msg::Page(page, slot) => {
-                        for r in page.items {
-                            each(&mut state, &page.body[r])?;
-                        }
+                        let n = each(&mut state, &page)?;
+                        count.fetch_add(n, Ordering::Relaxed);
                         if let Ok(buf) = page.body.try_into_mut() {
                             let _ = give.send(buf);
                         }
@@ -77,6 +81,7 @@ impl<T: Send + 'static> Pipe<T> {
             sink: Sink::One(tx),
             slots: Arc::new(Semaphore::new(slots.max(1))),
             spare: std::sync::Mutex::new(spare),
+            parsed,
             worker,
         }
     }
@@ -87,21 +92,37 @@ impl<T: Send + 'static> Pipe<T> {
     /// one more downloading.
     pub(super) fn dealt(
         threads: usize,
-        state: T,
-        restart: impl FnMut(&mut T) + Send + 'static,
+        (state, restart): (T, impl FnMut(&mut T) + Send + 'static),
         fresh: impl Fn() -> T + Send + Sync + 'static,
-        each: impl Fn(&mut T, &[u8]) -> Result<(), String> + Send + Sync + 'static,
+        each: impl Fn(&mut T, &Parsed) -> Result<u64, String> + Send + Sync + 'static,
         merge: impl FnMut(&mut T, T) + Send + 'static,
     ) -> Self {
         let (give, spare) = std::sync::mpsc::channel();
-        let (dealer, worker) =
-            super::deal::start(threads, state, restart, fresh, each, merge, &give);
+        let parsed = Arc::new(AtomicU64::new(0));
+        let (dealer, worker) = super::deal::start(
+            threads,
+            (state, restart),
+            (fresh, each, merge),
+            &give,
+            &parsed,
+        );
         Self {
             sink: Sink::Dealt(dealer),
             slots: Arc::new(Semaphore::new(threads.max(1) + 1)),
             spare: std::sync::Mutex::new(spare),
+            parsed,
             worker,
         }
+    }
+
+    /// Items parsed so far.
+    pub(super) fn parsed(&self) -> u64 {
+        self.parsed.load(Ordering::Relaxed)
+    }
+
+    /// The count of items parsed, to read after [`Pipe::finish`].
+    pub(super) fn counter(&self) -> Arc<AtomicU64> {
+        self.parsed.clone()
     }
 
     /// Waits for a free slot (the parse of an earlier page to end), and takes a buffer
@@ -164,9 +185,11 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_are_parsed_in_order_and_a_restart_forgets() {
-        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
-            seen.push(String::from_utf8_lossy(item).into_owned());
-            Ok(())
+        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, page| {
+            page.each(|item| {
+                seen.push(String::from_utf8_lossy(item).into_owned());
+                Ok(())
+            })
         });
         for (i, items) in [&["1", "2"][..], &["3"], &[], &["4", "5"]]
             .iter()
@@ -179,9 +202,11 @@ mod tests {
             assert!(pipe.page(page(items), slot));
         }
         assert_eq!(pipe.finish().await.unwrap(), ["4", "5"]);
-        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, item| {
-            seen.push(String::from_utf8_lossy(item).into_owned());
-            Ok(())
+        let pipe = Pipe::start(SLOTS, Vec::<String>::new(), Vec::clear, |seen, page| {
+            page.each(|item| {
+                seen.push(String::from_utf8_lossy(item).into_owned());
+                Ok(())
+            })
         });
         for n in 0..20 {
             let (slot, _) = pipe.slot().await;
@@ -204,7 +229,7 @@ mod tests {
                     wait.recv().map_err(|e| e.to_string())?;
                 }
                 *n += 1;
-                Ok(())
+                Ok(1)
             },
         );
         let (slot, spare) = pipe.slot().await;
@@ -229,12 +254,14 @@ mod tests {
             SLOTS,
             (),
             |()| {},
-            |(), item| {
-                if item == b"2" {
-                    Err("bad item".to_owned())
-                } else {
-                    Ok(())
-                }
+            |(), page| {
+                page.each(|item| {
+                    if item == b"2" {
+                        Err("bad item".to_owned())
+                    } else {
+                        Ok(())
+                    }
+                })
             },
         );
         let (slot, _) = pipe.slot().await;
