@@ -51,7 +51,7 @@ REPEAT=${REPEAT:-3}
 #   all-labels   MESHSURFACE_KEEP_ALL_LABELS=1: every label of pods/workloads/namespaces kept
 #   both-off     both of the above
 #   two-threads  MESHSURFACE_PARSE_THREADS=2: the pod list parsed on two threads (the default on 2+ cores)
-#   one-thread   MESHSURFACE_PARSE_THREADS=1: the pod list parsed on one thread
+#   one-thread   MESHSURFACE_PARSE_THREADS=1: the pod list parsed and folded on one thread
 #   baseline     the binary BASELINE=PATH (an older build), when given
 VARIANTS=${VARIANTS:-"new serial all-labels both-off"}
 BASELINE=${BASELINE:-}

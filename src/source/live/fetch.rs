@@ -210,7 +210,7 @@ impl Lister {
     /// ([`page::head`]: the items in one pass), and dealt to several parsing threads: each
     /// folds its page into a `fresh` state, and those are merged into the list's (`fresh`
     /// too, and again after a restart) in page order ([`deal`]). One thread
-    /// (`MESHSURFACE_PARSE_THREADS=1`, the default) folds each page into the list's state.
+    /// (`MESHSURFACE_PARSE_THREADS=1`, or one core) folds each page into the list's state.
     pub(super) async fn pages_dealt<T: Send + 'static>(
         &self,
         base: &str,
