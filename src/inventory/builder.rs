@@ -201,6 +201,8 @@ impl InventoryBuilder {
     /// Replaces the shape's containers with the copies already kept, and keeps its new
     /// ones (a shape kept in a group or a workload, not one folded into a group).
     fn intern(&mut self, shape: &mut PodShape) {
+        shape.labels.shrink_to_fit();
+        shape.annotations.shrink_to_fit();
         for c in shape
             .containers
             .iter_mut()
@@ -279,6 +281,7 @@ impl InventoryBuilder {
         self.intern(&mut template);
         w.template = template;
         self.keep.trim_labels(&mut w.labels);
+        w.labels.shrink_to_fit();
         let group = match w.kind {
             WorkloadKind::ReplicationController => "",
             _ => "apps",
@@ -303,6 +306,7 @@ impl InventoryBuilder {
 
     pub fn add_namespace(&mut self, name: String, mut ns: Namespace) {
         self.keep.trim_labels(&mut ns.labels);
+        ns.labels.shrink_to_fit();
         self.identify(("", "Namespace"), "", &name, Slot::Keyed);
         self.namespaces_seen.insert(name.clone());
         self.inv.namespaces.insert(name, ns);

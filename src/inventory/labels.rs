@@ -47,9 +47,14 @@ impl Labels {
         self.find(key).ok().map(|i| self.0.remove(i).1)
     }
 
-    /// Keeps the entries `keep` says yes to, and gives back the room of the others.
+    /// Keeps the entries `keep` says yes to (their room is kept: see [`Self::shrink_to_fit`]).
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut String) -> bool) {
         self.0.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// Gives back the room of entries removed: for labels that are kept, not for each
+    /// pod's, most of which are folded into a group and dropped.
+    pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();
     }
 
@@ -74,7 +79,9 @@ impl Labels {
     }
 }
 
-/// `labels["key"]`: the value, or a panic when the key is missing (as a map's index).
+/// `labels["key"]`: the value, or a panic when the key is missing (tests only: code reads
+/// labels with [`Labels::get`]).
+#[cfg(test)]
 impl std::ops::Index<&str> for Labels {
     type Output = String;
 

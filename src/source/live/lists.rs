@@ -14,14 +14,12 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use super::fetch::Fault;
+use super::fetch::{Fault, Parsed};
 use super::progress::Progress;
 use super::resources::{resources, ResourceSpec};
 use super::LiveOptions;
 use crate::inventory::{Inventory, InventoryBuilder, KeepKeys, UsageMap};
 use crate::source::wire::{add_object, pod_record_json, pod_records_array, ObjectKind};
-
-use super::fetch::Parsed;
 use crate::surface::{Warning, WarningCode};
 
 pub(super) const METADATA_ACCEPT: &str =
