@@ -92,10 +92,7 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        Labels::from_pairs(pairs)
     }
 
     fn pdb(min: Option<Budget>, max: Option<Budget>) -> Pdb {

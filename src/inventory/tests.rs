@@ -106,12 +106,7 @@ fn different_shapes_stay_apart() {
 #[test]
 fn labels_no_rule_reads_are_dropped_and_the_read_ones_kept() {
     let keep = crate::catalog::Catalog::load().unwrap().keep_keys();
-    let labels = |pairs: &[(&str, &str)]| -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    };
+    let labels = Labels::from_pairs;
     let mut b = InventoryBuilder::new(keep);
     // Namespace labels: injection's selector and ambient capture are read; `team` is not.
     let ns = labels(&[
