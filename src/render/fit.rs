@@ -141,6 +141,9 @@ pub fn fit(headers: &[&str], fits: &[ColFit], rows: &[Vec<String>], max: usize) 
             }
         }
     }
+    if total(&visible, &natural) > max {
+        targets = give_back(&visible, &natural, &targets, headers, &fit_of, &rows, max);
+    }
     let mut lost = dropped;
     let rows = rows
         .into_iter()
@@ -166,6 +169,67 @@ pub fn fit(headers: &[&str], fits: &[ColFit], rows: &[Vec<String>], max: usize) 
         rows,
         lost,
     }
+}
+
+/// Wrapped columns often need less than their target (a cell of two words wraps at the
+/// space): their unused room is given back to the columns that were cut, by fitting again
+/// with the wrapped columns at the width their wrapped cells take.
+fn give_back(
+    visible: &[usize],
+    natural: &[usize],
+    targets: &[usize],
+    headers: &[&str],
+    fit_of: &dyn Fn(usize) -> ColFit,
+    rows: &[Vec<String>],
+    max: usize,
+) -> Vec<usize> {
+    let mut natural = natural.to_vec();
+    let mut kept = Vec::new();
+    for &i in visible {
+        if fit_of(i).shrink != Shrink::Text || targets[i] >= natural[i] {
+            continue;
+        }
+        let used = rows
+            .iter()
+            .filter_map(|r| r.get(i))
+            .flat_map(|c| wrap(c, targets[i], 0))
+            .map(|l| width(&l))
+            .chain([headers[i].chars().count()])
+            .max()
+            .unwrap_or(0);
+        natural[i] = used.min(targets[i]);
+        kept.push(i);
+    }
+    if kept.is_empty() {
+        return targets.to_vec();
+    }
+    let fixed = |i: usize| {
+        let f = fit_of(i);
+        if kept.contains(&i) {
+            ColFit {
+                shrink: Shrink::Keep,
+                ..f
+            }
+        } else {
+            f
+        }
+    };
+    let again = waterfill(visible, &natural, headers, &fixed, max, FLOOR);
+    let mut out = targets.to_vec();
+    for &i in visible {
+        // A wrapped column takes what its lines take; the others never get narrower.
+        out[i] = if kept.contains(&i) {
+            natural[i]
+        } else {
+            again[i].max(targets[i])
+        };
+    }
+    let total: usize =
+        visible.iter().map(|&i| out[i]).sum::<usize>() + GAP * visible.len().saturating_sub(1);
+    if total > max {
+        return targets.to_vec();
+    }
+    out
 }
 
 /// Target widths: the widest shrinkable columns are capped at one width, as high as fits,
@@ -425,5 +489,31 @@ mod tests {
         );
         assert!(!f.lost);
         assert_eq!(f.headers, headers);
+    }
+
+    /// A wrapped column that needs less than its share once wrapped gives the rest back
+    /// to a column that would otherwise be cut (compare's Cost section at 80 columns).
+    #[test]
+    fn room_a_wrapped_column_does_not_use_goes_to_a_cut_one() {
+        let headers = ["STEP", "A", "B"];
+        let text = ColFit {
+            drop: 0,
+            shrink: Shrink::Text,
+        };
+        let fits = [ColFit::default(), text, text];
+        let rows = vec![vec![
+            "+ observability".to_owned(),
+            "0.00 (unset)".to_owned(),
+            "0.00 (unset)".to_owned(),
+        ]];
+        // Natural 15 + 12 + 12 + 2 gaps of 3 = 45. At 35 each column first gets 9 and the
+        // two wrapped ones use 7 ("(unset)"): 15 + 7 + 7 + 6 = 35.
+        let f = fit(&headers, &fits, &rows, 35);
+        assert_eq!(f.rows[0][0], "+ observability", "{f:?}");
+        assert_eq!(f.rows[0][1], "0.00\n(unset)");
+        assert!(!f.lost, "wrapping loses nothing");
+        // Without the room, the cut still happens.
+        let f = fit(&headers, &fits, &rows, 34);
+        assert!(f.rows[0][0].ends_with('…') && f.lost, "{f:?}");
     }
 }
