@@ -61,9 +61,14 @@ impl Live {
     }
 
     pub fn scan(&self, extra: &[&str]) -> Output {
+        self.scan_env(extra, &[])
+    }
+
+    /// [`Live::scan`] with extra environment variables.
+    pub fn scan_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
         let mut args = vec!["scan", "-o", "json", "--kubeconfig", &self.kubeconfig];
         args.extend_from_slice(extra);
-        run(&args, None)
+        run_env(&args, None, env)
     }
 }
 
@@ -203,18 +208,8 @@ fn parsing_threads_do_not_change_the_snapshot() {
     let cluster = fakekube::Prepared::generate(base, &scale);
     let live = Live::serve("generated", FakeKube::prepared(&cluster));
     let scan = |threads: &str| {
-        let o = run_env(
-            &[
-                "scan",
-                "-o",
-                "json",
-                "--quiet",
-                "--page-size",
-                "7",
-                "--kubeconfig",
-                &live.kubeconfig,
-            ],
-            None,
+        let o = live.scan_env(
+            &["--quiet", "--page-size", "7"],
             &[("MESHSURFACE_PARSE_THREADS", threads)],
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -231,18 +231,7 @@ fn a_malformed_pod_is_named_by_its_field() {
     }));
     let live = Live::serve("bad-pod", fakekube::FakeKube::new(objects));
     for threads in ["1", "2"] {
-        let o = crate::util::run_env(
-            &[
-                "scan",
-                "-o",
-                "json",
-                "--quiet",
-                "--kubeconfig",
-                &live.kubeconfig,
-            ],
-            None,
-            &[("MESHSURFACE_PARSE_THREADS", threads)],
-        );
+        let o = live.scan_env(&["--quiet"], &[("MESHSURFACE_PARSE_THREADS", threads)]);
         assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
         let s = json(&o);
         let all = s["warnings"].to_string();
